@@ -1,0 +1,150 @@
+/**
+ * Turns what lnd or the network said into one HtlcTailError with the
+ * documented exit code and a one-line message: what failed, where, and what to
+ * do next. Pure: input is the status code and text, plus the target's names.
+ *
+ * lnd answers refusals with gRPC status UNKNOWN and a plain text, so the text
+ * is matched (LND-FACTS "Authentication").
+ */
+import { HtlcTailError } from '../errors.js';
+
+export interface ClassifyContext {
+  /** host:port */
+  readonly address: string;
+  readonly macaroonSource: string;
+  readonly certSource: string;
+  /** What was being done, e.g. "SubscribeHtlcEvents". */
+  readonly call: string;
+  /** The permission the call needs, e.g. "offchain:read". */
+  readonly permission: string;
+}
+
+export const enum GrpcCode {
+  OK = 0,
+  CANCELLED = 1,
+  UNKNOWN = 2,
+  DEADLINE_EXCEEDED = 4,
+  PERMISSION_DENIED = 7,
+  UNIMPLEMENTED = 12,
+  INTERNAL = 13,
+  UNAVAILABLE = 14,
+  UNAUTHENTICATED = 16,
+}
+
+/** A condition that --wait may retry: the node is not up or not ready yet. */
+export type Readiness = 'unreachable' | 'locked' | 'not-created' | 'starting' | undefined;
+
+export interface Classified {
+  readonly error: HtlcTailError;
+  /** Set when waiting could fix it. */
+  readonly readiness: Readiness;
+  /** lnd is shutting down or the stream ended on its side: a lost stream. */
+  readonly streamLost: boolean;
+}
+
+const PERMISSION_HINT: Record<string, string> = {
+  'offchain:read': 'readonly.macaroon, admin.macaroon and router.macaroon have it (invoice.macaroon does not)',
+  'info:read': 'readonly.macaroon and admin.macaroon have it',
+};
+
+/** The first line of a text, trimmed, without a trailing period. */
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0]!.trim();
+}
+
+export function classifyStatus(code: number, details: string, ctx: ClassifyContext): Classified {
+  const d = details ?? '';
+  const mk = (kind: HtlcTailError['kind'], msg: string, readiness?: Readiness, streamLost = false): Classified => ({
+    error: new HtlcTailError(kind, msg),
+    readiness,
+    streamLost,
+  });
+  const at = `lnd at ${ctx.address}`;
+
+  if (/wallet locked/i.test(d)) {
+    return mk('refused', `${at}: wallet locked: unlock it (lncli unlock), or pass --wait to wait until it is`, 'locked');
+  }
+  if (/wallet not created/i.test(d)) {
+    return mk('refused', `${at}: wallet not created yet: create it (lncli create), or pass --wait`, 'not-created');
+  }
+  if (/waiting to start|in the process of starting up|not yet ready to accept calls|server is still starting/i.test(d)) {
+    return mk('refused', `${at}: lnd is still starting and not ready for calls: try again shortly, or pass --wait`, 'starting');
+  }
+  if (/expected 1 macaroon, got 0/i.test(d)) {
+    return mk('refused', `${at} expects a macaroon and got none: check --macaroonpath (${ctx.macaroonSource})`);
+  }
+  if (/verification failed|signature mismatch|root key with id|unmarshal macaroon|decode macaroon|invalid macaroon/i.test(d)) {
+    return mk(
+      'refused',
+      `${at} rejected the macaroon ${ctx.macaroonSource} (${firstLine(d)}): it belongs to another node or was altered; use this node's readonly.macaroon (--macaroonpath)`,
+    );
+  }
+  if (/caveat .*not satisfied|ipaddr|iprange/i.test(d) && !/permission denied/i.test(d)) {
+    return mk('refused', `${at} rejected the macaroon ${ctx.macaroonSource}: a caveat is not satisfied (${firstLine(d)})`);
+  }
+  if (/macaroon has expired/i.test(d)) {
+    return mk('refused', `${at}: the macaroon ${ctx.macaroonSource} has expired: bake a new one (lncli bakemacaroon) or use readonly.macaroon`);
+  }
+  if (/permission denied/i.test(d) || code === GrpcCode.PERMISSION_DENIED) {
+    const hint = PERMISSION_HINT[ctx.permission] ?? 'bake one that has it (lncli bakemacaroon)';
+    return mk('refused', `${at} denied ${ctx.call}: the macaroon ${ctx.macaroonSource} lacks ${ctx.permission}; ${hint}`);
+  }
+  if (/htlc event subscription terminated|server shutting down|shutting down/i.test(d)) {
+    return mk('stream-ended', `${at} ended the stream: ${firstLine(d)}`, undefined, true);
+  }
+  if (code === GrpcCode.UNIMPLEMENTED) {
+    return mk('refused', `${at} does not serve ${ctx.call} (${firstLine(d)}): is routerrpc enabled in this lnd build?`);
+  }
+  if (code === GrpcCode.UNAUTHENTICATED) {
+    return mk('refused', `${at} refused the credentials (${firstLine(d)}): check --macaroonpath (${ctx.macaroonSource})`);
+  }
+  if (code === GrpcCode.DEADLINE_EXCEEDED) {
+    return mk('connection', `${at} did not answer in time: check that lnd runs and --rpcserver is right, or raise --connect-timeout`, 'unreachable', true);
+  }
+  if (code === GrpcCode.UNAVAILABLE || code === GrpcCode.INTERNAL || code === GrpcCode.CANCELLED) {
+    const tls = classifyTlsText(d, ctx);
+    if (tls) return mk('connection', tls, undefined, false);
+    return mk('connection', `cannot reach ${at} (${connectionReason(d)}): check that lnd runs and --rpcserver is right`, 'unreachable', true);
+  }
+  return mk('refused', `${at} refused ${ctx.call}: ${firstLine(d) || `status ${code}`}`);
+}
+
+/** A short reason from grpc-js/Node connection texts. */
+export function connectionReason(d: string): string {
+  const m = /(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN)/.exec(d);
+  if (m) {
+    const words: Record<string, string> = {
+      ECONNREFUSED: 'connection refused',
+      ECONNRESET: 'connection reset',
+      ETIMEDOUT: 'timed out',
+      EHOSTUNREACH: 'host unreachable',
+      ENETUNREACH: 'network unreachable',
+      ENOTFOUND: 'host name not found',
+      EAI_AGAIN: 'host name lookup failed',
+    };
+    return words[m[1]!]!;
+  }
+  if (/Connection dropped|closed|GOAWAY|RST_STREAM/i.test(d)) return 'connection lost';
+  return firstLine(d).replace(/^No connection established\. Last error: (Error: )?/, '') || 'no connection';
+}
+
+/** A message for TLS failures found in a grpc-js or Node TLS error text, or undefined. */
+export function classifyTlsText(d: string, ctx: ClassifyContext): string | undefined {
+  if (/altnames|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i.test(d)) {
+    return `TLS: the certificate of ${ctx.address} does not cover the name being verified; pass --tls-server-name with a name it lists (e.g. localhost), or add the address to lnd's tlsextraip/tlsextradomain`;
+  }
+  if (
+    /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|DEPTH_ZERO|certificate signature failure|unable to get (local )?issuer|CERT_SIGNATURE_FAILURE|certificate verify failed/i.test(
+      d,
+    )
+  ) {
+    return `TLS: ${ctx.address} presented a certificate that ${ctx.certSource} does not verify (another node's cert, or lnd regenerated it): point --tlscertpath at this node's current tls.cert`;
+  }
+  if (/certificate has expired|CERT_HAS_EXPIRED/i.test(d)) {
+    return `TLS: the certificate of ${ctx.address} has expired: delete tls.cert and tls.key and restart lnd to renew it, then copy the new tls.cert`;
+  }
+  if (/wrong version number|packet length too long|EPROTO|handshake/i.test(d)) {
+    return `TLS handshake with ${ctx.address} failed (${connectionReason(d)}): is that lnd's gRPC port (rpclisten), and not its REST port or a plain-text service?`;
+  }
+  return undefined;
+}

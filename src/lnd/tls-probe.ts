@@ -1,0 +1,99 @@
+/**
+ * A TCP connect and TLS handshake with lnd's gRPC port, the same way the gRPC
+ * channel verifies it (pinned cert or system roots, name checked against
+ * tlsServerName). Used before subscribing, so a failure is reported precisely
+ * (refused, timeout, wrong cert, name not covered) rather than as grpc-js's
+ * generic UNAVAILABLE, and by `check`.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import { HtlcTailError } from '../errors.js';
+import { classifyTlsText, connectionReason } from './classify.js';
+import { addressOf, type LndTarget } from './target.js';
+
+export interface ProbeResult {
+  /** The certificate lnd presented. */
+  readonly peerCert: tls.PeerCertificate;
+  readonly protocol: string | null;
+  readonly alpn: string | false | null;
+}
+
+export type ProbeStage = 'tcp' | 'tls';
+
+export class ProbeError extends HtlcTailError {
+  constructor(
+    readonly stage: ProbeStage,
+    message: string,
+    /** Set when waiting could fix it (nothing listens yet). */
+    readonly retryable: boolean,
+  ) {
+    super('connection', message);
+  }
+}
+
+export function probeTls(target: LndTarget): Promise<ProbeResult> {
+  const address = addressOf(target);
+  const ctx = { address, certSource: target.certSource, macaroonSource: target.macaroonSource, call: 'TLS handshake', permission: '' };
+  return new Promise((resolve, reject) => {
+    let stage: ProbeStage = 'tcp';
+    const sock = net.connect({ host: target.host, port: target.port });
+    const timer = setTimeout(() => {
+      fail(
+        new ProbeError(
+          stage,
+          stage === 'tcp'
+            ? `cannot reach lnd at ${address}: no answer within ${target.connectTimeoutMs / 1000} s; check --rpcserver and firewalls, or raise --connect-timeout`
+            : `TLS handshake with ${address} did not finish within ${target.connectTimeoutMs / 1000} s: is that lnd's gRPC port?`,
+          true,
+        ),
+      );
+    }, target.connectTimeoutMs);
+    let settled = false;
+    let tlsSock: tls.TLSSocket | undefined;
+    const fail = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      tlsSock?.destroy();
+      sock.destroy();
+      reject(e);
+    };
+    sock.once('error', (e) => {
+      fail(new ProbeError('tcp', `cannot reach lnd at ${address} (${connectionReason(String((e as NodeJS.ErrnoException).code ?? e.message))}): check that lnd runs and --rpcserver is right`, true));
+    });
+    sock.once('connect', () => {
+      stage = 'tls';
+      sock.removeAllListeners('error');
+      const isIp = net.isIP(target.tlsServerName) !== 0;
+      tlsSock = tls.connect({
+        socket: sock,
+        ca: target.certPem ?? undefined,
+        servername: isIp ? undefined : target.tlsServerName,
+        ALPNProtocols: ['h2'],
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName, cert),
+      });
+      tlsSock.once('secureConnect', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const result: ProbeResult = {
+          peerCert: tlsSock!.getPeerCertificate(),
+          protocol: tlsSock!.getProtocol(),
+          alpn: tlsSock!.alpnProtocol,
+        };
+        tlsSock!.end();
+        tlsSock!.destroy();
+        resolve(result);
+      });
+      tlsSock.once('error', (e: NodeJS.ErrnoException) => {
+        const text = `${e.code ?? ''} ${e.message}`;
+        const msg =
+          classifyTlsText(text, ctx) ??
+          (/ECONNRESET|socket hang up|disconnected/i.test(text)
+            ? `TLS handshake with ${address} failed: the server closed the connection; is that lnd's gRPC port?`
+            : `TLS handshake with ${address} failed (${e.message})`);
+        fail(new ProbeError('tls', msg, false));
+      });
+    });
+  });
+}

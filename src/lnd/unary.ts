@@ -1,0 +1,91 @@
+/**
+ * lnd's unary calls that htlc-tail makes (GetInfo, ListChannels, GetNodeInfo,
+ * State.GetState), through proto-loader's generated clients on the shared
+ * channel. 64-bit values arrive as strings (longs: String). The clients share
+ * the caller's channel: closing the channel ends them.
+ */
+import type { LndProtos } from './protos.js';
+import { macaroonMetadata, type LndChannel } from './channel.js';
+import { addressOf, type LndTarget } from './target.js';
+
+export interface GrpcStatusError {
+  readonly code: number;
+  readonly details: string;
+}
+
+export function isGrpcStatusError(e: unknown): e is GrpcStatusError {
+  return typeof e === 'object' && e !== null && typeof (e as GrpcStatusError).code === 'number' && 'details' in e;
+}
+
+export interface NodeInfoSummary {
+  readonly alias: string;
+  readonly identityPubkey: string;
+  readonly version: string;
+  readonly blockHeight: number;
+  readonly syncedToChain: boolean;
+  readonly network: string | undefined;
+}
+
+export interface ChannelSummary {
+  readonly chanId: string;
+  readonly remotePubkey: string;
+  readonly peerAlias: string;
+  readonly active: boolean;
+}
+
+export interface UnaryClient {
+  getInfo(): Promise<NodeInfoSummary>;
+  listChannels(): Promise<ChannelSummary[]>;
+  /** The node's alias from the graph, '' when unknown. */
+  getNodeAlias(pubkey: string): Promise<string>;
+  /** lnrpc.State/GetState: the wallet state name (no macaroon needed). */
+  getState(): Promise<string>;
+}
+
+export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget, timeoutMs: number): UnaryClient {
+  const opts = { channelOverride: channel };
+  const creds = p.grpc.credentials.createInsecure();
+  const lightning = new p.lnrpc.Lightning(addressOf(target), creds, opts);
+  const state = new p.lnrpc.State(addressOf(target), creds, opts);
+  const md = () => macaroonMetadata(p.grpc, target.macaroon);
+
+  function call<T>(client: any, method: string, req: object, withMacaroon = true): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const deadline = Date.now() + timeoutMs;
+      const cb = (err: unknown, res: T) => (err ? reject(err) : resolve(res));
+      if (withMacaroon) client[method](req, md(), { deadline }, cb);
+      else client[method](req, { deadline }, cb);
+    });
+  }
+
+  return {
+    async getInfo() {
+      const r = await call<any>(lightning, 'GetInfo', {});
+      return {
+        alias: r.alias ?? '',
+        identityPubkey: r.identity_pubkey ?? '',
+        version: r.version ?? '',
+        blockHeight: Number(r.block_height ?? 0),
+        syncedToChain: Boolean(r.synced_to_chain),
+        network: r.chains?.[0]?.network || undefined,
+      };
+    },
+    async listChannels() {
+      const r = await call<any>(lightning, 'ListChannels', { peer_alias_lookup: true });
+      return (r.channels ?? []).map((c: any) => ({
+        chanId: String(c.chan_id),
+        remotePubkey: c.remote_pubkey ?? '',
+        peerAlias: c.peer_alias ?? '',
+        active: Boolean(c.active),
+      }));
+    },
+    async getNodeAlias(pubkey: string) {
+      const r = await call<any>(lightning, 'GetNodeInfo', { pub_key: pubkey, include_channels: false });
+      return r.node?.alias ?? '';
+    },
+    async getState() {
+      const r = await call<any>(state, 'GetState', {}, false);
+      return String(r.state);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * The output writer: lines in, batched writes to a stream out.
+ *
+ * Lines are joined and written once per turn of the event loop (setImmediate),
+ * or at once when the batch grows past BATCH_BYTES, so a busy stream costs one
+ * write syscall per batch while a quiet one never holds a line back. When the
+ * stream's buffer is full, `write` returns false and `onDrain` callbacks run
+ * once it drains: the source pauses reading meanwhile (backpressure), so
+ * memory stays bounded. A closed pipe (EPIPE) is reported once via `onClosed`.
+ */
+import type { Writable } from 'node:stream';
+
+const BATCH_BYTES = 64 * 1024;
+
+export interface LineWriter {
+  /** Queues one line (without newline). Returns false when the caller should pause until drained. */
+  write(line: string): boolean;
+  /** Registers a callback for when the output can take more again. */
+  onDrain(cb: () => void): void;
+  /** Resolves once everything queued has been handed to the stream and the stream has taken it. */
+  flush(): Promise<void>;
+  readonly closed: boolean;
+}
+
+export function createLineWriter(out: Writable, onClosed: () => void): LineWriter {
+  let batch = '';
+  let scheduled = false;
+  let blocked = false;
+  let closed = false;
+  const drainCbs: Array<() => void> = [];
+
+  out.on('error', (err: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    batch = '';
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') onClosed();
+    else onClosed();
+  });
+  out.on('drain', () => {
+    blocked = false;
+    const cbs = drainCbs.splice(0);
+    for (const cb of cbs) cb();
+  });
+
+  const flushNow = (): void => {
+    scheduled = false;
+    if (closed || batch === '') return;
+    const chunk = batch;
+    batch = '';
+    if (!out.write(chunk)) blocked = true;
+  };
+
+  return {
+    write(line: string): boolean {
+      if (closed) return true;
+      batch += line + '\n';
+      if (batch.length >= BATCH_BYTES) flushNow();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flushNow);
+      }
+      return !blocked;
+    },
+    onDrain(cb) {
+      if (!blocked) queueMicrotask(cb);
+      else drainCbs.push(cb);
+    },
+    flush() {
+      flushNow();
+      if (closed || !blocked) {
+        return new Promise((resolve) => out.write('', () => resolve()));
+      }
+      return new Promise((resolve) => drainCbs.push(() => resolve()));
+    },
+    get closed() {
+      return closed;
+    },
+  };
+}

@@ -41,8 +41,8 @@ export function openChannel(grpc: GrpcModule, target: LndTarget): LndChannel {
 }
 
 /** The macaroon as lnd wants it: metadata `macaroon` = hex of the file's bytes. */
-export function macaroonMetadata(grpc: GrpcModule, macaroon: Buffer): InstanceType<GrpcModule['Metadata']> {
+export function macaroonMetadata(grpc: GrpcModule, macaroon: Buffer | null): InstanceType<GrpcModule['Metadata']> {
   const md = new grpc.Metadata();
-  md.set('macaroon', macaroon.toString('hex'));
+  if (macaroon) md.set('macaroon', macaroon.toString('hex'));
   return md;
 }

@@ -12,11 +12,12 @@ import type { LndTarget } from './target.js';
 export type CertSpec =
   | { readonly kind: 'file'; readonly path: string; readonly option: string }
   | { readonly kind: 'pem'; readonly pem: Buffer; readonly source: string }
-  | { readonly kind: 'system' };
+  | { readonly kind: 'system'; readonly missingDefaultPath?: string };
 
 export type MacaroonSpec =
   | { readonly kind: 'file'; readonly path: string; readonly option: string }
-  | { readonly kind: 'bytes'; readonly bytes: Buffer; readonly source: string };
+  | { readonly kind: 'bytes'; readonly bytes: Buffer; readonly source: string }
+  | { readonly kind: 'none'; readonly source: string };
 
 export interface TargetSpec {
   readonly host: string;
@@ -87,14 +88,21 @@ export function buildTarget(spec: TargetSpec): LndTarget {
       certSource = 'the system CA roots';
       break;
   }
-  let macaroon: Buffer;
+  let macaroon: Buffer | null;
   let macaroonSource: string;
-  if (spec.macaroon.kind === 'file') {
-    macaroon = checkMacaroon(readFileOr(spec.macaroon.path, 'macaroon', spec.macaroon.option), spec.macaroon.path, spec.macaroon.option);
-    macaroonSource = spec.macaroon.path;
-  } else {
-    macaroon = checkMacaroon(spec.macaroon.bytes, spec.macaroon.source, '--lndconnect');
-    macaroonSource = spec.macaroon.source;
+  switch (spec.macaroon.kind) {
+    case 'file':
+      macaroon = checkMacaroon(readFileOr(spec.macaroon.path, 'macaroon', spec.macaroon.option), spec.macaroon.path, spec.macaroon.option);
+      macaroonSource = spec.macaroon.path;
+      break;
+    case 'bytes':
+      macaroon = checkMacaroon(spec.macaroon.bytes, spec.macaroon.source, '--lndconnect');
+      macaroonSource = spec.macaroon.source;
+      break;
+    case 'none':
+      macaroon = null;
+      macaroonSource = `no macaroon (${spec.macaroon.source})`;
+      break;
   }
   return {
     host: spec.host,
@@ -102,6 +110,7 @@ export function buildTarget(spec: TargetSpec): LndTarget {
     tlsServerName: spec.tlsServerName,
     certPem,
     certSource,
+    certMissingPath: spec.cert.kind === 'system' ? spec.cert.missingDefaultPath : undefined,
     macaroon,
     macaroonSource,
     connectTimeoutMs: spec.connectTimeoutMs,

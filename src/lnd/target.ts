@@ -12,8 +12,14 @@ export interface LndTarget {
   readonly certPem: Buffer | null;
   /** Where the pinned cert came from, for messages ("lndconnect URI", a path). */
   readonly certSource: string;
-  /** The macaroon's bytes. Never printed. */
-  readonly macaroon: Buffer;
+  /**
+   * Set when no cert was named and the default tls.cert does not exist: the
+   * system roots are tried (CA-signed nodes), and a failed verification is then
+   * reported as this missing file (exit 3).
+   */
+  readonly certMissingPath?: string;
+  /** The macaroon's bytes, or null when lnd runs with no-macaroons. Never printed. */
+  readonly macaroon: Buffer | null;
   /** Where the macaroon came from, for messages. */
   readonly macaroonSource: string;
   readonly connectTimeoutMs: number;

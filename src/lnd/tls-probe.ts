@@ -7,7 +7,7 @@
  */
 import net from 'node:net';
 import tls from 'node:tls';
-import { HtlcTailError } from '../errors.js';
+import { configError, HtlcTailError } from '../errors.js';
 import { classifyTlsText, connectionReason } from './classify.js';
 import { addressOf, type LndTarget } from './target.js';
 
@@ -87,6 +87,14 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
       });
       tlsSock.once('error', (e: NodeJS.ErrnoException) => {
         const text = `${e.code ?? ''} ${e.message}`;
+        if (target.certMissingPath && target.certPem === null && /verify|self[- ]signed|issuer|CERT/i.test(text)) {
+          fail(
+            configError(
+              `TLS cert not found: ${target.certMissingPath} (and ${address} does not present a publicly signed certificate); set --tlscertpath (or --lnddir/--network) to lnd's tls.cert`,
+            ),
+          );
+          return;
+        }
         const msg =
           classifyTlsText(text, ctx) ??
           (/ECONNRESET|socket hang up|disconnected/i.test(text)

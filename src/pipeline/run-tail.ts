@@ -1,0 +1,80 @@
+/**
+ * Runs a live tail: one event source (an lnd session) into the pipeline, with
+ * the output writer, signals, --count, alias lookups and the summary. Shared by
+ * `htlc-tail` and `htlc-tail demo`, so both behave the same.
+ */
+import type { Config } from '../config/types.js';
+import { AliasBook } from '../events/aliases.js';
+import { makeFilter } from '../events/filter.js';
+import { createColorizer } from '../format/colorizer.js';
+import type { HtlcEvent } from '../events/model.js';
+import { createLineWriter } from '../output/writer.js';
+import { Pipeline } from './pipeline.js';
+import type { EventSource } from './source.js';
+import { stderrNotify, type Notify } from './notices.js';
+import { AliasLoader, type AliasLookups } from './alias-loader.js';
+import { SummaryPrinter } from './summary-printer.js';
+
+export interface SourceHooks {
+  readonly notify: Notify;
+  onEvent(ev: HtlcEvent): void;
+  onGap(fromMs: number, toMs: number, reason: string): void;
+  /** A subscription is established; `lookups` reaches the node's unary calls for aliases and block height. */
+  onSubscribed(lookups: AliasLookups | undefined, reconnected: boolean): void;
+}
+
+export type SourceFactory = (hooks: SourceHooks) => EventSource;
+
+export async function runTail(config: Config, makeSource: SourceFactory, notify: Notify = stderrNotify()): Promise<number> {
+  let source: EventSource | undefined;
+  const stop = () => source?.stop();
+  const writer = createLineWriter(process.stdout, stop);
+  const book = config.output.aliases ? new AliasBook() : undefined;
+  const loader = book ? new AliasLoader(book, notify) : undefined;
+  const pipeline = new Pipeline({
+    format: config.output.format,
+    ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
+    filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
+    count: config.count,
+    writer,
+    pause: () => source?.pause(),
+    resume: () => source?.resume(),
+    onCountReached: stop,
+    aliases: book,
+    onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
+  });
+  const summary = new SummaryPrinter(config.output, pipeline, book);
+
+  source = makeSource({
+    notify,
+    onEvent: (ev) => pipeline.push(ev),
+    onGap: (from, to, reason) => pipeline.gap(from, to, reason),
+    onSubscribed: (lookups, reconnected) => {
+      if (!reconnected) notify('subscribed to HTLC events', 'info');
+      summary.setLookups(lookups);
+      if (loader && lookups) {
+        loader.setLookups(lookups);
+        if (!reconnected) {
+          pipeline.hold();
+          void loader.load().finally(() => pipeline.release());
+        }
+      }
+    },
+  });
+
+  const onSignal = () => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  summary.startInterval();
+  try {
+    await source.run();
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    summary.stopInterval();
+    pipeline.release();
+    if (!writer.closed) await writer.flush();
+    if (!writer.closed) summary.printFinal();
+  }
+  return 0;
+}

@@ -1,0 +1,186 @@
+import { describe, expect, test } from '@jest/globals';
+import {
+  compileFilterSpec,
+  DEFAULT_FILTER_SPEC,
+  makeFilter,
+  parseSatToMsat,
+  specUsesAliases,
+  type FilterOptions,
+} from '../../src/events/filter.js';
+import type { OutputItem } from '../../src/events/model.js';
+import { HtlcTailError } from '../../src/errors.js';
+import { finalHtlc, forward, forwardFail, gap, info, IN, linkFail, makeEvent, OTHER, OUT, settle, subscribed, unknownKind } from './builders.js';
+
+const keeps = (opts: FilterOptions, item: OutputItem, lookup?: (id: string) => string | undefined): boolean =>
+  makeFilter(compileFilterSpec(opts), lookup)(item);
+
+const SEND = { eventType: 1, incomingChannelId: '0', incomingHtlcId: '0' } as const;
+const RECEIVE = { eventType: 2, outgoingChannelId: '0', outgoingHtlcId: '0' } as const;
+
+describe('no options: everything but subscribed', () => {
+  const f = makeFilter(DEFAULT_FILTER_SPEC);
+  test.each([
+    ['forward', true, forward()],
+    ['settle', true, settle()],
+    ['forward_fail', true, forwardFail()],
+    ['link_fail', true, linkFail()],
+    ['final_htlc', true, finalHtlc(true)],
+    ['unknown (no oneof member)', true, unknownKind()],
+    ['subscribed', false, subscribed()],
+    ['gap', true, gap()],
+  ] as const)('%s → kept: %s', (_n, kept, item) => {
+    expect(f(item)).toBe(kept);
+  });
+  test('compileFilterSpec({}) equals the default spec', () => {
+    const s = compileFilterSpec({});
+    expect(s.types).toBeNull();
+    expect([...s.events].sort()).toEqual([...DEFAULT_FILTER_SPEC.events].sort());
+    expect([s.channel, s.inChannel, s.outChannel, s.failures, s.minAmountMsat]).toEqual([null, null, null, false, null]);
+  });
+});
+
+describe('filter table', () => {
+  type Row = [string, FilterOptions, OutputItem, boolean];
+  const rows: Row[] = [
+    // --type
+    ['--type forward keeps a forward', { type: ['forward'] }, forward(), true],
+    ['--type forward drops a send', { type: ['forward'] }, forward(SEND), false],
+    ['--type send,receive keeps a receive settle', { type: ['send,receive'] }, settle(RECEIVE), true],
+    ['--type repeated (SEND,Receive) keeps a send', { type: ['SEND', 'Receive'] }, forward(SEND), true],
+    ['--type forward keeps a final_htlc whose first event was a forward', { type: ['forward'] }, finalHtlc(true, { corr: { firstEventType: 3 } }), true],
+    ['--type receive drops a final_htlc of a forward', { type: ['receive'] }, finalHtlc(true, { corr: { firstEventType: 3 } }), false],
+    ['--type unknown keeps an uncorrelated final_htlc', { type: ['unknown'] }, finalHtlc(true), true],
+    ['--type unknown keeps a future event_type number', { type: ['unknown'] }, forward({ eventType: 9 }), true],
+    ['--type forward drops a future event_type number', { type: ['forward'] }, forward({ eventType: 9 }), false],
+    ['--type passes gaps', { type: ['send'] }, gap(), true],
+    // --event
+    ['--event settle keeps a settle', { event: ['settle'] }, settle(), true],
+    ['--event settle drops a forward', { event: ['settle'] }, forward(), false],
+    ['--event subscribed keeps subscribed', { event: ['subscribed'] }, subscribed(), true],
+    ['--event forward,FINAL_HTLC keeps final_htlc', { event: ['forward,FINAL_HTLC'] }, finalHtlc(false), true],
+    ['--event settle drops unknown kinds', { event: ['settle'] }, unknownKind(), false],
+    ['--event unknown keeps unknown kinds', { event: ['unknown'] }, unknownKind(), true],
+    ['--event passes gaps', { event: ['settle'] }, gap(), true],
+    // --failures
+    ['--failures keeps link_fail', { failures: true }, linkFail(), true],
+    ['--failures keeps forward_fail', { failures: true }, forwardFail(), true],
+    ['--failures keeps final_htlc settled=false', { failures: true }, finalHtlc(false), true],
+    ['--failures drops final_htlc settled=true', { failures: true }, finalHtlc(true), false],
+    ['--failures drops settle', { failures: true }, settle(), false],
+    ['--failures drops forward', { failures: true }, forward(), false],
+    ['--failures passes gaps', { failures: true }, gap(), true],
+    // --channel
+    ['--channel id matches incoming', { channel: [IN] }, forward(), true],
+    ['--channel id matches outgoing', { channel: [OUT] }, forward(), true],
+    ['--channel scid matches', { channel: ['830502x12x0'] }, forward(), true],
+    ['--channel scid with colons matches', { channel: ['830412:1903:1'] }, forward(), true],
+    ['--channel other drops', { channel: [OTHER] }, forward(), false],
+    ['--channel list: one of them', { channel: [`${OTHER},830412x1903x1`] }, forward(), true],
+    ['--channel repeated: one of them', { channel: [OTHER, OUT] }, forward(), true],
+    ['--in-channel matches incoming only', { inChannel: [IN] }, forward(), true],
+    ['--in-channel does not match outgoing', { inChannel: [OUT] }, forward(), false],
+    ['--out-channel matches outgoing', { outChannel: [OUT] }, forward(), true],
+    ['--out-channel does not match incoming', { outChannel: [IN] }, forward(), false],
+    ['--in and --out both (AND)', { inChannel: [IN], outChannel: [OUT] }, forward(), true],
+    ['--in and --out, one wrong (AND)', { inChannel: [IN], outChannel: [OTHER] }, forward(), false],
+    ['--channel passes gaps', { channel: [OTHER] }, gap(), true],
+    // aliases
+    ['alias from enrichment, case-insensitive', { channel: ['acinq'] }, forward({ outgoingAlias: 'ACINQ' }), true],
+    ['alias from enrichment, other peer', { channel: ['acinq'] }, forward({ outgoingAlias: 'WalletOfSatoshi' }), false],
+    ['--in-channel alias looks at the incoming side only', { inChannel: ['ACINQ'] }, forward({ outgoingAlias: 'ACINQ' }), false],
+    // --min-amount
+    ['--min-amount below the larger side keeps', { minAmount: '1001' }, forward(), true],
+    ['--min-amount 1000.999 sat keeps 1001000 msat', { minAmount: '1000.999' }, forward(), true],
+    ['--min-amount above both sides drops', { minAmount: '1001.001' }, forward(), false],
+    ['--min-amount uses outgoing when larger', { minAmount: '5' }, forward({ info: info('0', '5000') }), true],
+    ['--min-amount with no known amount drops (settle)', { minAmount: '0' }, settle(), false],
+    ['--min-amount with null info drops', { minAmount: '0' }, linkFail({ info: null }), false],
+    ['--min-amount uses correlated info', { minAmount: '1000' }, settle({ corr: { info: info('1001000', '1000000') } }), true],
+    ['--min-amount correlated info too small', { minAmount: '2000' }, finalHtlc(true, { corr: { info: info('1001000', '1000000') } }), false],
+    ['--min-amount exact over 2^53', { minAmount: '18446744073709551.615' }, forward({ info: info('18446744073709551615', '0') }), true],
+    ['--min-amount exact over 2^53, one msat short', { minAmount: '18446744073709551.615' }, forward({ info: info('18446744073709551614', '0') }), false],
+    ['--min-amount tolerates leading zeros in amounts', { minAmount: '1' }, forward({ info: info('0001000', '0') }), true],
+    ['--min-amount passes gaps', { minAmount: '1000000' }, gap(), true],
+    // AND across options
+    ['type AND failures', { type: ['receive'], failures: true }, linkFail(RECEIVE), true],
+    ['type AND failures, wrong type', { type: ['send'], failures: true }, linkFail(RECEIVE), false],
+    ['event AND channel AND amount', { event: ['forward'], channel: ['830412x1903x1'], minAmount: '1000' }, forward(), true],
+    ['event AND channel AND amount, amount fails', { event: ['forward'], channel: ['830412x1903x1'], minAmount: '2000' }, forward(), false],
+  ];
+  test.each(rows)('%s', (_n, opts, item, kept) => {
+    expect(keeps(opts, item)).toBe(kept);
+  });
+});
+
+describe('alias references use the lookup when the event carries no alias', () => {
+  const lookup = (id: string) => ({ [IN]: 'Bob', [OUT]: 'ACINQ' })[id];
+  test.each([
+    [{ channel: ['acinq'] }, forward(), true],
+    [{ inChannel: ['bob'] }, forward(), true],
+    [{ inChannel: ['ACINQ'] }, forward(), false],
+    [{ channel: ['carol'] }, forward(), false],
+    [{ outChannel: ['acinq'] }, finalHtlc(true), false],
+  ] as const)('%j', (opts, item, kept) => {
+    expect(keeps(opts, item, lookup)).toBe(kept);
+  });
+  test('the event alias wins over the lookup', () => {
+    expect(keeps({ outChannel: ['acinq'] }, forward({ outgoingAlias: 'renamed' }), lookup)).toBe(false);
+  });
+  test('channel 0 is never looked up', () => {
+    const seen: string[] = [];
+    keeps({ channel: ['x'] }, finalHtlc(true), (id) => (seen.push(id), undefined));
+    expect(seen).toEqual([IN]);
+  });
+  test('without a lookup, alias references match nothing but enrichment', () => {
+    expect(keeps({ channel: ['acinq'] }, forward())).toBe(false);
+  });
+  test('specUsesAliases', () => {
+    expect(specUsesAliases(compileFilterSpec({ channel: ['123'] }))).toBe(false);
+    expect(specUsesAliases(compileFilterSpec({ outChannel: ['123', 'ACINQ'] }))).toBe(true);
+  });
+});
+
+describe('compile errors are usage errors naming the option and the allowed values', () => {
+  test.each([
+    [{ type: ['forwards'] }, '--type "forwards" is not known; use one or more of send, receive, forward, unknown (comma-separated or repeated)'],
+    [{ event: ['forward,link-fail'] }, '--event "link-fail" is not known; use one or more of forward, forward_fail, settle, link_fail, final_htlc, subscribed, unknown (comma-separated or repeated)'],
+    [{ event: [''] }, '--event needs a value; see htlc-tail --help'],
+    [{ inChannel: ['18446744073709551616'] }, '--in-channel "18446744073709551616" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number'],
+    [{ outChannel: ['1x1x65536'] }, '--out-channel "1x1x65536" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number'],
+    [{ minAmount: '-1' }, '--min-amount "-1" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
+    [{ minAmount: '1e3' }, '--min-amount "1e3" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
+    [{ minAmount: '0.0001' }, '--min-amount "0.0001" has more than 3 decimals (1 msat = 0.001 sat); give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
+  ] as const)('%j', (opts, message) => {
+    let err: unknown;
+    try {
+      compileFilterSpec(opts);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(HtlcTailError);
+    expect((err as HtlcTailError).kind).toBe('usage');
+    expect((err as HtlcTailError).message).toBe(message);
+  });
+});
+
+describe('parseSatToMsat', () => {
+  test.each([
+    ['0', 0n],
+    ['1', 1000n],
+    ['1.', 1000n],
+    ['0.001', 1n],
+    ['1.5', 1500n],
+    ['21000000.12', 21000000120n],
+    [' 7 ', 7000n],
+    ['18446744073709551.615', 18446744073709551615n],
+  ])('%j → %s msat', (sat, msat) => {
+    expect(parseSatToMsat(sat)).toBe(msat);
+  });
+});
+
+describe('a string option (not an array) is accepted too', () => {
+  test('type as a string', () => {
+    expect(keeps({ type: 'send' }, forward(SEND))).toBe(true);
+    expect(keeps({ channel: IN }, makeEvent())).toBe(true);
+  });
+});

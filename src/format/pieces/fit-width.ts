@@ -1,0 +1,35 @@
+/**
+ * Fits plain text into a column of `width` display columns: padded with
+ * spaces (left- or right-aligned), or cut at a grapheme boundary and ended
+ * with "…" when it is wider. Colour is applied after fitting.
+ */
+import { displayWidth, graphemes, graphemeWidth } from './display-width.js';
+
+export type Align = 'left' | 'right';
+
+export function fitWidth(text: string, width: number, align: Align = 'left'): string {
+  let w = displayWidth(text);
+  let s = text;
+  if (w > width) {
+    s = '';
+    let used = 0;
+    for (const g of graphemes(text)) {
+      const gw = graphemeWidth(g);
+      if (used + gw > width - 1) break;
+      s += g;
+      used += gw;
+    }
+    s += '…';
+    w = used + 1;
+  }
+  const pad = width - w;
+  if (pad <= 0) return s;
+  return align === 'left' ? s + ' '.repeat(pad) : ' '.repeat(pad) + s;
+}
+
+/** Pads without ever cutting (numbers must not be truncated: a wider number overflows its column). */
+export function padWidth(text: string, width: number, align: Align = 'left'): string {
+  const pad = width - displayWidth(text);
+  if (pad <= 0) return text;
+  return align === 'left' ? text + ' '.repeat(pad) : ' '.repeat(pad) + text;
+}

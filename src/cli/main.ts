@@ -13,6 +13,7 @@ function buildProgram(run: (name: string, opts: Record<string, unknown>, args: s
   const program = new Command('htlc-tail')
     .description("Tail a Lightning node's HTLC events live (lnd's routerrpc SubscribeHtlcEvents)")
     .version(VERSION, '-V, --version')
+    .enablePositionalOptions()
     .showHelpAfterError('(run htlc-tail --help for usage)')
     .addHelpText(
       'after',

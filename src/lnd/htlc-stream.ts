@@ -49,12 +49,13 @@ export function subscribeHtlcEvents(
   const call = channel.createCall(SUBSCRIBE_HTLC_EVENTS, Infinity, null, null, null);
   let paused = false;
   let done = false;
+  let cancelled = false;
   let readWanted = false;
   let depth = 0;
   let again = false;
 
   const read = (): void => {
-    if (done) return;
+    if (done || cancelled) return;
     if (paused) {
       readWanted = true;
       return;
@@ -86,7 +87,7 @@ export function subscribeHtlcEvents(
       handlers.onHeaders?.();
     },
     onReceiveMessage(message: Buffer) {
-      if (done) return;
+      if (done || cancelled) return;
       let ev: HtlcEvent;
       try {
         ev = decodeHtlcEventWire(message);
@@ -120,8 +121,9 @@ export function subscribeHtlcEvents(
       }
     },
     cancel() {
-      if (done) return;
-      done = true;
+      // onReceiveStatus follows with CANCELLED and ends the stream through onEnd.
+      if (done || cancelled) return;
+      cancelled = true;
       call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
     },
   };

@@ -1,0 +1,48 @@
+/**
+ * `htlc-tail demo`: start the built-in simulated lnd node in this process (a
+ * temporary lnddir with tls.cert, lnd.conf and macaroons) and tail it exactly
+ * as a real node, with the same output and filter options.
+ */
+import { resolveConfig } from '../config/resolve.js';
+import type { RawOptions } from '../config/types.js';
+import { defaultConfigIo } from '../config/io.js';
+import { targetSpecOf } from '../config/target-spec.js';
+import { buildTarget } from '../lnd/credentials.js';
+import { runTail } from '../pipeline/run-tail.js';
+import { grpcSource } from '../pipeline/grpc-source.js';
+import { usageError } from '../errors.js';
+import { stderrNotify } from '../pipeline/notices.js';
+
+const CONNECTION_FLAGS = ['rpcserver', 'lnddir', 'network', 'configfile', 'tlscertpath', 'macaroonpath', 'tlsServerName', 'lndconnect'] as const;
+
+function positiveNumber(value: unknown, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw usageError(`${flag} must be a number of events per second, 0 or more (got "${String(value)}")`);
+  return n;
+}
+
+export async function runDemoCommand(opts: Record<string, unknown>): Promise<number> {
+  for (const k of CONNECTION_FLAGS) {
+    if (opts[k] !== undefined) {
+      throw usageError(`demo connects to its own simulated node: drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
+    }
+  }
+  const rate = positiveNumber(opts.rate, '--rate');
+  const seed = opts.seed === undefined ? undefined : Number(opts.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
+  const { startDemoNode } = await import('../sim/demo.js');
+  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}) });
+  const notify = stderrNotify();
+  try {
+    notify(`demo: simulated lnd node on 127.0.0.1:${demo.node.port} (lnddir ${demo.lnddir}); Ctrl-C to stop`, 'info');
+    const env = { ...process.env };
+    for (const k of Object.keys(env)) if (k.startsWith('LNCLI_') || k === 'HTLC_TAIL_LNDCONNECT') delete env[k];
+    const raw: RawOptions = { ...(opts as RawOptions), lnddir: demo.lnddir, network: demo.network };
+    const config = resolveConfig(raw, env, defaultConfigIo());
+    const target = buildTarget(targetSpecOf(config));
+    return await runTail(config, (hooks) => grpcSource(target, config, hooks), notify);
+  } finally {
+    await demo.stop();
+  }
+}

@@ -12,10 +12,20 @@ import { silenceTlsServerNameWarning } from './quiet-warnings.js';
 export const KEEPALIVE_TIME_MS = 30_000;
 export const KEEPALIVE_TIMEOUT_MS = 20_000;
 
+/**
+ * Tests shorten keepalive (never below lnd's 5 s minimum) to see a half-open
+ * connection detected without waiting a minute.
+ */
+function keepaliveTimeMs(): number {
+  const v = Number(process.env.HTLC_TAIL_TEST_KEEPALIVE_MS);
+  return Number.isFinite(v) && v >= 5_000 ? v : KEEPALIVE_TIME_MS;
+}
+
 export function channelOptions(target: LndTarget): Record<string, string | number> {
+  const keepalive = keepaliveTimeMs();
   const opts: Record<string, string | number> = {
-    'grpc.keepalive_time_ms': KEEPALIVE_TIME_MS,
-    'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+    'grpc.keepalive_time_ms': keepalive,
+    'grpc.keepalive_timeout_ms': keepalive === KEEPALIVE_TIME_MS ? KEEPALIVE_TIMEOUT_MS : 2_000,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     // Our own reconnect loop decides when to retry a lost stream.

@@ -1,0 +1,44 @@
+/** The TCP step: can a connection to lnd's gRPC port be opened within the connect timeout? */
+import net from 'node:net';
+import { connectionReason } from '../lnd/classify.js';
+import { fail, ok, type StepOutcome } from './types.js';
+
+const EXIT_CONNECTION = 4;
+
+export function tcpReachable(host: string, port: number, address: string, timeoutMs: number): Promise<StepOutcome> {
+  return new Promise((resolve) => {
+    const sock = net.connect({ host, port });
+    let settled = false;
+    const done = (o: StepOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      sock.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(
+      () =>
+        done(
+          fail(
+            EXIT_CONNECTION,
+            `${address}: no answer within ${timeoutMs / 1000} s`,
+            'check --rpcserver, that lnd runs and that no firewall drops the packets, or raise --connect-timeout',
+          ),
+        ),
+      timeoutMs,
+    );
+    sock.once('connect', () => {
+      const via = sock.remoteAddress && sock.remoteAddress !== host ? ` (${sock.remoteAddress})` : '';
+      done(ok(`${address}${via} accepts connections`));
+    });
+    sock.once('error', (e: NodeJS.ErrnoException) => {
+      done(
+        fail(
+          EXIT_CONNECTION,
+          `cannot reach ${address} (${connectionReason(String(e.code ?? e.message))})`,
+          'check that lnd runs, that --rpcserver (or rpclisten in lnd.conf) is right, and firewalls',
+        ),
+      );
+    });
+  });
+}

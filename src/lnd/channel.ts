@@ -4,6 +4,8 @@
  * (client pings no more often than every 5 s) while noticing a dead peer
  * within about a minute.
  */
+import fs from 'node:fs';
+import tls from 'node:tls';
 import type { GrpcModule } from './protos.js';
 import { addressOf, type LndTarget } from './target.js';
 import { silenceTlsServerNameWarning } from './quiet-warnings.js';
@@ -44,9 +46,27 @@ export function channelOptions(target: LndTarget): Record<string, string | numbe
 
 export type LndChannel = InstanceType<GrpcModule['Channel']>;
 
+/**
+ * The roots for a CA-signed node: Node's bundled CAs plus NODE_EXTRA_CA_CERTS,
+ * exactly what Node's own TLS (and so the TLS probe) trusts. grpc-js left to
+ * itself would ignore NODE_EXTRA_CA_CERTS.
+ */
+function systemRoots(): Buffer {
+  const pems = [...tls.rootCertificates];
+  const extra = process.env.NODE_EXTRA_CA_CERTS;
+  if (extra) {
+    try {
+      pems.push(fs.readFileSync(extra, 'utf8'));
+    } catch {
+      // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start.
+    }
+  }
+  return Buffer.from(pems.join('\n'));
+}
+
 export function openChannel(grpc: GrpcModule, target: LndTarget): LndChannel {
   silenceTlsServerNameWarning();
-  const creds = grpc.credentials.createSsl(target.certPem);
+  const creds = grpc.credentials.createSsl(target.certPem ?? systemRoots());
   return new grpc.Channel(addressOf(target), creds, channelOptions(target));
 }
 

@@ -358,9 +358,9 @@ describe('targetSpecOf', () => {
     expect([t.host, t.port, t.tlsServerName, t.cert.kind, t.macaroon.kind]).toEqual(['r', 8080, 'name', 'pem', 'bytes']);
     expect(targetSpecOf(c, c.connection.rpcServer).host).toBe('g');
   });
-  test('system roots when no cert; no-macaroons is reported clearly', () => {
-    expect(targetSpecOf(resolve({ macaroonpath: '/m' })).cert).toEqual({ kind: 'system' });
-    expect(() => targetSpecOf(resolve({}, {}, { [CONF]: 'no-macaroons=1' }))).toThrow(/lnd runs without macaroons/);
+  test('system roots when no cert (the missing default is kept for the error); no-macaroons sends none', () => {
+    expect(targetSpecOf(resolve({ macaroonpath: '/m' })).cert).toEqual({ kind: 'system', missingDefaultPath: '/home/u/.lnd/tls.cert' });
+    expect(targetSpecOf(resolve({}, {}, { [CONF]: 'no-macaroons=1' })).macaroon).toMatchObject({ kind: 'none' });
   });
 });
 

@@ -127,7 +127,7 @@ function compileChannels(v: string | readonly string[] | undefined, option: stri
         `${option} ${show(it)} is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number`,
       );
     } else {
-      aliases.push(it.toLowerCase());
+      aliases.push(it.normalize('NFC').toLowerCase());
       aliasesAsGiven.push(it);
     }
   }
@@ -215,7 +215,7 @@ function channelCheck(
     if (ids.has(side === 'in' ? e.incomingChannelId : e.outgoingChannelId)) return true;
     if (aliases.length === 0) return false;
     const a = aliasOf(e, side);
-    return a !== undefined && a !== '' && aliases.includes(a.toLowerCase());
+    return a !== undefined && a !== '' && aliases.includes(a.normalize('NFC').toLowerCase());
   };
   if (sides.length === 2) return (e) => matchSide(e, 'in') || matchSide(e, 'out');
   const side = sides[0]!;

@@ -74,12 +74,13 @@ export function formatDurationNs(ns: bigint): string {
 }
 
 /**
- * Escapes what must not reach a terminal raw: C0 and C1 controls, DEL, and the
- * bidi embedding/override/isolate characters, as `\u{…}`-style `\uXXXX`; backslash
- * is doubled so an escape cannot be forged.
+ * Escapes what must not reach a terminal raw: C0 and C1 controls, DEL, the
+ * line and paragraph separators (U+2028, U+2029) and the bidi
+ * embedding/override/isolate characters, as `\uXXXX`; backslash is doubled so
+ * an escape cannot be forged.
  */
 export function escapeUntrusted(s: string): string {
-  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
+  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) =>
     c === '\\' ? '\\\\' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
   );
 }

@@ -42,6 +42,22 @@ export interface UnaryClient {
   getState(): Promise<string>;
 }
 
+const GRPC_NOT_FOUND = 5;
+
+/**
+ * lnd's ListChannels (with peer_alias_lookup) puts its lookup error into
+ * `peer_alias` when the peer is not in the graph: `unable to lookup peer alias:
+ * alias for node not found` (rpcserver.go formats `unable to lookup peer alias:
+ * %v`). That text is not an alias: treat it as empty, so GetNodeInfo is asked
+ * (and answers NOT_FOUND, i.e. no alias).
+ */
+export const PEER_ALIAS_LOOKUP_ERROR_PREFIX = 'unable to lookup peer alias';
+
+export function peerAliasOf(v: unknown): string {
+  if (typeof v !== 'string') return '';
+  return v.startsWith(PEER_ALIAS_LOOKUP_ERROR_PREFIX) ? '' : v;
+}
+
 export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget, timeoutMs: number): UnaryClient {
   const opts = { channelOverride: channel };
   const creds = p.grpc.credentials.createInsecure();
@@ -75,13 +91,20 @@ export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget
       return (r.channels ?? []).map((c: any) => ({
         chanId: String(c.chan_id),
         remotePubkey: c.remote_pubkey ?? '',
-        peerAlias: c.peer_alias ?? '',
+        peerAlias: peerAliasOf(c.peer_alias),
         active: Boolean(c.active),
       }));
     },
     async getNodeAlias(pubkey: string) {
-      const r = await call<any>(lightning, 'GetNodeInfo', { pub_key: pubkey, include_channels: false });
-      return r.node?.alias ?? '';
+      try {
+        const r = await call<any>(lightning, 'GetNodeInfo', { pub_key: pubkey, include_channels: false });
+        return r.node?.alias ?? '';
+      } catch (e) {
+        // lnd: NOT_FOUND `unable to find node` when the graph has no announcement for the peer
+        // (a private peer): it has no alias, which is an answer, not a failure.
+        if (isGrpcStatusError(e) && e.code === GRPC_NOT_FOUND) return '';
+        throw e;
+      }
     },
     async getState() {
       const r = await call<any>(state, 'GetState', {}, false);

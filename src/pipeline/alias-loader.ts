@@ -2,6 +2,18 @@
  * Fills the alias book from the node: ListChannels (peer_alias, remote_pubkey),
  * then GetNodeInfo for peers whose alias is empty. A lookup that fails (e.g. a
  * macaroon without info:read) never stops the tail: one warning, then ids only.
+ *
+ * - GetNodeInfo is asked once per peer for the whole run (its answer, an alias
+ *   or "none", is kept in the book); a NOT_FOUND (a private peer the graph does
+ *   not know) is "none", not a failure.
+ * - A permission denied is final for the run (the macaroon does not change):
+ *   after it, that call is not made again. Other failures (a timeout, an lnd
+ *   error) are retried by the next refresh, warned about once. A lookup cut
+ *   short because the connection went away (CANCELLED, UNAVAILABLE, the
+ *   channel shut down) is not warned about: the session reports the lost
+ *   stream, and an event on an unknown channel later triggers a new load.
+ * - The book is updated in one step after all lookups of a load, so an event
+ *   never sees a half-loaded table.
  */
 import type { AliasBook } from '../events/aliases.js';
 import type { ChannelSummary, NodeInfoSummary } from '../lnd/unary.js';
@@ -14,10 +26,17 @@ export interface AliasLookups {
   getInfo(): Promise<NodeInfoSummary>;
 }
 
+/** GetNodeInfo calls in flight at once during a load. */
+const NODE_INFO_CONCURRENCY = 8;
+
 export class AliasLoader {
   private lookups: AliasLookups | undefined;
   private warned = new Set<string>();
   private running: Promise<void> | undefined;
+  /** Pubkeys GetNodeInfo has answered (alias or '' for none). */
+  private readonly asked = new Set<string>();
+  private listDenied = false;
+  private nodeInfoDenied = false;
 
   constructor(
     private readonly book: AliasBook,
@@ -30,15 +49,17 @@ export class AliasLoader {
 
   /** A refresh when an unknown channel shows up, rate-limited by the book. */
   refreshSoon(): void {
-    if (this.running || !this.lookups) return;
+    if (this.running || !this.lookups || this.listDenied) return;
     if (!this.book.shouldRefresh(Date.now())) return;
     void this.load();
   }
 
   load(): Promise<void> {
-    this.running ??= this.doLoad().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.doLoad()
+      .catch((e: unknown) => this.warnOnce('internal', `peer alias lookup failed (${details(e).split('\n', 1)[0]}); showing channel ids only`))
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 
@@ -50,23 +71,43 @@ export class AliasLoader {
 
   private async doLoad(): Promise<void> {
     const l = this.lookups;
-    if (!l) return;
+    if (!l || this.listDenied) return;
     let channels: ChannelSummary[];
     try {
       channels = await l.listChannels();
     } catch (e) {
-      this.warnOnce('list', `cannot look up peer aliases (ListChannels: ${reason(e)}); showing channel ids only (--no-aliases hides this)`);
+      this.book.refreshFailed();
+      if (isConnectionGone(e)) return;
+      if (isPermissionDenied(e)) this.listDenied = true;
+      this.warnOnce(
+        'list',
+        `cannot look up peer aliases (ListChannels: ${reason(e, 'offchain:read')}); showing channel ids only (--no-aliases skips the lookups)`,
+      );
       return;
     }
     const nodeAliases = new Map<string, string>();
-    for (const c of channels) {
-      if (c.peerAlias !== '' || c.remotePubkey === '' || nodeAliases.has(c.remotePubkey)) continue;
-      try {
-        nodeAliases.set(c.remotePubkey, await l.getNodeAlias(c.remotePubkey));
-      } catch (e) {
-        this.warnOnce('node', `cannot look up some peer aliases (GetNodeInfo: ${reason(e)}); those show channel ids only`);
-        break;
-      }
+    if (!this.nodeInfoDenied) {
+      const want = [
+        ...new Set(channels.filter((c) => c.peerAlias === '' && c.remotePubkey !== '').map((c) => c.remotePubkey)),
+      ].filter((pub) => !this.asked.has(pub));
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < want.length && !this.nodeInfoDenied) {
+          const pub = want[next++]!;
+          try {
+            nodeAliases.set(pub, await l.getNodeAlias(pub));
+            this.asked.add(pub);
+          } catch (e) {
+            if (isConnectionGone(e)) return;
+            if (isPermissionDenied(e)) this.nodeInfoDenied = true;
+            this.warnOnce(
+              'node',
+              `cannot look up the aliases of peers that ListChannels leaves empty (GetNodeInfo: ${reason(e, 'info:read')}); those channels show ids only`,
+            );
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(NODE_INFO_CONCURRENCY, want.length) }, worker));
     }
     this.book.load(
       channels.map((c) => ({ chan_id: c.chanId, remote_pubkey: c.remotePubkey, peer_alias: c.peerAlias })),
@@ -75,8 +116,26 @@ export class AliasLoader {
   }
 }
 
-function reason(e: unknown): string {
-  const d = (e as { details?: string }).details ?? (e as Error).message ?? String(e);
-  if (/permission denied/i.test(d)) return 'permission denied: the macaroon lacks the read permission';
-  return d.split('\n', 1)[0]!;
+function details(e: unknown): string {
+  return (e as { details?: string })?.details ?? (e as Error)?.message ?? String(e);
+}
+
+/**
+ * The connection went away under the lookup (the stream ended, the tail is
+ * stopping, or it is reconnecting): not worth a warning. The session reports
+ * the lost stream; after a reconnect, the next event on a channel the book
+ * does not know triggers a new load.
+ */
+function isConnectionGone(e: unknown): boolean {
+  const code = (e as { code?: number })?.code;
+  return code === 1 /* CANCELLED */ || code === 14 /* UNAVAILABLE */ || /channel has been shut down/i.test(details(e));
+}
+
+function isPermissionDenied(e: unknown): boolean {
+  return (e as { code?: number })?.code === 7 || /permission denied/i.test(details(e));
+}
+
+function reason(e: unknown, permission: string): string {
+  if (isPermissionDenied(e)) return `permission denied, the macaroon lacks ${permission}; readonly.macaroon has it`;
+  return details(e).split('\n', 1)[0]!;
 }

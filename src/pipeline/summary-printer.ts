@@ -1,7 +1,11 @@
 /**
  * Prints the summary (--stats) on stderr at exit, and every --stats-interval
  * seconds. The block height for "blocks left" comes from GetInfo when the
- * macaroon allows it.
+ * macaroon allows it (info:read; without it the summary has no "blocks left",
+ * and no warning: the alias lookups already warn about a missing info:read).
+ * GetInfo is asked at every subscription and again at each periodic summary
+ * (for the next one), so a tail that runs for months keeps a current height;
+ * a permission denied stops the asking.
  */
 import type { AliasBook } from '../events/aliases.js';
 import { formatSummary } from '../format/summary.js';
@@ -13,6 +17,9 @@ import { createColorizer } from '../format/colorizer.js';
 export class SummaryPrinter {
   private timer: NodeJS.Timeout | undefined;
   private blockHeight: number | undefined;
+  private lookups: AliasLookups | undefined;
+  private asking = false;
+  private denied = false;
 
   constructor(
     private readonly out: Config['output'],
@@ -21,19 +28,34 @@ export class SummaryPrinter {
   ) {}
 
   setLookups(l: AliasLookups | undefined): void {
-    if (!this.out.stats || !l) return;
+    this.lookups = l;
+    this.refreshHeight();
+  }
+
+  private refreshHeight(): void {
+    const l = this.lookups;
+    if (!this.out.stats || !l || this.asking || this.denied) return;
+    this.asking = true;
     l.getInfo().then(
       (info) => {
-        this.blockHeight = info.blockHeight || undefined;
+        this.asking = false;
+        if (info.blockHeight > 0) this.blockHeight = info.blockHeight;
       },
-      () => undefined,
+      (e: unknown) => {
+        this.asking = false;
+        const d = (e as { details?: string; message?: string })?.details ?? (e as Error)?.message ?? '';
+        if ((e as { code?: number })?.code === 7 || /permission denied/i.test(d)) this.denied = true;
+      },
     );
   }
 
   startInterval(): void {
     const sec = this.out.statsIntervalSec;
     if (!sec) return;
-    this.timer = setInterval(() => this.print(), sec * 1000);
+    this.timer = setInterval(() => {
+      this.print();
+      this.refreshHeight();
+    }, sec * 1000);
     this.timer.unref();
   }
 

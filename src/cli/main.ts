@@ -14,7 +14,6 @@ function buildProgram(run: (name: string, opts: Record<string, unknown>, args: s
     .description("Tail a Lightning node's HTLC events live (lnd's routerrpc SubscribeHtlcEvents)")
     .version(VERSION, '-V, --version')
     .enablePositionalOptions()
-    .showHelpAfterError('(run htlc-tail --help for usage)')
     .addHelpText(
       'after',
       `
@@ -61,7 +60,8 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     cmd.exitOverride();
     cmd.configureOutput({
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`htlc-tail: ${s.replace(/^error: /, '')}`),
+      // One line, like every other failure: what is wrong, and where to look.
+      outputError: (s, write) => write(`htlc-tail: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see htlc-tail --help\n`),
     });
   }
   return program;

@@ -33,6 +33,7 @@ export class AliasLoader {
   private lookups: AliasLookups | undefined;
   private warned = new Set<string>();
   private running: Promise<void> | undefined;
+  private closed = false;
   /** Pubkeys GetNodeInfo has answered (alias or '' for none). */
   private readonly asked = new Set<string>();
   private listDenied = false;
@@ -43,13 +44,18 @@ export class AliasLoader {
     private readonly notify: Notify,
   ) {}
 
+  /** The tail is ending: lookups still running fail quietly, and no new ones start. */
+  close(): void {
+    this.closed = true;
+  }
+
   setLookups(l: AliasLookups): void {
     this.lookups = l;
   }
 
   /** A refresh when an unknown channel shows up, rate-limited by the book. */
   refreshSoon(): void {
-    if (this.running || !this.lookups || this.listDenied) return;
+    if (this.closed || this.running || !this.lookups || this.listDenied) return;
     if (!this.book.shouldRefresh(Date.now())) return;
     void this.load();
   }
@@ -64,7 +70,7 @@ export class AliasLoader {
   }
 
   private warnOnce(key: string, msg: string): void {
-    if (this.warned.has(key)) return;
+    if (this.closed || this.warned.has(key)) return;
     this.warned.add(key);
     this.notify(`warning: ${msg}`);
   }

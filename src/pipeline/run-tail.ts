@@ -27,10 +27,13 @@ export type SourceFactory = (hooks: SourceHooks) => EventSource;
 
 export async function runTail(config: Config, makeSource: SourceFactory, notify: Notify = stderrNotify()): Promise<number> {
   let source: EventSource | undefined;
-  const stop = () => source?.stop();
-  const writer = createLineWriter(process.stdout, stop);
   const book = config.output.aliases ? new AliasBook() : undefined;
   const loader = book ? new AliasLoader(book, notify) : undefined;
+  const stop = () => {
+    loader?.close();
+    source?.stop();
+  };
+  const writer = createLineWriter(process.stdout, stop);
   const pipeline = new Pipeline({
     format: config.output.format,
     ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
@@ -69,6 +72,7 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
   try {
     await source.run();
   } finally {
+    loader?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     summary.stopInterval();

@@ -9,11 +9,11 @@ import { defaultConfigIo } from '../config/io.js';
 import { targetSpecOf } from '../config/target-spec.js';
 import { buildTarget } from '../lnd/credentials.js';
 import { runTail } from '../pipeline/run-tail.js';
-import { grpcSource } from '../pipeline/grpc-source.js';
+import { sourceFor } from '../pipeline/rest-source.js';
 import { usageError } from '../errors.js';
 import { stderrNotify } from '../pipeline/notices.js';
 
-const CONNECTION_FLAGS = ['rpcserver', 'lnddir', 'network', 'configfile', 'tlscertpath', 'macaroonpath', 'tlsServerName', 'lndconnect'] as const;
+const CONNECTION_FLAGS = ['rpcserver', 'lnddir', 'network', 'configfile', 'tlscertpath', 'macaroonpath', 'tlsServerName', 'lndconnect', 'restserver'] as const;
 
 function positiveNumber(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -32,16 +32,18 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
   const { startDemoNode } = await import('../sim/demo.js');
-  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}) });
+  const rest = opts.transport === 'rest' || opts.transport === 'ws';
+  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}) });
   const notify = stderrNotify();
   try {
-    notify(`demo: simulated lnd node on 127.0.0.1:${demo.node.port} (lnddir ${demo.lnddir}); Ctrl-C to stop`, 'info');
+    const where = rest ? `${demo.node.rpcserver}, REST ${demo.node.restserver}` : demo.node.rpcserver;
+    notify(`demo: simulated lnd node on ${where} (lnddir ${demo.lnddir}); Ctrl-C to stop`, 'info');
     const env = { ...process.env };
     for (const k of Object.keys(env)) if (k.startsWith('LNCLI_') || k === 'HTLC_TAIL_LNDCONNECT') delete env[k];
     const raw: RawOptions = { ...(opts as RawOptions), lnddir: demo.lnddir, network: demo.network };
     const config = resolveConfig(raw, env, defaultConfigIo());
     const target = buildTarget(targetSpecOf(config));
-    return await runTail(config, (hooks) => grpcSource(target, config, hooks), notify);
+    return await runTail(config, sourceFor(config, target), notify);
   } finally {
     await demo.stop();
   }

@@ -9,10 +9,10 @@ import { defaultConfigIo } from '../config/io.js';
 import { buildTarget } from '../lnd/credentials.js';
 import { targetSpecOf } from '../config/target-spec.js';
 import { runTail } from '../pipeline/run-tail.js';
-import { grpcSource } from '../pipeline/grpc-source.js';
+import { sourceFor } from '../pipeline/rest-source.js';
 
 export async function runTailCommand(opts: Record<string, unknown>): Promise<number> {
   const config: Config = resolveConfig(opts as RawOptions, process.env, defaultConfigIo());
   const target = buildTarget(targetSpecOf(config));
-  return runTail(config, (hooks) => grpcSource(target, config, hooks));
+  return runTail(config, sourceFor(config, target));
 }

@@ -17,6 +17,10 @@ export interface ClassifyContext {
   readonly call: string;
   /** The permission the call needs, e.g. "offchain:read". */
   readonly permission: string;
+  /** The name the certificate was verified against (--tls-server-name, else the host), when known. */
+  readonly serverName?: string;
+  /** The names the presented certificate lists (DNS names and IPs), when known. */
+  readonly certNames?: readonly string[];
 }
 
 export const enum GrpcCode {
@@ -131,7 +135,7 @@ export function connectionReason(d: string): string {
 /** A message for TLS failures found in a grpc-js or Node TLS error text, or undefined. */
 export function classifyTlsText(d: string, ctx: ClassifyContext): string | undefined {
   if (/altnames|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i.test(d)) {
-    return `TLS: the certificate of ${ctx.address} does not cover the name being verified; pass --tls-server-name with a name it lists (e.g. localhost), or add the address to lnd's tlsextraip/tlsextradomain`;
+    return nameNotCoveredMessage(ctx);
   }
   if (
     /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|DEPTH_ZERO|certificate signature failure|unable to get (local )?issuer|CERT_SIGNATURE_FAILURE|certificate verify failed/i.test(
@@ -147,4 +151,22 @@ export function classifyTlsText(d: string, ctx: ClassifyContext): string | undef
     return `TLS handshake with ${ctx.address} failed (${connectionReason(d)}): is that lnd's gRPC port (rpclisten), and not its REST port or a plain-text service?`;
   }
   return undefined;
+}
+
+/**
+ * The certificate does not list the name being verified (typically: lnd's
+ * cert lacks the IP or host the user dialed). Names what was verified, what
+ * the cert lists, and the two remedies: --tls-server-name with a listed name,
+ * or lnd's tlsextraip/tlsextradomain (then lnd must regenerate its cert).
+ */
+export function nameNotCoveredMessage(ctx: ClassifyContext): string {
+  const name = ctx.serverName;
+  const names = (ctx.certNames ?? []).filter((n) => n !== '');
+  const dns = names.filter((n) => !/^[\d.]+$|:/.test(n));
+  const suggest = dns.includes('localhost') ? 'localhost' : (dns[0] ?? 'localhost');
+  const what = name ? `does not list ${name}` : 'does not list the name being verified';
+  const lists = names.length > 0 ? ` (it lists ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : '';
+  const extra = name ? (/^[\d.]+$|:/.test(name) ? `tlsextraip=${name}` : `tlsextradomain=${name}`) : 'tlsextraip/tlsextradomain';
+  const why = names.length > 0 ? 'a name it lists' : "lnd's own cert always lists it";
+  return `TLS: the certificate of ${ctx.address} ${what}${lists}; pass --tls-server-name ${suggest} (${why}), or add ${extra} to lnd.conf and let lnd regenerate its cert`;
 }

@@ -50,6 +50,8 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
     }, target.connectTimeoutMs);
     let settled = false;
     let tlsSock: tls.TLSSocket | undefined;
+    /** The names of a certificate that failed the name check. */
+    let certNames: string[] | undefined;
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;
@@ -70,7 +72,11 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
         ca: target.certPem ?? undefined,
         servername: isIp ? undefined : target.tlsServerName,
         ALPNProtocols: ['h2'],
-        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName, cert),
+        checkServerIdentity: (_host, cert) => {
+          const err = tls.checkServerIdentity(target.tlsServerName, cert);
+          if (err) certNames = subjectAltNames(cert.subjectaltname);
+          return err;
+        },
       });
       tlsSock.once('secureConnect', () => {
         if (settled) return;
@@ -96,7 +102,7 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
           return;
         }
         const msg =
-          classifyTlsText(text, ctx) ??
+          classifyTlsText(text, { ...ctx, serverName: target.tlsServerName, certNames }) ??
           (/ECONNRESET|socket hang up|disconnected/i.test(text)
             ? `TLS handshake with ${address} failed: the server closed the connection; is that lnd's gRPC port?`
             : `TLS handshake with ${address} failed (${e.message})`);
@@ -104,4 +110,13 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
       });
     });
   });
+}
+
+/** `DNS:localhost, IP Address:127.0.0.1` → `['localhost', '127.0.0.1']`. */
+export function subjectAltNames(san: string | undefined): string[] {
+  if (!san) return [];
+  return san
+    .split(/,\s*/)
+    .map((part) => /^(?:DNS|IP Address):(.*)$/.exec(part.trim())?.[1]?.trim() ?? '')
+    .filter((n) => n !== '');
 }

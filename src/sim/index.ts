@@ -13,3 +13,4 @@ export { runSubscription, type EventSink, type SubscriptionContext } from './str
 export { encodeHtlcEvent } from './encode-wire.js';
 export { fromProtoObject, subscribedEvent, toProtoObject, type HtlcEventObject, type WireHtlcEvent } from './wire-event.js';
 export { ALIAS_LOOKUP_FAILED } from './rpc-responses.js';
+export { createRestListener, HTLC_EVENTS_PATH, type RestServerOptions } from './rest-server.js';

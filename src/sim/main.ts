@@ -3,6 +3,7 @@
  *
  *   htlc-tail-sim [--lnddir DIR] [--host H] [--port N] [--network NET] [--rate R] [--seed N]
  *                 [--scenario FILE] [--flood N] [--wallet-locked [--unlock-after SEC]]
+ *                 [--rest [--rest-port N]]
  *
  * Prints where it listens and the htlc-tail command to connect on stderr;
  * stops on SIGINT/SIGTERM (and removes its temporary lnddir).
@@ -27,6 +28,8 @@ A simulated lnd node (gRPC over TLS, real macaroons) for trying htlc-tail.
   --scenario FILE      send the scripted streams in FILE (JSON) instead of live traffic
   --flood N            send N events per subscription as fast as possible (benchmarks)
   --transport T        grpc-js (default) or h2 (batched HTTP/2 writes; default with --flood)
+  --rest               also serve lnd's REST and WebSocket interface (restlisten in lnd.conf)
+  --rest-port N        the REST port (default: a free port; implies --rest)
   --wallet-locked      start with the wallet locked
   --unlock-after SEC   with --wallet-locked: unlock after SEC seconds
   -h, --help           show this help
@@ -62,6 +65,8 @@ async function main(): Promise<void> {
         scenario: { type: 'string' },
         flood: { type: 'string' },
         transport: { type: 'string' },
+        rest: { type: 'boolean' },
+        'rest-port': { type: 'string' },
         'wallet-locked': { type: 'boolean' },
         'unlock-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -93,14 +98,17 @@ async function main(): Promise<void> {
     flood: args.flood === undefined ? undefined : num(args.flood, 'flood', 0),
     walletState: args['wallet-locked'] ? 'LOCKED' : 'SERVER_ACTIVE',
     transport,
+    rest: args.rest === true || args['rest-port'] !== undefined,
+    restPort: num(args['rest-port'], 'rest-port', 0),
   });
   const paths = await node.writeLndDir(dir);
   const mode = scenario ? `scenario ${args.scenario}` : args.flood ? `flood of ${args.flood} events per stream` : `${num(args.rate, 'rate', 4)} events/s`;
   process.stderr.write(
     `htlc-tail-sim: simulated lnd ${node.node.version} (${network}) listening on ${node.rpcserver} (${node.transport}), ${mode}\n` +
       `  lnddir: ${paths.lnddir}${tempDir ? ' (temporary, removed on exit)' : ''}\n` +
+      (node.restserver ? `  REST and WebSocket: ${node.restserver}\n` : '') +
       `  wallet: ${node.walletState}\n` +
-      `  connect: htlc-tail --lnddir ${shellQuote(paths.lnddir)} --network ${network}\n`,
+      `  connect: htlc-tail --lnddir ${shellQuote(paths.lnddir)} --network ${network}${node.restserver ? ' [--transport rest|ws]' : ''}\n`,
   );
 
   if (args['wallet-locked'] && args['unlock-after'] !== undefined) {

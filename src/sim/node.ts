@@ -25,6 +25,7 @@ import { getInfoResponse, getNodeInfoResponse, listChannelsResponse } from './rp
 import { parseScenario, type Scenario } from './scenario.js';
 import { runSubscription, type EventSink } from './stream-source.js';
 import { createListener, type Listener, type TransportKind } from './transport.js';
+import { createRestListener, type RestServerOptions } from './rest-server.js';
 import { fromProtoObject, type HtlcEventObject } from './wire-event.js';
 
 export interface SimNodeOptions {
@@ -58,6 +59,10 @@ export interface SimNodeOptions {
   readonly legacyMacaroonErrors?: boolean;
   /** `grpc-js` (default) or `h2` (batched node:http2; the default with `flood`). */
   readonly transport?: TransportKind;
+  /** Also serve lnd's REST and WebSocket interface (rest-server.ts) on its own port; options vary its framing for tests. */
+  readonly rest?: boolean | RestServerOptions;
+  /** The REST port; 0 (default) = a free port. */
+  readonly restPort?: number;
 }
 
 export interface SimNodeHandle {
@@ -66,6 +71,10 @@ export interface SimNodeHandle {
   readonly port: number;
   /** `host:port` for --rpcserver. */
   readonly rpcserver: string;
+  /** The REST/WebSocket port when `rest` was asked for (stays the same across restart()). */
+  readonly restPort: number | undefined;
+  /** `host:port` for --restserver, when REST runs. */
+  readonly restserver: string | undefined;
   readonly network: string;
   readonly transport: TransportKind;
   readonly certPem: string;
@@ -178,6 +187,11 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
   const transport = opts.transport ?? (flood ? 'h2' : 'grpc-js');
   const make = () => createListener(transport, protos, backend, tls);
   let [listener, port] = await listenWithRetry(make, host, opts.port ?? 0);
+  const restOpts = opts.rest === undefined || opts.rest === false ? undefined : opts.rest === true ? {} : opts.rest;
+  const makeRest = restOpts ? () => createRestListener(backend, tls, restOpts) : undefined;
+  let restListener: Listener | undefined;
+  let restPort: number | undefined;
+  if (makeRest) [restListener, restPort] = await listenWithRetry(makeRest, host, opts.restPort ?? 0);
   pump.start(seed + runs * 104729);
   let stopped = false;
 
@@ -192,13 +206,15 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
     pump.stop();
     endStreams();
     await sleep(20); // let the statuses go out before the connections drop
-    await listener.close();
+    await Promise.all([listener.close(), restListener?.close()]);
   };
 
   const handle: SimNodeHandle = {
     host,
     port,
     rpcserver: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    restPort,
+    restserver: restPort === undefined ? undefined : host.includes(':') ? `[${host}]:${restPort}` : `${host}:${restPort}`,
     network,
     transport,
     certPem: tls.certPem,
@@ -254,6 +270,7 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
       await down();
       if (o.downMs) await sleep(o.downMs);
       [listener, port] = await listenWithRetry(make, host, port);
+      if (makeRest) [restListener, restPort] = await listenWithRetry(makeRest, host, restPort!);
       runs++;
       pump.start(seed + runs * 104729);
     },
@@ -263,7 +280,7 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
       await down();
     },
     writeLndDir(dir, o = {}) {
-      return writeLndDir(dir, { host, port, network, alias: node.alias, certPem: tls.certPem, keyPem: tls.keyPem, macaroons, restPort: o.restPort });
+      return writeLndDir(dir, { host, port, network, alias: node.alias, certPem: tls.certPem, keyPem: tls.keyPem, macaroons, restPort: o.restPort ?? restPort });
     },
     authorize: auth,
     subscribe,

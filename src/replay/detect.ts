@@ -1,0 +1,86 @@
+/**
+ * What one line of a capture is, detected line by line (a capture may mix
+ * them, e.g. `htlc-tail -f raw` output appended to a `curl` capture):
+ *
+ * - a raw line: the HtlcEvent as lnd's REST gateway encodes it (what
+ *   `htlc-tail -f raw` prints);
+ * - an lnd REST line `{"result": <HtlcEvent>}` (curl of /v2/router/htlcevents,
+ *   or WebSocket frames saved one per line);
+ * - an lnd error line, `{"error": {...}}` or an HTTP error body
+ *   `{"code": 2, "message": "..."}`: the recorded stream failed there; not an event;
+ * - a gap line `{"event":"gap",...}` that `-f raw`/`-f jsonl` print after a
+ *   reconnection: passed through, so `-f raw | replay -f raw` keeps it;
+ * - a blank line (skipped);
+ * - anything else is a bad line, with the reason.
+ */
+import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../events/decode-json.js';
+import type { GapMarker, HtlcEvent } from '../events/model.js';
+import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
+
+export type ReplayLine =
+  | { readonly kind: 'blank' }
+  | { readonly kind: 'event'; readonly event: HtlcEvent; readonly format: 'raw' | 'rest' }
+  | { readonly kind: 'gap'; readonly gap: GapMarker }
+  | { readonly kind: 'lnd-error'; readonly code: number; readonly message: string }
+  | { readonly kind: 'bad'; readonly reason: string };
+
+const BOM = '\ufeff';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function gapTime(v: unknown): number | undefined {
+  if (v === null) return NaN;
+  if (typeof v !== 'string') return undefined;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A gap line back into a GapMarker, or the reason it is not a valid one. */
+export function parseGap(v: Record<string, unknown>): GapMarker | string {
+  const fromMs = gapTime(v['from']);
+  const toMs = gapTime(v['to']);
+  if (fromMs === undefined) return 'a gap line whose "from" is not an RFC 3339 time';
+  if (toMs === undefined) return 'a gap line whose "to" is not an RFC 3339 time';
+  const reason = v['reason'] ?? '';
+  if (typeof reason !== 'string') return 'a gap line whose "reason" is not a string';
+  return { event: 'gap', fromMs, toMs, reason };
+}
+
+function decode(value: unknown, format: 'raw' | 'rest'): ReplayLine {
+  try {
+    return { kind: 'event', event: decodeJsonEvent(value), format };
+  } catch (e) {
+    if (e instanceof JsonEventError) return { kind: 'bad', reason: safeText(e.message) };
+    throw e;
+  }
+}
+
+export function detectLine(line: string): ReplayLine {
+  let text = line;
+  if (text.startsWith(BOM)) text = text.slice(1);
+  if (text.trim() === '') return { kind: 'blank' };
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { kind: 'bad', reason: jsonErrorReason(e) };
+  }
+  if (!isObject(v)) {
+    return { kind: 'bad', reason: 'expected a JSON object (a raw HtlcEvent or an lnd REST line {"result": ...})' };
+  }
+  if (isGapMarkerJson(v)) {
+    const gap = parseGap(v);
+    return typeof gap === 'string' ? { kind: 'bad', reason: gap } : { kind: 'gap', gap };
+  }
+  const c = classifyRestValue(v);
+  switch (c.kind) {
+    case 'result':
+      return decode(c.value, 'rest');
+    case 'error':
+      return { kind: 'lnd-error', code: c.code, message: c.message };
+    default:
+      return decode(v, 'raw');
+  }
+}

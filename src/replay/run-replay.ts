@@ -1,0 +1,172 @@
+/**
+ * Runs a capture through the same pipeline as the live tail (correlation,
+ * stats, filters, formats, --count) to stdout, reading line by line with
+ * backpressure: when stdout cannot keep up, reading pauses, so a capture of
+ * any size replays in bounded memory.
+ *
+ * Bad lines get one warning each on stderr (`line N: what is wrong`) and are
+ * skipped; with `strict`, the first one ends the replay with exit 3 (after
+ * the events before it were written). lnd error lines in the capture are
+ * reported and skipped. No peer aliases (there is no node to ask). The
+ * summary (--stats) measures "in flight" and "stuck" against the capture's
+ * own clock: the last event's timestamp, not the time of the replay.
+ */
+import type { Readable, Writable } from 'node:stream';
+import type { Config } from '../config/types.js';
+import { configError } from '../errors.js';
+import { makeFilter } from '../events/filter.js';
+import { createColorizer } from '../format/colorizer.js';
+import { formatSummary } from '../format/summary.js';
+import { createLineWriter } from '../output/writer.js';
+import type { Notify } from '../pipeline/notices.js';
+import { Pipeline } from '../pipeline/pipeline.js';
+import { LineSplitter } from '../rest/line-splitter.js';
+import { safeText } from '../rest/rest-line.js';
+import { detectLine } from './detect.js';
+
+/** Longest line read; a longer one is a bad line (its bytes are not kept). */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Warnings shown for bad lines before the rest are only counted. */
+export const MAX_WARNINGS = 100;
+
+export interface ReplayOptions {
+  readonly config: Config;
+  readonly input: Readable;
+  /** For messages: the file name, or "standard input". */
+  readonly inputName: string;
+  readonly strict: boolean;
+  readonly notify: Notify;
+  readonly out?: Writable;
+  readonly err?: Writable;
+}
+
+export interface ReplayResult {
+  readonly lines: number;
+  readonly events: number;
+  readonly badLines: number;
+}
+
+export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
+  const { config, input, notify } = o;
+  const out = o.out ?? process.stdout;
+  const errOut = o.err ?? process.stderr;
+  let stopped = false;
+  let finish: () => void = () => undefined;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    splitter.close();
+    input.pause();
+    finish();
+  };
+  const writer = createLineWriter(out, stop);
+  const pipeline = new Pipeline({
+    format: config.output.format,
+    ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
+    filter: makeFilter(config.filter),
+    count: config.count,
+    writer,
+    pause: () => input.pause(),
+    resume: () => {
+      if (!stopped) input.resume();
+    },
+    onCountReached: stop,
+  });
+
+  let lineNo = 0;
+  let events = 0;
+  let badLines = 0;
+  let warnings = 0;
+  let lastTs = 0n;
+  let strictError: Error | undefined;
+
+  const warn = (text: string) => {
+    if (warnings < MAX_WARNINGS) notify(text);
+    else if (warnings === MAX_WARNINGS) notify('more bad lines follow; they are skipped without a warning each');
+    warnings++;
+  };
+
+  const bad = (reason: string): boolean => {
+    badLines++;
+    if (o.strict) {
+      strictError = configError(`${o.inputName} line ${lineNo}: ${reason}; fix or remove the line, or drop --strict to skip bad lines`);
+      stop();
+      return false;
+    }
+    warn(`line ${lineNo}: ${reason}`);
+    return true;
+  };
+
+  const splitter = new LineSplitter(
+    (line) => {
+      lineNo++;
+      const d = detectLine(line);
+      switch (d.kind) {
+        case 'blank':
+          return true;
+        case 'event': {
+          events++;
+          const ts = BigInt(d.event.timestampNs);
+          if (ts > lastTs) lastTs = ts;
+          pipeline.push(d.event);
+          return !stopped;
+        }
+        case 'gap':
+          pipeline.gap(d.gap.fromMs, d.gap.toMs, d.gap.reason);
+          return !stopped;
+        case 'lnd-error':
+          warn(`line ${lineNo}: the recorded stream ended with an lnd error: ${safeText(d.message.split('\n', 1)[0]!)} (code ${d.code}); skipped`);
+          return true;
+        case 'bad':
+          return bad(d.reason);
+      }
+    },
+    {
+      maxLineBytes: MAX_LINE_BYTES,
+      onTooLong: (bytes) => {
+        lineNo++;
+        return bad(`a line of ${bytes} bytes, longer than the ${MAX_LINE_BYTES / (1024 * 1024)} MiB any event needs`);
+      },
+    },
+  );
+
+  const onSignal = () => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      finish = resolve;
+      input.on('data', (chunk: Buffer | string) => {
+        if (stopped) return;
+        splitter.push(typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk);
+      });
+      input.once('end', () => {
+        if (!stopped) splitter.end();
+        resolve();
+      });
+      input.once('error', (e: NodeJS.ErrnoException) => {
+        if (stopped) return resolve();
+        reject(configError(`replay: reading ${o.inputName} failed (${e.code ?? e.message})`, e));
+      });
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (!writer.closed) await writer.flush();
+    input.destroy();
+  }
+  if (strictError) throw strictError;
+  if (warnings > MAX_WARNINGS) notify(`${badLines} bad lines skipped in all`);
+  if (config.output.stats && !writer.closed) {
+    const nowNs = lastTs > 0n ? lastTs : BigInt(Date.now()) * 1_000_000n;
+    const summary = pipeline.stats.snapshot({
+      nowNs,
+      stuckAfterSec: config.output.stuckAfterSec,
+      blockHeight: undefined,
+      inFlight: pipeline.correlator.inFlight(nowNs),
+    });
+    const text = formatSummary(summary, { colorizer: createColorizer(config.output.stderrColor) });
+    errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+  return { lines: lineNo, events, badLines };
+}

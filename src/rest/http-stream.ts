@@ -1,0 +1,117 @@
+/**
+ * lnd's HTLC event stream over REST: `GET /v2/router/htlcevents`, a chunked
+ * response with one JSON line per message. Lines are split incrementally (a
+ * message may span chunks, a chunk may hold several), in order. Pausing stops
+ * reading the socket, so TCP flow control pushes back on lnd.
+ *
+ * The final status (handlers.onEnd, exactly once): an `{"error": ...}` line's
+ * code and message; for an HTTP error, the status in its body (or one mapped
+ * from the HTTP status); 0 when lnd ended the response normally; UNAVAILABLE
+ * when the connection was lost; CANCELLED after cancel().
+ */
+import https from 'node:https';
+import type http from 'node:http';
+import type { HtlcStream, StreamHandlers, StreamStatus } from '../lnd/htlc-stream.js';
+import type { LndTarget } from '../lnd/target.js';
+import { LineSplitter } from './line-splitter.js';
+import { Code, ERROR_BODY_LIMIT, HTLC_EVENTS_PATH, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
+import { streamLine } from './stream-lines.js';
+
+/** Longest message accepted (lnd's are well under 1 KiB; failure strings may hold a channel update dump). */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+export interface RestStream extends HtlcStream {
+  /** Drops the connection (after the end, or on stop). */
+  close(): void;
+}
+
+export function subscribeRest(target: LndTarget, handlers: StreamHandlers): RestStream {
+  const o = tlsRequestOptions(target);
+  let done = false;
+  let paused = false;
+  let res: http.IncomingMessage | undefined;
+
+  const finish = (status: StreamStatus): void => {
+    if (done) return;
+    done = true;
+    handlers.onEnd(status);
+    req.destroy();
+  };
+
+  const options: https.RequestOptions & { ALPNProtocols: string[] } = {
+    host: o.host,
+    port: o.port,
+    method: 'GET',
+    path: HTLC_EVENTS_PATH,
+    ALPNProtocols: o.ALPNProtocols,
+    headers: o.headers,
+    ca: o.ca,
+    servername: o.servername,
+    checkServerIdentity: o.checkServerIdentity,
+    agent: false,
+  };
+  const req = https.request(options);
+  req.on('socket', (s) => s.setKeepAlive(true, 30_000));
+  req.on('error', (e: NodeJS.ErrnoException) => finish({ code: Code.UNAVAILABLE, details: networkDetails(e) }));
+  req.on('response', (r) => {
+    res = r;
+    if (r.statusCode !== 200) {
+      let body = '';
+      r.setEncoding('utf8');
+      r.on('data', (c: string) => {
+        if (body.length < ERROR_BODY_LIMIT) body += c;
+      });
+      r.on('end', () => finish(statusFromHttp(r.statusCode ?? 0, r.statusMessage, body)));
+      r.on('close', () => finish(statusFromHttp(r.statusCode ?? 0, r.statusMessage, body)));
+      return;
+    }
+    handlers.onHeaders?.();
+    const splitter = new LineSplitter(
+      (line) => {
+        if (done) return false;
+        const out = streamLine(line);
+        if (out.kind === 'event') handlers.onEvent(out.event);
+        else if (out.kind === 'end') {
+          finish(out.status);
+          return false;
+        }
+        return !done;
+      },
+      {
+        maxLineBytes: MAX_MESSAGE_BYTES,
+        onTooLong: (bytes) => {
+          finish({ code: Code.INTERNAL, details: `the REST stream sent a message of more than ${bytes} bytes without a line end` });
+          return false;
+        },
+      },
+    );
+    r.on('data', (chunk: Buffer) => splitter.push(chunk));
+    r.on('end', () => {
+      splitter.end();
+      finish({ code: Code.OK, details: '' });
+    });
+    r.on('close', () => {
+      if (!r.complete) finish({ code: Code.UNAVAILABLE, details: 'connection lost: the REST stream was cut off' });
+    });
+    if (paused) r.pause();
+  });
+  req.end();
+
+  return {
+    pause() {
+      paused = true;
+      res?.pause();
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      res?.resume();
+    },
+    cancel() {
+      finish({ code: Code.CANCELLED, details: 'Cancelled on client' });
+    },
+    close() {
+      req.destroy();
+    },
+  };
+}

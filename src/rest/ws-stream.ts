@@ -1,0 +1,137 @@
+/**
+ * lnd's HTLC event stream over WebSocket (lnd's websocket proxy in front of
+ * the REST gateway): `wss://HOST:PORT/v2/router/htlcevents?method=GET`, the
+ * macaroon in the `Grpc-Metadata-Macaroon` header, each text frame one line
+ * of the REST stream. The `ws` package does the framing and answers lnd's
+ * pings (every 30 s). Nothing is sent to lnd: the subscription takes no
+ * request.
+ *
+ * lnd's proxy drops the connection without a close frame when the stream
+ * ends, so the close code is 1006 (abnormal) both after lnd's error frame and
+ * when the connection is lost: without an error frame, that is a lost stream
+ * (UNAVAILABLE), and the session reconnects. Once lnd has pinged, silence for
+ * three ping intervals also counts as a lost connection (not while paused:
+ * then nobody reads the pings).
+ */
+import { WebSocket, type ClientOptions } from 'ws';
+import type { StreamHandlers, StreamStatus } from '../lnd/htlc-stream.js';
+import { addressOf, type LndTarget } from '../lnd/target.js';
+import { Code, ERROR_BODY_LIMIT, HTLC_EVENTS_PATH, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
+import { safeText } from './rest-line.js';
+import { MAX_MESSAGE_BYTES, type RestStream } from './http-stream.js';
+import { streamLine } from './stream-lines.js';
+
+/** No ping from lnd for this long (after a first one) = connection lost. lnd pings every 30 s. */
+export const PING_SILENCE_MS = 90_000;
+
+export function closeStatus(code: number, reason: string): StreamStatus {
+  if (code === 1000) return { code: Code.OK, details: '' };
+  if (code === 1006) return { code: Code.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)' };
+  const why = reason ? `: ${safeText(reason).slice(0, 200)}` : '';
+  return { code: Code.UNAVAILABLE, details: `the WebSocket was closed by the server (code ${code}${why})` };
+}
+
+export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSilenceMs = PING_SILENCE_MS): RestStream {
+  const o = tlsRequestOptions(target);
+  let done = false;
+  let paused = false;
+  let sawPing = false;
+  let lastError: NodeJS.ErrnoException | undefined;
+  let watchdog: NodeJS.Timeout | undefined;
+
+  const options: ClientOptions & { servername?: string; ALPNProtocols?: string[] } = {
+    ALPNProtocols: o.ALPNProtocols,
+    ca: o.ca,
+    servername: o.servername,
+    // Node's tls semantics (ws hands these options to tls.connect): return an Error to refuse.
+    checkServerIdentity: o.checkServerIdentity as unknown as (servername: string, cert: unknown) => boolean,
+    headers: o.headers,
+    perMessageDeflate: false,
+    handshakeTimeout: target.connectTimeoutMs,
+    maxPayload: MAX_MESSAGE_BYTES,
+  };
+  const ws = new WebSocket(`wss://${addressOf(target)}${HTLC_EVENTS_PATH}?method=GET`, options);
+
+  const finish = (status: StreamStatus): void => {
+    if (done) return;
+    done = true;
+    if (watchdog) clearTimeout(watchdog);
+    handlers.onEnd(status);
+    ws.terminate();
+  };
+
+  const arm = () => {
+    if (watchdog) clearTimeout(watchdog);
+    watchdog = undefined;
+    if (!sawPing || paused || done) return;
+    watchdog = setTimeout(
+      () => finish({ code: Code.UNAVAILABLE, details: `connection lost: no ping from lnd for ${Math.round(pingSilenceMs / 1000)} s` }),
+      pingSilenceMs,
+    );
+    watchdog.unref();
+  };
+
+  ws.on('upgrade', () => handlers.onHeaders?.());
+  ws.on('unexpected-response', (req, res) => {
+    let body = '';
+    res.setEncoding('utf8');
+    res.on('data', (c: string) => {
+      if (body.length < ERROR_BODY_LIMIT) body += c;
+    });
+    const end = () => {
+      finish(statusFromHttp(res.statusCode ?? 0, res.statusMessage, body));
+      req.destroy();
+    };
+    res.on('end', end);
+    res.on('close', end);
+  });
+  ws.on('ping', () => {
+    sawPing = true;
+    arm();
+  });
+  ws.on('message', (data, isBinary) => {
+    if (done) return;
+    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    if (isBinary) {
+      finish({ code: Code.INTERNAL, details: 'the WebSocket sent a binary frame; lnd sends JSON text frames' });
+      return;
+    }
+    // One line per frame; tolerate a trailing newline (or several lines) all the same.
+    for (const line of text.split('\n')) {
+      const out = streamLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      if (out.kind === 'event') handlers.onEvent(out.event);
+      else if (out.kind === 'end') {
+        finish(out.status);
+        return;
+      }
+      if (done) return;
+    }
+  });
+  ws.on('error', (e: NodeJS.ErrnoException) => {
+    lastError ??= e;
+  });
+  ws.on('close', (code, reason) => {
+    if (lastError) finish({ code: Code.UNAVAILABLE, details: networkDetails(lastError) });
+    else finish(closeStatus(code, reason.toString('utf8')));
+  });
+
+  return {
+    pause() {
+      paused = true;
+      arm();
+      ws.pause();
+    },
+    resume() {
+      if (!paused) return;
+      paused = false;
+      ws.resume();
+      arm();
+    },
+    cancel() {
+      finish({ code: Code.CANCELLED, details: 'Cancelled on client' });
+    },
+    close() {
+      ws.terminate();
+    },
+  };
+}

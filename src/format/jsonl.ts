@@ -27,24 +27,81 @@ export function formatJsonl(item: OutputItem, _ctx?: FormatContext): string {
   return jsonlEvent(item);
 }
 
+// Per-event work is kept to a few concatenations: the parts that repeat from one
+// event to the next (the event kind and type, the date-and-seconds of the time, a
+// channel's id-and-scid pair) are built once and cached.
+
+const MAX_CACHED = 4096;
+
+/** `{"event":"<kind>","event_type":<type>,"time":` by kind and type. */
+const heads = new Map<string, string[]>();
+
+function head(event: string, type: number): string {
+  let byType = heads.get(event);
+  if (byType === undefined) {
+    byType = [];
+    heads.set(event, byType);
+  }
+  const small = type >= 0 && type < 64;
+  let h = small ? byType[type] : undefined;
+  if (h === undefined) {
+    h = '{"event":"' + event + '","event_type":' + eventTypeJson(type) + ',"time":';
+    if (small) byType[type] = h;
+  }
+  return h;
+}
+
+let lastSec = '';
+/** `"<date>T<hh:mm:ss>.` of lastSec. */
+let lastTimeHead = '';
+
+/** `<time>,"timestamp_ns":"<ns>"`: the time is null for "0". */
+function timeAndTimestamp(ns: string): string {
+  const len = ns.length;
+  if (len > 9) {
+    const sec = ns.slice(0, len - 9);
+    if (sec !== lastSec) {
+      const t = rfc3339FromNs(ns)!; // <prefix>.<9 digits>Z
+      lastTimeHead = '"' + t.slice(0, t.length - 10);
+      lastSec = sec;
+    }
+    return lastTimeHead + ns.slice(len - 9) + 'Z","timestamp_ns":"' + ns + '"';
+  }
+  const time = rfc3339FromNs(ns);
+  return (time === null ? 'null' : '"' + time + '"') + ',"timestamp_ns":"' + ns + '"';
+}
+
+const inFragments = new Map<string, string>();
+const outFragments = new Map<string, string>();
+
+/** `,"incoming_channel_id":"<id>"` and, when the id is not 0, `,"incoming_scid":"<scid>"`. */
+function incomingChannel(id: string): string {
+  let f = inFragments.get(id);
+  if (f === undefined) {
+    f = ',"incoming_channel_id":"' + id + '"';
+    if (id !== '0') f += ',"incoming_scid":"' + scidOf(id) + '"';
+    if (inFragments.size >= MAX_CACHED) inFragments.clear();
+    inFragments.set(id, f);
+  }
+  return f;
+}
+
+/** `","outgoing_channel_id":"<id>"` (closing the incoming htlc id) and the scid when the id is not 0. */
+function outgoingChannel(id: string): string {
+  let f = outFragments.get(id);
+  if (f === undefined) {
+    f = '","outgoing_channel_id":"' + id + '"';
+    if (id !== '0') f += ',"outgoing_scid":"' + scidOf(id) + '"';
+    if (outFragments.size >= MAX_CACHED) outFragments.clear();
+    outFragments.set(id, f);
+  }
+  return f;
+}
+
 export function jsonlEvent(ev: HtlcEvent): string {
-  const time = rfc3339FromNs(ev.timestampNs);
-  let s =
-    '{"event":"' +
-    ev.event +
-    '","event_type":' +
-    eventTypeJson(ev.eventType) +
-    ',"time":' +
-    (time === null ? 'null' : '"' + time + '"') +
-    ',"timestamp_ns":"' +
-    ev.timestampNs +
-    '","incoming_channel_id":"' +
-    ev.incomingChannelId +
-    '"';
-  if (ev.incomingChannelId !== '0') s += ',"incoming_scid":"' + scidOf(ev.incomingChannelId) + '"';
+  let s = head(ev.event, ev.eventType) + timeAndTimestamp(ev.timestampNs) + incomingChannel(ev.incomingChannelId);
   if (ev.incomingAlias) s += ',"incoming_alias":' + jsonString(ev.incomingAlias);
-  s += ',"incoming_htlc_id":"' + ev.incomingHtlcId + '","outgoing_channel_id":"' + ev.outgoingChannelId + '"';
-  if (ev.outgoingChannelId !== '0') s += ',"outgoing_scid":"' + scidOf(ev.outgoingChannelId) + '"';
+  s += ',"incoming_htlc_id":"' + ev.incomingHtlcId + outgoingChannel(ev.outgoingChannelId);
   if (ev.outgoingAlias) s += ',"outgoing_alias":' + jsonString(ev.outgoingAlias);
   s += ',"outgoing_htlc_id":"' + ev.outgoingHtlcId + '"';
 

@@ -28,6 +28,12 @@ export interface PipelineOptions {
   readonly aliases?: AliasBook;
   /** An event names a channel the alias book does not know. */
   readonly onUnknownChannel?: () => void;
+  /**
+   * false: events are not added to `stats`, for runs that never print a summary
+   * (--no-stats; a --stats-interval implies --stats). Saves a few µs per event
+   * on a busy stream. Default true.
+   */
+  readonly collectStats?: boolean;
 }
 
 export class Pipeline {
@@ -37,8 +43,10 @@ export class Pipeline {
   private stopped = false;
   private held: HtlcEvent[] | undefined;
   private readonly format;
+  private readonly collectStats: boolean;
 
   constructor(private readonly o: PipelineOptions) {
+    this.collectStats = o.collectStats !== false;
     const f = getFormatter(o.format);
     this.format = f.format;
     const header = f.header?.(o.ctx);
@@ -66,7 +74,7 @@ export class Pipeline {
       return;
     }
     this.correlator.apply(ev);
-    this.stats.add(ev);
+    if (this.collectStats) this.stats.add(ev);
     const book = this.o.aliases;
     if (book) {
       book.enrich(ev);

@@ -1,0 +1,119 @@
+/**
+ * In-process micro benchmark of htlc-tail's hot path (no network): the flood
+ * mix's encoded events through decode → correlate → stats → filter → format →
+ * writer, stage by stage. A development aid for profiling; not part of the table.
+ *
+ * usage: npm run build && node bench/micro.mjs [N] [format] [out-file]
+ */
+import fs from 'node:fs';
+import { buildNode } from '../dist/sim/node-state.js';
+import { FloodMix } from '../dist/sim/flood.js';
+import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
+import { Correlator } from '../dist/events/correlate.js';
+import { Stats } from '../dist/events/stats.js';
+import { compileFilterSpec, makeFilter } from '../dist/events/filter.js';
+import { getFormatter, PLAIN_COLORIZER } from '../dist/format/index.js';
+import { Pipeline } from '../dist/pipeline/pipeline.js';
+import { createLineWriter } from '../dist/output/writer.js';
+
+const N = Number(process.argv[2] ?? 200_000);
+const format = process.argv[3] ?? 'jsonl';
+const outPath = process.argv[4] ?? '/dev/null';
+const mix = new FloodMix(buildNode(1), 1);
+// All messages in one buffer (few objects for the GC to see), sliced per event as grpc-js does.
+const parts = [];
+const offsets = new Int32Array(N + 1);
+for (let i = 0; i < N; i++) {
+  const b = mix.item(i).bytes;
+  parts.push(b);
+  offsets[i + 1] = offsets[i] + b.length;
+}
+const all = Buffer.concat(parts);
+parts.length = 0;
+const msg = (i) => all.subarray(offsets[i], offsets[i + 1]);
+const ctx = { colorizer: PLAIN_COLORIZER, utc: true };
+
+// CPU time, not wall time: the machine may be shared.
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+function time(name, fn) {
+  const t = cpuMs();
+  fn();
+  const ms = cpuMs() - t;
+  console.error(`${name.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`);
+}
+
+let evs;
+time('decode', () => {
+  for (let i = 0; i < N; i++) decodeHtlcEventWire(msg(i));
+});
+time('decode (again)', () => {
+  for (let i = 0; i < N; i++) decodeHtlcEventWire(msg(i));
+});
+evs = [];
+for (let i = 0; i < N; i++) evs.push(decodeHtlcEventWire(msg(i)));
+time('correlate', () => {
+  const c = new Correlator();
+  for (const e of evs) c.apply(e);
+});
+time('stats', () => {
+  const s = new Stats();
+  for (const e of evs) s.add(e);
+});
+const filter = makeFilter(compileFilterSpec({}));
+time('filter', () => {
+  for (const e of evs) filter(e);
+});
+const f = getFormatter(format).format;
+time(`format ${format}`, () => {
+  for (const e of evs) f(e, ctx);
+});
+time(`format ${format} (again)`, () => {
+  for (const e of evs) f(e, ctx);
+});
+const fd = fs.openSync(outPath, 'w');
+time(`format + writeSync 64k batches`, () => {
+  let b = '';
+  for (const e of evs) {
+    b += f(e, ctx) + '\n';
+    if (b.length > 65536) {
+      fs.writeSync(fd, b);
+      b = '';
+    }
+  }
+  fs.writeSync(fd, b);
+});
+
+await new Promise((resolve) => {
+  const out = fs.createWriteStream(outPath);
+  const writer = createLineWriter(out, () => {});
+  let i = 0;
+  let paused = false;
+  const t = cpuMs();
+  const p = new Pipeline({
+    format,
+    ctx,
+    filter,
+    writer,
+    pause: () => (paused = true),
+    resume: () => {
+      paused = false;
+      setImmediate(pump);
+    },
+    onCountReached: () => {},
+  });
+  evs = undefined;
+  const pump = () => {
+    while (i < N && !paused) p.push(decodeHtlcEventWire(msg(i++)));
+    if (i >= N) {
+      writer.flush().then(() => {
+        const ms = cpuMs() - t;
+        console.error(`${'whole pipeline'.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`);
+        resolve();
+      });
+    }
+  };
+  pump();
+});

@@ -35,6 +35,7 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
   };
   const writer = createLineWriter(process.stdout, stop);
   const pipeline = new Pipeline({
+    collectStats: config.output.stats,
     format: config.output.format,
     ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
     filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),

@@ -61,6 +61,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   };
   const writer = createLineWriter(out, stop);
   const pipeline = new Pipeline({
+    collectStats: config.output.stats,
     format: config.output.format,
     ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
     filter: makeFilter(config.filter),

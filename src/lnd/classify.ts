@@ -7,6 +7,7 @@
  * is matched (LND-FACTS "Authentication").
  */
 import { HtlcTailError } from '../errors.js';
+import { addressOf } from './target.js';
 
 export interface ClassifyContext {
   /** host:port */
@@ -21,6 +22,11 @@ export interface ClassifyContext {
   readonly serverName?: string;
   /** The names the presented certificate lists (DNS names and IPs), when known. */
   readonly certNames?: readonly string[];
+}
+
+/** The context for SubscribeHtlcEvents on a target, whatever the transport. */
+export function subscribeContext(t: { host: string; port: number; certSource: string; macaroonSource: string }): ClassifyContext {
+  return { address: addressOf(t), certSource: t.certSource, macaroonSource: t.macaroonSource, call: 'SubscribeHtlcEvents', permission: 'offchain:read' };
 }
 
 export const enum GrpcCode {

@@ -15,10 +15,10 @@ import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
 import { backoffDelay } from './backoff.js';
 import { openChannel, type LndChannel } from './channel.js';
-import { classifyStatus, type Classified, type ClassifyContext } from './classify.js';
+import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from './classify.js';
 import { subscribeHtlcEvents, type HtlcStream, type StreamHandlers, type StreamStatus } from './htlc-stream.js';
 import { loadProtos, type LndProtos } from './protos.js';
-import { addressOf, type LndTarget } from './target.js';
+import type { LndTarget } from './target.js';
 import { probeTls, ProbeError } from './tls-probe.js';
 
 /** One subscription attempt of a transport. */
@@ -222,13 +222,7 @@ export interface GrpcContext {
 
 /** The gRPC transport: TLS probe, then routerrpc.Router/SubscribeHtlcEvents on a fresh channel. */
 export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
-  const ctx: ClassifyContext = {
-    address: addressOf(target),
-    certSource: target.certSource,
-    macaroonSource: target.macaroonSource,
-    call: 'SubscribeHtlcEvents',
-    permission: 'offchain:read',
-  };
+  const ctx: ClassifyContext = subscribeContext(target);
   let protos: LndProtos | undefined;
   return {
     address: ctx.address,

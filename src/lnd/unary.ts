@@ -33,6 +33,30 @@ export interface ChannelSummary {
   readonly active: boolean;
 }
 
+/**
+ * GetInfo and ListChannels answers have the same snake_case shape from
+ * proto-loader (keepCase) and from lnd's REST JSON; one mapping serves both.
+ */
+export function nodeInfoOf(r: any): NodeInfoSummary {
+  return {
+    alias: r.alias ?? '',
+    identityPubkey: r.identity_pubkey ?? '',
+    version: r.version ?? '',
+    blockHeight: Number(r.block_height ?? 0),
+    syncedToChain: Boolean(r.synced_to_chain),
+    network: r.chains?.[0]?.network || undefined,
+  };
+}
+
+export function channelsOf(r: any): ChannelSummary[] {
+  return (Array.isArray(r.channels) ? r.channels : []).map((c: any) => ({
+    chanId: String(c.chan_id ?? '0'),
+    remotePubkey: c.remote_pubkey ?? '',
+    peerAlias: peerAliasOf(c.peer_alias),
+    active: Boolean(c.active),
+  }));
+}
+
 export interface UnaryClient {
   getInfo(): Promise<NodeInfoSummary>;
   listChannels(): Promise<ChannelSummary[]>;
@@ -77,23 +101,11 @@ export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget
   return {
     async getInfo() {
       const r = await call<any>(lightning, 'GetInfo', {});
-      return {
-        alias: r.alias ?? '',
-        identityPubkey: r.identity_pubkey ?? '',
-        version: r.version ?? '',
-        blockHeight: Number(r.block_height ?? 0),
-        syncedToChain: Boolean(r.synced_to_chain),
-        network: r.chains?.[0]?.network || undefined,
-      };
+      return nodeInfoOf(r);
     },
     async listChannels() {
       const r = await call<any>(lightning, 'ListChannels', { peer_alias_lookup: true });
-      return (r.channels ?? []).map((c: any) => ({
-        chanId: String(c.chan_id),
-        remotePubkey: c.remote_pubkey ?? '',
-        peerAlias: peerAliasOf(c.peer_alias),
-        active: Boolean(c.active),
-      }));
+      return channelsOf(r);
     },
     async getNodeAlias(pubkey: string) {
       try {

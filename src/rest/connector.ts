@@ -6,9 +6,9 @@
  * --restserver and lnd's REST port instead of the gRPC ones.
  */
 import { HtlcTailError } from '../errors.js';
-import { classifyStatus, type Classified, type ClassifyContext } from '../lnd/classify.js';
+import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from '../lnd/classify.js';
 import type { StreamConnector } from '../lnd/session.js';
-import { addressOf, type LndTarget } from '../lnd/target.js';
+import type { LndTarget } from '../lnd/target.js';
 import { probeTls, ProbeError } from '../lnd/tls-probe.js';
 import type { AliasLookups } from '../pipeline/alias-loader.js';
 import { subscribeRest } from './http-stream.js';
@@ -39,13 +39,7 @@ function reworded(e: HtlcTailError): HtlcTailError {
 }
 
 export function restConnector(target: LndTarget, transport: RestTransportName): StreamConnector<RestContext> {
-  const ctx: ClassifyContext = {
-    address: addressOf(target),
-    certSource: target.certSource,
-    macaroonSource: target.macaroonSource,
-    call: 'SubscribeHtlcEvents',
-    permission: 'offchain:read',
-  };
+  const ctx: ClassifyContext = subscribeContext(target);
   const lookups = restLookups(target);
   return {
     address: ctx.address,

@@ -7,7 +7,7 @@
  */
 import https from 'node:https';
 import type { AliasLookups } from '../pipeline/alias-loader.js';
-import { isGrpcStatusError, peerAliasOf, type ChannelSummary, type GrpcStatusError, type NodeInfoSummary } from '../lnd/unary.js';
+import { channelsOf, isGrpcStatusError, nodeInfoOf, type ChannelSummary, type GrpcStatusError, type NodeInfoSummary } from '../lnd/unary.js';
 import type { LndTarget } from '../lnd/target.js';
 import { Code, ERROR_BODY_LIMIT, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
 
@@ -65,23 +65,11 @@ export function restLookups(target: LndTarget): AliasLookups {
   return {
     async getInfo(): Promise<NodeInfoSummary> {
       const r = await getJson(target, '/v1/getinfo');
-      return {
-        alias: r.alias ?? '',
-        identityPubkey: r.identity_pubkey ?? '',
-        version: r.version ?? '',
-        blockHeight: Number(r.block_height ?? 0),
-        syncedToChain: Boolean(r.synced_to_chain),
-        network: r.chains?.[0]?.network || undefined,
-      };
+      return nodeInfoOf(r);
     },
     async listChannels(): Promise<ChannelSummary[]> {
       const r = await getJson(target, '/v1/channels?peer_alias_lookup=true');
-      return (Array.isArray(r.channels) ? r.channels : []).map((c: any) => ({
-        chanId: String(c.chan_id ?? '0'),
-        remotePubkey: c.remote_pubkey ?? '',
-        peerAlias: peerAliasOf(c.peer_alias),
-        active: Boolean(c.active),
-      }));
+      return channelsOf(r);
     },
     async getNodeAlias(pubkey: string): Promise<string> {
       try {

@@ -29,12 +29,13 @@ export function createLineWriter(out: Writable, onClosed: () => void): LineWrite
   let closed = false;
   const drainCbs: Array<() => void> = [];
 
-  out.on('error', (err: NodeJS.ErrnoException) => {
+  // EPIPE (the reader went away, e.g. `| head`) and any other write error end
+  // the output the same way: quietly, and the tail stops.
+  out.on('error', () => {
     if (closed) return;
     closed = true;
     batch = '';
-    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') onClosed();
-    else onClosed();
+    onClosed();
   });
   out.on('drain', () => {
     blocked = false;

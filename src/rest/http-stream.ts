@@ -14,7 +14,7 @@ import type http from 'node:http';
 import type { HtlcStream, StreamHandlers, StreamStatus } from '../lnd/htlc-stream.js';
 import type { LndTarget } from '../lnd/target.js';
 import { LineSplitter } from './line-splitter.js';
-import { Code, ERROR_BODY_LIMIT, HTLC_EVENTS_PATH, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
+import { Code, ERROR_BODY_LIMIT, getRequestOptions, HTLC_EVENTS_PATH, networkDetails, statusFromHttp } from './request.js';
 import { streamLine } from './stream-lines.js';
 
 /** Longest message accepted (lnd's are well under 1 KiB; failure strings may hold a channel update dump). */
@@ -26,7 +26,6 @@ export interface RestStream extends HtlcStream {
 }
 
 export function subscribeRest(target: LndTarget, handlers: StreamHandlers): RestStream {
-  const o = tlsRequestOptions(target);
   let done = false;
   let paused = false;
   let res: http.IncomingMessage | undefined;
@@ -38,19 +37,7 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
     req.destroy();
   };
 
-  const options: https.RequestOptions & { ALPNProtocols: string[] } = {
-    host: o.host,
-    port: o.port,
-    method: 'GET',
-    path: HTLC_EVENTS_PATH,
-    ALPNProtocols: o.ALPNProtocols,
-    headers: o.headers,
-    ca: o.ca,
-    servername: o.servername,
-    checkServerIdentity: o.checkServerIdentity,
-    agent: false,
-  };
-  const req = https.request(options);
+  const req = https.request(getRequestOptions(target, HTLC_EVENTS_PATH));
   req.on('socket', (s) => s.setKeepAlive(true, 30_000));
   req.on('error', (e: NodeJS.ErrnoException) => finish({ code: Code.UNAVAILABLE, details: networkDetails(e) }));
   req.on('response', (r) => {

@@ -6,6 +6,7 @@
  * (hex). Also the mapping of an HTTP error answer to a gRPC-style status, so
  * that REST failures classify exactly like gRPC ones (lnd/classify.ts).
  */
+import type https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { LndTarget } from '../lnd/target.js';
@@ -50,6 +51,11 @@ export function tlsRequestOptions(target: LndTarget): TlsRequestOptions {
     checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName, cert),
     headers,
   };
+}
+
+/** A GET of `path` on lnd's REST port with the pinned TLS and the macaroon header; no connection reuse. */
+export function getRequestOptions(target: LndTarget, path: string, timeoutMs?: number): https.RequestOptions & { ALPNProtocols: string[] } {
+  return { ...tlsRequestOptions(target), method: 'GET', path, agent: false, ...(timeoutMs !== undefined ? { timeout: timeoutMs } : {}) };
 }
 
 /** At most this much of an error body is read. */

@@ -9,29 +9,15 @@ import https from 'node:https';
 import type { AliasLookups } from '../pipeline/alias-loader.js';
 import { channelsOf, isGrpcStatusError, nodeInfoOf, type ChannelSummary, type GrpcStatusError, type NodeInfoSummary } from '../lnd/unary.js';
 import type { LndTarget } from '../lnd/target.js';
-import { Code, ERROR_BODY_LIMIT, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
+import { Code, ERROR_BODY_LIMIT, getRequestOptions, networkDetails, statusFromHttp } from './request.js';
 
 const MAX_BODY = 64 * 1024 * 1024;
 const NOT_FOUND = 5;
 
 function getJson(target: LndTarget, path: string): Promise<any> {
-  const o = tlsRequestOptions(target);
   return new Promise((resolve, reject) => {
     const fail = (code: number, details: string) => reject({ code, details } satisfies GrpcStatusError);
-    const options: https.RequestOptions & { ALPNProtocols: string[] } = {
-      host: o.host,
-      port: o.port,
-      method: 'GET',
-      path,
-      ALPNProtocols: o.ALPNProtocols,
-      headers: o.headers,
-      ca: o.ca,
-      servername: o.servername,
-      checkServerIdentity: o.checkServerIdentity,
-      agent: false,
-      timeout: target.connectTimeoutMs,
-    };
-    const req = https.request(options, (res) => {
+    const req = https.request(getRequestOptions(target, path, target.connectTimeoutMs), (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

@@ -6,6 +6,7 @@
  * benchmark measures the client, not the server (grpc-js spends ~20 µs per
  * message on the server side).
  */
+import { listenOn } from './listen.js';
 import http2 from 'node:http2';
 import type { LndProtos } from '../lnd/protos.js';
 import { encodeHtlcEvent } from './encode-wire.js';
@@ -206,15 +207,7 @@ export function buildH2Server(protos: LndProtos, backend: RpcBackend, certPem: s
 
 /** Listens; resolves with the bound port. */
 export function listenH2({ server }: H2Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      const addr = server.address();
-      resolve(typeof addr === 'object' && addr ? addr.port : port);
-    });
-  });
+  return listenOn(server, host, port);
 }
 
 /** Stops listening and drops every connection (like lnd's process going away). */

@@ -23,6 +23,7 @@
  * joins the lines written in one turn of the event loop into one chunk
  * (several messages per chunk).
  */
+import { listenOn } from './listen.js';
 import https from 'node:https';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -312,15 +313,7 @@ export function createRestListener(backend: RpcBackend, tls: { certPem: string; 
 
   return {
     listen(host, port) {
-      return new Promise((resolve, reject) => {
-        const onError = (err: Error) => reject(err);
-        server.once('error', onError);
-        server.listen(port, host, () => {
-          server.off('error', onError);
-          const addr = server.address();
-          resolve(typeof addr === 'object' && addr ? addr.port : port);
-        });
-      });
+      return listenOn(server, host, port);
     },
     close() {
       return new Promise<void>((resolve) => {

@@ -33,8 +33,8 @@
  *
  * ## Memory bound
  *
- * Two maps, each with its entries on a linked list in age order (so dropping the
- * oldest is O(1)), both capped:
+ * Two lists of HTLC records, each in age order (so dropping the oldest is
+ * O(1)), both capped:
  *
  * - `open`: HTLCs that are unresolved (a `forward` seen, no outcome and no
  *   `final_htlc` yet): at most `maxUnresolved` (default 100,000) entries. When
@@ -51,17 +51,18 @@
  *   half of a resolution and the detection of replays of recently resolved events.
  *   A replay of an HTLC that has already aged out of it is not recognised.
  *
- * Per entry: about 350 bytes of V8 heap (the entry object with its list links,
- * its map key and map slot, the first-seen BigInt, and the retained HtlcInfo and
- * id strings of the event it came from; measured on Node 20 with 18-digit channel
- * ids: 339 B unresolved, 320 B resolved). Cost per event: O(1). So the
- * defaults bound the correlator at roughly 120,000 × 350 B ≈ 42 MB in the worst
- * case (a stream that never resolves anything), and about 7 MB on a healthy node
- * (the recent set full, a small in-flight set).
+ * Storage: `HtlcTable` (htlc-table.ts), flat typed arrays with no object per
+ * HTLC but the HtlcInfo it keeps: about 115 bytes per record plus 8 bytes of
+ * hash index per record of capacity, grown by doubling up to the caps. So the
+ * defaults bound the correlator at roughly 120,000 × 130 B ≈ 16 MB (plus the
+ * retained HtlcInfos, about 100 B each) in the worst case (a stream that never
+ * resolves anything), and a few MB on a healthy node. Cost per event: O(1),
+ * and nothing allocated but the event's `corr`.
  *
  * Pure: no I/O, no timers, no wall clock; time is the events' `timestamp_ns`.
  */
 import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from './model.js';
+import { HtlcTable, joinU64, KEY, NONE, nsBig, nsDiff, OPEN, RECENT, splitNs, splitU64 } from './htlc-table.js';
 
 export interface CorrelatorOptions {
   /** Cap on unresolved HTLCs (default 100,000). Oldest out first, counted in `evicted`. */
@@ -103,120 +104,29 @@ const FORWARD = 1;
 const FINAL = 16;
 const OUTCOME = 2 | 4 | 8;
 
-interface Entry {
-  /** timestamp_ns of the first event. */
-  readonly firstTs: bigint;
-  /** event_type of the first event. */
-  readonly firstType: number;
-  /** HtlcInfo of the first event (or, when it had none, of a later forward/link_fail). */
-  info: HtlcInfo | undefined;
-  /** Bit set of the kinds seen. */
-  seen: number;
-  readonly inCh: string;
-  readonly inId: string;
-  /** Outgoing ids of the first event that has them (every kind but final_htlc). */
-  outCh: string | undefined;
-  outId: string | undefined;
-  /** Links of the list the entry is on (oldest → newest), and its key in that list's map. */
-  key: string;
-  prev: Entry | undefined;
-  next: Entry | undefined;
-}
-
-/**
- * A map whose entries are also on an intrusive doubly-linked list in insertion
- * (or touch) order, so that dropping the oldest is O(1). (A plain Map used as a
- * FIFO is not: V8 iterates from the first slot over the holes that deletions
- * leave, which makes `keys().next()` O(deleted) until the table is rehashed.)
- */
-class OrderedEntries {
-  private readonly map = new Map<string, Entry>();
-  private head: Entry | undefined;
-  private tail: Entry | undefined;
-
-  get size(): number {
-    return this.map.size;
-  }
-
-  get(key: string): Entry | undefined {
-    return this.map.get(key);
-  }
-
-  oldest(): Entry | undefined {
-    return this.head;
-  }
-
-  /** Adds `e` under `key` as the newest (it must not be on a list). */
-  push(key: string, e: Entry): void {
-    e.key = key;
-    e.prev = this.tail;
-    e.next = undefined;
-    if (this.tail) this.tail.next = e;
-    else this.head = e;
-    this.tail = e;
-    this.map.set(key, e);
-  }
-
-  remove(e: Entry): void {
-    if (e.prev) e.prev.next = e.next;
-    else this.head = e.next;
-    if (e.next) e.next.prev = e.prev;
-    else this.tail = e.prev;
-    e.prev = e.next = undefined;
-    this.map.delete(e.key);
-  }
-
-  *values(): IterableIterator<Entry> {
-    for (let e = this.head; e; e = e.next) yield e;
-  }
-}
-
-function toBig(s: string): bigint {
-  try {
-    return BigInt(s);
-  } catch {
-    return 0n;
-  }
-}
-
-/** The key that identifies the HTLC an event belongs to; undefined when the event cannot be tied to one. */
-function keyOf(ev: HtlcEvent): string | undefined {
-  if (ev.incomingChannelId !== '0') return `${ev.incomingChannelId}:${ev.incomingHtlcId}`;
-  // final_htlc is only ever about an incoming HTLC.
-  if (ev.event === 'final_htlc') return undefined;
-  // A SEND link_fail before any htlc id was assigned: not unique (see the header).
-  if (ev.event === 'link_fail' && ev.outgoingHtlcId === '0') return undefined;
-  return `s${ev.incomingHtlcId}:${ev.outgoingChannelId}:${ev.outgoingHtlcId}`;
-}
+/** The event's timestamp as (sec, ns). */
+const NOW = new Float64Array(2);
 
 /** The corr of an event that follows nothing: its own type and info. */
 function ownCorr(ev: HtlcEvent): Correlation {
   return ev.info ? { firstEventType: ev.eventType, info: ev.info } : { firstEventType: ev.eventType };
 }
 
-function entryCorr(e: Entry, extra: { durationNs?: string; replayed?: boolean }): Correlation {
-  const c: { info?: HtlcInfo; firstEventType: number; durationNs?: string; replayed?: boolean } = {
-    firstEventType: e.firstType,
-  };
-  if (e.info) c.info = e.info;
-  if (extra.durationNs !== undefined) c.durationNs = extra.durationNs;
-  if (extra.replayed) c.replayed = true;
-  return c;
-}
-
 export class Correlator {
   private readonly maxUnresolved: number;
   private readonly maxRecent: number;
-  private readonly maxAgeNs: bigint;
-  private readonly open = new OrderedEntries();
-  private readonly recent = new OrderedEntries();
+  /** maxAgeNs as (sec, ns). */
+  private readonly maxAge = new Float64Array(2);
+  private readonly t: HtlcTable;
   private evictedCount = 0;
   private expiredCount = 0;
 
   constructor(opts: CorrelatorOptions = {}) {
     this.maxUnresolved = Math.max(1, Math.floor(opts.maxUnresolved ?? DEFAULT_MAX_UNRESOLVED));
     this.maxRecent = Math.max(1, Math.floor(opts.maxRecent ?? DEFAULT_MAX_RECENT));
-    this.maxAgeNs = opts.maxAgeNs ?? DEFAULT_MAX_AGE_NS;
+    const age = opts.maxAgeNs ?? DEFAULT_MAX_AGE_NS;
+    splitNs((age < 0n ? 0n : age).toString(), this.maxAge, 0);
+    this.t = new HtlcTable(this.maxUnresolved + this.maxRecent);
   }
 
   /** Unresolved HTLCs dropped because the `maxUnresolved` cap was reached. */
@@ -231,101 +141,94 @@ export class Correlator {
 
   /** Entries held: unresolved plus recently resolved. Never more than maxUnresolved + maxRecent. */
   size(): number {
-    return this.open.size + this.recent.size;
+    return this.t.size(OPEN) + this.t.size(RECENT);
   }
 
   /** Unresolved HTLCs held. */
   unresolvedCount(): number {
-    return this.open.size;
+    return this.t.size(OPEN);
   }
 
   /** Sets `ev.corr` (mutates and returns `ev`). Call once per event, in stream order. */
   apply(ev: HtlcEvent): HtlcEvent {
     const bit = BIT[ev.event];
     if (bit === undefined) return ev; // subscribed, unknown
-    const ts = toBig(ev.timestampNs);
-    this.expire(ts);
+    splitNs(ev.timestampNs, NOW, 0);
+    this.expire();
 
-    const key = keyOf(ev);
-    if (key === undefined) {
-      ev.corr = ownCorr(ev);
-      return ev;
+    // The key that identifies the HTLC (see the header), in KEY.
+    const final = bit === FINAL;
+    splitU64(ev.incomingChannelId, KEY, 0);
+    splitU64(ev.incomingHtlcId, KEY, 2);
+    if (KEY[0] === 0 && KEY[1] === 0) {
+      // final_htlc is only ever about an incoming HTLC; a SEND link_fail before any
+      // htlc id was assigned is not unique.
+      if (final || (ev.event === 'link_fail' && ev.outgoingHtlcId === '0')) {
+        ev.corr = ownCorr(ev);
+        return ev;
+      }
+    }
+    if (final) KEY.fill(0, 4);
+    else {
+      splitU64(ev.outgoingChannelId, KEY, 4);
+      splitU64(ev.outgoingHtlcId, KEY, 6);
     }
 
-    let e = this.open.get(key);
-    const wasOpen = e !== undefined;
-    if (e === undefined) e = this.recent.get(key);
-
-    if (e === undefined) {
-      e = {
-        firstTs: ts,
-        firstType: ev.eventType,
-        info: ev.info ?? undefined,
-        seen: bit,
-        inCh: ev.incomingChannelId,
-        inId: ev.incomingHtlcId,
-        outCh: ev.event === 'final_htlc' ? undefined : ev.outgoingChannelId,
-        outId: ev.event === 'final_htlc' ? undefined : ev.outgoingHtlcId,
-        key,
-        prev: undefined,
-        next: undefined,
-      };
+    const t = this.t;
+    const s = t.find();
+    if (s === NONE) {
       ev.corr = ownCorr(ev);
-      if (bit === FORWARD) this.putOpen(key, e);
-      else this.putRecent(key, e);
+      this.insert(bit, ev);
       return ev;
     }
 
     // Same incoming ids, different outgoing ids: by the four-id rule, not this HTLC.
+    const o = s * 8;
+    const ids = t.ids;
     if (
-      ev.event !== 'final_htlc' &&
-      e.outCh !== undefined &&
-      (e.outCh !== ev.outgoingChannelId || e.outId !== ev.outgoingHtlcId)
+      !final &&
+      t.hasOut[s] === 1 &&
+      (ids[o + 4] !== KEY[4] || ids[o + 5] !== KEY[5] || ids[o + 6] !== KEY[6] || ids[o + 7] !== KEY[7])
     ) {
       ev.corr = ownCorr(ev);
       return ev;
     }
 
-    if ((e.seen & bit) !== 0) {
-      ev.corr = entryCorr(e, { replayed: true });
+    const prior = t.seen[s]!;
+    if ((prior & bit) !== 0) {
+      ev.corr = this.corrOf(s, undefined, true);
       return ev;
     }
-
-    const prior = e.seen;
-    e.seen |= bit;
-    if (e.outCh === undefined && ev.event !== 'final_htlc') {
-      e.outCh = ev.outgoingChannelId;
-      e.outId = ev.outgoingHtlcId;
+    t.seen[s] = prior | bit;
+    if (t.hasOut[s] === 0 && !final) {
+      ids[o + 4] = KEY[4]!;
+      ids[o + 5] = KEY[5]!;
+      ids[o + 6] = KEY[6]!;
+      ids[o + 7] = KEY[7]!;
+      t.hasOut[s] = 1;
     }
 
     switch (ev.event) {
       case 'settle':
       case 'forward_fail':
-        ev.corr =
-          (prior & FORWARD) !== 0 ? entryCorr(e, { durationNs: (ts - e.firstTs).toString() }) : ownCorr(ev);
+        ev.corr = (prior & FORWARD) !== 0 ? this.corrOf(s, this.durationNs(s), false) : ownCorr(ev);
         break;
       case 'final_htlc':
-        // prior is never empty here: the entry exists and had no final yet.
-        ev.corr = entryCorr(e, { durationNs: (ts - e.firstTs).toString() });
+        // prior is never empty here: the record exists and had no final yet.
+        ev.corr = this.corrOf(s, this.durationNs(s), false);
         break;
       default:
         // forward or link_fail after some other event of the same HTLC (not a flow lnd
         // produces): it gets its own info, and lends it when the first event had none.
-        if (e.info === undefined && ev.info) e.info = ev.info;
+        if (!t.hasInfoOf(s) && ev.info) t.setInfo(s, ev.info);
         ev.corr = ownCorr(ev);
         break;
     }
 
-    const resolvedNow = (e.seen & (OUTCOME | FINAL)) !== 0;
-    if (wasOpen) {
-      if (resolvedNow) {
-        this.open.remove(e);
-        this.putRecent(key, e);
-      }
-    } else {
-      // Touch: least recently touched ages out first.
-      this.recent.remove(e);
-      this.putRecent(key, e);
+    // Resolved now (or touched again): to the newest end of the recent list.
+    if (t.listOf(s) === RECENT || (t.seen[s]! & (OUTCOME | FINAL)) !== 0) {
+      if (t.listOf(s) !== RECENT && t.size(RECENT) >= this.maxRecent) t.remove(t.oldest(RECENT));
+      t.touch(s, RECENT);
     }
     return ev;
   }
@@ -335,49 +238,81 @@ export class Correlator {
    * `final_htlc` yet. `nowNs` is in lnd's clock domain (Unix ns).
    */
   inFlight(nowNs: bigint): InFlightHtlc[] {
+    const t = this.t;
     const out: InFlightHtlc[] = [];
-    for (const e of this.open.values()) {
+    for (let s = t.oldest(OPEN); s !== NONE; s = t.newer(s)) {
+      const o = s * 8;
+      const ids = t.ids;
+      const first = nsBig(t.ts[s * 2]!, t.ts[s * 2 + 1]!);
+      const out1 = t.hasOut[s] === 1;
       const h: {
         -readonly [K in keyof InFlightHtlc]: InFlightHtlc[K];
       } = {
-        eventType: e.firstType,
-        firstSeenNs: e.firstTs.toString(),
-        ageNs: (nowNs - e.firstTs).toString(),
-        incomingChannelId: e.inCh,
-        incomingHtlcId: e.inId,
-        outgoingChannelId: e.outCh ?? '0',
-        outgoingHtlcId: e.outId ?? '0',
+        eventType: t.firstType[s]!,
+        firstSeenNs: first.toString(),
+        ageNs: (nowNs - first).toString(),
+        incomingChannelId: joinU64(ids[o]!, ids[o + 1]!),
+        incomingHtlcId: joinU64(ids[o + 2]!, ids[o + 3]!),
+        outgoingChannelId: out1 ? joinU64(ids[o + 4]!, ids[o + 5]!) : '0',
+        outgoingHtlcId: out1 ? joinU64(ids[o + 6]!, ids[o + 7]!) : '0',
       };
-      if (e.info) h.info = e.info;
+      const info = t.infoOf(s);
+      if (info) h.info = info;
       out.push(h);
     }
     return out;
   }
 
-  private putOpen(key: string, e: Entry): void {
-    if (this.open.size >= this.maxUnresolved) {
-      const oldest = this.open.oldest();
-      if (oldest) {
-        this.open.remove(oldest);
+  /** A record for the HTLC in KEY, first seen in `ev`: unresolved after a forward, else recent. */
+  private insert(bit: number, ev: HtlcEvent): void {
+    const t = this.t;
+    let l: typeof OPEN | typeof RECENT = RECENT;
+    if (bit === FORWARD) {
+      l = OPEN;
+      if (t.size(OPEN) >= this.maxUnresolved) {
+        t.remove(t.oldest(OPEN));
         this.evictedCount++;
       }
-    }
-    this.open.push(key, e);
+    } else if (t.size(RECENT) >= this.maxRecent) t.remove(t.oldest(RECENT));
+    const s = t.insert(l);
+    t.ts[s * 2] = NOW[0]!;
+    t.ts[s * 2 + 1] = NOW[1]!;
+    t.firstType[s] = ev.eventType;
+    t.seen[s] = bit;
+    t.hasOut[s] = bit === FINAL ? 0 : 1;
+    t.setInfo(s, ev.info);
   }
 
-  private putRecent(key: string, e: Entry): void {
-    if (this.recent.size >= this.maxRecent) {
-      const oldest = this.recent.oldest();
-      if (oldest) this.recent.remove(oldest);
-    }
-    this.recent.push(key, e);
+  private durationNs(s: number): string {
+    return nsDiff(NOW[0]!, NOW[1]!, this.t.ts[s * 2]!, this.t.ts[s * 2 + 1]!);
   }
 
-  /** Drops unresolved entries first seen more than maxAgeNs before `nowNs` (oldest first, amortized O(1)). */
-  private expire(nowNs: bigint): void {
-    if (nowNs <= 0n) return;
-    for (let e = this.open.oldest(); e && nowNs - e.firstTs > this.maxAgeNs; e = this.open.oldest()) {
-      this.open.remove(e);
+  private corrOf(s: number, durationNs: string | undefined, replayed: boolean): Correlation {
+    const c: { info?: HtlcInfo; firstEventType: number; durationNs?: string; replayed?: boolean } = {
+      firstEventType: this.t.firstType[s]!,
+    };
+    const info = this.t.infoOf(s);
+    if (info) c.info = info;
+    if (durationNs !== undefined) c.durationNs = durationNs;
+    if (replayed) c.replayed = true;
+    return c;
+  }
+
+  /** Drops unresolved records first seen more than maxAge before the event (oldest first, amortized O(1)). */
+  private expire(): void {
+    const nowSec = NOW[0]!;
+    const nowNs = NOW[1]!;
+    if (nowSec === 0 && nowNs === 0) return;
+    const t = this.t;
+    const ageSec = this.maxAge[0]!;
+    const ageNs = this.maxAge[1]!;
+    for (let s = t.oldest(OPEN); s !== NONE; s = t.oldest(OPEN)) {
+      // now − first > maxAge  ⇔  (nowSec − sec − ageSec)·10^9 + (nowNs − ns − ageNs) > 0. The
+      // sum is exact while |seconds| ≤ 2; beyond that its sign is right (|ns part| < 2·10^9).
+      const ds = nowSec - t.ts[s * 2]! - ageSec;
+      const dn = nowNs - t.ts[s * 2 + 1]! - ageNs;
+      if (ds * 1e9 + dn <= 0) break;
+      t.remove(s);
       this.expiredCount++;
     }
   }

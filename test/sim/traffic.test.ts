@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import { loadProtos } from '../../src/lnd/protos.js';
 import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
+import { Correlator } from '../../src/events/correlate.js';
 import { FloodMix } from '../../src/sim/flood.js';
 import { buildNode } from '../../src/sim/node-state.js';
 import { FlowFactory } from '../../src/sim/flows.js';
@@ -188,7 +189,7 @@ describe('wire encoding', () => {
   test('flood mix: later passes keep every event unique', () => {
     const mix = new FloodMix(node, 1, 64);
     const seen = new Set<string>();
-    for (let i = 0; i < 64 * 3; i++) {
+    for (let i = 0; i < mix.events.length * 3; i++) {
       const { event, bytes } = mix.item(i);
       expect(bytes).toEqual(encodeHtlcEvent(event));
       // A send that fails at our own link has no htlc id at all (0/0/chan/0), as in lnd: not unique.
@@ -197,5 +198,16 @@ describe('wire encoding', () => {
       expect(seen.has(k)).toBe(false);
       seen.add(k);
     }
+  });
+
+  test('flood mix: whole flows only, so every HTLC it starts is resolved in each pass', () => {
+    const mix = new FloodMix(node, 1, 512);
+    expect(mix.events.length).toBeGreaterThan(256);
+    const c = new Correlator();
+    for (let i = 0; i < mix.events.length * 3; i++) {
+      c.apply(decodeHtlcEventWire(mix.item(i).bytes));
+      if ((i + 1) % mix.events.length === 0) expect(c.unresolvedCount()).toBe(0);
+    }
+    expect(c.evicted + c.expired).toBe(0);
   });
 });

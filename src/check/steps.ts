@@ -227,7 +227,7 @@ const subscribeStep: Step<CheckRun> = {
   async run(r) {
     await ensureChannel(r);
     const t = r.target();
-    const answer = await firstAnswer(r.protos!.grpc, r.channel!, t, t.connectTimeoutMs);
+    const answer = await firstAnswer(t, t.connectTimeoutMs);
     return subscriptionOutcome(answer, r.classifyContext('SubscribeHtlcEvents', 'offchain:read'), t.connectTimeoutMs);
   },
 };

@@ -3,10 +3,8 @@
  * answer (since v0.16 a subscribed_event right away; older nodes send nothing
  * until an HTLC moves) or a status, within the connect timeout; then cancel.
  */
-import type { GrpcModule } from '../lnd/protos.js';
-import type { LndChannel } from '../lnd/channel.js';
 import { classifyStatus, type ClassifyContext } from '../lnd/classify.js';
-import { subscribeHtlcEvents, type HtlcStream, type StreamStatus } from '../lnd/htlc-stream.js';
+import { subscribeHtlcEvents, type HtlcConnection, type StreamStatus } from '../lnd/htlc-stream.js';
 import type { LndTarget } from '../lnd/target.js';
 import type { HtlcEvent } from '../events/model.js';
 import { exitCodeFor } from '../errors.js';
@@ -17,27 +15,32 @@ export type FirstAnswer =
   | { readonly kind: 'status'; readonly status: StreamStatus }
   | { readonly kind: 'timeout'; readonly headers: boolean };
 
-export function firstAnswer(grpc: GrpcModule, channel: LndChannel, target: LndTarget, timeoutMs: number): Promise<FirstAnswer> {
+/** Subscribes the way the tail does (its own HTTP/2 connection) and closes again after the first answer. */
+export function firstAnswer(target: LndTarget, timeoutMs: number): Promise<FirstAnswer> {
   return new Promise((resolve) => {
     let settled = false;
     let headers = false;
-    let stream: HtlcStream | undefined;
+    let connection: HtlcConnection | undefined;
     const settle = (a: FirstAnswer) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stream?.cancel();
+      connection?.stream.cancel();
+      connection?.close();
       resolve(a);
     };
     const timer = setTimeout(() => settle({ kind: 'timeout', headers }), timeoutMs);
-    stream = subscribeHtlcEvents(grpc, channel, target, {
+    connection = subscribeHtlcEvents(target, {
       onHeaders: () => {
         headers = true;
       },
       onEvent: (event) => settle({ kind: 'event', event }),
       onEnd: (status) => settle({ kind: 'status', status }),
     });
-    if (settled) stream.cancel();
+    if (settled) {
+      connection.stream.cancel();
+      connection.close();
+    }
   });
 }
 

@@ -23,11 +23,17 @@ function keepaliveTimeMs(): number {
   return Number.isFinite(v) && v >= 5_000 ? v : KEEPALIVE_TIME_MS;
 }
 
+/** Ping after `timeMs` without a sign of life; give up when the answer takes longer than `timeoutMs`. */
+export function keepaliveSettings(): { readonly timeMs: number; readonly timeoutMs: number } {
+  const timeMs = keepaliveTimeMs();
+  return { timeMs, timeoutMs: timeMs === KEEPALIVE_TIME_MS ? KEEPALIVE_TIMEOUT_MS : 2_000 };
+}
+
 export function channelOptions(target: LndTarget): Record<string, string | number> {
-  const keepalive = keepaliveTimeMs();
+  const keepalive = keepaliveSettings();
   const opts: Record<string, string | number> = {
-    'grpc.keepalive_time_ms': keepalive,
-    'grpc.keepalive_timeout_ms': keepalive === KEEPALIVE_TIME_MS ? KEEPALIVE_TIMEOUT_MS : 2_000,
+    'grpc.keepalive_time_ms': keepalive.timeMs,
+    'grpc.keepalive_timeout_ms': keepalive.timeoutMs,
     'grpc.keepalive_permit_without_calls': 0,
     'grpc.max_receive_message_length': 64 * 1024 * 1024,
     // Our own reconnect loop decides when to retry a lost stream.

@@ -1,17 +1,30 @@
 /**
- * routerrpc.Router/SubscribeHtlcEvents on a raw grpc-js call: each message's
- * bytes are normalized straight into the event model (events/decode-wire),
- * with no proto-loader objects on the hot path.
+ * routerrpc.Router/SubscribeHtlcEvents over HTTP/2 directly (node:http2):
+ * gRPC's framing for one server-streaming call is small, and reading it here
+ * takes grpc-js's per-message layers (filters, promises, buffers) off the
+ * hot path. Each message's bytes are normalized straight into the event
+ * model (events/decode-wire). Unary calls (aliases, GetInfo) still go through
+ * grpc-js (lnd/unary.ts), lazily, on their own connection.
  *
- * Reading is explicit: one message is requested at a time, so pausing (when
- * stdout cannot keep up) stops reading from the HTTP/2 stream and flow control
- * pushes back on lnd instead of buffering without bound. grpc-js reports the
- * final status only after every message before it has been read, so no event
- * that lnd sent before an error status is lost (the high-level stream API can
- * drop them: grpc-node issue 2764).
+ * - TLS as the probe does it: the pinned cert (or Node's roots, which include
+ *   NODE_EXTRA_CA_CERTS), the name checked against tlsServerName (an IP name
+ *   is checked without being sent as SNI: no DEP0123 warning), ALPN h2.
+ * - Backpressure: pause() stops taking messages and stops reading the HTTP/2
+ *   stream, so flow control pushes back on lnd (window: 1 MiB).
+ * - Order: the final status (trailers, a reset, a lost connection) is only
+ *   reported after every message received before it was delivered, even
+ *   while paused; nothing lnd sent before an error is dropped.
+ * - Keepalive: after `timeMs` without data an HTTP/2 PING is sent; no answer
+ *   within `timeoutMs` ends the stream as UNAVAILABLE (a half-open connection).
+ * - Statuses are gRPC's: grpc-status/grpc-message from the trailers (or a
+ *   trailers-only answer); an HTTP status other than 200, a reset stream and a
+ *   lost connection are mapped as gRPC's HTTP/2 mapping says.
  */
-import type { GrpcModule } from './protos.js';
-import { macaroonMetadata, type LndChannel } from './channel.js';
+import http2 from 'node:http2';
+import net from 'node:net';
+import tls from 'node:tls';
+import { keepaliveSettings } from './channel.js';
+import { GrpcFrameError, GrpcFrameReader } from './grpc-frames.js';
 import type { LndTarget } from './target.js';
 import { decodeHtlcEventWire } from '../events/decode-wire.js';
 import type { HtlcEvent } from '../events/model.js';
@@ -38,93 +51,257 @@ export interface HtlcStream {
   cancel(): void;
 }
 
-const EMPTY_REQUEST = Buffer.alloc(0);
+/** A subscription and the connection it runs on. */
+export interface HtlcConnection {
+  readonly stream: HtlcStream;
+  /** Closes the connection (after the end, or to abandon it). */
+  close(): void;
+}
 
-export function subscribeHtlcEvents(
-  grpc: GrpcModule,
-  channel: LndChannel,
-  target: LndTarget,
-  handlers: StreamHandlers,
-): HtlcStream {
-  const call = channel.createCall(SUBSCRIBE_HTLC_EVENTS, Infinity, null, null, null);
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+const WINDOW_BYTES = 1024 * 1024;
+/** An empty SubscribeHtlcEventsRequest, framed: not compressed, length 0. */
+const EMPTY_REQUEST = Buffer.alloc(5);
+
+const enum Code {
+  OK = 0,
+  CANCELLED = 1,
+  UNKNOWN = 2,
+  RESOURCE_EXHAUSTED = 8,
+  PERMISSION_DENIED = 7,
+  UNIMPLEMENTED = 12,
+  INTERNAL = 13,
+  UNAVAILABLE = 14,
+  UNAUTHENTICATED = 16,
+}
+
+/** gRPC's mapping of an HTTP status (when no grpc-status came). */
+export function codeForHttpStatus(status: number): number {
+  switch (status) {
+    case 400:
+      return Code.INTERNAL;
+    case 401:
+      return Code.UNAUTHENTICATED;
+    case 403:
+      return Code.PERMISSION_DENIED;
+    case 404:
+      return Code.UNIMPLEMENTED;
+    case 429:
+    case 502:
+    case 503:
+    case 504:
+      return Code.UNAVAILABLE;
+    default:
+      return Code.UNKNOWN;
+  }
+}
+
+/** gRPC's mapping of an HTTP/2 RST_STREAM error code. */
+export function codeForReset(rst: number): number {
+  const c = http2.constants;
+  if (rst === c.NGHTTP2_REFUSED_STREAM) return Code.UNAVAILABLE;
+  if (rst === c.NGHTTP2_CANCEL) return Code.CANCELLED;
+  if (rst === c.NGHTTP2_ENHANCE_YOUR_CALM) return Code.RESOURCE_EXHAUSTED;
+  if (rst === c.NGHTTP2_INADEQUATE_SECURITY) return Code.PERMISSION_DENIED;
+  return Code.INTERNAL;
+}
+
+/** grpc-message is percent-encoded; a malformed one is shown as sent. */
+export function decodeGrpcMessage(v: unknown): string {
+  const s = Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v);
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The final status a header block carries (trailers, or a trailers-only answer), if any. */
+export function statusOfHeaders(h: http2.IncomingHttpHeaders): StreamStatus | undefined {
+  const raw = h['grpc-status'];
+  if (raw === undefined) return undefined;
+  const code = Number(Array.isArray(raw) ? raw[0] : raw);
+  return {
+    code: Number.isInteger(code) && code >= 0 ? code : Code.UNKNOWN,
+    details: decodeGrpcMessage(h['grpc-message']),
+  };
+}
+
+function connect(target: LndTarget): http2.ClientHttp2Session {
+  const isIp = net.isIP(target.tlsServerName) !== 0;
+  const authority = target.tlsServerName.includes(':') ? `[${target.tlsServerName}]:${target.port}` : `${target.tlsServerName}:${target.port}`;
+  return http2.connect(`https://${authority}`, {
+    settings: { initialWindowSize: WINDOW_BYTES },
+    createConnection: () =>
+      tls.connect({
+        host: target.host,
+        port: target.port,
+        ca: target.certPem ?? undefined,
+        servername: isIp ? undefined : target.tlsServerName,
+        ALPNProtocols: ['h2'],
+        checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName, cert),
+      }),
+  });
+}
+
+function errorText(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  return [err?.code, err?.message].filter((x) => x).join(' ') || String(e);
+}
+
+export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers): HtlcConnection {
+  const session = connect(target);
+  const frames = new GrpcFrameReader(MAX_MESSAGE_BYTES);
+  const keepalive = keepaliveSettings();
   let paused = false;
   let done = false;
   let cancelled = false;
-  let readWanted = false;
-  let depth = 0;
-  let again = false;
-
-  const read = (): void => {
-    if (done || cancelled) return;
-    if (paused) {
-      readWanted = true;
-      return;
-    }
-    if (depth > 0) {
-      // Inside a message delivered synchronously by startRead: the loop below asks again.
-      again = true;
-      return;
-    }
-    depth++;
-    try {
-      do {
-        again = false;
-        call.startRead();
-      } while (again && !paused && !done);
-    } finally {
-      depth--;
-    }
-  };
+  /** The final status, once known; reported when every message before it is delivered. */
+  let ending: StreamStatus | undefined;
+  let lastData = Date.now();
+  let pingOutstanding = false;
+  let pingTimer: NodeJS.Timeout | undefined;
 
   const finish = (status: StreamStatus): void => {
     if (done) return;
     done = true;
+    clearInterval(keepaliveTimer);
+    clearTimeout(pingTimer);
     handlers.onEnd(status);
   };
-
-  call.start(macaroonMetadata(grpc, target.macaroon), {
-    onReceiveMetadata() {
-      handlers.onHeaders?.();
-    },
-    onReceiveMessage(message: Buffer) {
-      if (done || cancelled) return;
+  /** The first reason to end wins; it is reported after the messages still held. */
+  const end = (status: StreamStatus): void => {
+    ending ??= status;
+    deliver();
+  };
+  const deliver = (): void => {
+    while (!paused && !done && !cancelled) {
+      let msg: Buffer | undefined;
       let ev: HtlcEvent;
       try {
-        ev = decodeHtlcEventWire(message);
+        msg = frames.next();
+        if (msg === undefined) break;
+        ev = decodeHtlcEventWire(msg);
       } catch (err) {
-        const details = `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
-        finish({ code: grpc.status.INTERNAL, details });
-        call.cancelWithStatus(grpc.status.CANCELLED, 'undecodable message');
+        const what = err instanceof GrpcFrameError ? err.message : `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
+        finish({ code: Code.INTERNAL, details: what });
+        req.close(http2.constants.NGHTTP2_CANCEL);
         return;
       }
       handlers.onEvent(ev);
-      read();
-    },
-    onReceiveStatus(status: { code: number; details: string }) {
-      finish({ code: status.code, details: status.details });
-    },
-  });
-  call.sendMessageWithContext({}, EMPTY_REQUEST);
-  call.halfClose();
-  read();
+    }
+    // Not paused, so no complete message is left (a partial one at the end is lost with the stream).
+    if (ending && !done && (cancelled || !paused)) finish(ending);
+  };
 
-  return {
-    pause() {
-      paused = true;
-    },
-    resume() {
-      if (!paused) return;
-      paused = false;
-      if (readWanted) {
-        readWanted = false;
-        read();
+  session.on('error', (e) => end({ code: Code.UNAVAILABLE, details: `connection lost: ${errorText(e)}` }));
+  session.on('close', () => end({ code: Code.UNAVAILABLE, details: 'Connection dropped' }));
+  session.on('goaway', () => undefined); // the stream in progress still ends with its own status
+  session.once('remoteSettings', () => {
+    try {
+      session.setLocalWindowSize(WINDOW_BYTES);
+    } catch {
+      // the session is already gone: 'close' reports it
+    }
+  });
+
+  const headers: http2.OutgoingHttpHeaders = {
+    [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
+    [http2.constants.HTTP2_HEADER_PATH]: SUBSCRIBE_HTLC_EVENTS,
+    'content-type': 'application/grpc',
+    te: 'trailers',
+    'user-agent': 'htlc-tail (node:http2)',
+    'grpc-accept-encoding': 'identity',
+  };
+  if (target.macaroon) headers['macaroon'] = target.macaroon.toString('hex');
+  const req = session.request(headers);
+  req.end(EMPTY_REQUEST);
+
+  req.on('response', (h) => {
+    lastData = Date.now();
+    const status = Number(h[http2.constants.HTTP2_HEADER_STATUS]);
+    const trailersOnly = statusOfHeaders(h);
+    if (trailersOnly) {
+      end(trailersOnly);
+      return;
+    }
+    if (status !== 200) {
+      end({ code: codeForHttpStatus(status), details: `Received HTTP status code ${status}` });
+      req.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    const type = String(h['content-type'] ?? '');
+    if (!type.startsWith('application/grpc')) {
+      end({ code: Code.UNKNOWN, details: `unexpected content-type "${type}": is that lnd's gRPC port?` });
+      req.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
+    handlers.onHeaders?.();
+  });
+  req.on('data', (chunk: Buffer) => {
+    lastData = Date.now();
+    frames.push(chunk);
+    deliver();
+    if (paused) req.pause();
+  });
+  req.on('trailers', (h) => end(statusOfHeaders(h) ?? { code: Code.UNKNOWN, details: 'the stream ended without a gRPC status' }));
+  req.on('error', (e) => end({ code: req.rstCode ? codeForReset(req.rstCode) : Code.UNAVAILABLE, details: errorText(e) }));
+  req.on('close', () => {
+    if (cancelled) ending ??= { code: Code.CANCELLED, details: 'Cancelled on client' };
+    else if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+      ending ??= { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
+    } else ending ??= { code: Code.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };
+    deliver();
+  });
+
+  // Keepalive: a PING after keepalive.timeMs without data; no answer in time is a dead connection.
+  const keepaliveTimer = setInterval(
+    () => {
+      if (done || pingOutstanding || Date.now() - lastData < keepalive.timeMs) return;
+      pingOutstanding = true;
+      pingTimer = setTimeout(() => {
+        end({ code: Code.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)` });
+        session.destroy();
+      }, keepalive.timeoutMs);
+      try {
+        session.ping((err) => {
+          clearTimeout(pingTimer);
+          pingOutstanding = false;
+          if (!err) lastData = Date.now();
+        });
+      } catch {
+        clearTimeout(pingTimer);
+        pingOutstanding = false;
       }
     },
-    cancel() {
-      // onReceiveStatus follows with CANCELLED and ends the stream through onEnd.
-      if (done || cancelled) return;
-      cancelled = true;
-      call.cancelWithStatus(grpc.status.CANCELLED, 'Cancelled on client');
+    Math.min(keepalive.timeMs, 5_000),
+  );
+  keepaliveTimer.unref();
+
+  return {
+    stream: {
+      pause() {
+        paused = true;
+        req.pause();
+      },
+      resume() {
+        if (!paused) return;
+        paused = false;
+        deliver();
+        if (!paused && !done) req.resume();
+      },
+      cancel() {
+        if (done || cancelled) return;
+        cancelled = true;
+        ending = { code: Code.CANCELLED, details: 'Cancelled on client' };
+        req.close(http2.constants.NGHTTP2_CANCEL);
+        deliver();
+      },
+    },
+    close() {
+      clearInterval(keepaliveTimer);
+      clearTimeout(pingTimer);
+      session.destroy();
     },
   };
 }

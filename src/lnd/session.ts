@@ -14,10 +14,9 @@
 import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
 import { backoffDelay } from './backoff.js';
-import { openChannel, type LndChannel } from './channel.js';
 import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from './classify.js';
 import { subscribeHtlcEvents, type HtlcStream, type StreamHandlers, type StreamStatus } from './htlc-stream.js';
-import { loadProtos, type LndProtos } from './protos.js';
+import { lazyUnaryClient, type UnaryClient } from './unary.js';
 import type { LndTarget } from './target.js';
 import { probeTls, ProbeError } from './tls-probe.js';
 
@@ -36,6 +35,7 @@ export interface StreamConnector<C> {
   readonly address: string;
   /** Once per run, before the first attempt (e.g. loading protos). */
   prepare?(): Promise<void>;
+
   /** Before each attempt: can the node be reached (TCP + TLS)? Throws a ProbeError (or another HtlcTailError) when not. */
   probe(): Promise<void>;
   /** Opens one subscription; `handlers.onEnd` is called exactly once. */
@@ -214,21 +214,19 @@ export class StreamSession<C> {
   }
 }
 
-/** What the gRPC transport hands to `onSubscribed`: the protos and channel, for unary calls on the same connection. */
+/** What the gRPC transport hands to `onSubscribed`: unary calls to the same node (connecting when first used). */
 export interface GrpcContext {
-  readonly protos: LndProtos;
-  readonly channel: LndChannel;
+  readonly lookups: UnaryClient & { close(): void };
 }
 
-/** The gRPC transport: TLS probe, then routerrpc.Router/SubscribeHtlcEvents on a fresh channel. */
+/** The gRPC transport: TLS probe, then routerrpc.Router/SubscribeHtlcEvents on a fresh HTTP/2 connection. */
 export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
   const ctx: ClassifyContext = subscribeContext(target);
-  let protos: LndProtos | undefined;
+  // One for the run: a reconnect keeps it (it has its own connection, made when first used);
+  // whoever took it from onSubscribed closes it when done with it.
+  const lookups = lazyUnaryClient(target, target.connectTimeoutMs);
   return {
     address: ctx.address,
-    async prepare() {
-      protos = await loadProtos();
-    },
     async probe() {
       const r = await probeTls(target);
       // gRPC needs HTTP/2; a server that does not pick h2 (lnd's REST port ignores ALPN) cannot serve it.
@@ -241,14 +239,8 @@ export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
       }
     },
     subscribe(handlers) {
-      const p = protos!;
-      const channel = openChannel(p.grpc, target);
-      const stream = subscribeHtlcEvents(p.grpc, channel, target, handlers);
-      return {
-        stream,
-        context: { protos: p, channel },
-        close: () => channel.close(),
-      };
+      const connection = subscribeHtlcEvents(target, handlers);
+      return { stream: connection.stream, context: { lookups }, close: () => connection.close() };
     },
     classify: (status) => classifyStatus(status.code, status.details, ctx),
   };

@@ -1,11 +1,11 @@
 /**
  * lnd's unary calls that htlc-tail makes (GetInfo, ListChannels, GetNodeInfo,
- * State.GetState), through proto-loader's generated clients on the shared
- * channel. 64-bit values arrive as strings (longs: String). The clients share
- * the caller's channel: closing the channel ends them.
+ * State.GetState), through grpc-js and proto-loader's generated clients on a
+ * grpc-js channel. 64-bit values arrive as strings (longs: String). The
+ * clients share the caller's channel: closing the channel ends them.
  */
-import type { LndProtos } from './protos.js';
-import { macaroonMetadata, type LndChannel } from './channel.js';
+import { loadProtos, type LndProtos } from './protos.js';
+import { macaroonMetadata, openChannel, type LndChannel } from './channel.js';
 import { addressOf, type LndTarget } from './target.js';
 
 export interface GrpcStatusError {
@@ -85,11 +85,14 @@ export function peerAliasOf(v: unknown): string {
 export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget, timeoutMs: number): UnaryClient {
   const opts = { channelOverride: channel };
   const creds = p.grpc.credentials.createInsecure();
-  const lightning = new p.lnrpc.Lightning(addressOf(target), creds, opts);
-  const state = new p.lnrpc.State(addressOf(target), creds, opts);
+  const clients = {
+    lightning: new p.lnrpc.Lightning(addressOf(target), creds, opts),
+    state: new p.lnrpc.State(addressOf(target), creds, opts),
+  };
   const md = () => macaroonMetadata(p.grpc, target.macaroon);
 
-  function call<T>(client: any, method: string, req: object, withMacaroon = true): Promise<T> {
+  function call<T>(which: 'lightning' | 'state', method: string, req: object, withMacaroon = true): Promise<T> {
+    const client = clients[which];
     return new Promise((resolve, reject) => {
       const deadline = Date.now() + timeoutMs;
       const cb = (err: unknown, res: T) => (err ? reject(err) : resolve(res));
@@ -100,16 +103,16 @@ export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget
 
   return {
     async getInfo() {
-      const r = await call<any>(lightning, 'GetInfo', {});
+      const r = await call<any>('lightning', 'GetInfo', {});
       return nodeInfoOf(r);
     },
     async listChannels() {
-      const r = await call<any>(lightning, 'ListChannels', { peer_alias_lookup: true });
+      const r = await call<any>('lightning', 'ListChannels', { peer_alias_lookup: true });
       return channelsOf(r);
     },
     async getNodeAlias(pubkey: string) {
       try {
-        const r = await call<any>(lightning, 'GetNodeInfo', { pub_key: pubkey, include_channels: false });
+        const r = await call<any>('lightning', 'GetNodeInfo', { pub_key: pubkey, include_channels: false });
         return r.node?.alias ?? '';
       } catch (e) {
         // lnd: NOT_FOUND `unable to find node` when the graph has no announcement for the peer
@@ -119,8 +122,49 @@ export function unaryClient(p: LndProtos, channel: LndChannel, target: LndTarget
       }
     },
     async getState() {
-      const r = await call<any>(state, 'GetState', {}, false);
+      const r = await call<any>('state', 'GetState', {}, false);
       return String(r.state);
+    },
+  };
+}
+
+/**
+ * A UnaryClient that connects only when first used: grpc-js, the protos and a
+ * channel of its own are loaded and opened on the first call (a tail with
+ * --no-aliases and no summary never makes one). close() lets the calls in
+ * flight finish (bounded by their deadline), then closes the channel; calls
+ * after close() fail as CANCELLED.
+ */
+export function lazyUnaryClient(target: LndTarget, timeoutMs: number): UnaryClient & { close(): void } {
+  let opened: Promise<{ client: UnaryClient; channel: LndChannel }> | undefined;
+  let closed = false;
+  let inFlight = 0;
+  const closeIfIdle = () => {
+    if (closed && inFlight === 0) void opened?.then(({ channel }) => channel.close());
+  };
+  const open = () =>
+    (opened ??= loadProtos().then((p) => {
+      const channel = openChannel(p.grpc, target);
+      return { client: unaryClient(p, channel, target, timeoutMs), channel };
+    }));
+  const use = async <T>(f: (c: UnaryClient) => Promise<T>): Promise<T> => {
+    if (closed) throw Object.assign(new Error('the tail is ending'), { code: 1, details: 'the tail is ending' });
+    inFlight++;
+    try {
+      return await f((await open()).client);
+    } finally {
+      inFlight--;
+      closeIfIdle();
+    }
+  };
+  return {
+    getInfo: () => use((c) => c.getInfo()),
+    listChannels: () => use((c) => c.listChannels()),
+    getNodeAlias: (pubkey) => use((c) => c.getNodeAlias(pubkey)),
+    getState: () => use((c) => c.getState()),
+    close() {
+      closed = true;
+      closeIfIdle();
     },
   };
 }

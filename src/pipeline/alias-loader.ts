@@ -24,6 +24,8 @@ export interface AliasLookups {
   listChannels(): Promise<ChannelSummary[]>;
   getNodeAlias(pubkey: string): Promise<string>;
   getInfo(): Promise<NodeInfoSummary>;
+  /** Releases the connection once the calls in flight are done (when the lookups have one of their own). */
+  close?(): void;
 }
 
 /** GetNodeInfo calls in flight at once during a load. */
@@ -58,6 +60,11 @@ export class AliasLoader {
     if (this.closed || this.running || !this.lookups || this.listDenied) return;
     if (!this.book.shouldRefresh(Date.now())) return;
     void this.load();
+  }
+
+  /** Resolves when no load is running. */
+  idle(): Promise<void> {
+    return this.running ?? Promise.resolve();
   }
 
   load(): Promise<void> {

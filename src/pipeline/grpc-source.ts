@@ -1,9 +1,8 @@
-/** The gRPC event source: an LndSession plus unary lookups on the same channel. */
+/** The gRPC event source: an LndSession plus unary lookups to the same node. */
 import type { Config } from '../config/types.js';
 import { LndSession } from '../lnd/session.js';
 import type { LndTarget } from '../lnd/target.js';
 import { addressOf } from '../lnd/target.js';
-import { unaryClient } from '../lnd/unary.js';
 import type { SourceHooks } from './run-tail.js';
 import type { EventSource } from './source.js';
 
@@ -15,8 +14,8 @@ export function grpcSource(target: LndTarget, config: Config, hooks: SourceHooks
     notify: hooks.notify,
     onEvent: (ev) => hooks.onEvent(ev),
     onGap: (from, to, reason) => hooks.onGap(from, to, reason),
-    onSubscribed: ({ protos, channel, reconnected }) => {
-      hooks.onSubscribed(unaryClient(protos, channel, target, target.connectTimeoutMs), reconnected);
+    onSubscribed: ({ lookups, reconnected }) => {
+      hooks.onSubscribed(lookups, reconnected);
     },
   });
 }

@@ -29,7 +29,10 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
   let source: EventSource | undefined;
   const book = config.output.aliases ? new AliasBook() : undefined;
   const loader = book ? new AliasLoader(book, notify) : undefined;
+  let lookupsInUse: AliasLookups | undefined;
+  let stopping = false;
   const stop = () => {
+    stopping = true;
     loader?.close();
     source?.stop();
   };
@@ -55,6 +58,7 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
     onGap: (from, to, reason) => pipeline.gap(from, to, reason),
     onSubscribed: (lookups, reconnected) => {
       if (!reconnected) notify('subscribed to HTLC events', 'info');
+      lookupsInUse = lookups;
       summary.setLookups(lookups);
       if (loader && lookups) {
         loader.setLookups(lookups);
@@ -73,13 +77,17 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
   try {
     await source.run();
   } finally {
-    loader?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     summary.stopInterval();
+    // The stream ended while the first alias lookup was still running: let it finish
+    // (bounded by its deadline), so the events held for it get their aliases.
+    if (!stopping) await loader?.idle();
+    loader?.close();
     pipeline.release();
     if (!writer.closed) await writer.flush();
     if (!writer.closed) summary.printFinal();
+    lookupsInUse?.close?.();
   }
   return 0;
 }

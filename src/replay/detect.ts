@@ -12,10 +12,15 @@
  *   reconnection: passed through, so `-f raw | replay -f raw` keeps it;
  * - a blank line (skipped);
  * - anything else is a bad line, with the reason.
+ *
+ * Lines exactly as `htlc-tail -f raw` writes them are read by a strict
+ * scanner (fast-raw.ts) that gives the same event as the general path below;
+ * everything else goes through JSON.parse and decodeJsonEvent.
  */
 import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../events/decode-json.js';
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
+import { parseRawLine, REST_PREFIX } from './fast-raw.js';
 
 export type ReplayLine =
   | { readonly kind: 'blank' }
@@ -60,6 +65,9 @@ function decode(value: unknown, format: 'raw' | 'rest'): ReplayLine {
 export function detectLine(line: string): ReplayLine {
   let text = line;
   if (text.startsWith(BOM)) text = text.slice(1);
+  // The fast path: a line exactly as `-f raw` writes it (or that wrapped as a REST line).
+  const fast = parseRawLine(text);
+  if (fast !== undefined) return { kind: 'event', event: fast, format: text.startsWith(REST_PREFIX) ? 'rest' : 'raw' };
   if (text.trim() === '') return { kind: 'blank' };
   let v: unknown;
   try {

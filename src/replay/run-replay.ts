@@ -78,7 +78,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let events = 0;
   let badLines = 0;
   let warnings = 0;
-  let lastTs = 0n;
+  /** The newest timestamp_ns seen (canonical decimal: longer is larger, then by digits). */
+  let lastTs = '0';
   let strictError: Error | undefined;
 
   const warn = (text: string) => {
@@ -107,8 +108,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           return true;
         case 'event': {
           events++;
-          const ts = BigInt(d.event.timestampNs);
-          if (ts > lastTs) lastTs = ts;
+          const ts = d.event.timestampNs;
+          if (ts.length > lastTs.length || (ts.length === lastTs.length && ts > lastTs)) lastTs = ts;
           pipeline.push(d.event);
           return !stopped;
         }
@@ -159,7 +160,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   if (strictError) throw strictError;
   if (warnings > MAX_WARNINGS) notify(`${badLines} bad lines skipped in all`);
   if (config.output.stats && !writer.closed) {
-    const nowNs = lastTs > 0n ? lastTs : BigInt(Date.now()) * 1_000_000n;
+    const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
     const summary = pipeline.stats.snapshot({
       nowNs,
       stuckAfterSec: config.output.stuckAfterSec,

@@ -5,11 +5,13 @@
  * without one trailing `\r` (CRLF). Used for lnd's REST stream (one JSON
  * message per line) and for `replay` (a capture file or stdin).
  *
- * Fast on big inputs: per chunk, the complete part is decoded once and split,
- * and only the unfinished last line is kept as bytes. Memory is bounded: a
- * line longer than `maxLineBytes` is dropped (reported through `onTooLong`)
- * instead of growing the buffer without end.
+ * Fast on big inputs: per chunk, the complete part is decoded in pieces of
+ * whole lines (as latin1 when pure ASCII) and split, and only the unfinished
+ * last line is kept as bytes. Memory is bounded: a line longer than
+ * `maxLineBytes` is dropped (reported through `onTooLong`) instead of growing
+ * the buffer without end.
  */
+import { isAscii } from 'node:buffer';
 
 /** Return false to stop: no further lines are delivered (for this chunk or any later one). */
 export type LineHandler = (line: string) => boolean | void;
@@ -24,6 +26,24 @@ export interface LineSplitterOptions {
 export const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 const NL = 0x0a;
+
+/**
+ * Complete lines are decoded in pieces of about this many bytes, ending at a
+ * newline. Small enough that the text of a piece, even as UTF-16, stays below
+ * V8's large-object size (128 KiB): a string beyond it is allocated in its own
+ * mapped pages and costs far more than its decoding (about 20× at 256 KiB).
+ */
+export const PIECE_BYTES = 32 * 1024;
+
+/**
+ * UTF-8 bytes [from, to) as text. Pure ASCII (the usual capture or REST
+ * stream) is decoded as latin1, the same text for ASCII and cheaper than the
+ * UTF-8 decoder; anything else as UTF-8 (invalid sequences become U+FFFD).
+ * Callers cut only at newlines, never inside a character.
+ */
+function decode(buf: Buffer, from: number, to: number): string {
+  return buf.toString(isAscii(buf.subarray(from, to)) ? 'latin1' : 'utf8', from, to);
+}
 
 export class LineSplitter {
   private rest: Buffer[] = [];
@@ -73,17 +93,26 @@ export class LineSplitter {
       this.keep(buf, start);
       return;
     }
-    let text: string;
     if (this.restBytes > 0) {
-      this.rest.push(buf.subarray(start, last));
-      text = Buffer.concat(this.rest, this.restBytes + last - start).toString('utf8');
+      // The line begun in earlier chunks ends at the first newline of this one.
+      const nl = buf.indexOf(NL, start);
+      this.rest.push(buf.subarray(start, nl));
+      const line = decode(Buffer.concat(this.rest, this.restBytes + nl - start), 0, this.restBytes + nl - start);
       this.rest = [];
       this.restBytes = 0;
-    } else {
-      text = buf.toString('utf8', start, last);
+      if (!this.emit(line)) return;
+      start = nl + 1;
     }
-    this.deliver(text);
-    if (!this.stopped) this.keep(buf, last + 1);
+    // The complete lines [start, last], decoded a piece of whole lines at a time.
+    let pos = start;
+    while (pos <= last) {
+      let end = pos + PIECE_BYTES > last ? last : buf.lastIndexOf(NL, pos + PIECE_BYTES - 1);
+      if (end < pos) end = buf.indexOf(NL, pos); // one line longer than a piece
+      this.deliver(decode(buf, pos, end));
+      if (this.stopped) return;
+      pos = end + 1;
+    }
+    this.keep(buf, last + 1);
   }
 
   /** The end of the input: an unfinished last line (no final newline) is delivered. */
@@ -96,7 +125,7 @@ export class LineSplitter {
       return;
     }
     if (this.restBytes === 0) return;
-    const text = Buffer.concat(this.rest, this.restBytes).toString('utf8');
+    const text = decode(Buffer.concat(this.rest, this.restBytes), 0, this.restBytes);
     this.rest = [];
     this.restBytes = 0;
     this.emit(text);

@@ -169,9 +169,15 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     clearTimeout(pingTimer);
     handlers.onEnd(status);
   };
-  /** The first reason to end wins; it is reported after the messages still held. */
+  /** The status from the trailers, once they arrived (it counts when the data before it was read). */
+  let trailerStatus: StreamStatus | undefined;
+  /**
+   * The first reason to end wins, but a status lnd sent in the trailers beats
+   * whatever happens to the connection afterwards; it is reported after the
+   * messages still held.
+   */
   const end = (status: StreamStatus): void => {
-    ending ??= status;
+    ending ??= trailerStatus ?? status;
     deliver();
   };
   const deliver = (): void => {
@@ -190,10 +196,21 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
       }
       handlers.onEvent(ev);
     }
-    // Not paused, so no complete message is left (a partial one at the end is lost with the stream).
-    if (ending && !done && (cancelled || !paused)) finish(ending);
+    // Not paused, so no complete message is left; a partial one means the stream was cut inside a message.
+    if (ending && !done && (cancelled || !paused)) {
+      if (ending.code === Code.OK && !cancelled && frames.pendingBytes > 0) {
+        finish({ code: Code.INTERNAL, details: `the stream ended inside a message (${frames.pendingBytes} bytes of it received)` });
+      } else finish(ending);
+    }
   };
 
+  // connectTimeoutMs bounds TCP + TLS + the HTTP/2 preface.
+  const connectTimer = setTimeout(() => {
+    end({ code: Code.UNAVAILABLE, details: `no connection within ${target.connectTimeoutMs / 1000} s (ETIMEDOUT: TCP/TLS not established)` });
+    session.destroy();
+  }, target.connectTimeoutMs);
+  session.once('connect', () => clearTimeout(connectTimer));
+  session.once('close', () => clearTimeout(connectTimer));
   session.on('error', (e) => end({ code: Code.UNAVAILABLE, details: `connection lost: ${errorText(e)}` }));
   session.on('close', () => end({ code: Code.UNAVAILABLE, details: 'Connection dropped' }));
   session.on('goaway', () => undefined); // the stream in progress still ends with its own status
@@ -244,10 +261,31 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     deliver();
     if (paused) req.pause();
   });
-  req.on('trailers', (h) => end(statusOfHeaders(h) ?? { code: Code.UNKNOWN, details: 'the stream ended without a gRPC status' }));
-  req.on('error', (e) => end({ code: req.rstCode ? codeForReset(req.rstCode) : Code.UNAVAILABLE, details: errorText(e) }));
+  // The trailers' status counts once every DATA byte before them was read ('end'):
+  // while paused, Node still holds some of them.
+  req.on('trailers', (h) => {
+    trailerStatus = statusOfHeaders(h) ?? { code: Code.UNKNOWN, details: 'the stream ended without a gRPC status' };
+  });
+  req.on('end', () => {
+    if (trailerStatus) end(trailerStatus);
+  });
+  /** Takes what Node still buffers for a stream that ends with an error (read() still returns it). */
+  const salvage = (): void => {
+    for (let c: Buffer | null; (c = req.read() as Buffer | null) !== null; ) frames.push(c);
+  };
+  /** The connection failed or was lost (Node destroys the session before its streams), as opposed to a reset of this stream. */
+  const connectionGone = (): boolean => session.destroyed || session.closed;
+  req.on('error', (e) => {
+    salvage();
+    const cause = (e as { cause?: unknown }).cause ?? e;
+    if (connectionGone()) end({ code: Code.UNAVAILABLE, details: `connection lost: ${errorText(cause)}` });
+    else end({ code: req.rstCode ? codeForReset(req.rstCode) : Code.UNAVAILABLE, details: errorText(e) });
+  });
   req.on('close', () => {
+    salvage();
     if (cancelled) ending ??= { code: Code.CANCELLED, details: 'Cancelled on client' };
+    else if (trailerStatus) ending ??= trailerStatus;
+    else if (connectionGone()) ending ??= { code: Code.UNAVAILABLE, details: 'Connection dropped' };
     else if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
       ending ??= { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
     } else ending ??= { code: Code.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };

@@ -68,8 +68,8 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 }
 
 async function dispatch(name: string, opts: Record<string, unknown>, args: string[]): Promise<number> {
-  // The long-running commands: a small young generation (see runtime/young-generation.ts).
-  if (name !== 'check') (await import('../runtime/young-generation.js')).capYoungGeneration();
+  // The long-running commands: a small, flat heap (see runtime/heap-tuning.ts).
+  if (name !== 'check') (await import('../runtime/heap-tuning.js')).tuneHeap();
   switch (name) {
     case 'tail':
       return (await import('../commands/tail.js')).runTailCommand(opts);

@@ -2,7 +2,7 @@ import { describe, test, expect } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SEMI_SPACE_CAP_MB, userSizedYoungGeneration } from '../../src/runtime/young-generation.js';
+import { SEMI_SPACE_CAP_MB, userSizedOldGeneration, userSizedYoungGeneration } from '../../src/runtime/heap-tuning.js';
 
 describe('userSizedYoungGeneration(execArgv, NODE_OPTIONS)', () => {
   test.each<[string, readonly string[], string | undefined, boolean]>([
@@ -37,13 +37,29 @@ describe('userSizedYoungGeneration(execArgv, NODE_OPTIONS)', () => {
   });
 });
 
+describe('userSizedOldGeneration(execArgv, NODE_OPTIONS)', () => {
+  test.each<[string, string[], string | undefined, boolean]>([
+    ['nothing', [], undefined, false],
+    ['execArgv --heap-growing-percent=20', ['--heap-growing-percent=20'], undefined, true],
+    ['NODE_OPTIONS --max-old-space-size=100', [], '--max-old-space-size=100', true],
+    ['NODE_OPTIONS --max_old_space_size=100', [], '--max_old_space_size=100', true],
+    ['execArgv --max-heap-size=200', ['--max-heap-size=200'], undefined, true],
+    ['execArgv --initial-old-space-size 20 (value as the next word)', ['--initial-old-space-size', '20'], undefined, true],
+    ['a young-generation flag is not one', ['--max-semi-space-size=4'], undefined, false],
+    ['a longer flag name is not one', ['--max-old-space-size-x=1'], undefined, false],
+    ['blank NODE_OPTIONS', [], '   ', false],
+  ])('%s', (_name, execArgv, nodeOptions, want) => {
+    expect(userSizedOldGeneration(execArgv, nodeOptions)).toBe(want);
+  });
+});
+
 // ---------------------------------------------------------------------------
-// capYoungGeneration changes V8 flags: never call it in the jest process. A child
+// tuneHeap changes V8 flags: never call it in the jest process. A child
 // node imports the built module, calls it, allocates, and reports the largest
 // new-space size it saw.
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = `${ROOT}dist/runtime/young-generation.js`;
+const BUILT = `${ROOT}dist/runtime/heap-tuning.js`;
 
 /**
  * A rolling window of 2000 small objects over 3M iterations: uncapped, V8 grows
@@ -52,8 +68,8 @@ const BUILT = `${ROOT}dist/runtime/young-generation.js`;
  */
 const SCRIPT = `
 import v8 from 'node:v8';
-const { capYoungGeneration } = await import(${JSON.stringify(pathToFileURL(BUILT).href)});
-capYoungGeneration();
+const { tuneHeap } = await import(${JSON.stringify(pathToFileURL(BUILT).href)});
+tuneHeap();
 const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
 const keep = new Array(2000);
 let max = newSpace();
@@ -94,11 +110,11 @@ function maxNewSpace(nodeArgs: readonly string[], env: Record<string, string>): 
   });
 }
 
-describe('capYoungGeneration in a child node (built dist/)', () => {
+describe('tuneHeap in a child node (built dist/): the young generation', () => {
   const MB = 1024 * 1024;
   const capped = 2 * SEMI_SPACE_CAP_MB * MB + MB;
 
-  test('dist/runtime/young-generation.js is built (run npx tsc -p tsconfig.json first)', () => {
+  test('dist/runtime/heap-tuning.js is built (run npx tsc -p tsconfig.json first)', () => {
     expect(existsSync(BUILT)).toBe(true);
   });
 

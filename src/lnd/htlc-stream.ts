@@ -24,6 +24,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
 import { keepaliveSettings } from './channel.js';
+import { GrpcCode } from './classify.js';
 import { GrpcFrameError, GrpcFrameReader } from './grpc-frames.js';
 import type { LndTarget } from './target.js';
 import { decodeHtlcEventWire } from '../events/decode-wire.js';
@@ -63,47 +64,36 @@ const WINDOW_BYTES = 1024 * 1024;
 /** An empty SubscribeHtlcEventsRequest, framed: not compressed, length 0. */
 const EMPTY_REQUEST = Buffer.alloc(5);
 
-const enum Code {
-  OK = 0,
-  CANCELLED = 1,
-  UNKNOWN = 2,
-  RESOURCE_EXHAUSTED = 8,
-  PERMISSION_DENIED = 7,
-  UNIMPLEMENTED = 12,
-  INTERNAL = 13,
-  UNAVAILABLE = 14,
-  UNAUTHENTICATED = 16,
-}
 
 /** gRPC's mapping of an HTTP status (when no grpc-status came). */
 export function codeForHttpStatus(status: number): number {
   switch (status) {
     case 400:
-      return Code.INTERNAL;
+      return GrpcCode.INTERNAL;
     case 401:
-      return Code.UNAUTHENTICATED;
+      return GrpcCode.UNAUTHENTICATED;
     case 403:
-      return Code.PERMISSION_DENIED;
+      return GrpcCode.PERMISSION_DENIED;
     case 404:
-      return Code.UNIMPLEMENTED;
+      return GrpcCode.UNIMPLEMENTED;
     case 429:
     case 502:
     case 503:
     case 504:
-      return Code.UNAVAILABLE;
+      return GrpcCode.UNAVAILABLE;
     default:
-      return Code.UNKNOWN;
+      return GrpcCode.UNKNOWN;
   }
 }
 
 /** gRPC's mapping of an HTTP/2 RST_STREAM error code. */
 export function codeForReset(rst: number): number {
   const c = http2.constants;
-  if (rst === c.NGHTTP2_REFUSED_STREAM) return Code.UNAVAILABLE;
-  if (rst === c.NGHTTP2_CANCEL) return Code.CANCELLED;
-  if (rst === c.NGHTTP2_ENHANCE_YOUR_CALM) return Code.RESOURCE_EXHAUSTED;
-  if (rst === c.NGHTTP2_INADEQUATE_SECURITY) return Code.PERMISSION_DENIED;
-  return Code.INTERNAL;
+  if (rst === c.NGHTTP2_REFUSED_STREAM) return GrpcCode.UNAVAILABLE;
+  if (rst === c.NGHTTP2_CANCEL) return GrpcCode.CANCELLED;
+  if (rst === c.NGHTTP2_ENHANCE_YOUR_CALM) return GrpcCode.RESOURCE_EXHAUSTED;
+  if (rst === c.NGHTTP2_INADEQUATE_SECURITY) return GrpcCode.PERMISSION_DENIED;
+  return GrpcCode.INTERNAL;
 }
 
 /** grpc-message is percent-encoded; a malformed one is shown as sent. */
@@ -122,7 +112,7 @@ export function statusOfHeaders(h: http2.IncomingHttpHeaders): StreamStatus | un
   if (raw === undefined) return undefined;
   const code = Number(Array.isArray(raw) ? raw[0] : raw);
   return {
-    code: Number.isInteger(code) && code >= 0 ? code : Code.UNKNOWN,
+    code: Number.isInteger(code) && code >= 0 ? code : GrpcCode.UNKNOWN,
     details: decodeGrpcMessage(h['grpc-message']),
   };
 }
@@ -190,7 +180,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
         ev = decodeHtlcEventWire(msg);
       } catch (err) {
         const what = err instanceof GrpcFrameError ? err.message : `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
-        finish({ code: Code.INTERNAL, details: what });
+        finish({ code: GrpcCode.INTERNAL, details: what });
         req.close(http2.constants.NGHTTP2_CANCEL);
         return;
       }
@@ -198,21 +188,21 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     }
     // Not paused, so no complete message is left; a partial one means the stream was cut inside a message.
     if (ending && !done && (cancelled || !paused)) {
-      if (ending.code === Code.OK && !cancelled && frames.pendingBytes > 0) {
-        finish({ code: Code.INTERNAL, details: `the stream ended inside a message (${frames.pendingBytes} bytes of it received)` });
+      if (ending.code === GrpcCode.OK && !cancelled && frames.pendingBytes > 0) {
+        finish({ code: GrpcCode.INTERNAL, details: `the stream ended inside a message (${frames.pendingBytes} bytes of it received)` });
       } else finish(ending);
     }
   };
 
   // connectTimeoutMs bounds TCP + TLS + the HTTP/2 preface.
   const connectTimer = setTimeout(() => {
-    end({ code: Code.UNAVAILABLE, details: `no connection within ${target.connectTimeoutMs / 1000} s (ETIMEDOUT: TCP/TLS not established)` });
+    end({ code: GrpcCode.UNAVAILABLE, details: `no connection within ${target.connectTimeoutMs / 1000} s (ETIMEDOUT: TCP/TLS not established)` });
     session.destroy();
   }, target.connectTimeoutMs);
   session.once('connect', () => clearTimeout(connectTimer));
   session.once('close', () => clearTimeout(connectTimer));
-  session.on('error', (e) => end({ code: Code.UNAVAILABLE, details: `connection lost: ${errorText(e)}` }));
-  session.on('close', () => end({ code: Code.UNAVAILABLE, details: 'Connection dropped' }));
+  session.on('error', (e) => end({ code: GrpcCode.UNAVAILABLE, details: `connection lost: ${errorText(e)}` }));
+  session.on('close', () => end({ code: GrpcCode.UNAVAILABLE, details: 'Connection dropped' }));
   session.on('goaway', () => undefined); // the stream in progress still ends with its own status
   session.once('remoteSettings', () => {
     try {
@@ -249,7 +239,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     }
     const type = String(h['content-type'] ?? '');
     if (!type.startsWith('application/grpc')) {
-      end({ code: Code.UNKNOWN, details: `unexpected content-type "${type}": is that lnd's gRPC port?` });
+      end({ code: GrpcCode.UNKNOWN, details: `unexpected content-type "${type}": is that lnd's gRPC port?` });
       req.close(http2.constants.NGHTTP2_CANCEL);
       return;
     }
@@ -264,7 +254,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
   // The trailers' status counts once every DATA byte before them was read ('end'):
   // while paused, Node still holds some of them.
   req.on('trailers', (h) => {
-    trailerStatus = statusOfHeaders(h) ?? { code: Code.UNKNOWN, details: 'the stream ended without a gRPC status' };
+    trailerStatus = statusOfHeaders(h) ?? { code: GrpcCode.UNKNOWN, details: 'the stream ended without a gRPC status' };
   });
   req.on('end', () => {
     if (trailerStatus) end(trailerStatus);
@@ -278,17 +268,17 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
   req.on('error', (e) => {
     salvage();
     const cause = (e as { cause?: unknown }).cause ?? e;
-    if (connectionGone()) end({ code: Code.UNAVAILABLE, details: `connection lost: ${errorText(cause)}` });
-    else end({ code: req.rstCode ? codeForReset(req.rstCode) : Code.UNAVAILABLE, details: errorText(e) });
+    if (connectionGone()) end({ code: GrpcCode.UNAVAILABLE, details: `connection lost: ${errorText(cause)}` });
+    else end({ code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) });
   });
   req.on('close', () => {
     salvage();
-    if (cancelled) ending ??= { code: Code.CANCELLED, details: 'Cancelled on client' };
+    if (cancelled) ending ??= { code: GrpcCode.CANCELLED, details: 'Cancelled on client' };
     else if (trailerStatus) ending ??= trailerStatus;
-    else if (connectionGone()) ending ??= { code: Code.UNAVAILABLE, details: 'Connection dropped' };
+    else if (connectionGone()) ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped' };
     else if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
       ending ??= { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
-    } else ending ??= { code: Code.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };
+    } else ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };
     deliver();
   });
 
@@ -298,7 +288,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
       if (done || pingOutstanding || Date.now() - lastData < keepalive.timeMs) return;
       pingOutstanding = true;
       pingTimer = setTimeout(() => {
-        end({ code: Code.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)` });
+        end({ code: GrpcCode.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)` });
         session.destroy();
       }, keepalive.timeoutMs);
       try {
@@ -331,7 +321,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
       cancel() {
         if (done || cancelled) return;
         cancelled = true;
-        ending = { code: Code.CANCELLED, details: 'Cancelled on client' };
+        ending = { code: GrpcCode.CANCELLED, details: 'Cancelled on client' };
         req.close(http2.constants.NGHTTP2_CANCEL);
         deliver();
       },

@@ -13,18 +13,9 @@ import {
   splitU64,
 } from '../../src/events/htlc-table.js';
 import type { HtlcInfo } from '../../src/events/model.js';
+import { mulberry32 } from '../prng.js';
 
-/** mulberry32: a small seeded PRNG, so every failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const U64_MAX = (1n << 64n) - 1n;
 const TEN10 = 10n ** 10n;

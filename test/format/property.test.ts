@@ -11,17 +11,9 @@ import { createColorizer } from '../../src/format/colorizer.js';
 import { decodeJsonEvent } from '../../src/events/decode-json.js';
 import { decodeHtlcEventWire, WireError } from '../../src/events/decode-wire.js';
 import { EVENT_KINDS, type HtlcEvent, type HtlcInfo } from '../../src/events/model.js';
+import { mulberry32 } from '../prng.js';
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function gen(r: () => number) {
   const int = (n: number) => Math.floor(r() * n);

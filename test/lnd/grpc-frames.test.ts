@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { GrpcFrameError, GrpcFrameReader } from '../../src/lnd/grpc-frames.js';
+import { mulberry32 } from '../prng.js';
 
 const MAX = 64 * 1024 * 1024;
 
@@ -39,17 +40,7 @@ function drain(r: GrpcFrameReader): Buffer[] {
 
 const hex = (bs: readonly Uint8Array[]) => bs.map((b) => Buffer.from(b).toString('hex'));
 
-/** mulberry32: a small seeded PRNG, so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 /**
  * Pushes `stream` cut at `cuts` (sorted offsets), calling next() after every

@@ -14,6 +14,7 @@ import { detectLine } from '../../src/replay/detect.js';
 import { parseRawLine, REST_PREFIX } from '../../src/replay/fast-raw.js';
 import { classifyRestValue } from '../../src/rest/rest-line.js';
 import { CH, at, fwdIds, forward, forwardFail, final, htlcInfo, linkFail, makeHtlc, recvIds, sendIds, settle, subscribed } from '../events/htlc-builders.js';
+import { mulberry32 } from '../prng.js';
 
 const U64_MAX = '18446744073709551615';
 
@@ -207,16 +208,7 @@ describe('parseRawLine leaves everything else to the general path', () => {
 // ---------------------------------------------------------------------------
 // Properties
 
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function generator(r: () => number) {
   const int = (n: number) => Math.floor(r() * n);

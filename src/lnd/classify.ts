@@ -96,7 +96,9 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
   if (/macaroon has expired/i.test(d)) {
     return mk('refused', `${at}: the macaroon ${ctx.macaroonSource} has expired: bake a new one (lncli bakemacaroon) or use readonly.macaroon`);
   }
-  if (/permission denied/i.test(d) || code === GrpcCode.PERMISSION_DENIED) {
+  // lnd says "permission denied" in the text; a bare PERMISSION_DENIED from an HTTP 403 or a
+  // reset stream comes from something in between (a proxy), not from the macaroon.
+  if (/permission denied/i.test(d) || (code === GrpcCode.PERMISSION_DENIED && !/^Received (HTTP status|RST_STREAM)/.test(d))) {
     const hint = PERMISSION_HINT[ctx.permission] ?? 'bake one that has it (lncli bakemacaroon)';
     return mk('refused', `${at} denied ${ctx.call}: the macaroon ${ctx.macaroonSource} lacks ${ctx.permission}; ${hint}`);
   }
@@ -111,6 +113,17 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
   }
   if (code === GrpcCode.DEADLINE_EXCEEDED) {
     return mk('connection', `${at} did not answer in time: check that lnd runs and --rpcserver is right, or raise --connect-timeout`, 'unreachable', true);
+  }
+  if (code === GrpcCode.INTERNAL && /cannot be decoded|compressed message|bad message flag|bytes, more than|ended inside a message/.test(d)) {
+    return mk('connection', `${at} sent data htlc-tail cannot read (${firstLine(d)}): is that lnd's gRPC port? If it is, please report this`, undefined, true);
+  }
+  if (/^(connection lost|Connection dropped|keepalive:)/.test(d)) {
+    const tls = classifyTlsText(d, ctx);
+    if (tls) return mk('connection', tls, undefined, false);
+    if (/too_many_pings/.test(d)) {
+      return mk('connection', `${at} closed the connection over keepalive pings (lnd before 0.17 allows one per 5 minutes); pinging less often from now on`, 'unreachable', true);
+    }
+    return mk('connection', `the connection to ${at} was lost (${connectionReason(d)})`, 'unreachable', true);
   }
   if (code === GrpcCode.UNAVAILABLE || code === GrpcCode.INTERNAL || code === GrpcCode.CANCELLED) {
     const tls = classifyTlsText(d, ctx);
@@ -135,6 +148,7 @@ export function connectionReason(d: string): string {
     };
     return words[m[1]!]!;
   }
+  if (/^keepalive: /.test(d)) return d.replace(/^keepalive: /, '').replace(/ \(connection lost\)$/, '');
   if (/Connection dropped|closed|GOAWAY|RST_STREAM/i.test(d)) return 'connection lost';
   return firstLine(d).replace(/^No connection established\. Last error: (Error: )?/, '') || 'no connection';
 }

@@ -23,6 +23,7 @@
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
+import { performance } from 'node:perf_hooks';
 import { keepaliveSettings } from './channel.js';
 import { GrpcCode } from './classify.js';
 import { GrpcFrameError, GrpcFrameReader } from './grpc-frames.js';
@@ -60,6 +61,22 @@ export interface HtlcConnection {
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+/** Keepalive time after lnd complained about too many pings: above grpc-go's default 5-minute minimum. */
+const TOO_MANY_PINGS_KEEPALIVE_MS = 310_000;
+
+/**
+ * How the stream pings: after `timeMs` without data, `timeoutMs` for the answer.
+ * One per run, shared by its reconnects: a GOAWAY "too_many_pings" raises
+ * `timeMs` for the rest of the run.
+ */
+export interface KeepalivePolicy {
+  timeMs: number;
+  readonly timeoutMs: number;
+}
+
+export function keepalivePolicy(): KeepalivePolicy {
+  return { ...keepaliveSettings() };
+}
 const WINDOW_BYTES = 1024 * 1024;
 /** An empty SubscribeHtlcEventsRequest, framed: not compressed, length 0. */
 const EMPTY_REQUEST = Buffer.alloc(5);
@@ -99,11 +116,14 @@ export function codeForReset(rst: number): number {
 /** grpc-message is percent-encoded; a malformed one is shown as sent. */
 export function decodeGrpcMessage(v: unknown): string {
   const s = Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v);
+  let text: string;
   try {
-    return decodeURIComponent(s);
+    text = decodeURIComponent(s);
   } catch {
-    return s;
+    text = s;
   }
+  // The node's text goes to a terminal: no control characters but newline and tab.
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
 /** The final status a header block carries (trailers, or a trailers-only answer), if any. */
@@ -119,8 +139,9 @@ export function statusOfHeaders(h: http2.IncomingHttpHeaders): StreamStatus | un
 
 function connect(target: LndTarget): http2.ClientHttp2Session {
   const isIp = net.isIP(target.tlsServerName) !== 0;
-  const authority = target.tlsServerName.includes(':') ? `[${target.tlsServerName}]:${target.port}` : `${target.tlsServerName}:${target.port}`;
-  return http2.connect(`https://${authority}`, {
+  // The connection is made here (createConnection); the URL only satisfies http2.connect,
+  // and :authority is set on the request (a name with URL-special characters cannot break it).
+  return http2.connect('https://lnd.invalid', {
     settings: { initialWindowSize: WINDOW_BYTES },
     createConnection: () =>
       tls.connect({
@@ -139,16 +160,16 @@ function errorText(e: unknown): string {
   return [err?.code, err?.message].filter((x) => x).join(' ') || String(e);
 }
 
-export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers): HtlcConnection {
+export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers, policy: KeepalivePolicy = keepalivePolicy()): HtlcConnection {
   const session = connect(target);
   const frames = new GrpcFrameReader(MAX_MESSAGE_BYTES);
-  const keepalive = keepaliveSettings();
+  const keepalive = { timeMs: policy.timeMs, timeoutMs: policy.timeoutMs };
   let paused = false;
   let done = false;
   let cancelled = false;
   /** The final status, once known; reported when every message before it is delivered. */
   let ending: StreamStatus | undefined;
-  let lastData = Date.now();
+  let lastData = performance.now();
   let pingOutstanding = false;
   let pingTimer: NodeJS.Timeout | undefined;
 
@@ -194,16 +215,33 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     }
   };
 
-  // connectTimeoutMs bounds TCP + TLS + the HTTP/2 preface.
+  // connectTimeoutMs bounds TCP + TLS (the session's 'connect').
   const connectTimer = setTimeout(() => {
     end({ code: GrpcCode.UNAVAILABLE, details: `no connection within ${target.connectTimeoutMs / 1000} s (ETIMEDOUT: TCP/TLS not established)` });
     session.destroy();
   }, target.connectTimeoutMs);
-  session.once('connect', () => clearTimeout(connectTimer));
+  session.once('connect', () => {
+    clearTimeout(connectTimer);
+    lastData = performance.now();
+  });
   session.once('close', () => clearTimeout(connectTimer));
-  session.on('error', (e) => end({ code: GrpcCode.UNAVAILABLE, details: `connection lost: ${errorText(e)}` }));
-  session.on('close', () => end({ code: GrpcCode.UNAVAILABLE, details: 'Connection dropped' }));
-  session.on('goaway', () => undefined); // the stream in progress still ends with its own status
+  /** A GOAWAY lnd sent (the stream in progress still ends with its own status when it can). */
+  let goaway: { code: number; debug: string } | undefined;
+  /** What a lost connection is reported as: the GOAWAY that announced it, if one did. */
+  const lost = (fallback: string): string =>
+    goaway && goaway.code !== http2.constants.NGHTTP2_NO_ERROR
+      ? `connection lost: lnd sent GOAWAY ${goaway.code}${goaway.debug ? ` (${goaway.debug})` : ''}`
+      : fallback;
+  session.on('error', (e) => end({ code: GrpcCode.UNAVAILABLE, details: lost(`connection lost: ${errorText(e)}`) }));
+  session.on('close', () => end({ code: GrpcCode.UNAVAILABLE, details: lost('Connection dropped') }));
+  session.on('goaway', (code: number, _lastStreamId: number, data?: Buffer) => {
+    goaway = { code, debug: (data?.toString('latin1') ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200) };
+    // grpc-go's default policy (lnd before 0.17) allows one client ping per 5 minutes and
+    // closes the connection after a few more: ping less often from now on (as grpc-js does).
+    if (code === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM && goaway.debug === 'too_many_pings') {
+      policy.timeMs = Math.max(policy.timeMs, 2 * keepalive.timeMs, TOO_MANY_PINGS_KEEPALIVE_MS);
+    }
+  });
   session.once('remoteSettings', () => {
     try {
       session.setLocalWindowSize(WINDOW_BYTES);
@@ -212,8 +250,10 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     }
   });
 
+  const host = target.tlsServerName.replace(/%.*$/, ''); // no IPv6 zone id
   const headers: http2.OutgoingHttpHeaders = {
     [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
+    [http2.constants.HTTP2_HEADER_AUTHORITY]: host.includes(':') ? `[${host}]:${target.port}` : `${host}:${target.port}`,
     [http2.constants.HTTP2_HEADER_PATH]: SUBSCRIBE_HTLC_EVENTS,
     'content-type': 'application/grpc',
     te: 'trailers',
@@ -224,8 +264,11 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
   const req = session.request(headers);
   req.end(EMPTY_REQUEST);
 
+  req.on('frameError', (type: number) => {
+    end({ code: GrpcCode.INTERNAL, details: `the request could not be sent (HTTP/2 frame type ${type}): is the macaroon file unusually large?` });
+  });
   req.on('response', (h) => {
-    lastData = Date.now();
+    lastData = performance.now();
     const status = Number(h[http2.constants.HTTP2_HEADER_STATUS]);
     const trailersOnly = statusOfHeaders(h);
     if (trailersOnly) {
@@ -246,7 +289,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
     handlers.onHeaders?.();
   });
   req.on('data', (chunk: Buffer) => {
-    lastData = Date.now();
+    lastData = performance.now();
     frames.push(chunk);
     deliver();
     if (paused) req.pause();
@@ -268,14 +311,14 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
   req.on('error', (e) => {
     salvage();
     const cause = (e as { cause?: unknown }).cause ?? e;
-    if (connectionGone()) end({ code: GrpcCode.UNAVAILABLE, details: `connection lost: ${errorText(cause)}` });
+    if (connectionGone()) end({ code: GrpcCode.UNAVAILABLE, details: lost(`connection lost: ${errorText(cause)}`) });
     else end({ code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) });
   });
   req.on('close', () => {
     salvage();
     if (cancelled) ending ??= { code: GrpcCode.CANCELLED, details: 'Cancelled on client' };
     else if (trailerStatus) ending ??= trailerStatus;
-    else if (connectionGone()) ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped' };
+    else if (connectionGone()) ending ??= { code: GrpcCode.UNAVAILABLE, details: lost('Connection dropped') };
     else if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
       ending ??= { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
     } else ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };
@@ -285,7 +328,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
   // Keepalive: a PING after keepalive.timeMs without data; no answer in time is a dead connection.
   const keepaliveTimer = setInterval(
     () => {
-      if (done || pingOutstanding || Date.now() - lastData < keepalive.timeMs) return;
+      if (done || session.connecting || pingOutstanding || performance.now() - lastData < keepalive.timeMs) return;
       pingOutstanding = true;
       pingTimer = setTimeout(() => {
         end({ code: GrpcCode.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)` });
@@ -295,7 +338,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers)
         session.ping((err) => {
           clearTimeout(pingTimer);
           pingOutstanding = false;
-          if (!err) lastData = Date.now();
+          if (!err) lastData = performance.now();
         });
       } catch {
         clearTimeout(pingTimer);

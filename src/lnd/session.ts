@@ -15,7 +15,7 @@ import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
 import { backoffDelay } from './backoff.js';
 import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from './classify.js';
-import { subscribeHtlcEvents, type HtlcStream, type StreamHandlers, type StreamStatus } from './htlc-stream.js';
+import { keepalivePolicy, subscribeHtlcEvents, type HtlcStream, type StreamHandlers, type StreamStatus } from './htlc-stream.js';
 import { lazyUnaryClient, type UnaryClient } from './unary.js';
 import type { LndTarget } from './target.js';
 import { probeTls, ProbeError } from './tls-probe.js';
@@ -225,6 +225,8 @@ export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
   // One for the run: a reconnect keeps it (it has its own connection, made when first used);
   // whoever took it from onSubscribed closes it when done with it.
   const lookups = lazyUnaryClient(target, target.connectTimeoutMs);
+  // Also one for the run, so a longer keepalive that lnd asked for outlives a reconnect.
+  const keepalive = keepalivePolicy();
   return {
     address: ctx.address,
     async probe() {
@@ -239,7 +241,7 @@ export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
       }
     },
     subscribe(handlers) {
-      const connection = subscribeHtlcEvents(target, handlers);
+      const connection = subscribeHtlcEvents(target, handlers, keepalive);
       return { stream: connection.stream, context: { lookups }, close: () => connection.close() };
     },
     classify: (status) => classifyStatus(status.code, status.details, ctx),

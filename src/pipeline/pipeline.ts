@@ -42,6 +42,9 @@ export class Pipeline {
   private printed = 0;
   private stopped = false;
   private held: HtlcEvent[] | undefined;
+  private releasing = false;
+  /** The writer filled up while held events were released: its drain resumes reading. */
+  private writerFull = false;
   private readonly format;
   private readonly collectStats: boolean;
 
@@ -62,8 +65,14 @@ export class Pipeline {
     const held = this.held;
     this.held = undefined;
     if (!held) return;
-    for (const ev of held) this.push(ev);
-    if (held.length >= 10_000) this.o.resume();
+    this.releasing = true;
+    try {
+      for (const ev of held) this.push(ev);
+    } finally {
+      this.releasing = false;
+    }
+    // Reading was paused for the hold: go on, unless the writer filled up meanwhile (then its drain resumes).
+    if (held.length >= 10_000 && !this.writerFull) this.o.resume();
   }
 
   push(ev: HtlcEvent): void {
@@ -97,7 +106,11 @@ export class Pipeline {
   private emit(item: OutputItem): void {
     if (!this.o.writer.write(this.format(item, this.o.ctx))) {
       this.o.pause();
-      this.o.writer.onDrain(this.o.resume);
+      if (this.releasing) this.writerFull = true;
+      this.o.writer.onDrain(() => {
+        this.writerFull = false;
+        this.o.resume();
+      });
     }
   }
 }

@@ -10,7 +10,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
 import { classifyStatus, classifyTlsText, subscribeContext, type ClassifyContext } from '../../src/lnd/classify.js';
-import { SUBSCRIBE_HTLC_EVENTS, subscribeHtlcEvents, type HtlcConnection, type StreamStatus } from '../../src/lnd/htlc-stream.js';
+import { keepalivePolicy, SUBSCRIBE_HTLC_EVENTS, subscribeHtlcEvents, type HtlcConnection, type KeepalivePolicy, type StreamStatus } from '../../src/lnd/htlc-stream.js';
 import type { LndTarget } from '../../src/lnd/target.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { generateLndCert, type TlsMaterial } from '../../src/sim/cert.js';
@@ -155,7 +155,7 @@ interface Run {
 }
 
 /** Subscribes; `onEvent` runs inside the handler after the event is recorded. The connection is closed after the test. */
-function subscribe(target: LndTarget, onEvent?: (ev: HtlcEvent, run: Run) => void): Run {
+function subscribe(target: LndTarget, onEvent?: (ev: HtlcEvent, run: Run) => void, policy?: KeepalivePolicy): Run {
   const events: HtlcEvent[] = [];
   const log: string[] = [];
   const ends: StreamStatus[] = [];
@@ -174,7 +174,7 @@ function subscribe(target: LndTarget, onEvent?: (ev: HtlcEvent, run: Run) => voi
       log.push(`end ${s.code}`);
       resolveEnd(s);
     },
-  });
+  }, policy);
   cleanups.push(() => run.conn.close());
   return run;
 }
@@ -536,6 +536,32 @@ describe('resets and lost connections', () => {
     // Classified as a lost connection to retry, not as a TLS problem.
     const cls = classifyStatus(s.code, s.details, ctxFor(target));
     expect(cls.error.kind).toBe('connection');
+    expect(cls.streamLost).toBe(true);
+  });
+
+  test('GOAWAY ENHANCE_YOUR_CALM "too_many_pings" (grpc-go before lnd 0.17) → 14, named, classified as the ping policy', async () => {
+    let go!: () => void;
+    const ready = new Promise<void>((resolve) => (go = resolve));
+    const srv = await startServer((stream, _h, session) => {
+      void answer(stream, [framed(0)], null);
+      void ready.then(() => {
+        session.goaway(C.NGHTTP2_ENHANCE_YOUR_CALM, 0, Buffer.from('too_many_pings'));
+        setTimeout(() => session.destroy(), 20);
+      });
+    });
+    const target = targetFor(srv.port);
+    const policy = keepalivePolicy();
+    const before = policy.timeMs;
+    const r = subscribe(target, () => go(), policy);
+    const s = await r.ended;
+    expect(s.code).toBe(14);
+    expect(s.details).toMatch(/GOAWAY 11 \(too_many_pings\)/);
+    // The run's keepalive policy now pings less often than grpc-go's default 5-minute minimum.
+    expect(before).toBeLessThan(300_000);
+    expect(policy.timeMs).toBeGreaterThan(300_000);
+    expect(r.log).toEqual(['headers', 'event 0', 'end 14']);
+    const cls = classifyStatus(s.code, s.details, ctxFor(target));
+    expect(cls.error.message).toMatch(/keepalive pings .*before 0\.17/);
     expect(cls.streamLost).toBe(true);
   });
 

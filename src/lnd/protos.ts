@@ -1,6 +1,7 @@
 /**
  * Loads lnd's protos (protos/ in this package) with @grpc/proto-loader, lazily:
- * nothing here runs until a connection is made, so `--help` stays fast.
+ * nothing here runs until a unary call is made (the HTLC stream needs neither
+ * grpc-js nor the protos, see htlc-stream.ts), so `--help` stays fast.
  * 64-bit integers decode as strings, never as JS numbers.
  */
 import { fileURLToPath } from 'node:url';
@@ -27,23 +28,11 @@ export interface LndProtos {
   routerrpc: any;
 }
 
-let cachedGrpc: Promise<GrpcModule> | undefined;
 let cached: Promise<LndProtos> | undefined;
-
-/**
- * grpc-js alone: all the HTLC stream needs (it is read on a raw call, see
- * htlc-stream.ts). The protos (proto-loader, protobufjs and a parse of
- * lightning.proto: start-up time and several MB of heap) load only when a
- * unary call is first made.
- */
-export function loadGrpc(): Promise<GrpcModule> {
-  cachedGrpc ??= import('@grpc/grpc-js');
-  return cachedGrpc;
-}
 
 export function loadProtos(): Promise<LndProtos> {
   cached ??= (async () => {
-    const [grpc, loader] = await Promise.all([loadGrpc(), import('@grpc/proto-loader')]);
+    const [grpc, loader] = await Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader')]);
     const files = ['lightning.proto', 'stateservice.proto', path.join('routerrpc', 'router.proto')];
     const def = await loader.load(files, { ...LOADER_OPTIONS, includeDirs: [PROTO_DIR] });
     const pkg = grpc.loadPackageDefinition(def) as any;

@@ -42,8 +42,7 @@ export class Pipeline {
   private printed = 0;
   private stopped = false;
   private held: HtlcEvent[] | undefined;
-  private releasing = false;
-  /** The writer filled up while held events were released: its drain resumes reading. */
+  /** The writer is full: its drain resumes reading. */
   private writerFull = false;
   private readonly format;
   private readonly collectStats: boolean;
@@ -65,12 +64,7 @@ export class Pipeline {
     const held = this.held;
     this.held = undefined;
     if (!held) return;
-    this.releasing = true;
-    try {
-      for (const ev of held) this.push(ev);
-    } finally {
-      this.releasing = false;
-    }
+    for (const ev of held) this.push(ev);
     // Reading was paused for the hold: go on, unless the writer filled up meanwhile (then its drain resumes).
     if (held.length >= 10_000 && !this.writerFull) this.o.resume();
   }
@@ -106,7 +100,7 @@ export class Pipeline {
   private emit(item: OutputItem): void {
     if (!this.o.writer.write(this.format(item, this.o.ctx))) {
       this.o.pause();
-      if (this.releasing) this.writerFull = true;
+      this.writerFull = true;
       this.o.writer.onDrain(() => {
         this.writerFull = false;
         this.o.resume();

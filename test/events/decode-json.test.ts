@@ -3,16 +3,8 @@ import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../../src/even
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { rawEvent } from '../../src/format/raw.js';
-import { CHAN_IN, CHAN_OUT, makeEvent, makeHtlcInfo } from './make-event.js';
+import { CHAN_IN, CHAN_OUT, makeEvent, makeHtlcInfo, RAW_HEAD as HEAD, RAW_INFO as INFO } from './make-event.js';
 
-const HEAD = {
-  incoming_channel_id: CHAN_IN,
-  outgoing_channel_id: CHAN_OUT,
-  incoming_htlc_id: '42',
-  outgoing_htlc_id: '7',
-  timestamp_ns: '1700000000123456789',
-};
-const INFO = { incoming_timelock: 830600, outgoing_timelock: 830560, incoming_amt_msat: '1251750', outgoing_amt_msat: '1250500' };
 const MAX = '18446744073709551615';
 
 /** lnd-shaped values, as lnd's REST gateway sends them under "result". */

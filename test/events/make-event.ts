@@ -37,3 +37,13 @@ export function makeEvent(overrides: Partial<HtlcEvent> = {}): HtlcEvent {
   }
   return ev;
 }
+
+/** The raw-line (lnd protojson) spelling of makeEvent()'s ids and time, and of makeHtlcInfo(). */
+export const RAW_HEAD = {
+  incoming_channel_id: CHAN_IN,
+  outgoing_channel_id: CHAN_OUT,
+  incoming_htlc_id: '42',
+  outgoing_htlc_id: '7',
+  timestamp_ns: TS,
+};
+export const RAW_INFO = { incoming_timelock: 830600, outgoing_timelock: 830560, incoming_amt_msat: '1251750', outgoing_amt_msat: '1250500' };

@@ -2,17 +2,9 @@ import { describe, test, expect } from '@jest/globals';
 import type { OutputItem } from '../../src/events/model.js';
 import { formatRaw } from '../../src/format/raw.js';
 import { PLAIN_COLORIZER } from '../../src/format/colorizer.js';
-import { CHAN_IN, CHAN_OUT, makeEvent, makeHtlcInfo } from '../events/make-event.js';
+import { makeEvent, makeHtlcInfo, RAW_HEAD as HEAD, RAW_INFO as INFO } from '../events/make-event.js';
 
 const ctx = { colorizer: PLAIN_COLORIZER, utc: false };
-const HEAD = {
-  incoming_channel_id: CHAN_IN,
-  outgoing_channel_id: CHAN_OUT,
-  incoming_htlc_id: '42',
-  outgoing_htlc_id: '7',
-  timestamp_ns: '1700000000123456789',
-};
-const INFO = { incoming_timelock: 830600, outgoing_timelock: 830560, incoming_amt_msat: '1251750', outgoing_amt_msat: '1250500' };
 
 // Hand-written: what lnd's REST gateway (protojson, UseProtoNames, EmitUnpopulated) sends under "result".
 const cases: Array<[string, OutputItem, unknown]> = [

@@ -94,12 +94,12 @@ describeInterop('grpc-go interop: keepalive on an idle stream', () => {
     expect(o.code).toBe(0);
     const out = lines(o.stdout).map((l) => JSON.parse(l));
     expect(out).toHaveLength(1 + EVENTS_SENT);
-    expect(out[0]).toMatchObject({ event: 'gap', reason: expect.stringContaining('too_many_pings') });
+    expect(out[0]).toMatchObject({ event: 'gap', reason: expect.stringMatching(/too_many_pings|ping/i) });
     expect(out.slice(1).every((e) => e.event !== 'gap')).toBe(true);
     const err = lines(o.stderr);
     expect(err).toHaveLength(2);
-    expect(err[0]).toMatch(/keepalive pings.*reconnecting/);
-    expect(err[1]).toMatch(/^htlc-tail: reconnected to lnd at /);
+    expect(err[0]).toMatch(/^htlc-tail: .*ping.*reconnect/i);
+    expect(err[1]).toMatch(/^htlc-tail: reconnected/);
   }, 180_000);
 
   test('lnd >= 0.17 (MinTime 5 s): the same pings are accepted; one connection, no gap, nothing on stderr', async () => {

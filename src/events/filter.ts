@@ -12,10 +12,15 @@
  * - `--event`: default every kind but `subscribed`; events with no oneof member
  *   (`unknown`) pass the default; `unknown` may also be listed.
  * - `--channel/--in-channel/--out-channel ID`: a decimal channel id or a
- *   BLOCKxTXxOUT short channel id; anything else is a peer alias, compared
+ *   BLOCKxTXxOUT short channel id (a text of digits and `x` or `:` that is
+ *   neither, such as `123:1:0` or `1x2`, is a usage error); anything else is a peer alias, compared
  *   case-insensitively with the alias enrichment put on the event, else with
  *   the `lookupAlias` function given to makeFilter.
  * - `--failures`: link_fail, forward_fail, and final_htlc with settled false.
+ * - `--reason NAME`: link_fail events whose wire_failure or failure_detail
+ *   is one of the names (parsed in config/reason.ts). Only link_fail carries
+ *   a reason: forward_fail (failed further along, lnd says no reason) and
+ *   final_htlc events do not pass. Implies --failures.
  * - `--min-amount SAT`: the event's known amount (its own HtlcInfo, else the
  *   HtlcInfo correlation copied from its HTLC's first event), the larger of
  *   incoming and outgoing, at least SAT; events with no known amount drop.
@@ -44,6 +49,13 @@ export interface ChannelRefs {
   readonly aliasesAsGiven: readonly string[];
 }
 
+/** `--reason`: the failure codes to keep (lnd's enum numbers), and the names as given (lower case). */
+export interface ReasonSpec {
+  readonly wireFailures: ReadonlySet<number>;
+  readonly failureDetails: ReadonlySet<number>;
+  readonly names: readonly string[];
+}
+
 export interface FilterSpec {
   /** null: every type. */
   readonly types: ReadonlySet<FilterTypeName> | null;
@@ -55,6 +67,8 @@ export interface FilterSpec {
   readonly failures: boolean;
   /** Exact minimum in msat; null when --min-amount is not given. */
   readonly minAmountMsat: bigint | null;
+  /** --reason; null when not given. */
+  readonly reasons?: ReasonSpec | null;
 }
 
 /** The filter options as the CLI hands them down (strings, comma lists, repeats). */
@@ -77,6 +91,7 @@ export const DEFAULT_FILTER_SPEC: FilterSpec = Object.freeze({
   outChannel: null,
   failures: false,
   minAmountMsat: null,
+  reasons: null,
 });
 
 const show = (s: string): string => JSON.stringify(s);
@@ -110,7 +125,23 @@ function compileNames<T extends string>(
   return out;
 }
 
-const LOOKS_NUMERIC = /^\d+$|^\d+[xX:]\d+[xX:]\d+$/;
+/** Digits with `x`/`:` separators: meant as a short channel id, never an alias. */
+const LOOKS_LIKE_SCID = /^\d+(?:[xX:]\d*)*$/;
+const WELL_FORMED = /^\d+$|^\d+[xX]\d+[xX]\d+$/;
+
+function malformedChannel(option: string, text: string): Error {
+  if (WELL_FORMED.test(text)) {
+    return usageError(
+      `${option} ${show(text)} is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number`,
+    );
+  }
+  const parts = text.split(/[xX:]/);
+  const hint =
+    parts.length === 3 && parts.every((p) => /^\d+$/.test(p))
+      ? `write it ${parts.join('x')}`
+      : 'a short channel id has three parts, BLOCKxTXxOUT (e.g. 830412x1903x1)';
+  return usageError(`${option} ${show(text)} is not a channel id: ${hint}, or give the decimal channel id or a peer alias`);
+}
 
 function compileChannels(v: string | readonly string[] | undefined, option: string): ChannelRefs | null {
   const items = splitList(v, option);
@@ -122,10 +153,8 @@ function compileChannels(v: string | readonly string[] | undefined, option: stri
     const id = parseChannelRef(it);
     if (id !== undefined) {
       ids.add(id);
-    } else if (LOOKS_NUMERIC.test(it)) {
-      throw usageError(
-        `${option} ${show(it)} is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number`,
-      );
+    } else if (LOOKS_LIKE_SCID.test(it)) {
+      throw malformedChannel(option, it);
     } else {
       aliases.push(it.normalize('NFC').toLowerCase());
       aliasesAsGiven.push(it);
@@ -149,8 +178,11 @@ export function parseSatToMsat(text: string, option = '--min-amount'): bigint {
   return BigInt(m[1]!) * 1000n + BigInt(frac);
 }
 
-/** Compiles the filter options. Throws a usage error (exit 2) naming the option and the allowed values. */
-export function compileFilterSpec(o: FilterOptions): FilterSpec {
+/**
+ * Compiles the filter options. Throws a usage error (exit 2) naming the option
+ * and the allowed values. `reasons` is --reason as config/reason.ts parsed it.
+ */
+export function compileFilterSpec(o: FilterOptions, reasons: ReasonSpec | null = null): FilterSpec {
   const types = compileNames(o.type, '--type', FILTER_TYPES) ?? null;
   const events = compileNames<EventKind>(o.event, '--event', FILTER_EVENTS) ?? DEFAULT_EVENTS;
   return Object.freeze({
@@ -159,8 +191,9 @@ export function compileFilterSpec(o: FilterOptions): FilterSpec {
     channel: compileChannels(o.channel, '--channel'),
     inChannel: compileChannels(o.inChannel, '--in-channel'),
     outChannel: compileChannels(o.outChannel, '--out-channel'),
-    failures: o.failures === true,
+    failures: o.failures === true || reasons !== null,
     minAmountMsat: o.minAmount === undefined ? null : parseSatToMsat(o.minAmount),
+    reasons,
   });
 }
 
@@ -258,6 +291,12 @@ export function makeFilter(spec: FilterSpec, lookupAlias?: AliasLookup): (item: 
     checks.push(
       (e) => e.event === 'link_fail' || e.event === 'forward_fail' || (e.event === 'final_htlc' && e.settled === false),
     );
+  }
+
+  if (spec.reasons) {
+    const wire = spec.reasons.wireFailures;
+    const detail = spec.reasons.failureDetails;
+    checks.push((e) => e.event === 'link_fail' && (wire.has(e.wireFailure ?? 0) || detail.has(e.failureDetail ?? 0)));
   }
 
   if (spec.channel) checks.push(channelCheck(spec.channel, ['in', 'out'], lookupAlias));

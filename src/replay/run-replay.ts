@@ -6,7 +6,9 @@
  *
  * Bad lines get one warning each on stderr (`line N: what is wrong`) and are
  * skipped; with `strict`, the first one ends the replay with exit 3 (after
- * the events before it were written). lnd error lines in the capture are
+ * the events before it were written). An input whose every line is bad (no
+ * event, gap or lnd error line among them) ends with exit 3 too: it is not a
+ * capture. lnd error lines in the capture are
  * reported and skipped. No peer aliases (there is no node to ask). The
  * summary (--stats) measures "in flight" and "stuck" against the capture's
  * own clock: the last event's timestamp, not the time of the replay.
@@ -16,6 +18,7 @@ import type { Config } from '../config/types.js';
 import { configError } from '../errors.js';
 import { makeFilter } from '../events/filter.js';
 import { createColorizer } from '../format/colorizer.js';
+import { outputFormatContext, type OutputStream } from '../runtime/format-context.js';
 import { formatSummary } from '../format/summary.js';
 import { createLineWriter } from '../output/writer.js';
 import type { Notify } from '../pipeline/notices.js';
@@ -63,7 +66,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const pipeline = new Pipeline({
     collectStats: config.output.stats,
     format: config.output.format,
-    ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
+    ctx: outputFormatContext(config.output, out as OutputStream),
     filter: makeFilter(config.filter),
     count: config.count,
     writer,
@@ -77,6 +80,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   let lineNo = 0;
   let events = 0;
   let badLines = 0;
+  let otherLines = 0;
   let warnings = 0;
   /** The newest timestamp_ns seen (canonical decimal: longer is larger, then by digits). */
   let lastTs = '0';
@@ -114,9 +118,11 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           return !stopped;
         }
         case 'gap':
+          otherLines++;
           pipeline.gap(d.gap.fromMs, d.gap.toMs, d.gap.reason);
           return !stopped;
         case 'lnd-error':
+          otherLines++;
           warn(`line ${lineNo}: the recorded stream ended with an lnd error: ${safeText(d.message.split('\n', 1)[0]!)} (code ${d.code}); skipped`);
           return true;
         case 'bad':
@@ -159,7 +165,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   }
   if (strictError) throw strictError;
   if (warnings > MAX_WARNINGS) notify(`${badLines} bad lines skipped in all`);
-  if (config.output.stats && !writer.closed) {
+  if (badLines > 0 && events === 0 && otherLines === 0 && !writer.closed) {
+    throw configError(
+      `replay: no line of ${o.inputName} is an event (${badLines === 1 ? 'its one line is' : `all ${badLines} lines are`} bad); give a capture of htlc-tail -f raw or -f jsonl, or lnd REST lines (curl of /v2/router/htlcevents)`,
+    );
+  }
+  if (config.output.stats && !writer.closed && pipeline.stats.htlcEvents > 0) {
     const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
     const summary = pipeline.stats.snapshot({
       nowNs,

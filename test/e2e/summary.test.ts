@@ -223,7 +223,7 @@ function tailThenInterrupt(args: readonly string[], n: number, more: (stderr: ()
 let t0: bigint;
 
 beforeAll(async () => {
-  sim = await startSimNode({ seed: 51, scenario: { steps: [] } });
+  sim = await startSimNode({ seed: 51, scenario: { steps: [] }, hostileAliases: true });
   [A, B, C, D, E] = sim.node.channels.slice(0, 5).map((c) => c.chanId.toString()) as [string, string, string, string, string];
   height = sim.node.blockHeight;
   dir = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-summary-'));

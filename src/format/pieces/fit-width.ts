@@ -27,6 +27,24 @@ export function fitWidth(text: string, width: number, align: Align = 'left'): st
   return align === 'left' ? s + ' '.repeat(pad) : ' '.repeat(pad) + s;
 }
 
+/**
+ * Cuts plain text to at most `width` display columns, ending it with "…"
+ * when cut (at a grapheme boundary; never padded). A width below 1 gives "".
+ */
+export function cutWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width < 1) return '';
+  let s = '';
+  let used = 0;
+  for (const g of graphemes(text)) {
+    const gw = graphemeWidth(g);
+    if (used + gw > width - 1) break;
+    s += g;
+    used += gw;
+  }
+  return s + '…';
+}
+
 /** Pads without ever cutting (numbers must not be truncated: a wider number overflows its column). */
 export function padWidth(text: string, width: number, align: Align = 'left'): string {
   const pad = width - displayWidth(text);

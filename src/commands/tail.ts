@@ -12,17 +12,23 @@ import type { Config, RawOptions } from '../config/types.js';
 import { defaultConfigIo } from '../config/io.js';
 import { buildTarget } from '../lnd/credentials.js';
 import { targetSpecOf } from '../config/target-spec.js';
-import { excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
+import { allowsMethod, excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
 import { runTail } from '../pipeline/run-tail.js';
 import { sourceFor } from '../pipeline/rest-source.js';
 import { stderrNotify, type Notify } from '../pipeline/notices.js';
 
-/** The least-privilege warning for these macaroon bytes, or undefined (none needed, or not a macaroon we can read: the node will say). */
+/**
+ * The least-privilege warning for these macaroon bytes, or undefined: none
+ * needed, not a macaroon we can read, or one that cannot subscribe at all
+ * (lnd's refusal says what matters then).
+ */
 export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: string): string | undefined {
   if (macaroon === null) return undefined;
   let excess: string[];
   try {
-    excess = excessPermissions(parseMacaroon(macaroon).identifier.ops);
+    const ops = parseMacaroon(macaroon).identifier.ops;
+    if (!allowsMethod(ops, '/routerrpc.Router/SubscribeHtlcEvents', [{ entity: 'offchain', action: 'read' }])) return undefined;
+    excess = excessPermissions(ops);
   } catch {
     return undefined;
   }

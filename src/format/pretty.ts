@@ -10,9 +10,11 @@
  * sanitized; failure_string shows only its first line.
  *
  * On a terminal (ctx.width) the line is fitted to its width (fit-line.ts):
- * first lnd's text is cut, then the explanation, the duration, the fee, the
- * aliases (cut with "…", then dropped), the codes; the time, the event kind
- * and the incoming short channel id stay; a short channel id is never split.
+ * texts are cut with "…" first (lnd's text, the explanation, the aliases, the
+ * codes), then parts are left out: lnd's text, the explanation, the duration,
+ * the outcome word where the kind says it already, the fee, the aliases, the
+ * codes, the amount, the type, the outgoing channel; the time, the event kind
+ * and the incoming short channel id stay. A short channel id is never split.
  */
 import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
@@ -33,6 +35,7 @@ const P = {
   lndText: 1,
   explanation: 2,
   duration: 3,
+  repeatedOutcome: 3.5,
   fee: 4,
   alias: 5,
   codes: 6,
@@ -80,7 +83,9 @@ function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segme
   }
   if (v.durationNs !== undefined) segs.push(seg('  ', humanDuration(v.durationNs), P.duration));
   if (v.outcome !== undefined) {
-    segs.push(seg('  ', v.outcome, P.outcome, { paint: (s) => paintTone(c, v.tone, s) }));
+    // "settled"/"failed" repeats what the kind says, except for a final_htlc (and an unknown kind).
+    const says = v.kind === 'final_htlc' || v.kind === 'unknown';
+    segs.push(seg('  ', v.outcome, says ? P.outcome : P.repeatedOutcome, { paint: (s) => paintTone(c, v.tone, s) }));
     if (v.codes !== undefined) segs.push(seg(' ', v.codes, P.codes, { min: 12, paint: (s) => c.red(s) }));
     if (v.explanation !== undefined) segs.push(seg(': ', v.explanation, P.explanation, { min: 12 }));
     if (v.lndText !== undefined) segs.push({ text: v.lndText, extra: 8, render: (t) => c.dim(' — lnd: ' + t), priority: P.lndText, min: 10 });

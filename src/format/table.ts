@@ -64,7 +64,7 @@ function channelCell(l: ChannelLabel, width: number | undefined): string {
   const full = l.id + ' (' + l.alias + ')';
   if (width === undefined || displayWidth(full) <= width) return full;
   const room = width - displayWidth(l.id) - 3;
-  return room >= 2 ? l.id + ' (' + cutWidth(l.alias, room) + ')' : l.id;
+  return room >= 5 ? l.id + ' (' + cutWidth(l.alias, room) + ')' : l.id;
 }
 
 interface Cell {
@@ -99,12 +99,12 @@ function row(cells: readonly Cell[], layout: Layout, cut: boolean, width: number
         text = cutWidth(text, room);
       }
     }
-    if (!isLast) {
+    if (col.width > 0) {
       const w = col.width;
       // A channel cell was fitted by channelCell (its short channel id overflows rather than split).
       if (cut && !col.numeric && col.key !== 'time' && col.key !== 'in' && col.key !== 'out' && displayWidth(text) > w) text = cutWidth(text, w);
       text = padWidth(text, w, col.align);
-      if (width !== undefined && used + lead.length + displayWidth(text) > width) text = text.trimEnd();
+      if (isLast || (width !== undefined && used + lead.length + displayWidth(text) > width)) text = text.trimEnd();
     } else {
       text = text.trimEnd();
     }

@@ -51,36 +51,55 @@ export function renderSegments(segs: readonly Segment[]): string {
 export function fitSegments(segs: readonly Segment[], width: number | undefined): string {
   if (width === undefined) return renderSegments(segs);
   const n = segs.length;
-  const widths = segs.map((x) => x.extra + displayWidth(x.text));
+  const full = segs.map((x) => displayWidth(x.text));
   let total = 0;
-  for (const w of widths) total += w;
+  for (let i = 0; i < n; i++) total += segs[i]!.extra + full[i]!;
   if (total <= width) return renderSegments(segs);
 
-  const texts = segs.map((x) => x.text);
-  const kept = segs.map(() => true);
+  /** Text columns each segment gets; -1: dropped. */
+  const cols = full.slice();
+  const used = (i: number) => (cols[i]! < 0 ? 0 : segs[i]!.extra + cols[i]!);
+  const setCols = (i: number, c: number) => {
+    total += (c < 0 ? 0 : segs[i]!.extra + c) - used(i);
+    cols[i] = c;
+  };
   // Lowest priority first; among equals, the rightmost first.
   const order = [...Array(n).keys()].sort((a, b) => segs[a]!.priority - segs[b]!.priority || b - a);
-  let remaining = n;
+
+  // 1. Cut what may be cut, down to its minimum.
   for (const i of order) {
-    if (total <= width || remaining === 1) break;
-    const x = segs[i]!;
-    const excess = total - width;
-    const textWidth = widths[i]! - x.extra;
-    if (x.min !== undefined && textWidth - excess >= x.min) {
-      texts[i] = cutWidth(x.text, textWidth - excess);
-      total -= widths[i]! - (x.extra + displayWidth(texts[i]!));
-      break;
-    }
-    kept[i] = false;
-    remaining--;
-    total -= widths[i]!;
+    if (total <= width) break;
+    const min = segs[i]!.min;
+    if (min !== undefined && cols[i]! > min) setCols(i, Math.max(min, cols[i]! - (total - width)));
   }
-  if (total > width) {
-    // Narrower than the one essential segment left: cut it (never happens at 40 columns or more).
-    const i = kept.indexOf(true);
-    texts[i] = cutWidth(segs[i]!.text, Math.max(0, width - segs[i]!.extra));
+  // 2. Drop, lowest first, until the line fits (the last segment standing is kept).
+  let kept = n;
+  for (const i of order) {
+    if (total <= width || kept === 1) break;
+    setCols(i, -1);
+    kept--;
+  }
+  // 3. Put back what fits again, highest first (a cuttable one cut to the room left).
+  for (const i of [...order].reverse()) {
+    if (cols[i]! >= 0) continue;
+    const x = segs[i]!;
+    const room = width - total - x.extra;
+    if (room >= full[i]!) setCols(i, full[i]!);
+    else if (x.min !== undefined && room >= x.min) setCols(i, room);
+  }
+  // 4. Give what is left back to cut texts, highest first.
+  for (const i of [...order].reverse()) {
+    if (cols[i]! < 0 || cols[i]! >= full[i]!) continue;
+    setCols(i, Math.min(full[i]!, cols[i]! + (width - total)));
   }
   let s = '';
-  for (let i = 0; i < n; i++) if (kept[i]) s += segs[i]!.render(texts[i]!);
+  for (let i = 0; i < n; i++) {
+    const c = cols[i]!;
+    if (c < 0) continue;
+    const x = segs[i]!;
+    // The one essential segment left is cut only on a terminal narrower than it.
+    const room = c === full[i]! && total > width ? Math.max(0, width - x.extra) : c;
+    s += x.render(room >= full[i]! ? x.text : cutWidth(x.text, room));
+  }
   return s;
 }

@@ -2,16 +2,21 @@
 """Runs a command with its stdout on a pseudo-terminal of a given size, and
 reports what it printed there, line by line, as JSON on our stdout.
 
-  pty-run.py COLS [RESIZE_AFTER_LINES RESIZE_COLS] -- CMD ARGS...
+  pty-run.py --cols N [--resize-after LINES --resize-to N] [--stderr-tty]
+             [--interrupt-after SECONDS] -- CMD ARGS...
 
 The child is made the session leader with the pty as its controlling
 terminal, so setting a new size on the master (TIOCSWINSZ) makes the kernel
 deliver SIGWINCH to it, as a terminal emulator does when its window is
-resized. stdin is /dev/null, stderr a pipe (returned too). Each line comes
-with the time it arrived and its display width after ANSI escapes are
-removed, measured here independently of htlc-tail's own code (East Asian
-wide and fullwidth characters 2 columns, combining and format characters 0).
+resized, and typing Ctrl-C (writing ^C to the master) makes the terminal
+deliver SIGINT and echo "^C", as when a person presses it. stdin is the pty
+too; stderr is a pipe (returned apart), or the pty with --stderr-tty. Each
+line comes with the time it arrived and its display width after ANSI
+escapes are removed, measured here independently of htlc-tail's own code
+(East Asian wide and fullwidth characters 2 columns, combining and format
+characters 0).
 """
+import argparse
 import fcntl
 import json
 import os
@@ -43,10 +48,17 @@ def width(s):
 
 def main():
     sep = sys.argv.index('--')
-    opts, cmd = sys.argv[1:sep], sys.argv[sep + 1:]
-    cols = int(opts[0])
-    resize_after = int(opts[1]) if len(opts) > 2 else None
-    resize_cols = int(opts[2]) if len(opts) > 2 else None
+    cmd = sys.argv[sep + 1:]
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--cols', type=int, required=True)
+    ap.add_argument('--resize-after', type=int)
+    ap.add_argument('--resize-to', type=int)
+    ap.add_argument('--stderr-tty', action='store_true')
+    ap.add_argument('--interrupt-after', type=float)
+    a = ap.parse_args(sys.argv[1:sep])
+    cols = a.cols
+    resize_after = a.resize_after
+    resize_cols = a.resize_to
 
     master, slave = os.openpty()
     set_size(master, cols)
@@ -55,7 +67,8 @@ def main():
         os.setsid()
         fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
 
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=slave, stderr=subprocess.PIPE, preexec_fn=child_setup, close_fds=True)
+    err = slave if a.stderr_tty else subprocess.PIPE
+    proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=err, preexec_fn=child_setup, close_fds=True)
     os.close(slave)
     start = time.monotonic()
     buf = b''
@@ -63,8 +76,12 @@ def main():
     resized_at = None
     stderr = b''
     deadline = start + 90
-    open_fds = {master, proc.stderr.fileno()}
+    open_fds = {master} | ({proc.stderr.fileno()} if proc.stderr else set())
+    interrupted = False
     while open_fds and time.monotonic() < deadline:
+        if a.interrupt_after is not None and not interrupted and time.monotonic() - start >= a.interrupt_after:
+            os.write(master, b'\x03')
+            interrupted = True
         ready, _, _ = select.select(list(open_fds), [], [], 0.5)
         for fd in ready:
             try:
@@ -74,7 +91,7 @@ def main():
             if not data:
                 open_fds.discard(fd)
                 continue
-            if fd == proc.stderr.fileno():
+            if proc.stderr and fd == proc.stderr.fileno():
                 stderr += data
                 continue
             buf += data

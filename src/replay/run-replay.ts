@@ -9,7 +9,9 @@
  * the events before it were written). An input whose every line is bad (no
  * event, gap or lnd error line among them) ends with exit 3 too: it is not a
  * capture. lnd error lines in the capture are
- * reported and skipped. No peer aliases (there is no node to ask). The
+ * reported and skipped. No peer aliases are looked up (there is no node to
+ * ask); those a jsonl capture recorded are kept on its events and named in
+ * the summary. The
  * summary (--stats) measures "in flight" and "stuck" against the capture's
  * own clock: the last event's timestamp, not the time of the replay.
  */
@@ -26,9 +28,12 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { LineSplitter } from '../rest/line-splitter.js';
 import { safeText } from '../rest/rest-line.js';
 import { detectLine } from './detect.js';
+import type { HtlcEvent } from '../events/model.js';
 
 /** Longest line read; a longer one is a bad line (its bytes are not kept). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Channels whose recorded alias (jsonl captures) the summary remembers. */
+const MAX_RECORDED_ALIASES = 100_000;
 /** Warnings shown for bad lines before the rest are only counted. */
 export const MAX_WARNINGS = 100;
 
@@ -77,6 +82,14 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     onCountReached: stop,
   });
 
+  // The peer aliases a jsonl capture recorded, for the summary's channels (there is no node to ask).
+  const recordedAliases = new Map<string, string>();
+  const noteAliases = (ev: HtlcEvent) => {
+    if (recordedAliases.size >= MAX_RECORDED_ALIASES) return;
+    if (ev.incomingAlias) recordedAliases.set(ev.incomingChannelId, ev.incomingAlias);
+    if (ev.outgoingAlias) recordedAliases.set(ev.outgoingChannelId, ev.outgoingAlias);
+  };
+
   let lineNo = 0;
   let events = 0;
   let badLines = 0;
@@ -114,6 +127,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           events++;
           const ts = d.event.timestampNs;
           if (ts.length > lastTs.length || (ts.length === lastTs.length && ts > lastTs)) lastTs = ts;
+          if (d.format === 'jsonl') noteAliases(d.event);
           pipeline.push(d.event);
           return !stopped;
         }
@@ -178,7 +192,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       blockHeight: undefined,
       inFlight: pipeline.correlator.inFlight(nowNs),
     });
-    const text = formatSummary(summary, { colorizer: createColorizer(config.output.stderrColor) });
+    const text = formatSummary(summary, {
+      colorizer: createColorizer(config.output.stderrColor),
+      aliasOf: recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined,
+    });
     errOut.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return { lines: lineNo, events, badLines };

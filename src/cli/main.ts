@@ -133,9 +133,8 @@ async function dispatch(name: string, opts: Record<string, unknown>, args: strin
  * what Commander writes.
  */
 function quietClosedStdout(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
-  });
+  // Any write error means the output is gone (EPIPE, a closed terminal): nothing more to do with it.
+  process.stdout.on('error', () => undefined);
 }
 
 export async function main(argv: string[]): Promise<void> {

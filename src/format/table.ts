@@ -110,7 +110,7 @@ function row(cells: readonly Cell[], layout: Layout, cut: boolean, width: number
     }
     const p = cells[i]!.paint;
     out += lead + (p === undefined || text === '' ? text : p(text));
-    used += lead.length + displayWidth(text);
+    if (width !== undefined) used += lead.length + displayWidth(text);
   }
   return out;
 }

@@ -27,7 +27,12 @@
  */
 import { usageError } from '../errors.js';
 import type { EventKind, HtlcEvent, HtlcInfo, OutputItem } from './model.js';
-import { parseChannelRef } from './scid.js';
+import { compileChannels, type ChannelRefs } from './channel-refs.js';
+import { splitList } from './option-list.js';
+
+export { splitList } from './option-list.js';
+
+export type { ChannelRefs } from './channel-refs.js';
 
 export const FILTER_TYPES = ['send', 'receive', 'forward', 'unknown'] as const;
 export type FilterTypeName = (typeof FILTER_TYPES)[number];
@@ -39,15 +44,6 @@ export const FILTER_EVENTS = ['forward', 'forward_fail', 'settle', 'link_fail', 
 export const DEFAULT_EVENTS: ReadonlySet<EventKind> = new Set<EventKind>(
   FILTER_EVENTS.filter((k) => k !== 'subscribed'),
 );
-
-export interface ChannelRefs {
-  /** Decimal channel ids. */
-  readonly ids: ReadonlySet<string>;
-  /** Peer aliases, lower-cased (matched case-insensitively). */
-  readonly aliases: readonly string[];
-  /** The same aliases as the user typed them, for messages. */
-  readonly aliasesAsGiven: readonly string[];
-}
 
 /** `--reason`: the failure codes to keep (lnd's enum numbers), and the names as given (lower case). */
 export interface ReasonSpec {
@@ -96,17 +92,6 @@ export const DEFAULT_FILTER_SPEC: FilterSpec = Object.freeze({
 
 const show = (s: string): string => JSON.stringify(s);
 
-/** Splits repeated options and comma lists into trimmed, non-empty items; undefined when the option was not given. */
-export function splitList(v: string | readonly string[] | undefined, option: string): string[] | undefined {
-  if (v === undefined) return undefined;
-  const items = (typeof v === 'string' ? [v] : v)
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (items.length === 0) throw usageError(`${option} needs a value; see htlc-tail --help`);
-  return items;
-}
-
 function compileNames<T extends string>(
   v: string | readonly string[] | undefined,
   option: string,
@@ -123,44 +108,6 @@ function compileNames<T extends string>(
     out.add(name);
   }
   return out;
-}
-
-/** Digits with `x`/`:` separators: meant as a short channel id, never an alias. */
-const LOOKS_LIKE_SCID = /^\d+(?:[xX:]\d*)*$/;
-const WELL_FORMED = /^\d+$|^\d+[xX]\d+[xX]\d+$/;
-
-function malformedChannel(option: string, text: string): Error {
-  if (WELL_FORMED.test(text)) {
-    return usageError(
-      `${option} ${show(text)} is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number`,
-    );
-  }
-  const parts = text.split(/[xX:]/);
-  const hint =
-    parts.length === 3 && parts.every((p) => /^\d+$/.test(p))
-      ? `write it ${parts.join('x')}`
-      : 'a short channel id has three parts, BLOCKxTXxOUT (e.g. 830412x1903x1)';
-  return usageError(`${option} ${show(text)} is not a channel id: ${hint}, or give the decimal channel id or a peer alias`);
-}
-
-function compileChannels(v: string | readonly string[] | undefined, option: string): ChannelRefs | null {
-  const items = splitList(v, option);
-  if (!items) return null;
-  const ids = new Set<string>();
-  const aliases: string[] = [];
-  const aliasesAsGiven: string[] = [];
-  for (const it of items) {
-    const id = parseChannelRef(it);
-    if (id !== undefined) {
-      ids.add(id);
-    } else if (LOOKS_LIKE_SCID.test(it)) {
-      throw malformedChannel(option, it);
-    } else {
-      aliases.push(it.normalize('NFC').toLowerCase());
-      aliasesAsGiven.push(it);
-    }
-  }
-  return { ids, aliases, aliasesAsGiven };
 }
 
 /**

@@ -8,6 +8,9 @@
  */
 import {
   allowsMethod,
+  BAKE_MINIMAL,
+  excessPermissions,
+  shortList,
   caveatExpiry,
   COND_IPADDR,
   COND_IPRANGE,
@@ -88,8 +91,10 @@ const KNOWN_CONDITIONS = new Set([COND_TIME_BEFORE, COND_IPADDR, COND_IPRANGE, '
 /**
  * The step's outcome: fail (exit 5) when expired, when it carries caveats lnd
  * never accepts, or when it lacks `offchain:read`; warn when it lacks
- * `info:read`, expires within MACAROON_WARN_DAYS, or has a caveat this tool
- * does not know.
+ * `info:read`, expires within MACAROON_WARN_DAYS, has a caveat this tool
+ * does not know, or grants more than the tail needs (least privilege: any
+ * write or generate permission, e.g. admin.macaroon; see
+ * macaroon/least-privilege.ts). Warnings do not fail the check.
  */
 export function macaroonOutcome(m: ParsedMacaroon, source: string, now: Date): StepOutcome {
   const ops = m.identifier.ops;
@@ -122,15 +127,26 @@ export function macaroonOutcome(m: ParsedMacaroon, source: string, now: Date): S
     );
   }
   const detail = `${base}; grants ${grants.join(', ')}`;
+  const problems: string[] = [];
+  const remedies: string[] = [];
   const unknown = m.caveats.map((c) => parseCaveat(c)?.condition ?? c).filter((c) => !KNOWN_CONDITIONS.has(c));
   if (unknown.length > 0) {
-    return warn(`${detail}; caveat ${unknown.join(', ')} is unknown here`, 'lnd may refuse it; the subscription step below tells');
+    problems.push(`caveat ${unknown.join(', ')} is unknown here`);
+    remedies.push('lnd may refuse it; the subscription step below tells');
   }
   if (!canInfo) {
-    return warn(`${detail}; it lacks info:read: no peer aliases or block height`, 'use readonly.macaroon for them (--macaroonpath)');
+    problems.push('it lacks info:read: no peer aliases or block height');
+    remedies.push(`use readonly.macaroon for them (--macaroonpath), or ${BAKE_MINIMAL}`);
+  }
+  const excess = excessPermissions(ops);
+  if (excess.length > 0) {
+    problems.push(`it grants more than htlc-tail needs (${shortList(excess)}): a copy of it could change the node or move funds`);
+    remedies.push(`least privilege: use readonly.macaroon (--macaroonpath), or bake one with only what the tail needs: ${BAKE_MINIMAL}`);
   }
   if (expiry && expiry.getTime() - now.getTime() < MACAROON_WARN_DAYS * DAY_MS) {
-    return warn(`${detail}; expires in ${timeLeft(expiry.getTime() - now.getTime())}`, 'bake a new one before then (lncli bakemacaroon)');
+    problems.push(`expires in ${timeLeft(expiry.getTime() - now.getTime())}`);
+    remedies.push('bake a new one before then (lncli bakemacaroon)');
   }
+  if (problems.length > 0) return warn(`${detail}; ${problems.join('; ')}`, remedies.join('; '));
   return ok(detail);
 }

@@ -2,18 +2,38 @@
  * htlc-tail's command line: Commander parses argv and hands a plain options
  * object to a command; nothing below this folder imports Commander. Commands
  * are imported lazily, so `--help` loads neither gRPC nor the formatters.
+ *
+ * - Each command lists (and accepts) only its own options (options.ts).
+ * - `htlc-tail help [COMMAND]` is help, like --help.
+ * - The default command takes no arguments: a word where a command would be
+ *   is a mistyped command (exit 2, naming the closest one), never an argument.
+ * - Help and version end with 0 and nothing on stderr even when the reader
+ *   goes away (`htlc-tail --help | head -1`).
  */
 import { Command, CommanderError } from 'commander';
-import { addConnectionOptions, addFilterOptions, addOutputOptions } from './options.js';
+import {
+  addDebugOption,
+  addDemoOptions,
+  addFilterOptions,
+  addNodeOptions,
+  addOutputOptions,
+  addStreamOptions,
+  addWaitOption,
+} from './options.js';
 import { reportFatal } from './report.js';
 
 const VERSION = '0.1.0';
 
-function buildProgram(run: (name: string, opts: Record<string, unknown>, args: string[]) => Promise<number>): Command {
+type Run = (name: string, opts: Record<string, unknown>, args: string[]) => Promise<number>;
+
+function buildProgram(run: Run): Command {
   const program = new Command('htlc-tail')
     .description("Tail a Lightning node's HTLC events live (lnd's routerrpc SubscribeHtlcEvents)")
     .version(VERSION, '-V, --version')
     .enablePositionalOptions()
+    .helpCommand(false)
+    // A word where a command would be is checked in the action (a mistyped command), not refused as "too many arguments".
+    .allowExcessArguments(true)
     .addHelpText(
       'after',
       `
@@ -21,39 +41,54 @@ Examples:
   htlc-tail                                   tail the local node (readonly.macaroon, ~/.lnd)
   htlc-tail -f jsonl | jq .                   JSON lines for scripts
   htlc-tail --failures --type forward         only failed forwards
+  htlc-tail --reason insufficient_balance     only failures for lack of outbound liquidity
   htlc-tail --lnddir /data/lnd -n testnet     another node directory and network
   htlc-tail demo                              try it against the built-in simulated node
+  htlc-tail help replay                       help for one command
 
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tailLike = (cmd: Command) => addFilterOptions(addOutputOptions(addConnectionOptions(cmd)));
+  addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addNodeOptions(program), 'tail'))))).action(
+    async (opts: Record<string, unknown>, cmd: Command) => {
+      if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
+      process.exitCode = await run('tail', opts, []);
+    },
+  );
 
-  tailLike(program).action(async (opts) => {
-    process.exitCode = await run('tail', opts, []);
-  });
-
-  tailLike(program.command('demo'))
-    .description('start the built-in simulated lnd node and tail it, with the same options')
-    .option('--rate <n>', 'events per second the simulated node sends (default: 5)')
-    .option('--seed <n>', 'seed of the simulated traffic')
+  addDebugOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))
+    .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => {
       process.exitCode = await run('demo', opts, []);
     });
 
-  addConnectionOptions(program.command('check'))
+  addDebugOption(addWaitOption(addNodeOptions(program.command('check')), 'check'))
     .description('diagnose config, TLS, macaroon and node; exit 0 when ready to tail')
-    .option('--debug', 'show stack traces of internal errors')
     .action(async (opts) => {
       process.exitCode = await run('check', opts, []);
     });
 
-  addFilterOptions(addOutputOptions(program.command('replay')))
-    .description('run recorded events (raw lines or lnd REST lines) through the same filters and formats')
-    .argument('[file]', "file to read, or - for standard input (default: -)")
-    .option('--strict', 'exit 3 at the first bad line instead of skipping it')
+  const replay = program
+    .command('replay')
+    .description("run recorded events (htlc-tail's -f raw or -f jsonl, or lnd REST lines) through the same filters and formats")
+    .argument('[file]', 'file to read, or - for standard input (default: -)')
+    .optionsGroup('Replay options:')
+    .option('--strict', 'exit 3 at the first bad line instead of skipping it');
+  addDebugOption(addFilterOptions(addOutputOptions(replay, { aliases: false })))
     .action(async (file: string | undefined, opts) => {
       process.exitCode = await run('replay', opts, file === undefined ? [] : [file]);
+    });
+
+  program
+    .command('help')
+    .description('show help for a command, like --help')
+    .argument('[command]', 'the command (default: the general help)')
+    .action(async (name: string | undefined) => {
+      if (name === undefined) return program.outputHelp();
+      const sub = program.commands.find((c) => c.name() === name && c.name() !== 'help');
+      if (sub) return sub.outputHelp();
+      if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
+      throw await unknownCommand(name, program);
     });
 
   for (const cmd of [program, ...program.commands]) {
@@ -65,6 +100,13 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     });
   }
   return program;
+}
+
+/** The usage error for a word that is no command; the suggestion code loads only then. */
+async function unknownCommand(word: string, program: Command): Promise<CommanderError> {
+  const { unknownCommandMessage } = await import('./suggest.js');
+  const names = program.commands.map((c) => c.name());
+  return new CommanderError(2, 'htlc-tail.unknownCommand', unknownCommandMessage(word, names));
 }
 
 async function dispatch(name: string, opts: Record<string, unknown>, args: string[]): Promise<number> {
@@ -84,8 +126,20 @@ async function dispatch(name: string, opts: Record<string, unknown>, args: strin
   }
 }
 
+/**
+ * Help and version go to stdout; when its reader is gone (`| head -1`), the
+ * write fails with EPIPE, which must end nothing but the output. Commands that
+ * write events handle their own stdout errors (output/writer.ts); this covers
+ * what Commander writes.
+ */
+function quietClosedStdout(): void {
+  // Any write error means the output is gone (EPIPE, a closed terminal): nothing more to do with it.
+  process.stdout.on('error', () => undefined);
+}
+
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  quietClosedStdout();
   const program = buildProgram(async (name, opts, args) => {
     try {
       return await dispatch(name, opts, args);
@@ -97,6 +151,7 @@ export async function main(argv: string[]): Promise<void> {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
+      if (err.code === 'htlc-tail.unknownCommand') process.stderr.write(`htlc-tail: ${err.message}\n`);
       // Help and version end with 0; every parse error is a usage error (2).
       process.exitCode = err.exitCode === 0 ? 0 : 2;
       return;

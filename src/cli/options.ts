@@ -1,15 +1,32 @@
 /**
- * The options shared by the tail, demo, check and replay commands, declared
- * once. Commander only: parsing, defaults shown in help, choices from the
- * typed lists. Validation and resolution happen in config/.
+ * The options of the commands, declared once per group and added to each
+ * command that accepts them, so every command's help lists exactly the
+ * options it takes (SPEC: help per command). Commander only: parsing, help
+ * headings, defaults shown in help (from the same constants the code uses),
+ * choices from the typed lists. Validation and resolution happen in config/.
+ *
+ * Which command takes which group:
+ *
+ *   tail    node + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
+ *   demo    --transport only (it starts its own node) + output + filters + demo options
+ *   check   node + --connect-timeout + --wait
+ *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
  */
 import { Command, Option } from 'commander';
+import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
 import { COLOR_MODES, FORMATS, TRANSPORTS } from '../format/names.js';
+import { DEMO_RATE } from '../sim/defaults.js';
 
 const collect = (value: string, previous: string[] = []): string[] => previous.concat(value);
 
-export function addConnectionOptions(cmd: Command): Command {
+export const CONNECTION_HEADING = 'Connection options:';
+export const OUTPUT_HEADING = 'Output options:';
+export const FILTER_HEADING = 'Filters (AND across options; a comma list or a repeated option means OR):';
+
+/** Where the node is and how to authenticate: tail and check. */
+export function addNodeOptions(cmd: Command): Command {
   return cmd
+    .optionsGroup(CONNECTION_HEADING)
     .option('--rpcserver <host:port>', "lnd's gRPC address (env LNCLI_RPCSERVER; default: lnd.conf rpclisten, else localhost:10009)")
     .option('--lnddir <dir>', "lnd's directory (env LNCLI_LNDDIR; default: lnd's per-OS default, ~/.lnd on Linux)")
     .option('-n, --network <net>', 'mainnet, testnet, testnet4, signet, regtest or simnet (env LNCLI_NETWORK; default: lnd.conf, else mainnet)')
@@ -18,34 +35,65 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--macaroonpath <file>', 'macaroon to use (env LNCLI_MACAROONPATH; default: readonly.macaroon of the network)')
     .option('--tls-server-name <name>', 'name to verify the certificate against (default: the host of --rpcserver)')
     .option('--lndconnect <uri>', 'lndconnect://host:port?cert=…&macaroon=… (env HTLC_TAIL_LNDCONNECT)')
-    .option('--connect-timeout <sec>', 'seconds to wait for a connection (default: 10)')
-    .option('--wait', 'at start, keep retrying until lnd is reachable, unlocked and ready')
-    .option('--no-reconnect', 'exit (code 6) when the stream is lost instead of reconnecting')
-    .addOption(new Option('--transport <name>', 'how to reach lnd (default: grpc)').choices(TRANSPORTS))
-    .option('--restserver <host:port>', "lnd's REST address for --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
+    .option('--connect-timeout <sec>', `seconds to wait for a connection (default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`);
 }
 
-export function addOutputOptions(cmd: Command): Command {
+/** --wait: tail and check. */
+export function addWaitOption(cmd: Command, what: string): Command {
+  return cmd.optionsGroup(CONNECTION_HEADING).option('--wait', `keep retrying until lnd is reachable, unlocked and ready, then ${what}`);
+}
+
+const transportOption = (what = 'how to reach lnd') => new Option('--transport <name>', `${what} (default: grpc)`).choices(TRANSPORTS);
+
+/** The live stream's options: the tail. */
+export function addStreamOptions(cmd: Command): Command {
   return cmd
+    .optionsGroup(CONNECTION_HEADING)
+    .option('--no-reconnect', 'exit (code 6) when the stream is lost instead of reconnecting')
+    .addOption(transportOption())
+    .option('--restserver <host:port>', "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
+}
+
+/** The output options; `aliases: false` leaves out --no-aliases (replay has no node to ask). */
+export function addOutputOptions(cmd: Command, o: { aliases: boolean } = { aliases: true }): Command {
+  cmd
+    .optionsGroup(OUTPUT_HEADING)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('pretty'))
     .addOption(new Option('--color <when>', 'colour output (NO_COLOR and FORCE_COLOR honoured)').choices(COLOR_MODES).default('auto'))
-    .option('--utc', 'pretty and table show UTC instead of local time (jsonl is always UTC)')
-    .option('--no-aliases', 'do not look up peer aliases')
+    .option('--utc', 'pretty and table show UTC instead of local time, marked Z (jsonl is always UTC)');
+  if (o.aliases) cmd.option('--no-aliases', 'do not look up peer aliases');
+  return cmd
     .option('--stats', 'print a summary on stderr at exit (default: on when stderr is a terminal)')
     .option('--no-stats', 'no summary at exit')
     .option('--stats-interval <sec>', 'also print the summary every SEC seconds')
-    .option('--stuck-after <sec>', 'the summary lists HTLCs in flight longer than SEC seconds (default: 60)')
-    .option('--debug', 'show stack traces of internal errors');
+    .option('--stuck-after <sec>', `the summary lists HTLCs in flight longer than SEC seconds (default: ${DEFAULT_STUCK_AFTER_SEC})`);
 }
 
 export function addFilterOptions(cmd: Command): Command {
   return cmd
-    .option('--type <list>', 'keep events of these types: send,receive,forward,unknown (repeatable)', collect)
+    .optionsGroup(FILTER_HEADING)
+    .option('--type <list>', 'keep events of these types: send,receive,forward,unknown', collect)
     .option('--event <list>', 'keep these kinds: forward,forward_fail,settle,link_fail,final_htlc,subscribed (default: all but subscribed)', collect)
-    .option('--channel <id>', 'keep events whose incoming or outgoing channel is ID (decimal id, BLOCKxTXxOUT, or peer alias; repeatable)', collect)
-    .option('--in-channel <id>', 'the same, incoming side only (repeatable)', collect)
-    .option('--out-channel <id>', 'the same, outgoing side only (repeatable)', collect)
+    .option('--channel <id>', 'keep events whose incoming or outgoing channel is ID (decimal id, BLOCKxTXxOUT, or peer alias)', collect)
+    .option('--in-channel <id>', 'the same, incoming side only', collect)
+    .option('--out-channel <id>', 'the same, outgoing side only', collect)
     .option('--failures', 'keep link_fail, forward_fail and unsettled final_htlc events')
+    .option('--reason <list>', 'keep link_fail events whose wire_failure or failure_detail is one of these names, e.g. insufficient_balance (implies --failures)', collect)
     .option('--min-amount <sat>', 'keep events whose amount is at least SAT (decimals allowed)')
     .option('--count <n>', 'exit after N HTLC events have been printed');
+}
+
+/** The demo's own options. */
+export function addDemoOptions(cmd: Command): Command {
+  return cmd
+    .optionsGroup('Demo options:')
+    .option('--rate <n>', `events per second the simulated node sends (default: ${DEMO_RATE})`)
+    .option('--seed <n>', 'seed of the simulated traffic (default: a new one each run)')
+    .option('--hostile-aliases', 'give one peer an alias with a terminal escape sequence, to see it shown escaped')
+    .addOption(transportOption("which interface of the simulated node to tail: gRPC, lnd's REST or its WebSocket").helpGroup('Demo options:'));
+}
+
+/** --debug, in the general group beside --help. */
+export function addDebugOption(cmd: Command): Command {
+  return cmd.optionsGroup('Options:').option('--debug', 'show the stack of an internal error');
 }

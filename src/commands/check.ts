@@ -7,6 +7,9 @@
  * step, then a result line); stderr stays for --debug stack traces and for
  * errors outside the steps. Steps whose prerequisites failed are listed as
  * skipped. Nothing printed ever holds macaroon bytes or hex.
+ *
+ * With --wait, lnd is waited for first (check/wait.ts: one stderr line per
+ * change of state), and the report of the try that found it ready follows.
  */
 import { defaultConfigIo } from '../config/io.js';
 import type { RawOptions } from '../config/types.js';
@@ -18,12 +21,14 @@ import { addressOf } from '../lnd/target.js';
 import { formatResultLine, formatStepLine } from '../check/format.js';
 import { checkExitCode, runSteps } from '../check/runner.js';
 import { CHECK_STEPS, CheckRun } from '../check/steps.js';
+import { checkWhenReady } from '../check/wait.js';
+import { stderrNotify } from '../pipeline/notices.js';
+import type { StepReport } from '../check/types.js';
 
 export async function runCheckCommand(opts: Record<string, unknown>): Promise<number> {
   const io = defaultConfigIo();
   const env = process.env;
   const debug = opts.debug === true;
-  const run = new CheckRun(opts as RawOptions, env, io);
   const idWidth = Math.max(...CHECK_STEPS.map((s) => s.id.length));
 
   // A reader that goes away (check | head -1) ends the output, not the check.
@@ -34,21 +39,38 @@ export async function runCheckCommand(opts: Record<string, unknown>): Promise<nu
   const print = (line: string) => {
     if (!closed) process.stdout.write(`${line}\n`);
   };
+  const onError = (_id: string, err: unknown) => {
+    if (!debug) return;
+    const e = err instanceof HtlcTailError ? err.cause : err;
+    if (e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+  };
   let colorizer: Colorizer | undefined;
   // Colour as the config decides it (--color is not a check option: auto, NO_COLOR, FORCE_COLOR).
-  const colors = (): Colorizer =>
+  const colors = (run: CheckRun): Colorizer =>
     (colorizer ??= createColorizer(run.config ? run.config.output.color : decideColor('auto', env, io.stdoutIsTTY)));
 
+  let run: CheckRun;
+  let reports: StepReport[];
+  if (opts.wait === true) {
+    ({ reports, run } = await checkWhenReady({
+      steps: CHECK_STEPS,
+      makeRun: () => new CheckRun(opts as RawOptions, env, io),
+      notify: stderrNotify(true),
+      onError,
+    }));
+    for (const r of reports) print(formatStepLine(r, idWidth, colors(run)));
+  } else {
+    run = new CheckRun(opts as RawOptions, env, io);
+    const current = run;
+    try {
+      reports = await runSteps(CHECK_STEPS, run, { onReport: (r) => print(formatStepLine(r, idWidth, colors(current))), onError });
+    } catch (e) {
+      run.close();
+      throw e;
+    }
+  }
   try {
-    const reports = await runSteps(CHECK_STEPS, run, {
-      onReport: (r) => print(formatStepLine(r, idWidth, colors())),
-      onError: (_id, err) => {
-        if (!debug) return;
-        const e = err instanceof HtlcTailError ? err.cause : err;
-        if (e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
-      },
-    });
-    print(formatResultLine(reports, run.spec ? addressOf(run.spec) : undefined, colors()));
+    print(formatResultLine(reports, run.spec ? addressOf(run.spec) : undefined, colors(run)));
     return checkExitCode(reports);
   } finally {
     run.close();

@@ -33,7 +33,7 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
   const { startDemoNode } = await import('../sim/demo.js');
   const rest = opts.transport === 'rest' || opts.transport === 'ws';
-  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}) });
+  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}), hostileAliases: opts.hostileAliases === true });
   const notify = stderrNotify();
   try {
     const where = rest ? `${demo.node.rpcserver}, REST ${demo.node.restserver}` : demo.node.rpcserver;

@@ -56,6 +56,8 @@ import { cleanPath, defaultLndDir, expandPath, getEnv, joinPath, type Env, type 
 import type { ResolveIO } from './io.js';
 import type { CertSource, Config, Endpoint, MacaroonSource, RawOptions } from './types.js';
 import { decideColor, parseChoice, parsePositiveInt, parseSeconds } from './values.js';
+import { parseReasons } from './reason.js';
+import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STATS_INTERVAL_SEC, DEFAULT_STUCK_AFTER_SEC } from './defaults.js';
 
 /** The environment variables read here (lncli's, plus one for lndconnect). */
 export const ENV_VARS = {
@@ -67,9 +69,7 @@ export const ENV_VARS = {
   lndconnect: 'HTLC_TAIL_LNDCONNECT',
 } as const;
 
-export const DEFAULT_CONNECT_TIMEOUT_SEC = 10;
-export const DEFAULT_STATS_INTERVAL_SEC = 0;
-export const DEFAULT_STUCK_AFTER_SEC = 60;
+export { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STATS_INTERVAL_SEC, DEFAULT_STUCK_AFTER_SEC } from './defaults.js';
 
 /** A setting given by a flag or a variable; `source` is its name (`--rpcserver`, `LNCLI_RPCSERVER`), the one to tell the user to change. */
 interface Given {
@@ -124,7 +124,7 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
       : parseSeconds(raw.stuckAfter, '--stuck-after', { allowZero: false, example: '300' });
   const count = raw.count === undefined ? undefined : parsePositiveInt(raw.count, '--count', '10');
 
-  const filter = compileFilterSpec(raw);
+  const filter = compileFilterSpec(raw, parseReasons(raw.reason));
   const aliases = raw.aliases !== false;
   if (!aliases && specUsesAliases(filter)) {
     const { option, alias } = specAliases(filter)[0]!;
@@ -159,6 +159,11 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
   const rpcFromUser = rpcGiven ? endpointOf(rpcGiven, DEFAULT_RPC_PORT, "lnd's gRPC") : undefined;
   const restGiven = given(raw.restserver, '--restserver');
   const restFromUser = restGiven ? endpointOf(restGiven, DEFAULT_REST_PORT, "lnd's REST") : undefined;
+  if (restGiven && transport === 'grpc') {
+    throw usageError(
+      `--restserver is lnd's REST address, used only with --transport rest or ws (the default transport, grpc, dials --rpcserver); add --transport rest (or ws), or drop --restserver`,
+    );
+  }
   const tlsNameGiven = given(raw.tlsServerName, '--tls-server-name');
   if (tlsNameGiven && /[\s/]/.test(tlsNameGiven.value)) {
     throw usageError(`--tls-server-name ${show(tlsNameGiven.value)} is not a host name; give a name the certificate holds, e.g. localhost`);

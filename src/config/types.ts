@@ -60,6 +60,8 @@ export interface RawOptions {
   readonly outChannel?: readonly string[] | string;
   readonly failures?: boolean;
   readonly minAmount?: string;
+  /** --reason NAME[,NAME] (repeatable) */
+  readonly reason?: readonly string[] | string;
   readonly count?: string;
 
   readonly debug?: boolean;

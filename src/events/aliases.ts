@@ -210,6 +210,16 @@ export class AliasBook {
     this.inRefresh = new Set();
   }
 
+  /** Every non-empty peer alias of the known channels, once each, as the node gave it. */
+  knownAliases(): string[] {
+    const out = new Set<string>();
+    for (const id of this.peerOf.keys()) {
+      const a = this.aliasOf(id);
+      if (a !== undefined) out.add(a);
+    }
+    return [...out];
+  }
+
   /** The channel ids whose peer alias equals `alias` (case-insensitive), in table order. */
   channelsForAlias(alias: string): string[] {
     const want = fold(alias);

@@ -62,6 +62,7 @@
  * Pure: no I/O, no timers, no wall clock; time is the events' `timestamp_ns`.
  */
 import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from './model.js';
+import { withRecorded } from './recorded.js';
 import { HtlcTable, joinU64, KEY, NONE, nsBig, nsDiff, OPEN, RECENT, splitNs, splitU64 } from './htlc-table.js';
 
 export interface CorrelatorOptions {
@@ -149,8 +150,18 @@ export class Correlator {
     return this.t.size(OPEN);
   }
 
-  /** Sets `ev.corr` (mutates and returns `ev`). Call once per event, in stream order. */
+  /**
+   * Sets `ev.corr` (mutates and returns `ev`). Call once per event, in stream order.
+   * An event read back from a jsonl capture keeps what the capture recorded
+   * (events/recorded.ts); the HTLC is tracked all the same (in flight, replays).
+   */
   apply(ev: HtlcEvent): HtlcEvent {
+    this.correlate(ev);
+    if (ev.recorded !== undefined && BIT[ev.event] !== undefined) ev.corr = withRecorded(ev, ev.corr, ev.recorded);
+    return ev;
+  }
+
+  private correlate(ev: HtlcEvent): HtlcEvent {
     const bit = BIT[ev.event];
     if (bit === undefined) return ev; // subscribed, unknown
     splitNs(ev.timestampNs, NOW, 0);

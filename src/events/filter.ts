@@ -12,17 +12,27 @@
  * - `--event`: default every kind but `subscribed`; events with no oneof member
  *   (`unknown`) pass the default; `unknown` may also be listed.
  * - `--channel/--in-channel/--out-channel ID`: a decimal channel id or a
- *   BLOCKxTXxOUT short channel id; anything else is a peer alias, compared
+ *   BLOCKxTXxOUT short channel id (a text of digits and `x` or `:` that is
+ *   neither, such as `123:1:0` or `1x2`, is a usage error); anything else is a peer alias, compared
  *   case-insensitively with the alias enrichment put on the event, else with
  *   the `lookupAlias` function given to makeFilter.
  * - `--failures`: link_fail, forward_fail, and final_htlc with settled false.
+ * - `--reason NAME`: link_fail events whose wire_failure or failure_detail
+ *   is one of the names (parsed in config/reason.ts). Only link_fail carries
+ *   a reason: forward_fail (failed further along, lnd says no reason) and
+ *   final_htlc events do not pass. Implies --failures.
  * - `--min-amount SAT`: the event's known amount (its own HtlcInfo, else the
  *   HtlcInfo correlation copied from its HTLC's first event), the larger of
  *   incoming and outgoing, at least SAT; events with no known amount drop.
  */
 import { usageError } from '../errors.js';
 import type { EventKind, HtlcEvent, HtlcInfo, OutputItem } from './model.js';
-import { parseChannelRef } from './scid.js';
+import { compileChannels, type ChannelRefs } from './channel-refs.js';
+import { splitList } from './option-list.js';
+
+export { splitList } from './option-list.js';
+
+export type { ChannelRefs } from './channel-refs.js';
 
 export const FILTER_TYPES = ['send', 'receive', 'forward', 'unknown'] as const;
 export type FilterTypeName = (typeof FILTER_TYPES)[number];
@@ -35,13 +45,11 @@ export const DEFAULT_EVENTS: ReadonlySet<EventKind> = new Set<EventKind>(
   FILTER_EVENTS.filter((k) => k !== 'subscribed'),
 );
 
-export interface ChannelRefs {
-  /** Decimal channel ids. */
-  readonly ids: ReadonlySet<string>;
-  /** Peer aliases, lower-cased (matched case-insensitively). */
-  readonly aliases: readonly string[];
-  /** The same aliases as the user typed them, for messages. */
-  readonly aliasesAsGiven: readonly string[];
+/** `--reason`: the failure codes to keep (lnd's enum numbers), and the names as given (lower case). */
+export interface ReasonSpec {
+  readonly wireFailures: ReadonlySet<number>;
+  readonly failureDetails: ReadonlySet<number>;
+  readonly names: readonly string[];
 }
 
 export interface FilterSpec {
@@ -55,6 +63,8 @@ export interface FilterSpec {
   readonly failures: boolean;
   /** Exact minimum in msat; null when --min-amount is not given. */
   readonly minAmountMsat: bigint | null;
+  /** --reason; null when not given. */
+  readonly reasons?: ReasonSpec | null;
 }
 
 /** The filter options as the CLI hands them down (strings, comma lists, repeats). */
@@ -77,20 +87,10 @@ export const DEFAULT_FILTER_SPEC: FilterSpec = Object.freeze({
   outChannel: null,
   failures: false,
   minAmountMsat: null,
+  reasons: null,
 });
 
 const show = (s: string): string => JSON.stringify(s);
-
-/** Splits repeated options and comma lists into trimmed, non-empty items; undefined when the option was not given. */
-export function splitList(v: string | readonly string[] | undefined, option: string): string[] | undefined {
-  if (v === undefined) return undefined;
-  const items = (typeof v === 'string' ? [v] : v)
-    .flatMap((s) => s.split(','))
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  if (items.length === 0) throw usageError(`${option} needs a value; see htlc-tail --help`);
-  return items;
-}
 
 function compileNames<T extends string>(
   v: string | readonly string[] | undefined,
@@ -110,30 +110,6 @@ function compileNames<T extends string>(
   return out;
 }
 
-const LOOKS_NUMERIC = /^\d+$|^\d+[xX:]\d+[xX:]\d+$/;
-
-function compileChannels(v: string | readonly string[] | undefined, option: string): ChannelRefs | null {
-  const items = splitList(v, option);
-  if (!items) return null;
-  const ids = new Set<string>();
-  const aliases: string[] = [];
-  const aliasesAsGiven: string[] = [];
-  for (const it of items) {
-    const id = parseChannelRef(it);
-    if (id !== undefined) {
-      ids.add(id);
-    } else if (LOOKS_NUMERIC.test(it)) {
-      throw usageError(
-        `${option} ${show(it)} is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number`,
-      );
-    } else {
-      aliases.push(it.normalize('NFC').toLowerCase());
-      aliasesAsGiven.push(it);
-    }
-  }
-  return { ids, aliases, aliasesAsGiven };
-}
-
 /**
  * `--min-amount SAT`: a non-negative decimal number of satoshis with at most 3
  * decimals (msat precision), returned as exact msat.
@@ -149,8 +125,11 @@ export function parseSatToMsat(text: string, option = '--min-amount'): bigint {
   return BigInt(m[1]!) * 1000n + BigInt(frac);
 }
 
-/** Compiles the filter options. Throws a usage error (exit 2) naming the option and the allowed values. */
-export function compileFilterSpec(o: FilterOptions): FilterSpec {
+/**
+ * Compiles the filter options. Throws a usage error (exit 2) naming the option
+ * and the allowed values. `reasons` is --reason as config/reason.ts parsed it.
+ */
+export function compileFilterSpec(o: FilterOptions, reasons: ReasonSpec | null = null): FilterSpec {
   const types = compileNames(o.type, '--type', FILTER_TYPES) ?? null;
   const events = compileNames<EventKind>(o.event, '--event', FILTER_EVENTS) ?? DEFAULT_EVENTS;
   return Object.freeze({
@@ -159,8 +138,9 @@ export function compileFilterSpec(o: FilterOptions): FilterSpec {
     channel: compileChannels(o.channel, '--channel'),
     inChannel: compileChannels(o.inChannel, '--in-channel'),
     outChannel: compileChannels(o.outChannel, '--out-channel'),
-    failures: o.failures === true,
+    failures: o.failures === true || reasons !== null,
     minAmountMsat: o.minAmount === undefined ? null : parseSatToMsat(o.minAmount),
+    reasons,
   });
 }
 
@@ -258,6 +238,12 @@ export function makeFilter(spec: FilterSpec, lookupAlias?: AliasLookup): (item: 
     checks.push(
       (e) => e.event === 'link_fail' || e.event === 'forward_fail' || (e.event === 'final_htlc' && e.settled === false),
     );
+  }
+
+  if (spec.reasons) {
+    const wire = spec.reasons.wireFailures;
+    const detail = spec.reasons.failureDetails;
+    checks.push((e) => e.event === 'link_fail' && (wire.has(e.wireFailure ?? 0) || detail.has(e.failureDetail ?? 0)));
   }
 
   if (spec.channel) checks.push(channelCheck(spec.channel, ['in', 'out'], lookupAlias));

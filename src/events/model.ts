@@ -40,6 +40,19 @@ export interface Correlation {
   readonly replayed?: boolean;
 }
 
+/**
+ * What a capture in htlc-tail's own jsonl recorded about an event's HTLC
+ * (replay): the amounts its first event carried, its type, duration_ms and
+ * replayed. Correlation then keeps these instead of recomputing them
+ * (events/recorded.ts), so a jsonl capture replays as it was written.
+ */
+export interface RecordedCorrelation {
+  readonly info?: HtlcInfo;
+  readonly firstEventType?: number;
+  readonly durationNs?: string;
+  readonly replayed?: boolean;
+}
+
 export interface HtlcEvent {
   readonly event: EventKind;
   /** lnd's HtlcEvent.EventType number: 0 UNKNOWN, 1 SEND, 2 RECEIVE, 3 FORWARD (others possible). */
@@ -69,6 +82,8 @@ export interface HtlcEvent {
 
   /** Added by correlation (events/correlate). */
   corr?: Correlation;
+  /** Set when read back from htlc-tail's jsonl: what the capture recorded (see RecordedCorrelation). */
+  readonly recorded?: RecordedCorrelation;
   /** Added by alias enrichment: the peer alias of each side's channel, when known and non-empty. */
   incomingAlias?: string;
   outgoingAlias?: string;

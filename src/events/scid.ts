@@ -25,7 +25,7 @@ export function parseChannelRef(text: string): string | undefined {
     const v = BigInt(t);
     return v <= U64_MAX ? v.toString() : undefined;
   }
-  const m = /^(\d+)[xX:](\d+)[xX:](\d+)$/.exec(t);
+  const m = /^(\d+)[xX](\d+)[xX](\d+)$/.exec(t);
   if (!m) return undefined;
   const block = BigInt(m[1]!);
   const tx = BigInt(m[2]!);

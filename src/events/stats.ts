@@ -7,8 +7,10 @@
  *
  * What is counted (the README documents these rules):
  * - Replays (`corr.replayed`) are counted only in `events.replayed`, nowhere else.
- * - Events by kind (every kind, `subscribed` included) and by `event_type` as lnd
- *   sent it (so `final_htlc` and `subscribed` count under UNKNOWN, as `--type` filters).
+ * - Events by kind (every kind, `subscribed` included) and by type: an event's own
+ *   `event_type`, or for one whose own type is UNKNOWN (a `final_htlc`) the type of
+ *   its HTLC's first event when correlation knows it, as `--type` filters; so a
+ *   forward's `final_htlc` counts under FORWARD. `subscribed` counts under UNKNOWN.
  * - An event belongs to a FORWARD when its own event_type is FORWARD, or it is
  *   UNKNOWN and its HTLC's first event (corr.firstEventType) was a FORWARD.
  * - Forwards settled: FORWARD `settle` events. Failed downstream: FORWARD
@@ -89,7 +91,7 @@ export interface Summary {
     readonly total: number;
     /** Not replays, by kind (every kind present, zero when none). */
     readonly byKind: Readonly<Record<EventKind, number>>;
-    /** Not replays, by event_type as sent; ascending type number. */
+    /** Not replays, by type (a final_htlc by its HTLC's first event's type, when known); ascending type number. */
     readonly byType: readonly CountByType[];
     readonly replayed: number;
   };
@@ -295,6 +297,7 @@ function feeOf(info: HtlcInfo | undefined): bigint | undefined {
 
 export class Stats {
   private total = 0;
+  private htlcCount = 0;
   private replayed = 0;
   private readonly byKind = new Map<EventKind, number>();
   private readonly byType = new Map<number, number>();
@@ -309,14 +312,21 @@ export class Stats {
   private firstTs: bigint | undefined;
   private lastTs: bigint | undefined;
 
+  /** HTLC events added (every kind but `subscribed`, replays included): 0 means there is nothing to summarize. */
+  get htlcEvents(): number {
+    return this.htlcCount;
+  }
+
   add(ev: HtlcEvent): void {
     this.total++;
+    if (ev.event !== 'subscribed') this.htlcCount++;
     if (ev.corr?.replayed) {
       this.replayed++;
       return;
     }
     this.byKind.set(ev.event, (this.byKind.get(ev.event) ?? 0) + 1);
     let t = ev.eventType;
+    if (t === EVENT_TYPE.UNKNOWN && ev.corr?.firstEventType !== undefined) t = ev.corr.firstEventType;
     if (!this.byType.has(t) && this.byType.size >= MAX_EVENT_TYPES) t = OTHER_TYPE;
     this.byType.set(t, (this.byType.get(t) ?? 0) + 1);
 

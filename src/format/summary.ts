@@ -7,7 +7,8 @@
  * - Durations: `412.353 ms` under a second, `12.345 s` under a minute, then
  *   `5m03s`, `2h05m`, `3d04h`.
  * - Channels: the short channel id (`BLOCKxTXxOUT`), plus the peer alias when
- *   known, with control and bidi-override characters escaped (aliases are
+ *   known, escaped exactly as pretty escapes it (format/sanitize.ts: control
+ *   characters as `\xNN`, bidi and line separators as `\u{…}`; aliases are
  *   untrusted network text); `-` for channel 0 (this node's side of a send or receive).
  * - Colour: optional; any object with the methods of SummaryColorizer (the
  *   formatters' Colorizer in format/types.ts has them all). Identity when absent.
@@ -16,6 +17,7 @@ import type { ChannelPairCount, FailureReasonCount, StuckHtlc, Summary } from '.
 import { EVENT_KINDS } from '../events/model.js';
 import { eventTypeName, failureCodeName, failureDetailName } from '../events/enums.js';
 import { scidFromChannelId } from '../events/scid.js';
+import { sanitize } from './sanitize.js';
 
 /** The colour methods the summary uses; a subset of format/types.ts' Colorizer. */
 export interface SummaryColorizer {
@@ -73,18 +75,6 @@ export function formatDurationNs(ns: bigint): string {
   return `${totalSec / 86_400n}d${pad2((totalSec % 86_400n) / 3600n)}h`;
 }
 
-/**
- * Escapes what must not reach a terminal raw: C0 and C1 controls, DEL, the
- * line and paragraph separators (U+2028, U+2029) and the bidi
- * embedding/override/isolate characters, as `\uXXXX`; backslash is doubled so
- * an escape cannot be forged.
- */
-export function escapeUntrusted(s: string): string {
-  return s.replace(/[\\\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) =>
-    c === '\\' ? '\\\\' : '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
-  );
-}
-
 function typeName(n: number): string {
   return n === -1 ? 'other' : (eventTypeName(n) ?? String(n));
 }
@@ -101,10 +91,10 @@ function channelText(id: string, aliasOf: SummaryContext['aliasOf'], dim: (s: st
   try {
     scid = scidFromChannelId(id);
   } catch {
-    scid = escapeUntrusted(id);
+    scid = sanitize(id);
   }
   const alias = aliasOf?.(id);
-  return alias ? `${scid} ${dim('(' + escapeUntrusted(alias) + ')')}` : scid;
+  return alias ? `${scid} ${dim('(' + sanitize(alias) + ')')}` : scid;
 }
 
 function percent(rate: number): string {

@@ -35,11 +35,16 @@ export interface Colorizer {
  * - `now`: the current time in Unix ms, read once per item by pretty and table to decide
  *   whether an event happened today (time only) or on another day (the date is shown too).
  *   Defaults to `Date.now`; tests pass a fixed clock.
+ * - `width`: the terminal's width in columns when stdout is a terminal (it may
+ *   change between items: a resized terminal); pretty and table lines are then
+ *   never wider (display width: wide characters count 2, combining marks 0).
+ *   undefined when stdout is not a terminal: nothing is cut.
  */
 export interface FormatContext {
   readonly colorizer: Colorizer;
   readonly utc: boolean;
   readonly now?: () => number;
+  readonly width?: number;
 }
 
 /** One output item → its line(s), without the trailing newline. */

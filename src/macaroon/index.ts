@@ -52,3 +52,4 @@ export {
   type ParsedCaveat,
 } from './caveats.js';
 export { looksLikeHexText, parseMacaroon, type ParsedMacaroon } from './parse.js';
+export { BAKE_MINIMAL, excessAdvice, excessPermissions, shortList, TAIL_METHODS } from './least-privilege.js';

@@ -6,7 +6,8 @@
 import type { Config } from '../config/types.js';
 import { AliasBook } from '../events/aliases.js';
 import { makeFilter } from '../events/filter.js';
-import { createColorizer } from '../format/colorizer.js';
+import { unmatchedAliasWarnings } from '../events/alias-suggest.js';
+import { outputFormatContext } from '../runtime/format-context.js';
 import type { HtlcEvent } from '../events/model.js';
 import { createLineWriter } from '../output/writer.js';
 import { Pipeline } from './pipeline.js';
@@ -40,7 +41,7 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
   const pipeline = new Pipeline({
     collectStats: config.output.stats,
     format: config.output.format,
-    ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
+    ctx: outputFormatContext(config.output, process.stdout),
     filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
     count: config.count,
     writer,
@@ -64,7 +65,10 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
         loader.setLookups(lookups);
         if (!reconnected) {
           pipeline.hold();
-          void loader.load().finally(() => pipeline.release());
+          void loader.load().finally(() => {
+            pipeline.release();
+            if (book!.isLoaded) for (const w of unmatchedAliasWarnings(config.filter, book!.knownAliases())) notify(`warning: ${w}`);
+          });
         }
       }
     },

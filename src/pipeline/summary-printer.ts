@@ -6,6 +6,10 @@
  * GetInfo is asked at every subscription and again at each periodic summary
  * (for the next one), so a tail that runs for months keeps a current height;
  * a permission denied stops the asking.
+ *
+ * At exit: no summary when no HTLC event arrived (nothing to summarize: a
+ * Ctrl-C right after start prints nothing), and on a terminal the summary
+ * starts on a line of its own (after the `^C` the terminal echoed).
  */
 import type { AliasBook } from '../events/aliases.js';
 import { formatSummary } from '../format/summary.js';
@@ -64,10 +68,11 @@ export class SummaryPrinter {
   }
 
   printFinal(): void {
-    if (this.out.stats) this.print();
+    if (!this.out.stats || this.pipeline.stats.htlcEvents === 0) return;
+    this.print(process.stderr.isTTY === true ? '\n' : '');
   }
 
-  private print(): void {
+  private print(lead = ''): void {
     const nowNs = BigInt(Date.now()) * 1_000_000n;
     const summary = this.pipeline.stats.snapshot({
       nowNs,
@@ -80,6 +85,6 @@ export class SummaryPrinter {
       colorizer: createColorizer(this.out.stderrColor ?? false),
       aliasOf: book ? (id: string) => book.aliasOf(id) : undefined,
     });
-    process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
+    process.stderr.write(lead + (text.endsWith('\n') ? text : `${text}\n`));
   }
 }

@@ -8,10 +8,13 @@
  *   or WebSocket frames saved one per line);
  * - an lnd error line, `{"error": {...}}` or an HTTP error body
  *   `{"code": 2, "message": "..."}`: the recorded stream failed there; not an event;
+ * - htlc-tail's own `-f jsonl` line (`{"event":"settle",...}`): read with
+ *   what the capture recorded (jsonl-line.ts);
  * - a gap line `{"event":"gap",...}` that `-f raw`/`-f jsonl` print after a
  *   reconnection: passed through, so `-f raw | replay -f raw` keeps it;
  * - a blank line (skipped);
- * - anything else is a bad line, with the reason.
+ * - anything else is a bad line, with the reason; so is a JSON object in
+ *   none of these shapes (`{"foo":1}`: no HtlcEvent field, no "event").
  *
  * Lines exactly as `htlc-tail -f raw` writes them are read by a strict
  * scanner (fast-raw.ts) that gives the same event as the general path below;
@@ -21,10 +24,11 @@ import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../events/deco
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
 import { parseRawLine, REST_PREFIX } from './fast-raw.js';
+import { decodeJsonlLine, isJsonlEventValue, JsonlLineError } from './jsonl-line.js';
 
 export type ReplayLine =
   | { readonly kind: 'blank' }
-  | { readonly kind: 'event'; readonly event: HtlcEvent; readonly format: 'raw' | 'rest' }
+  | { readonly kind: 'event'; readonly event: HtlcEvent; readonly format: 'raw' | 'rest' | 'jsonl' }
   | { readonly kind: 'gap'; readonly gap: GapMarker }
   | { readonly kind: 'lnd-error'; readonly code: number; readonly message: string }
   | { readonly kind: 'bad'; readonly reason: string };
@@ -53,7 +57,20 @@ export function parseGap(v: Record<string, unknown>): GapMarker | string {
   return { event: 'gap', fromMs, toMs, reason };
 }
 
+/** The fields of lnd's HtlcEvent in JSON (proto and JSON names): a raw event has at least one. */
+const HTLC_EVENT_FIELDS = [
+  'incoming_channel_id', 'incomingChannelId', 'outgoing_channel_id', 'outgoingChannelId',
+  'incoming_htlc_id', 'incomingHtlcId', 'outgoing_htlc_id', 'outgoingHtlcId',
+  'timestamp_ns', 'timestampNs', 'event_type', 'eventType',
+  'forward_event', 'forwardEvent', 'forward_fail_event', 'forwardFailEvent', 'settle_event', 'settleEvent',
+  'link_fail_event', 'linkFailEvent', 'final_htlc_event', 'finalHtlcEvent', 'subscribed_event', 'subscribedEvent',
+];
+
+const NO_EVENT =
+  'a JSON object that is no event: not an lnd HtlcEvent (no incoming_channel_id, timestamp_ns, event_type, …), not an lnd REST line {"result": ...}, not an htlc-tail jsonl line {"event": ...}';
+
 function decode(value: unknown, format: 'raw' | 'rest'): ReplayLine {
+  if (isObject(value) && !HTLC_EVENT_FIELDS.some((k) => Object.hasOwn(value, k))) return { kind: 'bad', reason: NO_EVENT };
   try {
     return { kind: 'event', event: decodeJsonEvent(value), format };
   } catch (e) {
@@ -81,6 +98,15 @@ export function detectLine(line: string): ReplayLine {
   if (isGapMarkerJson(v)) {
     const gap = parseGap(v);
     return typeof gap === 'string' ? { kind: 'bad', reason: gap } : { kind: 'gap', gap };
+  }
+  if (isJsonlEventValue(v)) {
+    try {
+      // Parsed again, keeping every number's digits (amounts above 2^53, durations).
+      return { kind: 'event', event: decodeJsonlLine(text), format: 'jsonl' };
+    } catch (e) {
+      if (e instanceof JsonlLineError) return { kind: 'bad', reason: safeText(e.message) };
+      throw e;
+    }
   }
   const c = classifyRestValue(v);
   switch (c.kind) {

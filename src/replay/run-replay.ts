@@ -6,8 +6,12 @@
  *
  * Bad lines get one warning each on stderr (`line N: what is wrong`) and are
  * skipped; with `strict`, the first one ends the replay with exit 3 (after
- * the events before it were written). lnd error lines in the capture are
- * reported and skipped. No peer aliases (there is no node to ask). The
+ * the events before it were written). An input whose every line is bad (no
+ * event, gap or lnd error line among them) ends with exit 3 too: it is not a
+ * capture. lnd error lines in the capture are
+ * reported and skipped. No peer aliases are looked up (there is no node to
+ * ask); those a jsonl capture recorded are kept on its events and named in
+ * the summary. The
  * summary (--stats) measures "in flight" and "stuck" against the capture's
  * own clock: the last event's timestamp, not the time of the replay.
  */
@@ -16,6 +20,7 @@ import type { Config } from '../config/types.js';
 import { configError } from '../errors.js';
 import { makeFilter } from '../events/filter.js';
 import { createColorizer } from '../format/colorizer.js';
+import { outputFormatContext, type OutputStream } from '../runtime/format-context.js';
 import { formatSummary } from '../format/summary.js';
 import { createLineWriter } from '../output/writer.js';
 import type { Notify } from '../pipeline/notices.js';
@@ -23,9 +28,12 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { LineSplitter } from '../rest/line-splitter.js';
 import { safeText } from '../rest/rest-line.js';
 import { detectLine } from './detect.js';
+import type { HtlcEvent } from '../events/model.js';
 
 /** Longest line read; a longer one is a bad line (its bytes are not kept). */
 export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+/** Channels whose recorded alias (jsonl captures) the summary remembers. */
+const MAX_RECORDED_ALIASES = 100_000;
 /** Warnings shown for bad lines before the rest are only counted. */
 export const MAX_WARNINGS = 100;
 
@@ -63,7 +71,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const pipeline = new Pipeline({
     collectStats: config.output.stats,
     format: config.output.format,
-    ctx: { colorizer: createColorizer(config.output.color), utc: config.output.utc },
+    ctx: outputFormatContext(config.output, out as OutputStream),
     filter: makeFilter(config.filter),
     count: config.count,
     writer,
@@ -74,9 +82,18 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     onCountReached: stop,
   });
 
+  // The peer aliases a jsonl capture recorded, for the summary's channels (there is no node to ask).
+  const recordedAliases = new Map<string, string>();
+  const noteAliases = (ev: HtlcEvent) => {
+    if (recordedAliases.size >= MAX_RECORDED_ALIASES) return;
+    if (ev.incomingAlias) recordedAliases.set(ev.incomingChannelId, ev.incomingAlias);
+    if (ev.outgoingAlias) recordedAliases.set(ev.outgoingChannelId, ev.outgoingAlias);
+  };
+
   let lineNo = 0;
   let events = 0;
   let badLines = 0;
+  let otherLines = 0;
   let warnings = 0;
   /** The newest timestamp_ns seen (canonical decimal: longer is larger, then by digits). */
   let lastTs = '0';
@@ -110,13 +127,16 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           events++;
           const ts = d.event.timestampNs;
           if (ts.length > lastTs.length || (ts.length === lastTs.length && ts > lastTs)) lastTs = ts;
+          if (d.format === 'jsonl') noteAliases(d.event);
           pipeline.push(d.event);
           return !stopped;
         }
         case 'gap':
+          otherLines++;
           pipeline.gap(d.gap.fromMs, d.gap.toMs, d.gap.reason);
           return !stopped;
         case 'lnd-error':
+          otherLines++;
           warn(`line ${lineNo}: the recorded stream ended with an lnd error: ${safeText(d.message.split('\n', 1)[0]!)} (code ${d.code}); skipped`);
           return true;
         case 'bad':
@@ -159,7 +179,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   }
   if (strictError) throw strictError;
   if (warnings > MAX_WARNINGS) notify(`${badLines} bad lines skipped in all`);
-  if (config.output.stats && !writer.closed) {
+  if (badLines > 0 && events === 0 && otherLines === 0 && !writer.closed) {
+    throw configError(
+      `replay: no line of ${o.inputName} is an event (${badLines === 1 ? 'its one line is' : `all ${badLines} lines are`} bad); give a capture of htlc-tail -f raw or -f jsonl, or lnd REST lines (curl of /v2/router/htlcevents)`,
+    );
+  }
+  if (config.output.stats && !writer.closed && pipeline.stats.htlcEvents > 0) {
     const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
     const summary = pipeline.stats.snapshot({
       nowNs,
@@ -167,7 +192,10 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       blockHeight: undefined,
       inFlight: pipeline.correlator.inFlight(nowNs),
     });
-    const text = formatSummary(summary, { colorizer: createColorizer(config.output.stderrColor) });
+    const text = formatSummary(summary, {
+      colorizer: createColorizer(config.output.stderrColor),
+      aliasOf: recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined,
+    });
     errOut.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return { lines: lineNo, events, badLines };

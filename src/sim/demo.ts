@@ -8,8 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LndDirPaths } from './lnddir.js';
 import { startSimNode, type SimNodeHandle, type SimNodeOptions } from './node.js';
+import { DEMO_RATE } from './defaults.js';
 
-export const DEMO_RATE = 4;
+export { DEMO_RATE } from './defaults.js';
 
 export interface DemoNode {
   readonly node: SimNodeHandle;

@@ -3,7 +3,7 @@
  *
  *   htlc-tail-sim [--lnddir DIR] [--host H] [--port N] [--network NET] [--rate R] [--seed N]
  *                 [--scenario FILE] [--flood N] [--wallet-locked [--unlock-after SEC]]
- *                 [--rest [--rest-port N]]
+ *                 [--rest [--rest-port N]] [--hostile-aliases]
  *
  * Prints where it listens and the htlc-tail command to connect on stderr;
  * stops on SIGINT/SIGTERM (and removes its temporary lnddir).
@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadScenarioFile } from './scenario.js';
 import { startSimNode } from './node.js';
+import { DEMO_RATE } from './defaults.js';
 
 const USAGE = `usage: htlc-tail-sim [options]
 
@@ -23,13 +24,15 @@ A simulated lnd node (gRPC over TLS, real macaroons) for trying htlc-tail.
   --host HOST          listen address (default 127.0.0.1)
   --port N             gRPC port (default: a free port)
   --network NET        regtest (default), testnet, mainnet, signet, simnet
-  --rate R             live HTLC events per second (default 4; 0 = none)
+  --rate R             live HTLC events per second (default ${DEMO_RATE}; 0 = none)
   --seed N             seed for the node and its traffic (default 1)
   --scenario FILE      send the scripted streams in FILE (JSON) instead of live traffic
   --flood N            send N events per subscription as fast as possible (benchmarks)
   --transport T        grpc-js (default) or h2 (batched HTTP/2 writes; default with --flood)
   --rest               also serve lnd's REST and WebSocket interface (restlisten in lnd.conf)
   --rest-port N        the REST port (default: a free port; implies --rest)
+  --hostile-aliases    give one peer the alias bad<ESC>[31malias (a terminal escape), to see that
+                       clients show it escaped (off by default)
   --wallet-locked      start with the wallet locked
   --unlock-after SEC   with --wallet-locked: unlock after SEC seconds
   -h, --help           show this help
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
         rest: { type: 'boolean' },
         'rest-port': { type: 'string' },
         'wallet-locked': { type: 'boolean' },
+        'hostile-aliases': { type: 'boolean' },
         'unlock-after': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     host: args.host,
     port: num(args.port, 'port', 0),
     network,
-    rate: num(args.rate, 'rate', 4),
+    rate: num(args.rate, 'rate', DEMO_RATE),
     seed: num(args.seed, 'seed', 1),
     scenario,
     flood: args.flood === undefined ? undefined : num(args.flood, 'flood', 0),
@@ -100,9 +104,10 @@ async function main(): Promise<void> {
     transport,
     rest: args.rest === true || args['rest-port'] !== undefined,
     restPort: num(args['rest-port'], 'rest-port', 0),
+    hostileAliases: args['hostile-aliases'] === true,
   });
   const paths = await node.writeLndDir(dir);
-  const mode = scenario ? `scenario ${args.scenario}` : args.flood ? `flood of ${args.flood} events per stream` : `${num(args.rate, 'rate', 4)} events/s`;
+  const mode = scenario ? `scenario ${args.scenario}` : args.flood ? `flood of ${args.flood} events per stream` : `${num(args.rate, 'rate', DEMO_RATE)} events/s`;
   process.stderr.write(
     `htlc-tail-sim: simulated lnd ${node.node.version} (${network}) listening on ${node.rpcserver} (${node.transport}), ${mode}\n` +
       `  lnddir: ${paths.lnddir}${tempDir ? ' (temporary, removed on exit)' : ''}\n` +

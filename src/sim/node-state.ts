@@ -2,7 +2,9 @@
  * The simulated node's identity, peers and channels, built from a seed. The
  * peer aliases cover the cases a client must handle: ordinary names, an alias
  * missing from ListChannels but known to the graph (GetNodeInfo), non-ASCII
- * text, a control character, and a peer unknown to the graph.
+ * text, a peer unknown to the graph, and, only when asked for (`hostile`:
+ * tests, `htlc-tail-sim --hostile-aliases`, `htlc-tail demo
+ * --hostile-aliases`), an alias with a terminal escape sequence inside.
  */
 import type { ChannelPolicy } from './failures.js';
 import { Rng } from './rng.js';
@@ -61,16 +63,22 @@ const PEER_ALIASES: ReadonlyArray<readonly [string, string | null]> = [
   ['⚡ Zürich-node', '⚡ Zürich-node'],
   // Empty in ListChannels, but the graph knows it: a client should fall back to GetNodeInfo.
   ['', 'LNBiG [Hub-3]'],
-  // A control character (ESC) inside: a client must not print it raw.
-  ['bad\u001b[31malias', 'bad\u001b[31malias'],
+  // Replaced by HOSTILE_ALIAS when asked for (a client must not print it raw).
+  ['Boltz', 'Boltz'],
   // A private peer the graph does not know: no alias anywhere, GetNodeInfo answers NOT_FOUND.
   ['', null],
 ];
 
-export function buildNode(seed: number, network = 'regtest', alias = 'htlc-tail-sim'): SimNode {
+/** The escape-test alias: an ESC (a colour sequence) inside. */
+export const HOSTILE_ALIAS = 'bad\u001b[31malias';
+/** The peer (channel index) that gets HOSTILE_ALIAS when asked for. */
+export const HOSTILE_PEER = 4;
+
+export function buildNode(seed: number, network = 'regtest', alias = 'htlc-tail-sim', hostileAliases = false): SimNode {
   const rng = new Rng(seed ^ 0x5eed);
   const blockHeight = rng.int(869_000, 871_000);
-  const channels: SimChannel[] = PEER_ALIASES.map(([listAlias, graphAlias], i) => {
+  const aliases = PEER_ALIASES.map((a, i): readonly [string, string | null] => (hostileAliases && i === HOSTILE_PEER ? [HOSTILE_ALIAS, HOSTILE_ALIAS] : a));
+  const channels: SimChannel[] = aliases.map(([listAlias, graphAlias], i) => {
     const peer: SimPeer = {
       pubkey: pubkey(rng),
       listAlias,

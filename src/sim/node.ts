@@ -53,6 +53,8 @@ export interface SimNodeOptions {
   readonly rootKey?: Uint8Array;
   /** The node's alias. Default `htlc-tail-sim`. */
   readonly alias?: string;
+  /** One peer's alias holds a terminal escape sequence (HOSTILE_ALIAS in node-state.ts), for escape tests. Default off. */
+  readonly hostileAliases?: boolean;
   /** Like lnd's `no-macaroons`. */
   readonly noMacaroons?: boolean;
   /** Answer like lnd < 0.13 (an expired macaroon gets the caveat's text, not `permission denied`). */
@@ -128,7 +130,7 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
   const network = opts.network ?? 'regtest';
   const seed = opts.seed ?? 1;
   const rootKey = Buffer.from(opts.rootKey ?? randomBytes(32));
-  const node = buildNode(seed, network, opts.alias);
+  const node = buildNode(seed, network, opts.alias, opts.hostileAliases === true);
   const tls = generateLndCert(opts.cert);
   const macaroons = Object.fromEntries(
     DEFAULT_MACAROON_NAMES.map((n) => [n, mintMacaroon({ rootKey, permissions: DEFAULT_MACAROON_PERMISSIONS[n] })]),

@@ -37,9 +37,10 @@ function expectNoSecrets(o: StepOutcome, bytes: Buffer): void {
 
 describe("lnd's four default macaroons", () => {
   test.each<[DefaultMacaroonName, string, StepOutcome['status'], RegExp]>([
-    ['admin', 'address,info,invoices,message,offchain,onchain,peers:read,write macaroon:generate,read,write signer:generate,read', 'ok', /grants offchain:read, info:read$/],
+    // Least privilege (issue 11): more than the tail needs is a warning, naming readonly.macaroon and the bake command.
+    ['admin', 'address,info,invoices,message,offchain,onchain,peers:read,write macaroon:generate,read,write signer:generate,read', 'warn', /grants offchain:read, info:read; it grants more than htlc-tail needs \(address:write, info:write, invoices:write, macaroon:generate and \d+ more\)/],
     ['readonly', 'address,info,invoices,macaroon,message,offchain,onchain,peers,signer:read', 'ok', /grants offchain:read, info:read$/],
-    ['router', 'offchain:read,write', 'warn', /grants offchain:read; it lacks info:read: no peer aliases or block height$/],
+    ['router', 'offchain:read,write', 'warn', /grants offchain:read; it lacks info:read: no peer aliases or block height; it grants more than htlc-tail needs \(offchain:write\)/],
     ['invoice', 'address,invoices:read,write onchain:read', 'fail', /it lacks offchain:read, which SubscribeHtlcEvents needs$/],
   ])('%s.macaroon', (name, perms, status, tail) => {
     const bytes = mint(DEFAULT_MACAROON_PERMISSIONS[name]);
@@ -51,7 +52,26 @@ describe("lnd's four default macaroons", () => {
       expect(o.exitCode).toBe(5);
       expect(o.remedy).toMatch(/readonly\.macaroon.*--macaroonpath/);
     }
+    if (name === 'admin' || name === 'router') expect(o.remedy).toMatch(/readonly\.macaroon .*lncli bakemacaroon offchain:read info:read/);
     expectNoSecrets(o, bytes);
+  });
+});
+
+describe('least privilege', () => {
+  test.each<[string, Permission[], StepOutcome['status']]>([
+    ['exactly what the tail needs', [{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }], 'ok'],
+    ['reads only, more entities (like readonly.macaroon)', [{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }, { entity: 'onchain', action: 'read' }], 'ok'],
+    ['uri: the tail\'s own methods', [{ entity: 'uri', action: '/routerrpc.Router/SubscribeHtlcEvents' }, { entity: 'info', action: 'read' }], 'ok'],
+    ['one write', [{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }, { entity: 'onchain', action: 'write' }], 'warn'],
+    ['uri: a method the tail never calls', [{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }, { entity: 'uri', action: '/lnrpc.Lightning/SendCoins' }], 'warn'],
+  ])('%s → %s', (_n, perms, status) => {
+    const o = outcome(mint(perms));
+    expect(o.status).toBe(status);
+    if (status === 'warn') {
+      expect(o.detail).toMatch(/grants more than htlc-tail needs \((onchain:write|uri:\/lnrpc\.Lightning\/SendCoins)\)/);
+      expect(o.remedy).toContain('lncli bakemacaroon offchain:read info:read');
+      expect(o.remedy).toContain('readonly.macaroon');
+    }
   });
 });
 

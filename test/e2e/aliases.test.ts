@@ -72,7 +72,7 @@ async function tail(args: readonly string[], opts: { timeoutMs?: number } = {}):
 }
 
 beforeAll(async () => {
-  sim = await startSimNode({ seed: 41, scenario: { steps: [] } });
+  sim = await startSimNode({ seed: 41, scenario: { steps: [] }, hostileAliases: true });
   channels = [...sim.node.channels];
   ids = channels.map((c) => c.chanId.toString());
   // Count the node's unary answers: each reads the channel table from one of these functions.

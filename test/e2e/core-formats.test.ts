@@ -394,7 +394,7 @@ describe('pretty', () => {
     const A = scid(fx.chan(0));
     const B = scid(fx.chan(1));
     // step 1: forward A → B, 1000 sat out, fee 0.5 sat
-    expect(lines[0]).toMatch(/^2024-05-06 07:08:09\.124 FORWARD +forward /);
+    expect(lines[0]).toMatch(/^2024-05-06 07:08:09\.124Z FORWARD +forward /); // --utc: marked Z (issue 11)
     expect(lines[0]).toContain(`${A} (ACINQ)`);
     expect(lines[0]).toContain(`${B} (WalletOfSatoshi.com)`);
     expect(lines[0]).toMatch(/1,000 sat|1000 sat/);
@@ -436,13 +436,13 @@ describe('pretty', () => {
     expect(lines[20]).toMatch(/unknown/);
   });
 
-  test('--utc shows UTC; without it, local time (TZ=Asia/Kolkata, +05:30)', async () => {
+  test('--utc shows UTC, marked Z; without it, local time (TZ=Asia/Kolkata, +05:30)', async () => {
     const utc = (await ok('prettyUtc')).stdout.split('\n');
     const local = (await ok('pretty')).stdout.split('\n');
-    expect(utc[0]).toMatch(/^2024-05-06 07:08:09\.124 /);
+    expect(utc[0]).toMatch(/^2024-05-06 07:08:09\.124Z /);
     expect(local[0]).toMatch(/^2024-05-06 12:38:09\.124 /);
     // Apart from the clock, the same line.
-    expect(local[0]!.slice(24)).toBe(utc[0]!.slice(24));
+    expect(local[0]!.slice(24)).toBe(utc[0]!.slice(25));
   });
 
   test('--color always adds ANSI colour, and only colour: stripped, it is the --color never text', async () => {

@@ -38,7 +38,8 @@ export interface SimFixture {
 export async function startSimFixture(opts: SimFixtureOptions = {}): Promise<SimFixture> {
   const { scenario, ...nodeOpts } = opts;
   const network = opts.network ?? 'regtest';
-  const node = await startSimNode({ ...nodeOpts, network });
+  // The escape-test alias is on in the tests (the demo shows it only when asked for).
+  const node = await startSimNode({ hostileAliases: true, ...nodeOpts, network });
   if (scenario !== undefined) node.setScenario(typeof scenario === 'function' ? scenario(node.node) : scenario);
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-e2e-'));
   const paths = await node.writeLndDir(path.join(tmp, 'lnd'));

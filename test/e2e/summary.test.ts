@@ -144,12 +144,12 @@ function expectedSummary(o: { aliases?: boolean; stuck?: boolean; height?: boole
   const a = ch(A, 'ACINQ');
   const b = ch(B, 'WalletOfSatoshi.com');
   const c = ch(C, '⚡ Zürich-node');
-  const e = ch(E, 'bad\\u001b[31malias');
+  const e = ch(E, 'bad\\x1b[31malias'); // escaped as pretty escapes it (issue 11)
   const lines = [
     'htlc-tail summary  (events over 18.5 s, lnd clock)',
     'Events        43  (forward 15, forward_fail 2, settle 12, link_fail 6, final_htlc 7, subscribed 1)',
     'Replayed      2  (not counted anywhere else)',
-    'By type       UNKNOWN 8, SEND 3, RECEIVE 3, FORWARD 29',
+    'By type       UNKNOWN 1, SEND 3, RECEIVE 5, FORWARD 34', // a final_htlc under its HTLC's type (issue 11)
     'Forwards      settled 10 · failed downstream 2 · failed here 4 · in flight 1',
     'Success rate  62.5%  (10 of 16)',
     'Fees earned   6.146 sat',
@@ -223,7 +223,7 @@ function tailThenInterrupt(args: readonly string[], n: number, more: (stderr: ()
 let t0: bigint;
 
 beforeAll(async () => {
-  sim = await startSimNode({ seed: 51, scenario: { steps: [] } });
+  sim = await startSimNode({ seed: 51, scenario: { steps: [] }, hostileAliases: true });
   [A, B, C, D, E] = sim.node.channels.slice(0, 5).map((c) => c.chanId.toString()) as [string, string, string, string, string];
   height = sim.node.blockHeight;
   dir = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-summary-'));

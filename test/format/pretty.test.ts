@@ -9,26 +9,27 @@ const ctx = { colorizer: PLAIN_COLORIZER, utc: true, now: () => NOW };
 const info = makeHtlcInfo();
 const forwardCorr = { info, firstEventType: 3 };
 
+// --utc times are marked Z (issue 11: they show their zone).
 const cases: Array<[string, OutputItem, string]> = [
   [
     'forward with aliases',
     makeEvent({ incomingAlias: 'ACINQ', outgoingAlias: 'Kraken 🐙' }),
-    '22:13:20.123 FORWARD forward      830412x1903x1 (ACINQ) → 830502x12x0 (Kraken 🐙)  1,250.5 sat  fee 1.25 sat',
+    '22:13:20.123Z FORWARD forward      830412x1903x1 (ACINQ) → 830502x12x0 (Kraken 🐙)  1,250.5 sat  fee 1.25 sat',
   ],
   [
     'settle with duration',
     makeEvent({ event: 'settle', preimage: new Uint8Array(32), incomingAlias: 'ACINQ', corr: { ...forwardCorr, durationNs: '9412353' } }),
-    '22:13:20.123 FORWARD settle       830412x1903x1 (ACINQ) → 830502x12x0  1,250.5 sat  fee 1.25 sat  9.4 ms  settled',
+    '22:13:20.123Z FORWARD settle       830412x1903x1 (ACINQ) → 830502x12x0  1,250.5 sat  fee 1.25 sat  9.4 ms  settled',
   ],
   [
     'forward_fail',
     makeEvent({ event: 'forward_fail', corr: { ...forwardCorr, durationNs: '1234567890' } }),
-    '22:13:20.123 FORWARD forward_fail 830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  1.23 s  failed: an error came back from further along the route',
+    '22:13:20.123Z FORWARD forward_fail 830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  1.23 s  failed: an error came back from further along the route',
   ],
   [
     'link_fail with detail and lnd text',
     makeEvent({ event: 'link_fail', outgoingHtlcId: '0', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc' }),
-    '22:13:20.123 FORWARD link_fail    830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  failed TEMPORARY_CHANNEL_FAILURE/INSUFFICIENT_BALANCE: not enough outbound liquidity on the outgoing channel — lnd: insufficient bandwidth to route htlc',
+    '22:13:20.123Z FORWARD link_fail    830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  failed TEMPORARY_CHANNEL_FAILURE/INSUFFICIENT_BALANCE: not enough outbound liquidity on the outgoing channel — lnd: insufficient bandwidth to route htlc',
   ],
   [
     'RECEIVE link_fail: the outgoing side is this node',
@@ -42,27 +43,27 @@ const cases: Array<[string, OutputItem, string]> = [
       failureDetail: 19,
       failureString: 'invoice not found',
     }),
-    '22:13:20.123 RECEIVE link_fail    830412x1903x1 → this node  50,000 sat  failed INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS/UNKNOWN_INVOICE: no invoice for this payment hash on this node — lnd: invoice not found',
+    '22:13:20.123Z RECEIVE link_fail    830412x1903x1 → this node  50,000 sat  failed INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS/UNKNOWN_INVOICE: no invoice for this payment hash on this node — lnd: invoice not found',
   ],
   [
     'SEND forward: the incoming side is this node',
     makeEvent({ eventType: 1, incomingChannelId: '0', incomingHtlcId: '0', info: makeHtlcInfo({ incomingAmtMsat: '0', incomingTimelock: 0, outgoingAmtMsat: '1' }) }),
-    '22:13:20.123 SEND    forward      this node → 830502x12x0  0.001 sat',
+    '22:13:20.123Z SEND    forward      this node → 830502x12x0  0.001 sat',
   ],
   [
     'final_htlc of a forward, settled',
     makeEvent({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: true, offchain: true, corr: { ...forwardCorr, durationNs: '125000000000' } }),
-    '22:13:20.123 FORWARD final_htlc   830412x1903x1  1,250.5 sat  fee 1.25 sat  2m 05s  settled',
+    '22:13:20.123Z FORWARD final_htlc   830412x1903x1  1,250.5 sat  fee 1.25 sat  2m 05s  settled',
   ],
   [
     'final_htlc on chain, uncorrelated',
     makeEvent({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: false }),
-    '22:13:20.123 UNKNOWN final_htlc   830412x1903x1  failed on chain',
+    '22:13:20.123Z UNKNOWN final_htlc   830412x1903x1  failed on chain',
   ],
   [
     'replayed: marker, no duration',
     makeEvent({ event: 'settle', preimage: new Uint8Array(0), corr: { ...forwardCorr, durationNs: '5', replayed: true } }),
-    '22:13:20.123 FORWARD settle       830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  settled  [replayed]',
+    '22:13:20.123Z FORWARD settle       830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  settled  [replayed]',
   ],
   [
     'subscribed',
@@ -72,17 +73,17 @@ const cases: Array<[string, OutputItem, string]> = [
   [
     'unknown member, unknown type, another day',
     makeEvent({ event: 'unknown', eventType: 7, timestampNs: '1600000000000000000' }),
-    '2020-09-13 12:26:40.000 #7      unknown      830412x1903x1 → 830502x12x0  an event of a kind this version of htlc-tail does not know',
+    '2020-09-13 12:26:40.000Z #7      unknown      830412x1903x1 → 830502x12x0  an event of a kind this version of htlc-tail does not know',
   ],
   [
     'untrusted alias is sanitized',
     makeEvent({ incomingAlias: '\u001b]0;pwned\u0007\u202eKNIQA' }),
-    '22:13:20.123 FORWARD forward      830412x1903x1 (\\x1b]0;pwned\\x07\\u{202e}KNIQA) → 830502x12x0  1,250.5 sat  fee 1.25 sat',
+    '22:13:20.123Z FORWARD forward      830412x1903x1 (\\x1b]0;pwned\\x07\\u{202e}KNIQA) → 830502x12x0  1,250.5 sat  fee 1.25 sat',
   ],
   [
     'gap marker',
     { event: 'gap', fromMs: Date.UTC(2023, 10, 14, 12, 0, 1, 234), toMs: Date.UTC(2023, 10, 14, 12, 0, 7), reason: 'stream lost: 14 UNAVAILABLE\nmore' },
-    '──── gap 12:00:01.234 → 12:00:07.000 (stream lost: 14 UNAVAILABLE …): events in between may be missing ────',
+    '──── gap 12:00:01.234Z → 12:00:07.000Z (stream lost: 14 UNAVAILABLE …): events in between may be missing ────',
   ],
 ];
 
@@ -114,7 +115,7 @@ describe('pretty in colour', () => {
 describe('pretty: ctx.utc and ctx.now', () => {
   test('another day shows the date', () => {
     const line = formatPretty(makeEvent(), { ...ctx, now: () => NOW + 2 * 86_400_000 });
-    expect(line.startsWith('2023-11-14 22:13:20.123 FORWARD')).toBe(true);
+    expect(line.startsWith('2023-11-14 22:13:20.123Z FORWARD')).toBe(true);
   });
   test('local time is used without utc', () => {
     const d = new Date(1700000000123);

@@ -1,5 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
-import { escapeUntrusted, formatDurationNs, formatMsatAsSat, formatSummary } from '../../src/format/summary.js';
+import { formatDurationNs, formatMsatAsSat, formatSummary } from '../../src/format/summary.js';
+import { sanitize } from '../../src/format/sanitize.js';
 import type { Summary } from '../../src/events/stats.js';
 import { EVENT_TYPE } from '../../src/events/enums.js';
 import { CH, T0, at, htlcInfo } from '../events/htlc-builders.js';
@@ -40,20 +41,6 @@ describe('formatDurationNs', () => {
     ['-3000000', '-3 ms'],
   ])('%s ns → %s', (ns, expected) => {
     expect(formatDurationNs(BigInt(ns))).toBe(expected);
-  });
-});
-
-describe('escapeUntrusted', () => {
-  test.each<[string, string]>([
-    ['plain', 'plain'],
-    ['Alice⚡ 日本', 'Alice⚡ 日本'],
-    ['a\u001b[31mred', 'a\\u001b[31mred'],
-    ['two\nlines\r', 'two\\u000alines\\u000d'],
-    ['del\u007f c1\u009b', 'del\\u007f c1\\u009b'],
-    ['bidi\u202eevil\u2066', 'bidi\\u202eevil\\u2066'],
-    ['back\\slash', 'back\\\\slash'],
-  ])('case %#', (input, expected) => {
-    expect(escapeUntrusted(input)).toBe(expected);
   });
 });
 
@@ -135,6 +122,12 @@ const ALIASES: Record<string, string> = { [CH.A]: 'Alice⚡', [CH.B]: 'evil\u001
 const aliasOf = (id: string): string | undefined => ALIASES[id];
 
 describe('formatSummary', () => {
+  test('aliases are escaped exactly as pretty escapes them (issue 11)', () => {
+    const text = formatSummary(FULL, { aliasOf });
+    expect(text).toContain(`(${sanitize(ALIASES[CH.B]!)})`);
+    expect(text).not.toContain('\u001b');
+  });
+
   test('every part, plain', () => {
     expect(formatSummary(FULL, { aliasOf }).split('\n')).toEqual([
       'htlc-tail summary  (events over 2h05m, lnd clock)',
@@ -150,11 +143,11 @@ describe('formatSummary', () => {
       '   3  FEE_INSUFFICIENT / NO_DETAIL',
       '   1  4242 / 99',
       'Top failing channel pairs (failed forwards, 12 total, approximate)',
-      '  10  800000x1x0 (Alice⚡) → 800001x2x1 (evil\\u001b[2J\\u000abob)',
+      '  10  800000x1x0 (Alice⚡) → 800001x2x1 (evil\\x1b[2J\\x0abob)',
       '   2  800002x3x0 → 800003x4x1',
       'Stuck: 3 HTLCs in flight for more than 60 s (oldest 2 shown)',
       '  2h05m  FORWARD  800003x4x1 #1 → 800000x1x0 (Alice⚡) #17  3000 sat  timelock passed 10 blocks ago',
-      '  1m51s  SEND  - → 800001x2x1 (evil\\u001b[2J\\u000abob) #4  250.001 sat  100 blocks left',
+      '  1m51s  SEND  - → 800001x2x1 (evil\\x1b[2J\\x0abob) #4  250.001 sat  100 blocks left',
     ]);
   });
 
@@ -196,7 +189,7 @@ describe('formatSummary', () => {
       '<b>Forwards      </b><g>settled 4</g><d> · </d><r>failed downstream 1</r><d> · </d><r>failed here 3</r><d> · </d>in flight 2',
     );
     expect(lines[6]).toBe('<b>Fees earned   </b><g>1.51 sat</g><d>  (1 settled forward(s) of unknown amount not included)</d>');
-    expect(lines[13]).toBe('  10  800000x1x0 <d>(Alice⚡)</d> → 800001x2x1 <d>(evil\\u001b[2J\\u000abob)</d>');
+    expect(lines[13]).toBe('  10  800000x1x0 <d>(Alice⚡)</d> → 800001x2x1 <d>(evil\\x1b[2J\\x0abob)</d>');
     expect(lines[16]).toContain('<r>timelock passed 10 blocks ago</r>');
   });
 

@@ -40,10 +40,11 @@ function cellsOf(line: string): string[] {
 
 describe('table header', () => {
   test('titles at the column starts', () => {
+    // --utc: the header says the zone (issue 11).
     expect(tableHeader(ctx)).toBe(
-      'TIME            TYPE     EVENT         IN CHANNEL                  OUT CHANNEL                      AMOUNT SAT     FEE SAT   DURATION  RESULT',
+      'TIME (UTC)      TYPE     EVENT         IN CHANNEL                  OUT CHANNEL                      AMOUNT SAT     FEE SAT   DURATION  RESULT',
     );
-    expect(cellsOf(tableHeader(ctx))).toEqual(['TIME', 'TYPE', 'EVENT', 'IN CHANNEL', 'OUT CHANNEL', 'AMOUNT SAT', 'FEE SAT', 'DURATION', 'RESULT']);
+    expect(cellsOf(tableHeader(ctx))).toEqual(['TIME (UTC)', 'TYPE', 'EVENT', 'IN CHANNEL', 'OUT CHANNEL', 'AMOUNT SAT', 'FEE SAT', 'DURATION', 'RESULT']);
   });
   test('bold in colour', () => {
     expect(tableHeader({ ...ctx, colorizer: createColorizer(true) })).toMatch(/^\u001b\[1mTIME .*RESULT\u001b\[22m$/);
@@ -86,16 +87,6 @@ const rows: Array<[string, OutputItem, string[]]> = [
     ['09-13 12:26:40', '#7', 'unknown', '830412x1903x1', '830502x12x0', '', '', '', 'an event of a kind this version of htlc-tail does not know'],
   ],
   [
-    'long alias cut with …',
-    makeEvent({ incomingAlias: 'a-very-long-alias-that-does-not-fit' }),
-    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (a-very-lon…', '830502x12x0', '1,250.500', '1.250'],
-  ],
-  [
-    'wide alias cut by display width',
-    makeEvent({ incomingAlias: '闪电网络节点闪电网络节点', outgoingAlias: '🐙🐙🐙🐙🐙🐙🐙' }),
-    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (闪电网络节…', '830502x12x0 (🐙🐙🐙🐙🐙🐙…', '1,250.500', '1.250'],
-  ],
-  [
     'max ids: the scid fits',
     makeEvent({ incomingChannelId: '18446744073709551615' }),
     ['22:13:20.123', 'FORWARD', 'forward', '16777215x16777215x65535', '830502x12x0', '1,250.500', '1.250'],
@@ -115,6 +106,37 @@ describe('table rows: every cell in its column (plain)', () => {
   });
 });
 
+// On a terminal wide enough for the full layout, a long alias is cut to its column
+// (piped, nothing is cut: issue 11; see the next block).
+const wide = { ...ctx, width: 200 };
+const cutRows: Array<[string, OutputItem, string[]]> = [
+  [
+    'long alias cut with …',
+    makeEvent({ incomingAlias: 'a-very-long-alias-that-does-not-fit' }),
+    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (a-very-lo…)', '830502x12x0', '1,250.500', '1.250'],
+  ],
+  [
+    'wide alias cut by display width',
+    makeEvent({ incomingAlias: '闪电网络节点闪电网络节点', outgoingAlias: '🐙🐙🐙🐙🐙🐙🐙' }),
+    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (闪电网络…)', '830502x12x0 (🐙🐙🐙🐙🐙…)', '1,250.500', '1.250'],
+  ],
+];
+
+describe('table rows on a wide terminal: aliases cut to their column', () => {
+  test.each(cutRows)('%s', (_name, item, want) => {
+    const line = formatTable(item, wide);
+    expect(cellsOf(line).slice(0, want.length)).toEqual(want);
+  });
+});
+
+describe('table piped: nothing is cut', () => {
+  test('a long alias is written whole and pushes the row right', () => {
+    const line = formatTable(makeEvent({ incomingAlias: 'a-very-long-alias-that-does-not-fit', outgoingAlias: '闪电网络节点闪电网络节点' }), ctx);
+    expect(line).toContain('830412x1903x1 (a-very-long-alias-that-does-not-fit)  830502x12x0 (闪电网络节点闪电网络节点)');
+    expect(line).not.toContain('…');
+  });
+});
+
 describe('table: numbers are never cut', () => {
   test('an amount wider than its column overflows', () => {
     const line = formatTable(makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993' }) }), ctx);
@@ -127,7 +149,7 @@ describe('table: numbers are never cut', () => {
 describe('table: gap row', () => {
   test('a visible marker line', () => {
     expect(formatTable({ event: 'gap', fromMs: Date.UTC(2023, 10, 14, 12, 0, 1), toMs: Date.UTC(2023, 10, 14, 12, 0, 7), reason: 'reconnected' }, ctx)).toBe(
-      '──── gap 12:00:01.000 → 12:00:07.000 (reconnected): events in between may be missing ────',
+      '──── gap 12:00:01.000Z → 12:00:07.000Z (reconnected): events in between may be missing ────',
     );
   });
 });

@@ -198,10 +198,15 @@ describe('parseRawLine leaves everything else to the general path', () => {
     expect(slowPath(line) !== undefined).toBe(slowReadsIt);
   });
 
-  test.each(CASES.filter(([, , ok]) => ok))('detectLine still reads it: %s', (_name, line) => {
+  // `{}` has no HtlcEvent field at all: replay calls it a bad line (issue 11), though decodeJsonEvent reads it.
+  test.each(CASES.filter(([, line, ok]) => ok && line !== '{}'))('detectLine still reads it: %s', (_name, line) => {
     const d = detectLine(line);
     expect(d.kind).toBe('event');
     if (d.kind === 'event') expect(d.event).toStrictEqual(slowPath(line));
+  });
+
+  test('detectLine: an object with no HtlcEvent field is a bad line', () => {
+    expect(detectLine('{}').kind).toBe('bad');
   });
 });
 

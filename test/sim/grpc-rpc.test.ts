@@ -11,7 +11,7 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
   let c: Clients;
 
   beforeAll(async () => {
-    node = await startSimNode({ seed: 21, transport });
+    node = await startSimNode({ seed: 21, transport, hostileAliases: true });
     c = await connect(node.rpcserver, node.certPem);
   });
 

@@ -3,6 +3,8 @@
  * Same day as "now" (in the same zone): "HH:MM:SS.mmm".
  * Another day: pretty "YYYY-MM-DD HH:MM:SS.mmm", table "MM-DD HH:MM:SS" (the
  * table's time column has a fixed width of 14).
+ * UTC times in the pretty style end with "Z", so they say their zone; the
+ * table says it once, in its header ("TIME (UTC)").
  */
 export type ClockStyle = 'pretty' | 'table';
 
@@ -27,9 +29,10 @@ export function clockText(ms: number, utc: boolean, nowMs: number, style: ClockS
     ? y === now.getUTCFullYear() && mo === now.getUTCMonth() && da === now.getUTCDate()
     : y === now.getFullYear() && mo === now.getMonth() && da === now.getDate();
   const hms = p2(h) + ':' + p2(mi) + ':' + p2(s);
-  if (sameDay) return hms + '.' + p3(msec);
-  if (style === 'table') return p2(mo + 1) + '-' + p2(da) + ' ' + hms;
-  return String(y).padStart(4, '0') + '-' + p2(mo + 1) + '-' + p2(da) + ' ' + hms + '.' + p3(msec);
+  if (style === 'table') return sameDay ? hms + '.' + p3(msec) : p2(mo + 1) + '-' + p2(da) + ' ' + hms;
+  const zone = utc ? 'Z' : '';
+  if (sameDay) return hms + '.' + p3(msec) + zone;
+  return String(y).padStart(4, '0') + '-' + p2(mo + 1) + '-' + p2(da) + ' ' + hms + '.' + p3(msec) + zone;
 }
 
 /** Unix ms (floored) from a uint64 decimal string of Unix ns. */

@@ -7,24 +7,26 @@ import { displayWidth, graphemes, graphemeWidth } from './display-width.js';
 
 export type Align = 'left' | 'right';
 
-export function fitWidth(text: string, width: number, align: Align = 'left'): string {
-  let w = displayWidth(text);
-  let s = text;
-  if (w > width) {
-    s = '';
-    let used = 0;
-    for (const g of graphemes(text)) {
-      const gw = graphemeWidth(g);
-      if (used + gw > width - 1) break;
-      s += g;
-      used += gw;
-    }
-    s += '…';
-    w = used + 1;
+/**
+ * Cuts plain text to at most `width` display columns, ending it with "…"
+ * when cut (at a grapheme boundary; never padded). A width below 1 gives "".
+ */
+export function cutWidth(text: string, width: number): string {
+  if (displayWidth(text) <= width) return text;
+  if (width < 1) return '';
+  let s = '';
+  let used = 0;
+  for (const g of graphemes(text)) {
+    const gw = graphemeWidth(g);
+    if (used + gw > width - 1) break;
+    s += g;
+    used += gw;
   }
-  const pad = width - w;
-  if (pad <= 0) return s;
-  return align === 'left' ? s + ' '.repeat(pad) : ' '.repeat(pad) + s;
+  return s + '…';
+}
+
+export function fitWidth(text: string, width: number, align: Align = 'left'): string {
+  return padWidth(cutWidth(text, width), width, align);
 }
 
 /** Pads without ever cutting (numbers must not be truncated: a wider number overflows its column). */

@@ -1,0 +1,31 @@
+/**
+ * The FormatContext of a run whose events go to `out` (stdout): colour and
+ * time zone from the config, and, when `out` is a terminal, its width. The
+ * width is read from the stream when a line is formatted, so a resized
+ * terminal (SIGWINCH; Node updates `columns` and emits 'resize') is followed
+ * from the next line on. A stream that is not a terminal has no width: piped
+ * output is never cut. Formatters stay pure: they see `ctx.width` as a value.
+ */
+import type { OutputConfig } from '../config/types.js';
+import { createColorizer } from '../format/colorizer.js';
+import type { FormatContext } from '../format/types.js';
+
+/** What this needs of the output stream (process.stdout, a tty.WriteStream when a terminal). */
+export interface OutputStream {
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+}
+
+export function outputFormatContext(output: Pick<OutputConfig, 'color' | 'utc'>, out: OutputStream): FormatContext {
+  const colorizer = createColorizer(output.color);
+  const utc = output.utc;
+  if (out.isTTY !== true) return { colorizer, utc };
+  return {
+    colorizer,
+    utc,
+    get width(): number | undefined {
+      const c = out.columns;
+      return typeof c === 'number' && c > 0 ? c : undefined;
+    },
+  };
+}

@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { addConnectionOptions, addFilterOptions, addOutputOptions } from './options.js';
 import { reportFatal } from './report.js';
+import { addReportCommand } from './report-command.js';
 
 const VERSION = '0.1.0';
 
@@ -56,6 +57,10 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       process.exitCode = await run('replay', opts, file === undefined ? [] : [file]);
     });
 
+  addReportCommand(program, async (opts) => {
+    process.exitCode = await run('report', opts, []);
+  });
+
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();
     cmd.configureOutput({
@@ -69,7 +74,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 
 async function dispatch(name: string, opts: Record<string, unknown>, args: string[]): Promise<number> {
   // The long-running commands: a small, flat heap (see runtime/heap-tuning.ts).
-  if (name !== 'check') (await import('../runtime/heap-tuning.js')).tuneHeap();
+  if (name !== 'check' && name !== 'report') (await import('../runtime/heap-tuning.js')).tuneHeap();
   switch (name) {
     case 'tail':
       return (await import('../commands/tail.js')).runTailCommand(opts);
@@ -79,6 +84,8 @@ async function dispatch(name: string, opts: Record<string, unknown>, args: strin
       return (await import('../commands/check.js')).runCheckCommand(opts);
     case 'replay':
       return (await import('../commands/replay.js')).runReplayCommand(opts, args);
+    case 'report':
+      return (await import('../commands/report.js')).runReportCommand(opts);
     default:
       throw new Error(`unknown command ${name}`);
   }

@@ -87,7 +87,7 @@ function gapsBetween(db: Db, r: HistoryRange, afterFrom: number, afterTo: number
     .map(([node, fromMs, toMs, reason, after]) => ({ node, after, gap: { event: 'gap', fromMs, toMs, reason } }));
 }
 
-function* walk(db: Db, r: HistoryRange, first: number, last: number): Generator<StoredItem> {
+function* walk(db: Db, r: HistoryRange, first: number, last: number, gapsAfter: number): Generator<StoredItem> {
   const aliases = loadAliases(db, r.nodes);
   const where = [`id >= ? AND id <= ? AND node IN (${placeholders(r.nodes)})`];
   const args: Array<number | bigint> = [first, last, ...r.nodes];
@@ -99,9 +99,10 @@ function* walk(db: Db, r: HistoryRange, first: number, last: number): Generator<
     where.push('timestamp_ns < ?');
     args.push(u64ToDbBig(r.untilNs));
   }
-  const gaps = gapsBetween(db, r, first - 1, r.untilNs === undefined ? Number.MAX_SAFE_INTEGER : last);
+  const gaps = gapsBetween(db, r, gapsAfter, r.untilNs === undefined ? Number.MAX_SAFE_INTEGER : last);
   let g = 0;
-  const stmt = db.prepare(`SELECT ${EVENT_SELECT} FROM events WHERE ${where.join(' AND ')} ORDER BY id`).raw();
+  // NOT INDEXED: walk the table in id order from `first` (streaming; no sort of the whole range first).
+  const stmt = db.prepare(`SELECT ${EVENT_SELECT} FROM events NOT INDEXED WHERE ${where.join(' AND ')} ORDER BY id`).raw();
   for (const row of stmt.iterate(...args) as IterableIterator<EventRowValues>) {
     const id = row[0];
     while (g < gaps.length && gaps[g]!.after < id) {
@@ -136,18 +137,20 @@ export function* readHistory(db: Db, r: HistoryRange): Generator<StoredItem> {
     for (const x of gapsBetween(db, r, 0, Number.MAX_SAFE_INTEGER)) yield { node: x.node, id: x.after, item: x.gap };
     return;
   }
-  yield* walk(db, r, ids.first, ids.last);
+  // A gap just before the first event is shown when its time overlaps the range (events may be missing there).
+  yield* walk(db, r, ids.first, ids.last, ids.first - 1);
 }
 
 /** The live tail's `--tail N`: the last n events of the nodes (and the gaps among them), in receive order. */
 export function* readLastEvents(db: Db, nodes: readonly number[], n: number): Generator<StoredItem> {
   if (nodes.length === 0 || n <= 0) return;
   const first = db
-    .prepare(`SELECT min(id) FROM (SELECT id FROM events WHERE node IN (${placeholders(nodes)}) ORDER BY id DESC LIMIT ?)`)
+    .prepare(`SELECT min(id) FROM (SELECT id FROM events NOT INDEXED WHERE node IN (${placeholders(nodes)}) ORDER BY id DESC LIMIT ?)`)
     .pluck()
     .get(...nodes, n) as number | null;
   if (first === null) return;
-  yield* walk(db, { nodes }, first, Number.MAX_SAFE_INTEGER);
+  // Only the gaps among these events.
+  yield* walk(db, { nodes }, first, Number.MAX_SAFE_INTEGER, first);
 }
 
 /** The latest moment the node's recorder knew its stream alive (for the gap a restarted recorder writes). */

@@ -165,12 +165,16 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.to;
 /**
  * Brings `db` from `from` up to `target` with `migrations`, each step in its
  * own transaction together with its `user_version`. The caller has checked
- * that `from` is not newer than `target`.
+ * that `from` is not newer than `target`. Safe against a concurrent opener:
+ * each step re-reads the version under the write lock.
  */
 export function migrate(db: Db, from: number, migrations: readonly Migration[] = MIGRATIONS, target = SCHEMA_VERSION): void {
   for (const m of migrations) {
     if (m.to <= from || m.to > target) continue;
     db.transaction(() => {
+      // Another process may have migrated (or created) the database since it was inspected:
+      // the write lock is held now, so the version read here is the one to go on from.
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.to) return;
       if (m.to === 1) db.pragma(`application_id = ${APPLICATION_ID}`);
       m.up(db);
       db.pragma(`user_version = ${m.to}`);

@@ -38,6 +38,8 @@ export interface StoreWriterOptions {
   readonly pruneBatch?: number;
   /** Called once with the error that stopped the writer. */
   readonly onError?: (err: unknown) => void;
+  /** Called after each commit with the number of items committed so far. */
+  readonly onCommit?: (committed: number) => void;
   /** Called when a commit found the database locked and will retry. */
   readonly onBusy?: (detail: string) => void;
   readonly now?: () => number;
@@ -183,6 +185,7 @@ export class StoreWriter {
     this.committed += items.length;
     this.queue = [];
     this.alive = new Map();
+    this.opts.onCommit?.(this.committed);
     if (this.waiters.length > 0) {
       const w = this.waiters;
       this.waiters = [];

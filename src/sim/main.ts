@@ -36,6 +36,7 @@ A simulated lnd node (gRPC over TLS, real macaroons) for trying htlc-tail.
   --week FILE          write a generated week of traffic (default 100,000 events ending now)
                        into the history database FILE, then exit (no node is started)
   --week-events N      events in the --week (default 100000)
+  --week-end TIME      when the --week ends, RFC 3339 (default: now); with --seed, the same events every time
   -h, --help           show this help
 `;
 
@@ -75,6 +76,7 @@ async function main(): Promise<void> {
         'unlock-after': { type: 'string' },
         week: { type: 'string' },
         'week-events': { type: 'string' },
+        'week-end': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -87,7 +89,9 @@ async function main(): Promise<void> {
     return;
   }
   if (args.week !== undefined) {
-    await writeWeek(args.week, num(args['week-events'], 'week-events', 100_000), num(args.seed, 'seed', 1));
+    const endMs = args['week-end'] === undefined ? Date.now() : Date.parse(args['week-end']);
+    if (Number.isNaN(endMs)) fail(`--week-end expects an RFC 3339 time, got ${JSON.stringify(args['week-end'])}`);
+    await writeWeek(args.week, num(args['week-events'], 'week-events', 100_000), num(args.seed, 'seed', 1), endMs);
     return;
   }
   const network = args.network ?? 'regtest';
@@ -144,7 +148,7 @@ async function main(): Promise<void> {
   setInterval(() => {}, 1 << 30);
 }
 
-async function writeWeek(file: string, events: number, seed: number): Promise<void> {
+async function writeWeek(file: string, events: number, seed: number, endMs: number): Promise<void> {
   const { openStore } = await import('../history/open.js');
   const { fillStoreWithWeek } = await import('./week-store.js');
   const { exitCodeFor, HtlcTailError } = await import('../errors.js');
@@ -152,7 +156,7 @@ async function writeWeek(file: string, events: number, seed: number): Promise<vo
   try {
     const store = await openStore(file, 'write');
     try {
-      const r = await fillStoreWithWeek(store, { events, seed });
+      const r = await fillStoreWithWeek(store, { events, seed, endMs });
       process.stderr.write(
         `htlc-tail-sim: wrote ${r.events} events and ${r.gaps} gaps of node ${r.week.node.alias} (${r.week.node.pubkey.slice(0, 16)}…), ` +
           `${new Date(r.week.startMs).toISOString()} to ${new Date(r.week.endMs).toISOString()}, into ${store.file} in ${Date.now() - started} ms\n`,

@@ -68,7 +68,7 @@ export function generateWeek(opts: WeekOptions = {}): Week {
   const windows = Array.from({ length: gapCount }, (_, i) => {
     const at = startMs + spanMs * (0.2 + (0.6 * (i + rng.float())) / Math.max(1, gapCount));
     const len = i % 2 === 0 ? 60_000 + rng.int(0, 600_000) : 3_600_000 + rng.int(0, 3_600_000);
-    return { fromMs: at, toMs: at + len, reason: i % 2 === 0 ? 'htlc event subscription terminated' : 'lnd restarted (connection refused)' };
+    return { fromMs: Math.round(at), toMs: Math.round(at) + len, reason: i % 2 === 0 ? 'htlc event subscription terminated' : 'lnd restarted (connection refused)' };
   });
   return {
     node,
@@ -80,7 +80,9 @@ export function generateWeek(opts: WeekOptions = {}): Week {
       const traffic = new TrafficGenerator({ seed, node, startNs: 0n, rate: total / (spanMs / 1000) });
       const flowStart = new Map<number, number>();
       let w = 0;
-      let lastMs = startMs;
+      let maxMs = startMs;
+      // After a gap, events older than its end were lost with the connection (lnd does not resend them).
+      let floorMs = -Infinity;
       for (;;) {
         const s = traffic.next();
         if (s.atMs > spanMs) break;
@@ -93,11 +95,13 @@ export function generateWeek(opts: WeekOptions = {}): Week {
         const wallMs = diurnal(v0 / spanMs, startMs, spanMs) + (s.atMs - v0);
         while (w < windows.length && wallMs >= windows[w]!.toMs) {
           const win = windows[w++]!;
-          const gap: GapMarker = { event: 'gap', fromMs: Math.max(lastMs, win.fromMs - rng.int(1, 30_000)), toMs: win.toMs, reason: win.reason };
+          // `from`: the last moment the lost connection was known alive (its last event, or a keepalive after it).
+          const gap: GapMarker = { event: 'gap', fromMs: Math.max(maxMs, win.fromMs - rng.int(1, 30_000)), toMs: win.toMs, reason: win.reason };
+          floorMs = win.toMs;
           yield gap;
         }
-        if (w < windows.length && wallMs >= windows[w]!.fromMs) continue;
-        lastMs = Math.floor(wallMs);
+        if (wallMs < floorMs || (w < windows.length && wallMs >= windows[w]!.fromMs)) continue;
+        maxMs = Math.max(maxMs, wallMs);
         const ns = BigInt(Math.floor(wallMs)) * 1_000_000n + BigInt(Math.round((wallMs % 1) * 1e6) % 1_000_000);
         yield toModel({ ...s.event, timestampNs: ns });
       }

@@ -13,8 +13,9 @@ export async function loadSqlite(): Promise<SqliteConstructor> {
 
 /** better-sqlite3's error: an Error with SQLite's extended result code name in `code` (e.g. SQLITE_CORRUPT). */
 export function sqliteCode(err: unknown): string | undefined {
-  if (err instanceof Error && err.name === 'SqliteError') {
-    const code = (err as Error & { code?: unknown }).code;
+  // By name, not instanceof: the error may come from another realm (a test runner's VM context).
+  if (typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'SqliteError') {
+    const code = (err as { code?: unknown }).code;
     return typeof code === 'string' ? code : undefined;
   }
   return undefined;

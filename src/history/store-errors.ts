@@ -40,7 +40,8 @@ export const storeErrors = {
 export function translateStoreError(file: string, err: unknown): unknown {
   if (err instanceof HtlcTailError) return err;
   const code = sqliteCode(err);
-  const detail = err instanceof Error ? err.message.replace(/\s*\n\s*/g, ' ') : String(err);
+  const message = typeof err === 'object' && err !== null ? (err as { message?: unknown }).message : undefined;
+  const detail = (typeof message === 'string' ? message : String(err)).replace(/\s*\n\s*/g, ' ');
   if (code !== undefined) {
     if (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB') return storeErrors.corrupt(file, detail);
     if (code.startsWith('SQLITE_READONLY')) return storeErrors.readOnly(file, detail);

@@ -172,7 +172,7 @@ export class StoreWriter {
       const code = sqliteCode(err);
       if (code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
         // Another program holds the write lock past busy_timeout: keep the items, try again later.
-        this.opts.onBusy?.(err instanceof Error ? err.message : String(err));
+        this.opts.onBusy?.(String((err as { message?: unknown }).message ?? err));
         this.timer = setTimeout(() => {
           this.timer = undefined;
           this.commit();

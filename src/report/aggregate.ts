@@ -6,17 +6,23 @@
  * A forward is one FORWARD HTLC (its incoming channel and htlc id), counted
  * once by its outcome; see history/derive.ts. The time range selects forwards
  * (and receives and sends) by the time they were first seen.
+ *
+ * Work per report: one indexed scan of the forwards per side (incoming
+ * channels in primary-key order, outgoing channels or time buckets grouped),
+ * one of the settled forwards' settle times (nearest-rank percentiles in JS
+ * for every group and the total at once), and for buckets one of the
+ * receives and sends. Totals are the sums of the rows (every forward has one
+ * incoming channel, at most one outgoing one, one bucket).
  */
 import { FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import { scidFromChannelId } from '../events/scid.js';
 import { nsToMsDecimal } from '../format/pieces/ns-to-ms.js';
 import { nodeLabel, type NodeRow } from '../history/nodes.js';
-import type { Db } from '../history/sqlite.js';
-import { sqliteCode } from '../history/sqlite.js';
+import { sqliteCode, type Db } from '../history/sqlite.js';
 import { u64FromDbBig } from '../history/u64.js';
-import { FOREIGN, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
-import { channelSides, forwardAggregates, paymentsSql, percentileSql, reasonAggregates, reasonSql, scopeWhere, singleSides, type Scope } from './sql.js';
+import { FOREIGN, FORWARD_KEYS, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
 import { foldPeers, peerOfChannel } from './peers.js';
+import { bucketSql, forwardAggregates, inSideSql, outSideSql, paymentsSql, reasonAggregates, reasonSql, scopeWhere, type Scope } from './sql.js';
 
 export interface ReportQuery {
   readonly by: ReportBy;
@@ -29,48 +35,63 @@ export interface ReportQuery {
 const BUCKET_NS: Readonly<Record<'day' | 'hour', bigint>> = { day: 86_400_000_000_000n, hour: 3_600_000_000_000n };
 
 type Totals = Record<string, bigint>;
-type Pct = { p50?: bigint; p90?: bigint };
+interface Group {
+  readonly node: bigint;
+  readonly g: unknown;
+  readonly t: Totals;
+}
 const key = (node: bigint | number, g: unknown) => `${node}|${String(g)}`;
 
-/** Rows of `sql` (node, g, aggregates…) as totals by node|g. */
-function grouped(db: Db, sql: string, args: unknown[], read: (row: unknown[]) => Totals): Map<string, { node: bigint; g: unknown; t: Totals }> {
-  const out = new Map<string, { node: bigint; g: unknown; t: Totals }>();
+/** Rows of `sql` (node, g, values…) by node|g. */
+function grouped(db: Db, sql: string, args: unknown[], read: (row: unknown[]) => Totals): Map<string, Group> {
+  const out = new Map<string, Group>();
   for (const row of db.prepare(sql).raw().safeIntegers().iterate(...args) as IterableIterator<unknown[]>) {
     out.set(key(row[0] as bigint, row[1]), { node: row[0] as bigint, g: row[1], t: read(row) });
   }
   return out;
 }
 
-function percentiles(db: Db, sql: string, args: unknown[]): Map<string, Pct> {
-  const out = new Map<string, Pct>();
-  for (const [node, g, d, rn, n] of db.prepare(sql).raw().safeIntegers().iterate(...args) as IterableIterator<[bigint, unknown, bigint, bigint, bigint]>) {
-    const k = key(node, g);
-    const p = out.get(k) ?? {};
-    if (rn === (n * 50n + 99n) / 100n) p.p50 = d;
-    if (rn === (n * 90n + 99n) / 100n) p.p90 = d;
-    out.set(k, p);
+/**
+ * Settle times by group, as SQLite's `ns,ns,…` lists (one per channel or
+ * bucket), sorted here at once per group (a node's total and a peer join
+ * several lists): nearest-rank p50 and p90, exact (every value is below 2^53,
+ * see sql.ts).
+ */
+class SettleTimes {
+  private readonly lists = new Map<string, string[]>();
+  add(k: string, csv: unknown): void {
+    if (typeof csv !== 'string' || csv === '') return;
+    const l = this.lists.get(k);
+    if (l) l.push(csv);
+    else this.lists.set(k, [csv]);
   }
-  return out;
+  cells(k: string): { settle_p50_ms: Cell; settle_p90_ms: Cell } {
+    const lists = this.lists.get(k);
+    if (!lists) return { settle_p50_ms: null, settle_p90_ms: null };
+    const values = Float64Array.from((lists.length === 1 ? lists[0]! : lists.join(',')).split(','), Number).sort();
+    const rank = (p: number) => BigInt(values[Math.ceil((p * values.length) / 100) - 1]!);
+    return { settle_p50_ms: ms(rank(50)), settle_p90_ms: ms(rank(90)) };
+  }
 }
 
-const ms = (ns: bigint | undefined): Cell => (ns === undefined ? null : { ms: nsToMsDecimal(ns.toString()), ns: ns.toString() });
+const ms = (ns: bigint): Cell => ({ ms: nsToMsDecimal(ns.toString()), ns: ns.toString() });
 
-/** The channel keys' cells from an aggregate row and its percentiles. */
-export function forwardCells(t: Totals, p: Pct | undefined): Record<string, Cell> {
+/** The channel keys' cells (percentiles apart) from aggregate values; absent values are 0. */
+function forwardCells(t: Totals): Record<string, Cell> {
+  const v = (k: string) => t[k] ?? 0n;
   return {
-    in_forwards: t.in_forwards!,
-    out_forwards: t.out_forwards!,
-    out_settled: t.out_settled!,
-    out_failed_here: t.out_failed_here!,
-    out_failed_downstream: t.out_failed_downstream!,
-    in_settled: t.in_settled!,
-    out_amt_msat: t.out_amt_msat!,
-    fee_earned_msat: t.earned_in! - t.earned_out!,
-    fee_missed_msat: t.missed_in! - t.missed_out!,
-    no_liquidity: t.no_liquidity!,
-    no_liquidity_msat: t.no_liquidity_msat!,
-    settle_p50_ms: ms(p?.p50),
-    settle_p90_ms: ms(p?.p90),
+    in_forwards: v('in_forwards'),
+    out_forwards: v('out_forwards'),
+    out_settled: v('out_settled'),
+    out_failed_here: v('out_failed_here'),
+    out_failed_downstream: v('out_failed_downstream'),
+    in_settled: v('in_settled'),
+    out_amt_msat: v('out_amt_msat'),
+    // Exact form: the incoming and outgoing sums apart; plain form: the sum of the fees (earned_out absent, 0).
+    fee_earned_msat: v('earned_in') - v('earned_out'),
+    fee_missed_msat: v('missed_in') - v('missed_out'),
+    no_liquidity: v('no_liquidity'),
+    no_liquidity_msat: v('no_liquidity_msat'),
   };
 }
 
@@ -84,6 +105,7 @@ export function buildReport(db: Db, q: ReportQuery): Report {
   try {
     return build(db, q, exact);
   } catch (err) {
+    // sum() raises rather than wraps: redo the sums in the exact form.
     if (!exact && sqliteCode(err) === 'SQLITE_ERROR' && /integer overflow/i.test((err as Error).message)) return build(db, q, true);
     throw err;
   }
@@ -92,93 +114,101 @@ export function buildReport(db: Db, q: ReportQuery): Report {
 function build(db: Db, q: ReportQuery, exact: boolean): Report {
   const scope: Scope = { nodes: q.nodes.map((n) => n.id), sinceNs: q.sinceNs, untilNs: q.untilNs };
   const w = scopeWhere(scope);
-  const wh = scopeWhere(scope, 'h');
-  const rowsByNode = new Map<number, ReportRow[]>(q.nodes.map((n) => [n.id, []]));
-  const totals = new Map<number, ReportRow>();
-  const push = (node: bigint, row: ReportRow) => rowsByNode.get(Number(node))?.push(row);
+  const rows = new Map<number, ReportRow[]>(q.nodes.map((n) => [n.id, []]));
+  const push = (node: bigint, row: ReportRow) => rows.get(Number(node))?.push(row);
+  const extra = new Map<number, ReportRow>(); // total cells that are not sums of the rows
 
   if (q.by === 'reason') {
     const aggs = reasonAggregates(exact);
-    const sums = new Map<number, Totals>(q.nodes.map((n) => [n.id, aggs.zero()]));
     for (const row of db.prepare(reasonSql(w.sql, aggs)).raw().safeIntegers().iterate(...w.args) as IterableIterator<unknown[]>) {
       const t = aggs.read(row, 3);
-      const s = sums.get(Number(row[0]))!;
-      for (const k of Object.keys(s)) s[k] = s[k]! + t[k]!;
       push(row[0] as bigint, {
         wire_failure: enumCell(row[1] as bigint | null, (n) => FAILURE_CODE_NAMES.get(n)),
         failure_detail: enumCell(row[2] as bigint | null, (n) => FAILURE_DETAIL_NAMES[n]),
         count: t.count!,
         amt_msat: t.amt_msat!,
-        fee_missed_msat: t.missed_in! - t.missed_out!,
+        fee_missed_msat: t.missed_in! - (t.missed_out ?? 0n),
       });
     }
-    for (const [node, s] of sums) totals.set(node, { count: s.count!, amt_msat: s.amt_msat!, fee_missed_msat: s.missed_in! - s.missed_out! });
   } else {
-    const aggs = forwardAggregates(exact);
-    const totalAgg = grouped(db, `SELECT node, 0, ${aggs.exprs.join(', ')} FROM (${singleSides(w.sql, '0')}) GROUP BY node`, w.args, (r) => aggs.read(r, 2));
-    const totalPct = percentiles(db, percentileSql(wh.sql, '0'), wh.args);
     const bucketed = q.by === 'day' || q.by === 'hour';
-    const totalPay = bucketed ? grouped(db, paymentsSql(w.sql, '0'), w.args, (r) => ({ receives: r[2] as bigint, sends: r[3] as bigint })) : undefined;
-    const zero = aggs.zero();
-    for (const n of q.nodes) {
-      const k = key(n.id, 0n);
-      const t = totalAgg.get(k)?.t ?? zero;
-      const pay = totalPay?.get(k)?.t;
-      totals.set(n.id, { ...forwardCells(t, totalPct.get(k)), ...(bucketed ? { receives: pay?.receives ?? 0n, sends: pay?.sends ?? 0n } : {}) });
-    }
+    const channels = peerOfChannel(db, scope.nodes);
+    const size = bucketed ? BUCKET_NS[q.by as 'day' | 'hour'] : 0n;
+    // Settle times come with the out-side rows (last column); each list also joins its node's total.
+    const times = new SettleTimes();
+    const withTimes = (read: (r: unknown[]) => Totals) => (r: unknown[]) => {
+      const t = read(r);
+      const k = key(r[0] as bigint, r[1]);
+      const csv = r[r.length - 1];
+      times.add(q.by === 'peer' ? key(r[0] as bigint, channels.get(k)?.pubkey ?? null) : k, csv);
+      times.add(`${r[0]}|total`, csv);
+      return t;
+    };
+
     if (bucketed) {
-      const size = BUCKET_NS[q.by as 'day' | 'hour'];
-      const group = (col: string) => `(${col} / ${size})`;
-      const rows = grouped(db, `SELECT node, g, ${aggs.exprs.join(', ')} FROM (${singleSides(w.sql, group('first_ns'))}) GROUP BY node, g`, w.args, (r) => aggs.read(r, 2));
-      const pct = percentiles(db, percentileSql(wh.sql, group('h.first_ns')), wh.args);
-      const pay = grouped(db, paymentsSql(w.sql, group('first_ns')), w.args, (r) => ({ receives: r[2] as bigint, sends: r[3] as bigint }));
-      const keys = new Map<string, { node: bigint; g: bigint }>();
-      for (const m of [rows, pay]) for (const [k, v] of m) keys.set(k, { node: v.node, g: v.g as bigint });
-      const sorted = [...keys.entries()].sort((a, b) => (a[1].g < b[1].g ? -1 : a[1].g > b[1].g ? 1 : 0));
-      for (const [k, { node, g }] of sorted) {
+      const aggs = forwardAggregates(exact, { inSide: true, out: 'outc != 0' });
+      const fwd = grouped(db, bucketSql(w.sql, aggs, size), w.args, withTimes((r) => aggs.read(r, 2)));
+      const pay = grouped(db, paymentsSql(w.sql, `first_ns / ${size}`), w.args, (r) => ({ receives: r[2] as bigint, sends: r[3] as bigint }));
+      const all = new Map<string, { node: bigint; g: bigint }>();
+      for (const m of [fwd, pay]) for (const [k, v] of m) all.set(k, { node: v.node, g: v.g as bigint });
+      for (const [k, { node, g }] of [...all].sort((a, b) => cmpBig(a[1].g, b[1].g))) {
         const p = pay.get(k)?.t;
         push(node, {
           start: bucketStart(g * size),
-          ...forwardCells(rows.get(k)?.t ?? zero, pct.get(k)),
+          ...forwardCells(fwd.get(k)?.t ?? {}),
+          ...times.cells(k),
           receives: p?.receives ?? 0n,
           sends: p?.sends ?? 0n,
         });
       }
     } else {
-      const rows = grouped(db, `SELECT node, g, ${aggs.exprs.join(', ')} FROM (${channelSides(w.sql)}) GROUP BY node, g`, w.args, (r) => aggs.read(r, 2));
-      const channels = peerOfChannel(db, scope.nodes);
+      const ins = grouped(db, inSideSql(w.sql), w.args, (r) => ({ in_forwards: r[2] as bigint, in_settled: r[3] as bigint }));
+      const aggs = forwardAggregates(exact, { inSide: false, out: '1' });
+      const outs = grouped(db, outSideSql(w.sql, aggs), w.args, withTimes((r) => aggs.read(r, 2)));
+      const merged = new Map<string, Group>();
+      for (const m of [ins, outs]) {
+        for (const [k, v] of m) merged.set(k, { node: v.node, g: v.g, t: { ...merged.get(k)?.t, ...v.t } });
+      }
       if (q.by === 'channel') {
-        const pct = percentiles(db, percentileSql(wh.sql, 'h.outgoing_channel_id'), wh.args);
-        for (const [k, { node, g, t }] of rows) {
+        for (const [k, { node, g, t }] of merged) {
           const id = u64FromDbBig(g as bigint).toString();
           const known = channels.get(key(node, g));
+          const cells = forwardCells(t);
           // A channel id the node never listed, seen only as the target of forwards refused here
           // (UNKNOWN_NEXT_PEER probes ask for random ids): the table folds these into one line.
-          const foreign = known === undefined && t.in_forwards === 0n && t.out_forwards === t.out_failed_here;
+          const foreign = known === undefined && cells.in_forwards === 0n && cells.out_forwards === cells.out_failed_here;
           push(node, {
             channel_id: id,
             scid: scidFromChannelId(id),
             alias: known?.alias ?? null,
-            ...forwardCells(t, pct.get(k)),
+            ...cells,
+            ...times.cells(k),
             ...(foreign ? { [FOREIGN]: 'true' } : {}),
           });
         }
       } else {
-        const peerExpr = '(SELECT c.peer_pubkey FROM channels c WHERE c.node = h.node AND c.channel_id = h.outgoing_channel_id)';
-        const pct = percentiles(db, percentileSql(wh.sql, peerExpr), wh.args);
-        for (const p of foldPeers(rows, channels)) {
-          push(p.node, { peer_pubkey: p.pubkey, alias: p.alias, ...forwardCells(p.t, pct.get(key(p.node, p.pubkey))) });
+        for (const p of foldPeers(merged, channels)) {
+          push(p.node, { peer_pubkey: p.pubkey, alias: p.alias, ...forwardCells(p.t), ...times.cells(key(p.node, p.pubkey)) });
         }
       }
     }
+    for (const n of q.nodes) extra.set(n.id, times.cells(`${n.id}|total`));
   }
   const multi = q.nodes.length > 1;
-  const sections: ReportSection[] = q.nodes.map((n) => ({
-    ...(multi ? { node: nodeLabel(n) } : {}),
-    rows: sortRows(q.by, rowsByNode.get(n.id)!),
-    total: totals.get(n.id)!,
-  }));
+  const sections: ReportSection[] = q.nodes.map((n) => {
+    const list = sortRows(q.by, rows.get(n.id)!);
+    return { ...(multi ? { node: nodeLabel(n) } : {}), rows: list, total: { ...sumRows(q.by, list), ...extra.get(n.id) } };
+  });
   return { by: q.by, keys: multi ? ['node', ...REPORT_KEYS[q.by]] : REPORT_KEYS[q.by], sections };
+}
+
+/** The total row: every quantity key summed over the rows (percentiles come separately). */
+function sumRows(by: ReportBy, list: readonly ReportRow[]): ReportRow {
+  const keys = REPORT_KEYS[by].filter((k) => !k.startsWith('settle_') && !['channel_id', 'scid', 'alias', 'peer_pubkey', 'wire_failure', 'failure_detail', 'start'].includes(k));
+  const out: Record<string, Cell> = Object.fromEntries(keys.map((k) => [k, 0n]));
+  for (const r of list) for (const k of keys) out[k] = (out[k] as bigint) + (r[k] as bigint);
+  if (FORWARD_KEYS.some((k) => keys.includes(k))) Object.assign(out, { settle_p50_ms: null, settle_p90_ms: null });
+  return out;
 }
 
 function enumCell(v: bigint | null, name: (n: number) => string | undefined): Cell {
@@ -190,21 +220,22 @@ function bucketStart(ns: bigint): string {
   return new Date(Number(ns / 1_000_000n)).toISOString().replace(/\.000Z$/, 'Z');
 }
 
-const big = (c: Cell): bigint => (typeof c === 'bigint' ? c : 0n);
+const big = (c: Cell | undefined): bigint => (typeof c === 'bigint' ? c : 0n);
 const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-const text = (c: Cell): string => (c === null ? '\uffff' : String(c));
+const text = (c: Cell | undefined): string => (c === null || c === undefined ? '\uffff' : String(c));
 
 /** SPEC order: channels and peers by out_forwards descending, reasons by count descending, buckets by time. */
-function sortRows(by: ReportBy, rows: ReportRow[]): ReportRow[] {
-  if (by === 'day' || by === 'hour') return rows;
+function sortRows(by: ReportBy, list: ReportRow[]): ReportRow[] {
+  if (by === 'day' || by === 'hour') return list;
   if (by === 'reason') {
-    return rows.sort((a, b) => cmpBig(big(b.count!), big(a.count!)) || text(a.wire_failure!).localeCompare(text(b.wire_failure!)) || text(a.failure_detail!).localeCompare(text(b.failure_detail!)));
+    return list.sort(
+      (a, b) => cmpBig(big(b.count), big(a.count)) || text(a.wire_failure).localeCompare(text(b.wire_failure)) || text(a.failure_detail).localeCompare(text(b.failure_detail)),
+    );
   }
-  return rows.sort(
+  return list.sort(
     (a, b) =>
-      cmpBig(big(b.out_forwards!), big(a.out_forwards!)) ||
-      cmpBig(big(b.in_forwards!), big(a.in_forwards!)) ||
-      (by === 'channel' ? cmpBig(BigInt(a.channel_id as string), BigInt(b.channel_id as string)) : text(a.peer_pubkey!) < text(b.peer_pubkey!) ? -1 : 1),
+      cmpBig(big(b.out_forwards), big(a.out_forwards)) ||
+      cmpBig(big(b.in_forwards), big(a.in_forwards)) ||
+      (by === 'channel' ? cmpBig(BigInt(a.channel_id as string), BigInt(b.channel_id as string)) : text(a.peer_pubkey) < text(b.peer_pubkey) ? -1 : 1),
   );
 }
-

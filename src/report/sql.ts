@@ -82,56 +82,78 @@ export class AggregateList {
   }
 }
 
-/** A forward's facts, one row per FORWARD HTLC in scope. */
+/**
+ * Settle times are exact in a JS number below 2^53 ns (104 days); an HTLC
+ * cannot stay in flight that long, so a longer one comes from nonsense
+ * timestamps and is left out of the percentiles.
+ */
+const MAX_EXACT_NS = '9007199254740992';
+
+/** A forward's facts, one row per FORWARD HTLC in scope; `d` the settle time of a settled one. */
 export function forwardRows(where: string): string {
   return `SELECT node, incoming_channel_id AS inc, outgoing_channel_id AS outc, first_ns,
       CASE WHEN settle_ns IS NOT NULL THEN 1 WHEN forward_fail_ns IS NOT NULL THEN 2 WHEN link_fail_ns IS NOT NULL THEN 3 ELSE 0 END AS oc,
       incoming_amt_msat AS ia, outgoing_amt_msat AS oa,
       coalesce(incoming_amt_msat != 0 AND outgoing_amt_msat != 0, 0) AS fee_ok,
-      wire_failure AS wf, failure_detail AS fd
+      wire_failure AS wf, failure_detail AS fd,
+      CASE WHEN settle_ns IS NOT NULL AND forward_ns IS NOT NULL AND abs(settle_ns - forward_ns) < ${MAX_EXACT_NS}
+           THEN settle_ns - forward_ns END AS d
     FROM htlcs WHERE ${where} AND event_type = 3`;
 }
 
 const INSUFFICIENT_BALANCE = 6;
 
-/** The channel-key totals, over side rows with flags i (arrived on g) and o (left on g). */
-export function forwardAggregates(exact: boolean): AggregateList {
-  return new AggregateList(exact)
-    .count('in_forwards', 'i')
-    .count('out_forwards', 'o')
-    .count('out_settled', 'o AND oc = 1')
-    .count('out_failed_here', 'o AND oc = 3')
-    .count('out_failed_downstream', 'o AND oc = 2')
-    .count('in_settled', 'i AND oc = 1')
-    .sum('out_amt_msat', 'CASE WHEN o AND oc = 1 THEN oa END')
-    .sum('earned_in', 'CASE WHEN o AND oc = 1 AND fee_ok THEN ia END')
-    .sum('earned_out', 'CASE WHEN o AND oc = 1 AND fee_ok THEN oa END')
-    .sum('missed_in', 'CASE WHEN o AND oc = 3 AND fee_ok THEN ia END')
-    .sum('missed_out', 'CASE WHEN o AND oc = 3 AND fee_ok THEN oa END')
-    .count('no_liquidity', `o AND oc = 3 AND fd = ${INSUFFICIENT_BALANCE}`)
-    .sum('no_liquidity_msat', `CASE WHEN o AND oc = 3 AND fd = ${INSUFFICIENT_BALANCE} THEN oa END`);
+/**
+ * The out-side channel keys over forward rows where `out` holds (the forward
+ * left or tried to leave on the group's channel); with `inSide`, also the
+ * in-side keys over every row (a time bucket: each forward is in one bucket).
+ */
+export function forwardAggregates(exact: boolean, opts: { readonly inSide: boolean; readonly out: string }): AggregateList {
+  const o = opts.out;
+  const list = new AggregateList(exact);
+  if (opts.inSide) list.count('in_forwards', '1').count('in_settled', 'oc = 1');
+  list
+    .count('out_forwards', o)
+    .count('out_settled', both(o, 'oc = 1'))
+    .count('out_failed_here', both(o, 'oc = 3'))
+    .count('out_failed_downstream', both(o, 'oc = 2'))
+    .sum('out_amt_msat', `${when(o, 'oc = 1')}oa END`);
+  // A fee is ia − oa; both below 2^63 unless wide, so the difference is an exact int64.
+  if (exact) {
+    list
+      .sum('earned_in', `${when(o, 'oc = 1 AND fee_ok')}ia END`)
+      .sum('earned_out', `${when(o, 'oc = 1 AND fee_ok')}oa END`)
+      .sum('missed_in', `${when(o, 'oc = 3 AND fee_ok')}ia END`)
+      .sum('missed_out', `${when(o, 'oc = 3 AND fee_ok')}oa END`);
+  } else {
+    list.sum('earned_in', `${when(o, 'oc = 1 AND fee_ok')}ia - oa END`).sum('missed_in', `${when(o, 'oc = 3 AND fee_ok')}ia - oa END`);
+  }
+  return list
+    .count('no_liquidity', both(o, `oc = 3 AND fd = ${INSUFFICIENT_BALANCE}`))
+    .sum('no_liquidity_msat', `${when(o, `oc = 3 AND fd = ${INSUFFICIENT_BALANCE}`)}oa END`);
 }
 
-/** Side rows per channel: each forward once on its incoming channel and once on its outgoing one (when not 0). */
-export function channelSides(where: string): string {
-  return `WITH f AS (${forwardRows(where)})
-    SELECT node, inc AS g, 1 AS i, 0 AS o, oc, ia, oa, fee_ok, fd FROM f
-    UNION ALL
-    SELECT node, outc AS g, 0 AS i, 1 AS o, oc, ia, oa, fee_ok, fd FROM f WHERE outc != 0`;
+/** Forwards by incoming channel: in the primary key's order (no sort), count and settled. */
+export function inSideSql(where: string): string {
+  return `SELECT node, channel_id AS g, count(*), coalesce(sum(settle_ns IS NOT NULL), 0) FROM htlcs
+    WHERE ${where} AND event_type = 3 GROUP BY node, channel_id`;
 }
 
-/** One side row per forward, grouped by `group` (a time bucket, or a constant for the total). */
-export function singleSides(where: string, group: string): string {
-  return `SELECT node, ${group} AS g, 1 AS i, (outc != 0) AS o, oc, ia, oa, fee_ok, fd FROM (${forwardRows(where)})`;
+/** The settle times of the group's settled outgoing forwards as `ns,ns,…`, unsorted (NULL when none). */
+const settleTimes = (out: string) => `group_concat(${when(out, 'oc = 1')}d END)`;
+
+/** `CASE WHEN <out> AND <cond> THEN ` without a constant-true `out`. */
+const when = (out: string, cond: string) => `CASE WHEN ${out === '1' ? cond : `${out} AND ${cond}`} THEN `;
+const both = (out: string, cond: string) => (out === '1' ? cond : `${out} AND ${cond}`);
+
+/** Forwards by outgoing channel (0, no outgoing side, left out); the last column: settleTimes. */
+export function outSideSql(where: string, aggs: AggregateList): string {
+  return `SELECT node, outc AS g, ${aggs.exprs.join(', ')}, ${settleTimes('1')} FROM (${forwardRows(where)}) WHERE outc != 0 GROUP BY node, outc`;
 }
 
-/** Nearest-rank p50 and p90 of the settle time (ns) of settled forwards, per node and `group` over htlcs h. */
-export function percentileSql(where: string, group: string): string {
-  return `SELECT node, g, d, rn, n FROM (
-      SELECT node, g, d, row_number() OVER (PARTITION BY node, g ORDER BY d) AS rn, count(*) OVER (PARTITION BY node, g) AS n
-      FROM (SELECT h.node AS node, ${group} AS g, h.settle_ns - h.forward_ns AS d FROM htlcs h
-            WHERE ${where} AND h.event_type = 3 AND h.settle_ns IS NOT NULL AND h.forward_ns IS NOT NULL AND h.outgoing_channel_id != 0))
-    WHERE rn = (n * 50 + 99) / 100 OR rn = (n * 90 + 99) / 100`;
+/** Forwards by time bucket of first_ns (`bucketNs` wide, UTC); the last column: settleTimes. */
+export function bucketSql(where: string, aggs: AggregateList, bucketNs: bigint): string {
+  return `SELECT node, first_ns / ${bucketNs} AS g, ${aggs.exprs.join(', ')}, ${settleTimes('outc != 0')} FROM (${forwardRows(where)}) GROUP BY node, g`;
 }
 
 /** Settled receives and sends per node and `group`. */
@@ -141,11 +163,9 @@ export function paymentsSql(where: string, group: string): string {
 }
 
 export function reasonAggregates(exact: boolean): AggregateList {
-  return new AggregateList(exact)
-    .count('count', '1')
-    .sum('amt_msat', 'oa')
-    .sum('missed_in', 'CASE WHEN fee_ok THEN ia END')
-    .sum('missed_out', 'CASE WHEN fee_ok THEN oa END');
+  const list = new AggregateList(exact).count('count', '1').sum('amt_msat', 'oa');
+  if (exact) return list.sum('missed_in', 'CASE WHEN fee_ok THEN ia END').sum('missed_out', 'CASE WHEN fee_ok THEN oa END');
+  return list.sum('missed_in', 'CASE WHEN fee_ok THEN ia - oa END');
 }
 
 /** Failed-here forwards per node and failure codes. */

@@ -15,6 +15,9 @@
  *       Time from opening the store to the first item of readHistory(--since),
  *       and the items in range: the library half of `htlc-tail --since 1h`
  *       ("now" is the store's newest event, so a store built earlier compares).
+ *   node bench/build-store.mjs --write-rate N [--out FILE]
+ *       The writer alone: N simulated events (correlated beforehand) written to a new
+ *       store in chunks of 1,000 as a stream would deliver them; events/s and CPU.
  *
  * Needs `npm run build` first (imports dist/).
  */
@@ -35,6 +38,7 @@ const { values: args } = parseArgs({
     empty: { type: 'string' },
     probe: { type: 'string' },
     since: { type: 'string', default: '1h' },
+    'write-rate': { type: 'string' },
   },
 });
 
@@ -131,6 +135,34 @@ async function probe(file) {
   console.log(JSON.stringify({ file: path.basename(file), since: args.since, firstItemMs: first === undefined ? null : +first.toFixed(2), items: n, allMs: +all.toFixed(2) }));
 }
 
-if (args.probe) await probe(args.probe);
+async function writeRate(n, file) {
+  const { openStore } = await dist('history/open.js');
+  const { StoreWriter } = await dist('history/writer.js');
+  const { Correlator } = await dist('events/correlate.js');
+  const { TrafficGenerator, buildNode } = await dist('sim/index.js');
+  const { toModel } = await dist('sim/week.js');
+  const node = buildNode(1, 'mainnet');
+  const traffic = new TrafficGenerator({ seed: 1, node, startNs: BigInt(END_MS) * 1_000_000n, rate: 1000 });
+  const c = new Correlator();
+  const events = Array.from({ length: n }, () => c.apply(toModel(traffic.next().event)));
+  for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
+  const store = await openStore(file, 'write');
+  const writer = new StoreWriter(store);
+  const sink = writer.node({ identity: node.pubkey });
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < n; i += 1000) {
+    for (let j = i; j < Math.min(n, i + 1000); j++) if (!sink.write(events[j])) await writer.ready();
+    await new Promise((r) => setImmediate(r));
+  }
+  await writer.close();
+  const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
+  store.close();
+  console.log(JSON.stringify({ events: n, eventsPerSec: Math.round(n / (ms / 1000)), wallMs: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
+}
+
+if (args['write-rate']) await writeRate(Number(args['write-rate']), args.out.endsWith('history-10m.sqlite') ? path.join(ROOT, 'bench/out/write-rate.sqlite') : args.out);
+else if (args.probe) await probe(args.probe);
 else if (args.empty) await empty(args.empty);
 else await build(args.out, Number(args.events));

@@ -13,7 +13,7 @@ import { constants as fsc } from 'node:fs';
 import { access, mkdir, open as openFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APPLICATION_ID, migrate, MIGRATIONS, refreshEnumNames, SCHEMA_VERSION, type Migration } from './schema.js';
-import { loadSqlite, type Db, type SqliteConstructor } from './sqlite.js';
+import { loadSqlite, sqliteCode, type Db, type SqliteConstructor } from './sqlite.js';
 import { storeErrors, translateStoreError } from './store-errors.js';
 
 export type StoreMode = 'read' | 'write';
@@ -113,6 +113,10 @@ async function inspect(Database: SqliteConstructor, file: string, mode: StoreMod
     }
     return { state: 'ours', version };
   } catch (err) {
+    // A WAL database opened read-only needs its -shm file: without one, a read-only directory stops it.
+    if (mode === 'read' && (sqliteCode(err) === 'SQLITE_READONLY_DIRECTORY' || sqliteCode(err) === 'SQLITE_CANTOPEN')) {
+      throw storeErrors.unreadable(file, `its directory ${path.dirname(file)} is not writable, and SQLite needs to create the database's -shm file there to read it; make the directory writable, or copy the file somewhere writable`);
+    }
     throw translateStoreError(file, err);
   } finally {
     db?.close();
@@ -137,19 +141,24 @@ export async function openStore(fileArg: string, mode: StoreMode, opts: OpenStor
       throw storeErrors.createDir(dir, e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message));
     }
   }
+  // Writing: the file and its directory must be writable, checked first (the read-only
+  // inspection of a WAL database needs its directory too, and would fail less clearly).
+  const fileExists = await stat(file).then(
+    (st) => st.isFile(),
+    () => false,
+  );
+  const canWrite = async (): Promise<string | undefined> => {
+    if (fileExists && !(await writable(file))) return 'the file is read-only';
+    if (!(await writable(dir))) return `its directory ${dir} is read-only (SQLite writes its journal files there)`;
+    return undefined;
+  };
+  if (mode === 'write') {
+    const why = await canWrite();
+    if (why !== undefined) throw storeErrors.readOnly(file, why);
+  }
   const found = await inspect(Database, file, mode, target);
   const mustWrite = mode === 'write' || found.version < target;
-  if (mustWrite) {
-    const exists = found.state === 'ours' || (await stat(file).then(() => true, () => false));
-    if (exists && !(await writable(file))) {
-      if (mode === 'read') throw storeErrors.needsMigration(file, found.version, target);
-      throw storeErrors.readOnly(file, 'the file is read-only');
-    }
-    if (!(await writable(dir))) {
-      if (mode === 'read') throw storeErrors.needsMigration(file, found.version, target);
-      throw storeErrors.readOnly(file, `its directory ${dir} is read-only (SQLite writes its journal files there)`);
-    }
-  }
+  if (mode === 'read' && mustWrite && (await canWrite()) !== undefined) throw storeErrors.needsMigration(file, found.version, target);
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: !mustWrite });

@@ -39,7 +39,11 @@ export const EVENT_COLUMNS = [
   'replayed',
 ] as const;
 
-export const INSERT_EVENT_SQL = `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+/** INSERT OR IGNORE of `rows` events in one statement (rows get their ids in this order). */
+export function insertEventsSql(rows: number): string {
+  const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+  return `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
+}
 
 type Bind = string | number | bigint | Buffer | null;
 
@@ -86,7 +90,7 @@ export function eventRow(node: number, ev: HtlcEvent): { row: Bind[]; wideAmount
     ev.wireFailure ?? null,
     ev.failureDetail ?? null,
     ev.failureString ?? null,
-    ev.preimage !== undefined ? Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength) : null,
+    ev.preimage === undefined ? null : Buffer.isBuffer(ev.preimage) ? ev.preimage : Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength),
     bool(ev.settled),
     bool(ev.offchain),
     corr ? (corr.firstEventType ?? null) : null,

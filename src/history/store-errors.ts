@@ -28,7 +28,8 @@ export const storeErrors = {
     ),
   corrupt: (file: string, detail: string) =>
     configError(`the history database ${file} is corrupt (${detail}); restore it from a backup, or ${MOVE_AWAY}`),
-  unreadable: (file: string, detail: string) => configError(`cannot read the history database ${file} (${detail}); check its permissions, or give another file with --db FILE`),
+  unreadable: (file: string, detail: string) =>
+    configError(`cannot read the history database ${file}: ${detail}${/;/.test(detail) ? '' : '; check its permissions, or give another file with --db FILE'}`),
   createDir: (dir: string, detail: string) =>
     configError(`cannot create the directory ${dir} for the history database (${detail}); create it, or give another file with --db FILE`),
 };

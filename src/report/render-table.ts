@@ -18,7 +18,7 @@ interface Column {
   readonly right: boolean;
   /** The alias column: shrinks to fit. */
   readonly flex?: boolean;
-  readonly text: (row: ReportRow, total: boolean) => string;
+  readonly text: (row: ReportRow) => string;
 }
 
 const TARGET_WIDTH = 100;
@@ -60,8 +60,7 @@ const label = (title: string, key: string, opts: { flex?: boolean; shorten?: num
   title,
   right: false,
   flex: opts.flex,
-  text: (r, total) => {
-    if (total) return title === 'alias' ? '' : 'total';
+  text: (r) => {
     const c = r[key] ?? null;
     if (c === null) return opts.unknown ?? '';
     const t = cellText(c);
@@ -73,7 +72,7 @@ function bucketLabel(by: 'day' | 'hour'): Column {
   return {
     title: by,
     right: false,
-    text: (r, total) => (total ? 'total' : by === 'day' ? String(r.start).slice(0, 10) : String(r.start).slice(0, 13).replace('T', ' ') + ':00'),
+    text: (r) => (by === 'day' ? String(r.start).slice(0, 10) : String(r.start).slice(0, 13).replace('T', ' ') + ':00'),
   };
 }
 
@@ -115,7 +114,9 @@ function foldForeign(rows: readonly ReportRow[]): ReportRow[] {
 }
 
 function renderSection(columns: readonly Column[], rows: readonly ReportRow[], total: ReportRow): string[] {
-  const cells = [...rows.map((r) => columns.map((c) => c.text(r, false))), columns.map((c) => c.text(total, true))];
+  // The total row: "total" in the first column, the other labels blank.
+  const totalCells = columns.map((c, i) => (i === 0 ? 'total' : c.right ? c.text(total) : ''));
+  const cells = [...rows.map((r) => columns.map((c) => c.text(r))), totalCells];
   const widths = columns.map((c, i) => Math.max(displayWidth(c.title), ...cells.map((row) => displayWidth(row[i]!))));
   const flex = columns.findIndex((c) => c.flex);
   if (flex >= 0) {

@@ -259,7 +259,6 @@ describe('bad input', () => {
   }, 60_000);
 
   test('a store that needs writing (an older version) in a read-only place: exit 3, the remedy named', async () => {
-    if (process.getuid?.() !== 0 && process.platform !== 'linux') return;
     const ro = path.join(dir, 'ro');
     await mkdir(ro, { mode: 0o755 });
     const file = path.join(ro, 'old.sqlite');
@@ -282,6 +281,60 @@ describe('bad input', () => {
     oneLine(r, 3, /has history schema version 1 and must be upgraded to 2 before it can be read, but it cannot be written; make it writable once/);
     await chmod(ro, 0o755);
     if (process.getuid?.() === 0) await chown(file, 0, 0);
+  }, 60_000);
+
+  test('writing to a read-only file or into a read-only directory: exit 3, one line, nothing written', async () => {
+    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const base = path.join(dir, 'rw');
+    await mkdir(base, { mode: 0o755 });
+    await chmod(base, 0o755);
+    const roFile = path.join(base, 'readonly.sqlite');
+    await copyFile(db, roFile);
+    await chmod(roFile, 0o444);
+    const roDir = path.join(dir, 'rodir');
+    await mkdir(roDir, { mode: 0o755 });
+    const inRoDir = path.join(roDir, 'h.sqlite');
+    await copyFile(db, inRoDir);
+    if (process.getuid?.() === 0) await chown(inRoDir, 65534, 65534);
+    await chmod(roDir, 0o555);
+    const sim = (file: string) =>
+      new Promise<CliResult>((resolve) => {
+        const child = spawn(process.execPath, [SIM_BIN, '--week', file, '--week-events', '100'], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (x: Buffer) => (stdout += x));
+        child.stderr.on('data', (x: Buffer) => (stderr += x));
+        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+      });
+    const before = (await import('node:fs')).readFileSync(roFile);
+    const a = await sim(roFile);
+    expect({ code: a.code, stderr: a.stderr }).toEqual({
+      code: 3,
+      stderr: `htlc-tail-sim: cannot write the history database ${roFile}: the file is read-only; make it writable, or give another file with --db FILE\n`,
+    });
+    expect((await import('node:fs')).readFileSync(roFile).equals(before)).toBe(true);
+    const b = await sim(inRoDir);
+    expect({ code: b.code, stderr: b.stderr }).toEqual({
+      code: 3,
+      stderr: `htlc-tail-sim: cannot write the history database ${inRoDir}: its directory ${roDir} is read-only (SQLite writes its journal files there); make it writable, or give another file with --db FILE\n`,
+    });
+    const fs = await import('node:fs');
+    expect(fs.existsSync(inRoDir + '-wal')).toBe(false);
+    // Reading it there: a WAL database needs its -shm file beside it.
+    const rep = await new Promise<CliResult>((resolve) => {
+      const child = spawn(process.execPath, [BIN, 'report', '--db', inRoDir], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (x: Buffer) => (stdout += x));
+      child.stderr.on('data', (x: Buffer) => (stderr += x));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+    expect({ code: rep.code, stdout: rep.stdout, stderr: rep.stderr }).toEqual({
+      code: 3,
+      stdout: '',
+      stderr: `htlc-tail: cannot read the history database ${inRoDir}: its directory ${roDir} is not writable, and SQLite needs to create the database's -shm file there to read it; make the directory writable, or copy the file somewhere writable\n`,
+    });
+    await chmod(roDir, 0o755);
   }, 60_000);
 
   test('report --help explains the columns', async () => {

@@ -52,9 +52,10 @@ export function loadAliases(db: Db, nodes: readonly number[]): Map<number, Map<s
 const placeholders = (xs: readonly unknown[]) => xs.map(() => '?').join(', ');
 
 /** The id range [first, last] of the nodes' events with a timestamp in range, or undefined when there are none. */
-function idRange(db: Db, r: HistoryRange): { first: number; last: number } | undefined {
-  const where = [`node IN (${placeholders(r.nodes)})`];
-  const args: Array<number | bigint> = [...r.nodes];
+/** WHERE terms (after `first`) and arguments for the nodes and the time range. */
+function rangeWhere(r: HistoryRange, first: string, firstArgs: number[]): { sql: string; args: Array<number | bigint> } {
+  const where = [first, `node IN (${placeholders(r.nodes)})`];
+  const args: Array<number | bigint> = [...firstArgs, ...r.nodes];
   if (r.sinceNs !== undefined) {
     where.push('timestamp_ns >= ?');
     args.push(u64ToDbBig(r.sinceNs));
@@ -63,8 +64,13 @@ function idRange(db: Db, r: HistoryRange): { first: number; last: number } | und
     where.push('timestamp_ns < ?');
     args.push(u64ToDbBig(r.untilNs));
   }
+  return { sql: where.join(' AND '), args };
+}
+
+function idRange(db: Db, r: HistoryRange): { first: number; last: number } | undefined {
+  const w = rangeWhere(r, '1', []);
   // Both through the unique (node, timestamp_ns, …) index, which holds the id.
-  const row = db.prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_key WHERE ${where.join(' AND ')}`).raw().get(...args) as [
+  const row = db.prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_key WHERE ${w.sql}`).raw().get(...w.args) as [
     number | null,
     number | null,
   ];
@@ -89,21 +95,12 @@ function gapsBetween(db: Db, r: HistoryRange, afterFrom: number, afterTo: number
 
 function* walk(db: Db, r: HistoryRange, first: number, last: number, gapsAfter: number): Generator<StoredItem> {
   const aliases = loadAliases(db, r.nodes);
-  const where = [`id >= ? AND id <= ? AND node IN (${placeholders(r.nodes)})`];
-  const args: Array<number | bigint> = [first, last, ...r.nodes];
-  if (r.sinceNs !== undefined) {
-    where.push('timestamp_ns >= ?');
-    args.push(u64ToDbBig(r.sinceNs));
-  }
-  if (r.untilNs !== undefined) {
-    where.push('timestamp_ns < ?');
-    args.push(u64ToDbBig(r.untilNs));
-  }
+  const w = rangeWhere(r, 'id >= ? AND id <= ?', [first, last]);
   const gaps = gapsBetween(db, r, gapsAfter, r.untilNs === undefined ? Number.MAX_SAFE_INTEGER : last);
   let g = 0;
   // NOT INDEXED: walk the table in id order from `first` (streaming; no sort of the whole range first).
-  const stmt = db.prepare(`SELECT ${EVENT_SELECT} FROM events NOT INDEXED WHERE ${where.join(' AND ')} ORDER BY id`).raw();
-  for (const row of stmt.iterate(...args) as IterableIterator<EventRowValues>) {
+  const stmt = db.prepare(`SELECT ${EVENT_SELECT} FROM events NOT INDEXED WHERE ${w.sql} ORDER BY id`).raw();
+  for (const row of stmt.iterate(...w.args) as IterableIterator<EventRowValues>) {
     const id = row[0];
     while (g < gaps.length && gaps[g]!.after < id) {
       const x = gaps[g++]!;

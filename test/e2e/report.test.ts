@@ -50,6 +50,19 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => cleanup());
 
+/** Runs a built binary, as the unprivileged `nobody` when the tests run as root (so file permissions apply). */
+function runAsUser(bin: string, args: string[]): Promise<CliResult> {
+  const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (x: Buffer) => (stdout += x));
+    child.stderr.on('data', (x: Buffer) => (stderr += x));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
 const report = (args: string[], env?: Record<string, string>) => runCli(['report', ...args], { timeoutMs: 60_000, ...(env ? { env } : {}) });
 
 /** SPEC "Report" --by channel, computed here by plain JS over the events (no SQL, no code under test). */
@@ -269,22 +282,13 @@ describe('bad input', () => {
     o.close();
     await chmod(file, 0o444);
     await chmod(ro, 0o555);
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-    const r = await new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'report', '--db', file], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (x: Buffer) => (stdout += x));
-      child.stderr.on('data', (x: Buffer) => (stderr += x));
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    });
+    const r = await runAsUser(BIN, ['report', '--db', file]);
     oneLine(r, 3, /has history schema version 1 and must be upgraded to 2 before it can be read, but it cannot be written; make it writable once/);
     await chmod(ro, 0o755);
     if (process.getuid?.() === 0) await chown(file, 0, 0);
   }, 60_000);
 
   test('writing to a read-only file or into a read-only directory: exit 3, one line, nothing written', async () => {
-    const asUser = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
     const base = path.join(dir, 'rw');
     await mkdir(base, { mode: 0o755 });
     await chmod(base, 0o755);
@@ -297,15 +301,7 @@ describe('bad input', () => {
     await copyFile(db, inRoDir);
     if (process.getuid?.() === 0) await chown(inRoDir, 65534, 65534);
     await chmod(roDir, 0o555);
-    const sim = (file: string) =>
-      new Promise<CliResult>((resolve) => {
-        const child = spawn(process.execPath, [SIM_BIN, '--week', file, '--week-events', '100'], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (x: Buffer) => (stdout += x));
-        child.stderr.on('data', (x: Buffer) => (stderr += x));
-        child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-      });
+    const sim = (file: string) => runAsUser(SIM_BIN, ['--week', file, '--week-events', '100']);
     const before = (await import('node:fs')).readFileSync(roFile);
     const a = await sim(roFile);
     expect({ code: a.code, stderr: a.stderr }).toEqual({
@@ -321,14 +317,7 @@ describe('bad input', () => {
     const fs = await import('node:fs');
     expect(fs.existsSync(inRoDir + '-wal')).toBe(false);
     // Reading it there: a WAL database needs its -shm file beside it.
-    const rep = await new Promise<CliResult>((resolve) => {
-      const child = spawn(process.execPath, [BIN, 'report', '--db', inRoDir], { env: cleanEnv({ HOME: '/nonexistent' }), ...asUser });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (x: Buffer) => (stdout += x));
-      child.stderr.on('data', (x: Buffer) => (stderr += x));
-      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    });
+    const rep = await runAsUser(BIN, ['report', '--db', inRoDir]);
     expect({ code: rep.code, stdout: rep.stdout, stderr: rep.stderr }).toEqual({
       code: 3,
       stdout: '',

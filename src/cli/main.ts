@@ -21,6 +21,7 @@ import {
   addWaitOption,
 } from './options.js';
 import { reportFatal } from './report.js';
+import { addReportCommand } from './report-command.js';
 
 const VERSION = '0.1.0';
 
@@ -90,6 +91,9 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
       throw await unknownCommand(name, program);
     });
+  addReportCommand(program, async (opts) => {
+    process.exitCode = await run('report', opts, []);
+  });
 
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();
@@ -111,7 +115,7 @@ async function unknownCommand(word: string, program: Command): Promise<Commander
 
 async function dispatch(name: string, opts: Record<string, unknown>, args: string[]): Promise<number> {
   // The long-running commands: a small, flat heap (see runtime/heap-tuning.ts).
-  if (name !== 'check') (await import('../runtime/heap-tuning.js')).tuneHeap();
+  if (name !== 'check' && name !== 'report') (await import('../runtime/heap-tuning.js')).tuneHeap();
   switch (name) {
     case 'tail':
       return (await import('../commands/tail.js')).runTailCommand(opts);
@@ -121,6 +125,8 @@ async function dispatch(name: string, opts: Record<string, unknown>, args: strin
       return (await import('../commands/check.js')).runCheckCommand(opts);
     case 'replay':
       return (await import('../commands/replay.js')).runReplayCommand(opts, args);
+    case 'report':
+      return (await import('../commands/report.js')).runReportCommand(opts);
     default:
       throw new Error(`unknown command ${name}`);
   }

@@ -5,6 +5,7 @@
  */
 import type { FormatName } from './names.js';
 import type { Formatter } from './types.js';
+import { csvHeader, formatCsv } from './csv.js';
 import { formatJsonl } from './jsonl.js';
 import { formatPretty } from './pretty.js';
 import { formatRaw } from './raw.js';
@@ -15,6 +16,7 @@ const FORMATTERS: Readonly<Record<FormatName, Formatter>> = {
   jsonl: { format: formatJsonl },
   table: { format: formatTable, header: tableHeader },
   raw: { format: formatRaw },
+  csv: { format: formatCsv, header: csvHeader },
 };
 
 export function getFormatter(name: FormatName): Formatter {

@@ -1,5 +1,5 @@
 /** The output formats, typed once: this list feeds Commander's `.choices()` and the config type. */
-export const FORMATS = ['pretty', 'jsonl', 'table', 'raw'] as const;
+export const FORMATS = ['pretty', 'jsonl', 'table', 'raw', 'csv'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export const COLOR_MODES = ['auto', 'always', 'never'] as const;

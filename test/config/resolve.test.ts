@@ -271,7 +271,7 @@ describe('output options', () => {
 describe('every validation error: kind, exit code and message', () => {
   type Row = [string, RawOptions, Record<string, string>, Record<string, string>, 'usage' | 'config', string];
   const rows: Row[] = [
-    ['bad --format', { format: 'xml' }, {}, {}, 'usage', '--format "xml" is not one of pretty, jsonl, table, raw; pick one of those'],
+    ['bad --format', { format: 'xml' }, {}, {}, 'usage', '--format "xml" is not one of pretty, jsonl, table, raw, csv; pick one of those'],
     ['bad --color', { color: 'sometimes' }, {}, {}, 'usage', '--color "sometimes" is not one of auto, always, never; pick one of those'],
     ['bad --transport', { transport: 'http' }, {}, {}, 'usage', '--transport "http" is not one of grpc, rest, ws; pick one of those'],
     ['bad --count', { count: '0' }, {}, {}, 'usage', '--count "0" is not a positive whole number; e.g. --count 10'],

@@ -18,7 +18,7 @@ describe('value parsers', () => {
   test('parseChoice is case-insensitive and lists the allowed values', () => {
     expect(parseChoice('JSONL', '--format', FORMATS)).toBe('jsonl');
     expect(usage(() => parseChoice('xml', '--format', FORMATS))).toBe(
-      '--format "xml" is not one of pretty, jsonl, table, raw; pick one of those',
+      '--format "xml" is not one of pretty, jsonl, table, raw, csv; pick one of those',
     );
   });
   test.each([['1', 1], ['25', 25], [' 7 ', 7]])('parsePositiveInt %j', (v, n) => {

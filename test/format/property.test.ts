@@ -12,6 +12,7 @@ import { decodeJsonEvent } from '../../src/events/decode-json.js';
 import { decodeHtlcEventWire, WireError } from '../../src/events/decode-wire.js';
 import { EVENT_KINDS, type HtlcEvent, type HtlcInfo } from '../../src/events/model.js';
 import { mulberry32 } from '../prng.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 
 const rng = mulberry32;
 
@@ -86,6 +87,10 @@ describe('every format survives arbitrary events', () => {
           if (name === 'jsonl' || name === 'raw') {
             expect(line).not.toMatch(/\n/);
             JSON.parse(line);
+          } else if (name === 'csv') {
+            // Data, not terminal text: the exact values, one RFC 4180 record of 29 fields.
+            expect(parseCsv(line + '\n', { relax_column_count: false })).toEqual([expect.any(Array)]);
+            expect(parseCsv(line + '\n')[0]).toHaveLength(29);
           } else if (!ctx.colorizer.enabled) {
             // Text from the node can never put a raw control character on the terminal.
             expect(line).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f\u0080-\u009f\u202a-\u202e\u2066-\u2069]/);

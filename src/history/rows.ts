@@ -1,0 +1,176 @@
+/**
+ * An event as a row of the `events` table, and back.
+ *
+ * The row is lossless for lnd's message: every field of the HtlcEvent has a
+ * column (ids, time, type, kind, HtlcInfo, failure codes and text, preimage,
+ * final_htlc flags), so `-f raw` written from a stored event is byte for byte
+ * the line written live. The amount and timelock columns hold what jsonl
+ * shows: a forward's or link_fail's own HtlcInfo (all four NULL when lnd left
+ * it unset), for the other kinds the HtlcInfo correlation copied from the
+ * HTLC's first event. Correlation's other results (first event_type,
+ * duration, replayed) have columns too, so a replay from the store prints
+ * what the live tail printed, even for an event whose forward lies before
+ * `--since`.
+ */
+import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from '../events/model.js';
+import { u64FromDbText, u64ToDb } from './u64.js';
+
+export const EVENT_COLUMNS = [
+  'node',
+  'timestamp_ns',
+  'kind',
+  'event_type',
+  'incoming_channel_id',
+  'incoming_htlc_id',
+  'outgoing_channel_id',
+  'outgoing_htlc_id',
+  'incoming_amt_msat',
+  'outgoing_amt_msat',
+  'incoming_timelock',
+  'outgoing_timelock',
+  'wire_failure',
+  'failure_detail',
+  'failure_string',
+  'preimage',
+  'settled',
+  'offchain',
+  'first_event_type',
+  'duration_ns',
+  'replayed',
+] as const;
+
+/** INSERT OR IGNORE of `rows` events in one statement (rows get their ids in this order). */
+export function insertEventsSql(rows: number): string {
+  const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
+  return `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
+}
+
+type Bind = string | number | bigint | Buffer | null;
+
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+/** A signed decimal (a duration) when it fits SQLite's INTEGER, else NULL (only nonsense timestamps get there). */
+function signedOrNull(dec: string | undefined): string | null {
+  if (dec === undefined) return null;
+  if (dec.length < 19) return dec;
+  const v = BigInt(dec);
+  return v >= I64_MIN && v <= I64_MAX ? dec : null;
+}
+
+const bool = (b: boolean | undefined): number | null => (b === undefined ? null : b ? 1 : 0);
+
+/** The info the amount columns hold: own (forward, link_fail) or correlated. */
+export function storedInfo(ev: HtlcEvent): HtlcInfo | null | undefined {
+  return ev.info !== undefined ? ev.info : ev.corr?.info;
+}
+
+/**
+ * The bind values for INSERT_EVENT_SQL, and whether an amount needed the
+ * wide (≥ 2^63) storage, which the report's sums must then allow for.
+ */
+export function eventRow(node: number, ev: HtlcEvent): { row: Bind[]; wideAmount: boolean } {
+  const info = storedInfo(ev);
+  const inAmt = info ? u64ToDb(info.incomingAmtMsat) : null;
+  const outAmt = info ? u64ToDb(info.outgoingAmtMsat) : null;
+  const corr = ev.corr;
+  const row: Bind[] = [
+    node,
+    u64ToDb(ev.timestampNs),
+    ev.event,
+    ev.eventType,
+    u64ToDb(ev.incomingChannelId),
+    u64ToDb(ev.incomingHtlcId),
+    u64ToDb(ev.outgoingChannelId),
+    u64ToDb(ev.outgoingHtlcId),
+    inAmt,
+    outAmt,
+    info ? info.incomingTimelock : null,
+    info ? info.outgoingTimelock : null,
+    ev.wireFailure ?? null,
+    ev.failureDetail ?? null,
+    ev.failureString ?? null,
+    ev.preimage === undefined ? null : Buffer.isBuffer(ev.preimage) ? ev.preimage : Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength),
+    bool(ev.settled),
+    bool(ev.offchain),
+    corr ? (corr.firstEventType ?? null) : null,
+    corr ? signedOrNull(corr.durationNs) : null,
+    corr?.replayed ? 1 : 0,
+  ];
+  return { row, wideAmount: typeof inAmt === 'bigint' || typeof outAmt === 'bigint' };
+}
+
+/** The SELECT list that `eventFromRow` reads (uint64 columns as text, so no value goes through a float). */
+export const EVENT_SELECT = `id, node, CAST(timestamp_ns AS TEXT), kind, event_type,
+  CAST(incoming_channel_id AS TEXT), CAST(incoming_htlc_id AS TEXT), CAST(outgoing_channel_id AS TEXT), CAST(outgoing_htlc_id AS TEXT),
+  CAST(incoming_amt_msat AS TEXT), CAST(outgoing_amt_msat AS TEXT), incoming_timelock, outgoing_timelock,
+  wire_failure, failure_detail, failure_string, preimage, settled, offchain, first_event_type, CAST(duration_ns AS TEXT), replayed`;
+
+/** A row of EVENT_SELECT in `.raw()` form. */
+export type EventRowValues = [
+  id: number,
+  node: number,
+  ts: string,
+  kind: string,
+  eventType: number,
+  inChan: string,
+  inHtlc: string,
+  outChan: string,
+  outHtlc: string,
+  inAmt: string | null,
+  outAmt: string | null,
+  inLock: number | null,
+  outLock: number | null,
+  wire: number | null,
+  detail: number | null,
+  text: string | null,
+  preimage: Buffer | null,
+  settled: number | null,
+  offchain: number | null,
+  firstType: number | null,
+  durationNs: string | null,
+  replayed: number,
+];
+
+/** The stored event, with its correlation as recorded; aliases are added by the reader. */
+export function eventFromRow(r: EventRowValues): HtlcEvent {
+  const kind = r[3] as EventKind;
+  const info: HtlcInfo | null =
+    r[9] !== null && r[10] !== null
+      ? {
+          incomingAmtMsat: u64FromDbText(r[9]),
+          outgoingAmtMsat: u64FromDbText(r[10]),
+          incomingTimelock: r[11] ?? 0,
+          outgoingTimelock: r[12] ?? 0,
+        }
+      : null;
+  const ownInfo = kind === 'forward' || kind === 'link_fail';
+  const ev: { -readonly [K in keyof HtlcEvent]: HtlcEvent[K] } = {
+    event: kind,
+    eventType: r[4],
+    timestampNs: u64FromDbText(r[2]),
+    incomingChannelId: u64FromDbText(r[5]),
+    outgoingChannelId: u64FromDbText(r[7]),
+    incomingHtlcId: u64FromDbText(r[6]),
+    outgoingHtlcId: u64FromDbText(r[8]),
+  };
+  if (ownInfo) ev.info = info;
+  if (kind === 'settle') ev.preimage = r[16] === null ? new Uint8Array(0) : new Uint8Array(r[16]);
+  if (kind === 'link_fail') {
+    ev.wireFailure = r[13] ?? 0;
+    ev.failureDetail = r[14] ?? 0;
+    ev.failureString = r[15] ?? '';
+  }
+  if (kind === 'final_htlc') {
+    ev.settled = r[17] === 1;
+    ev.offchain = r[18] === 1;
+  }
+  if (r[19] !== null) {
+    const corr: { -readonly [K in keyof Correlation]: Correlation[K] } = { firstEventType: r[19] };
+    if (info !== null) corr.info = info;
+    if (r[20] !== null) corr.durationNs = r[20];
+    if (r[21] === 1) corr.replayed = true;
+    ev.corr = corr;
+  }
+  return ev;
+}

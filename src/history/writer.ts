@@ -1,0 +1,240 @@
+/**
+ * The history writer: the sink behind `htlc-tail record` and `--record`.
+ *
+ * Items are queued in memory and committed in one transaction per batch
+ * (apply.ts): `commitIntervalMs` (default 200 ms) after the first pending item,
+ * or as soon as `maxBatch` items are pending, and at `flush()`/`close()`. So a
+ * process killed at any instant loses at most the items of the last
+ * interval, and SQLite's WAL never leaves a half-written batch.
+ *
+ * Backpressure: `write()` returns false while more than `highWaterMark` items
+ * wait (a slow disk, or another program holding the write lock); the caller
+ * then stops reading its stream until `ready()` resolves (the queue drained
+ * below half the mark), so memory stays bounded.
+ *
+ * Failures: a busy database is retried at the next interval; any other error
+ * (disk full, read-only, corrupt) is fatal: it is translated to a one-line
+ * configuration error, given to `onError`, and rejects `ready()`/`close()`.
+ *
+ * `--retain DAYS`: every `retentionIntervalMs` (and once at start) events,
+ * HTLC rows and gaps older than DAYS (lnd's clock) are deleted in batches of
+ * `pruneBatch` rows, each its own short transaction, yielding in between.
+ */
+import type { OutputItem } from '../events/model.js';
+import { prepareBatch, type BatchStatements, type ChannelInfo, type PendingWrite } from './apply.js';
+import { registerNode, type NodeIdentity } from './nodes.js';
+import { pruneStep } from './retention.js';
+import type { Store } from './open.js';
+import { sqliteCode } from './sqlite.js';
+import { translateStoreError } from './store-errors.js';
+
+export interface StoreWriterOptions {
+  readonly commitIntervalMs?: number;
+  readonly maxBatch?: number;
+  readonly highWaterMark?: number;
+  /** Delete history older than this many days; undefined keeps everything. */
+  readonly retainDays?: number;
+  readonly retentionIntervalMs?: number;
+  readonly pruneBatch?: number;
+  /** Called once with the error that stopped the writer. */
+  readonly onError?: (err: unknown) => void;
+  /** Called after each commit with the number of items committed so far. */
+  readonly onCommit?: (committed: number) => void;
+  /** Called when a commit found the database locked and will retry. */
+  readonly onBusy?: (detail: string) => void;
+  readonly now?: () => number;
+}
+
+/** One node's way into the writer. */
+export interface NodeSink {
+  readonly nodeId: number;
+  /** Queues an event or gap; false when the queue is above its mark (wait for `writer.ready()`). */
+  write(item: OutputItem): boolean;
+  /** Queues what was learned about channels (peer pubkey, alias). */
+  channels(rows: readonly ChannelInfo[]): void;
+  /** Notes that the node's stream was alive at `ms` (stored as the node's last_seen_ms at the next commit). */
+  alive(ms: number): void;
+}
+
+export class StoreWriter {
+  private queue: PendingWrite[] = [];
+  private alive = new Map<number, number>();
+  private readonly stmts: BatchStatements;
+  private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  private retention: NodeJS.Timeout | undefined;
+  private pruning = false;
+  private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private failure: unknown;
+  private closed = false;
+  private readonly interval: number;
+  private readonly maxBatch: number;
+  private readonly highWater: number;
+  private readonly now: () => number;
+  /** Items committed so far (for tests and stats). */
+  committed = 0;
+
+  constructor(
+    readonly store: Store,
+    private readonly opts: StoreWriterOptions = {},
+  ) {
+    if (store.mode !== 'write') throw new Error('StoreWriter needs a store opened for writing');
+    this.interval = Math.min(opts.commitIntervalMs ?? 200, 1000);
+    this.maxBatch = opts.maxBatch ?? 5000;
+    this.highWater = opts.highWaterMark ?? 50_000;
+    this.now = opts.now ?? Date.now;
+    this.stmts = prepareBatch(store.db);
+    if (opts.retainDays !== undefined) {
+      this.retention = setInterval(() => this.prune(), opts.retentionIntervalMs ?? 3_600_000);
+      this.retention.unref();
+      setImmediate(() => this.prune());
+    }
+  }
+
+  /** Registers the node (identity, names) now and returns its sink. */
+  node(identity: NodeIdentity): NodeSink {
+    const nodeId = this.guard(() => registerNode(this.store.db, identity, this.now()));
+    return {
+      nodeId,
+      write: (item) => this.push(item.event === 'gap' ? { t: 'gap', node: nodeId, gap: item } : { t: 'event', node: nodeId, ev: item }),
+      channels: (rows) => void this.push({ t: 'channels', node: nodeId, atMs: this.now(), rows }),
+      alive: (ms) => {
+        if (ms > (this.alive.get(nodeId) ?? 0)) this.alive.set(nodeId, ms);
+      },
+    };
+  }
+
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  private push(w: PendingWrite): boolean {
+    if (this.failure !== undefined || this.closed) return false;
+    this.queue.push(w);
+    if (this.queue.length >= this.maxBatch) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined;
+        this.commit();
+      });
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined;
+        this.commit();
+      }, this.interval);
+    }
+    return this.queue.length < this.highWater;
+  }
+
+  /** Resolves when the queue is below half its mark; rejects when the writer has failed. */
+  ready(): Promise<void> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    if (this.queue.length < this.highWater / 2) return Promise.resolve();
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
+  }
+
+  /** Commits everything pending now (synchronously). Throws the writer's failure. */
+  flush(): void {
+    this.commit();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Commits what is pending and stops; the store stays open (its owner closes it). */
+  async close(): Promise<void> {
+    this.clearTimers();
+    this.commit();
+    this.closed = true;
+    if (this.retention) clearInterval(this.retention);
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private clearTimers(): void {
+    if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
+    this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private commit(): void {
+    this.clearTimers();
+    if (this.failure !== undefined || (this.queue.length === 0 && this.alive.size === 0)) return;
+    const items = this.queue;
+    const alive = this.alive;
+    // A node whose events are in this batch was alive now.
+    const now = this.now();
+    let last = -1;
+    for (const it of items) {
+      if (it.node !== last && (alive.get(it.node) ?? 0) < now) alive.set(it.node, now);
+      last = it.node;
+    }
+    try {
+      this.stmts.apply(items, alive);
+    } catch (err) {
+      const code = sqliteCode(err);
+      if (code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
+        // Another program holds the write lock past busy_timeout: keep the items, try again later.
+        this.opts.onBusy?.(String((err as { message?: unknown }).message ?? err));
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.commit();
+        }, this.interval);
+        return;
+      }
+      this.fail(translateStoreError(this.store.file, err));
+      return;
+    }
+    this.committed += items.length;
+    this.queue = [];
+    this.alive = new Map();
+    this.opts.onCommit?.(this.committed);
+    if (this.waiters.length > 0) {
+      const w = this.waiters;
+      this.waiters = [];
+      for (const x of w) x.resolve();
+    }
+  }
+
+  private fail(err: unknown): void {
+    this.failure = err;
+    this.clearTimers();
+    if (this.retention) clearInterval(this.retention);
+    const w = this.waiters;
+    this.waiters = [];
+    for (const x of w) x.reject(err);
+    this.opts.onError?.(err);
+  }
+
+  private guard<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw translateStoreError(this.store.file, err);
+    }
+  }
+
+  /** One retention pass, in small transactions, yielding to the event loop between them. */
+  private prune(): void {
+    const days = this.opts.retainDays;
+    if (days === undefined || this.pruning || this.closed || this.failure !== undefined) return;
+    this.pruning = true;
+    const cutoffNs = BigInt(Math.round(this.now() - days * 86_400_000)) * 1_000_000n;
+    const step = () => {
+      if (this.closed || this.failure !== undefined) {
+        this.pruning = false;
+        return;
+      }
+      let more: boolean;
+      try {
+        more = pruneStep(this.store.db, cutoffNs, this.opts.pruneBatch ?? 2000);
+      } catch (err) {
+        this.pruning = false;
+        const code = sqliteCode(err);
+        if (code?.startsWith('SQLITE_BUSY')) return; // next pass
+        this.fail(translateStoreError(this.store.file, err));
+        return;
+      }
+      if (more) setImmediate(step);
+      else this.pruning = false;
+    };
+    step();
+  }
+}

@@ -3,9 +3,11 @@
  * second while a seeded routing scenario is fed to the node's sink (through
  * the real Correlator), across a lost stream and a reconnect; Prometheus's
  * HTTP API must answer the counts tallied from the scenario's flows, with no
- * counter reset. `promtool check metrics` accepts the exposition.
+ * counter reset. `promtool check metrics` accepts the exposition. Every
+ * PromQL expression of the Grafana dashboard runs against it and must answer.
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import fs from 'node:fs';
 import { parseMetricsListen } from '../../src/config/metrics-listen.js';
 import { AliasBook } from '../../src/events/aliases.js';
 import { Correlator } from '../../src/events/correlate.js';
@@ -13,6 +15,8 @@ import { startMetrics, type MetricsRun } from '../../src/metrics/index.js';
 import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { subscribed } from '../events/htlc-builders.js';
 import { describeIf, PROMETHEUS_MISSING, PROMTOOL_MISSING, promtool, startPrometheus, type PromSample, type RunningPrometheus } from '../helpers/prometheus.js';
+import { METRICS } from '../../src/metrics/names.js';
+import { ROOT } from '../e2e/run-cli.js';
 import { CHANNELS, emptyTally, routingEvents, type Tally } from './scenario.js';
 
 const NODE = '02' + '7'.repeat(64);
@@ -163,4 +167,32 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     expect([0, 3]).toContain(all.code);
     for (const p of problems) expect(p).toMatch(/^nodejs_active_(handles|requests|resources)_total non-counter metrics should not have "_total" suffix$/);
   });
+
+  test('every query of the Grafana dashboard runs and answers, the alias joins included', async () => {
+    const dash = JSON.parse(fs.readFileSync(`${ROOT}contrib/grafana/htlc-tail.json`, 'utf8')) as Dashboard;
+    const exprs = dash.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+    expect(exprs.length).toBeGreaterThan(15);
+    for (const { panel, expr } of exprs) {
+      const promql = expr.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '10m').replaceAll('$node', '.*');
+      const r = await q(promql);
+      expect({ panel, nonEmpty: r.length > 0 }).toEqual({ panel, nonEmpty: true });
+      if (expr.includes('group_left (peer_alias)')) {
+        expect({ panel, aliases: r.map((x) => x.metric.peer_alias ?? '(none)').filter((a) => !ALIASES.includes(a)) }).toEqual({ panel, aliases: [] });
+      }
+    }
+    // The node variable: label_values(htlc_tail_stream_up, node) is Grafana's for this query.
+    const node = dash.templating.list.find((v) => v.name === 'node')!;
+    expect(node.definition).toBe('label_values(htlc_tail_stream_up, node)');
+    expect(byLabels(await q('group by (node) (htlc_tail_stream_up)'), ['node'])).toEqual(new Map([[NODE, 1]]));
+    // Metric names in the dashboard are SPEC's (a typo would also show as an empty answer above).
+    const known = new Set(Object.values(METRICS).map((m) => m.name));
+    for (const { expr } of exprs) {
+      for (const name of expr.match(/htlc_tail_[a-z_]+/g) ?? []) expect(known.has(name.replace(/_(bucket|sum|count)$/, ''))).toBe(true);
+    }
+  });
 });
+
+interface Dashboard {
+  panels: Array<{ title: string; targets?: Array<{ expr: string }> }>;
+  templating: { list: Array<{ name: string; definition?: string }> };
+}

@@ -37,15 +37,31 @@ import { EVENT_TYPE, eventTypeName, failureCodeName, failureDetailName } from '.
 import { splitNs } from '../events/htlc-table.js';
 import type { EventKind, HtlcEvent } from '../events/model.js';
 import { ChannelLabels } from './channel-labels.js';
+import { labelKey, seriesPrefix } from './exposition.js';
+import { HistogramSeries } from './histogram.js';
 import { MsatSplitter, MsatSum } from './msat-sum.js';
-import { OUTCOMES, type Labels, type Outcome } from './names.js';
+import { METRICS, OTHER_CHANNEL, OUTCOMES, SETTLE_BUCKETS, type Labels, type MetricDef } from './names.js';
 import type { MetricsSink } from './sink.js';
 
-/** A series: its labels (built once) and its running value. */
+/** A series: its labels and its line up to the value (both made once), and its running value. */
 export interface Series {
   readonly labels: Labels;
+  /** `name{node="…",…} ` (exposition.ts) */
+  readonly prefix: Buffer;
   value: number;
 }
+
+const series = (d: MetricDef, labels: Labels): Series => ({ labels, prefix: seriesPrefix(d.name, labels), value: 0 });
+
+/** The forwards of one (in, out) channel pair, by outcome, each series made when first counted. */
+interface Pair {
+  readonly inLabel: string;
+  readonly outLabel: string;
+  readonly byOutcome: Array<Series | undefined>;
+}
+
+/** Default bound on channel pairs per node (see `outcome`). */
+export const DEFAULT_MAX_PAIRS = 10_000;
 
 /** The per-outgoing-channel sums and link failures. */
 export interface OutChannel {
@@ -53,16 +69,12 @@ export interface OutChannel {
   readonly earned: MsatSum;
   readonly missed: MsatSum;
   readonly forwarded: MsatSum;
+  /** The three series' lines up to their values. */
+  readonly prefixes: { readonly earned: Buffer; readonly missed: Buffer; readonly forwarded: Buffer };
   /** A forward's outcome touched this channel: its three msat series are exposed. */
   forwards: boolean;
   /** wire_failure → failure_detail → series */
   readonly failures: Map<number, Map<number, Series>>;
-}
-
-/** What NodeMetrics needs of prom-client's Histogram. */
-export interface SettleHistogram {
-  observe(labels: Labels, seconds: number): void;
-  zero(labels: Labels): void;
 }
 
 /** The (event, type) pairs lnd sends, exposed as 0 from the start so rate() sees their first increment. */
@@ -95,12 +107,14 @@ function isForward(ev: HtlcEvent): boolean {
 
 export class NodeMetrics implements MetricsSink {
   readonly nodeLabels: Labels;
+  readonly nodeKey: string;
   /** Every series, in creation order, for the collect callbacks. */
   readonly eventSeries: Series[] = [];
   readonly forwardSeries: Series[] = [];
   readonly linkFailureSeries: Series[] = [];
   readonly outChannels: OutChannel[] = [];
   readonly inFlightSeries: Series[] = [];
+  readonly settleSeries: HistogramSeries[] = [];
   /** htlc_tail_stream_up */
   streamUp = 0;
   reconnects = 0;
@@ -110,11 +124,12 @@ export class NodeMetrics implements MetricsSink {
   aliases: AliasBook | undefined;
 
   private readonly events = new Map<EventKind, Map<number, Series>>();
-  /** in channel id → its label and (out channel id → [settled, failed_here, failed_downstream]) */
-  private readonly forwards = new Map<string, { readonly label: string; readonly byOut: Map<string, Series[]> }>();
+  /** in channel id → its label and (out channel id → the pair's series) */
+  private readonly forwards = new Map<string, { readonly label: string; readonly byOut: Map<string, Pair> }>();
+  private pairs = 0;
   private readonly outs = new Map<string, OutChannel>();
   private readonly inFlight = new Map<number, Series>();
-  private readonly settleLabels = new Map<number, Labels>();
+  private readonly settles = new Map<number, HistogramSeries>();
   private readonly channels: ChannelLabels;
   private readonly msat = new MsatSplitter();
   private readonly ts = new Float64Array(2);
@@ -124,15 +139,16 @@ export class NodeMetrics implements MetricsSink {
 
   constructor(
     readonly node: string,
-    private readonly settle: SettleHistogram,
     channels: ChannelLabels = new ChannelLabels(),
+    private readonly maxPairs = DEFAULT_MAX_PAIRS,
   ) {
     this.channels = channels;
     this.nodeLabels = { node };
+    this.nodeKey = labelKey(this.nodeLabels);
     for (const [kind, type] of EXPECTED_EVENTS) this.eventSeriesFor(kind, type);
     for (const t of TRACKED_TYPES) {
       this.inFlightFor(t);
-      settle.zero(this.settleLabelsFor(t));
+      this.settleFor(t);
     }
   }
 
@@ -210,14 +226,11 @@ export class NodeMetrics implements MetricsSink {
     }
     let s = byDetail.get(detail);
     if (s === undefined) {
-      s = {
-        labels: {
-          ...out.labels,
-          wire_failure: failureCodeName(wire) ?? String(wire),
-          failure_detail: failureDetailName(detail) ?? String(detail),
-        },
-        value: 0,
-      };
+      s = series(METRICS.linkFailures, {
+        ...out.labels,
+        wire_failure: failureCodeName(wire) ?? String(wire),
+        failure_detail: failureDetailName(detail) ?? String(detail),
+      });
       byDetail.set(detail, s);
       this.linkFailureSeries.push(s);
     }
@@ -236,7 +249,7 @@ export class NodeMetrics implements MetricsSink {
     if (dur === undefined) return; // it follows no forward this run saw
     const type = corr!.firstEventType ?? ev.eventType;
     const durNs = Number(dur);
-    if (settle && durNs >= 0) this.settle.observe(this.settleLabelsFor(type), durNs / 1e9);
+    if (settle && durNs >= 0) this.settleFor(type).observe(durNs / 1e9);
     if (this.epochSec >= 0) {
       // The forward's time (event time − duration) after the last event before the gap?
       splitNs(ev.timestampNs, this.ts, 0);
@@ -246,37 +259,41 @@ export class NodeMetrics implements MetricsSink {
     if (s.value > 0) s.value--;
   }
 
+  /**
+   * Counts a forward's outcome under its (in, out) channel pair. Pairs are
+   * bounded too (channels² of them could exist): beyond `maxPairs` pairs per
+   * node, a new pair is counted under in_channel "other", so the sums per
+   * outgoing channel stay whole.
+   */
   private outcome(ev: HtlcEvent, which: number): void {
-    const inId = ev.incomingChannelId;
-    let entry = this.forwards.get(inId);
-    if (entry === undefined) {
-      const label = this.channels.label(inId);
-      entry = this.forwards.get(label);
-      if (entry === undefined) {
-        entry = { label, byOut: new Map() };
-        this.forwards.set(label, entry);
-      }
+    const entry = this.forwards.get(ev.incomingChannelId) ?? this.inEntry(this.channels.label(ev.incomingChannelId));
+    const pair = entry.byOut.get(ev.outgoingChannelId) ?? this.newPair(entry, this.channels.label(ev.outgoingChannelId));
+    let s = pair.byOutcome[which];
+    if (s === undefined) {
+      s = series(METRICS.forwards, { node: this.node, outcome: OUTCOMES[which]!, in_channel: pair.inLabel, out_channel: pair.outLabel });
+      pair.byOutcome[which] = s;
+      this.forwardSeries.push(s);
     }
-    const outId = ev.outgoingChannelId;
-    let trio = entry.byOut.get(outId);
-    if (trio === undefined) {
-      const outLabel = this.channels.label(outId);
-      trio = entry.byOut.get(outLabel);
-      if (trio === undefined) {
-        trio = this.newTrio(entry.label, outLabel);
-        entry.byOut.set(outLabel, trio);
-      }
-    }
-    trio[which]!.value++;
+    s.value++;
   }
 
-  private newTrio(inLabel: string, outLabel: string): Series[] {
-    const trio = OUTCOMES.map((outcome: Outcome) => ({
-      labels: { node: this.node, outcome, in_channel: inLabel, out_channel: outLabel },
-      value: 0,
-    }));
-    this.forwardSeries.push(...trio);
-    return trio;
+  private inEntry(label: string): { readonly label: string; readonly byOut: Map<string, Pair> } {
+    let entry = this.forwards.get(label);
+    if (entry === undefined) {
+      entry = { label, byOut: new Map() };
+      this.forwards.set(label, entry);
+    }
+    return entry;
+  }
+
+  private newPair(entry: { readonly label: string; readonly byOut: Map<string, Pair> }, outLabel: string): Pair {
+    const known = entry.byOut.get(outLabel);
+    if (known !== undefined) return known;
+    if (this.pairs >= this.maxPairs && entry.label !== OTHER_CHANNEL) return this.newPair(this.inEntry(OTHER_CHANNEL), outLabel);
+    const pair: Pair = { inLabel: entry.label, outLabel, byOutcome: [undefined, undefined, undefined] };
+    entry.byOut.set(outLabel, pair);
+    this.pairs++;
+    return pair;
   }
 
   private outChannel(id: string): OutChannel {
@@ -285,8 +302,14 @@ export class NodeMetrics implements MetricsSink {
     const label = this.channels.label(id);
     let out = this.outs.get(label);
     if (out === undefined) {
+      const labels = { node: this.node, out_channel: label };
       out = {
-        labels: { node: this.node, out_channel: label },
+        labels,
+        prefixes: {
+          earned: seriesPrefix(METRICS.feesEarned.name, labels),
+          missed: seriesPrefix(METRICS.feesMissed.name, labels),
+          forwarded: seriesPrefix(METRICS.forwarded.name, labels),
+        },
         earned: new MsatSum(),
         missed: new MsatSum(),
         forwarded: new MsatSum(),
@@ -307,7 +330,7 @@ export class NodeMetrics implements MetricsSink {
     }
     let s = byType.get(type);
     if (s === undefined) {
-      s = { labels: { node: this.node, event: kind, type: typeName(type) }, value: 0 };
+      s = series(METRICS.events, { node: this.node, event: kind, type: typeName(type) });
       byType.set(type, s);
       this.eventSeries.push(s);
     }
@@ -317,19 +340,20 @@ export class NodeMetrics implements MetricsSink {
   private inFlightFor(type: number): Series {
     let s = this.inFlight.get(type);
     if (s === undefined) {
-      s = { labels: { node: this.node, type: typeName(type) }, value: 0 };
+      s = series(METRICS.inFlight, { node: this.node, type: typeName(type) });
       this.inFlight.set(type, s);
       this.inFlightSeries.push(s);
     }
     return s;
   }
 
-  private settleLabelsFor(type: number): Labels {
-    let l = this.settleLabels.get(type);
-    if (l === undefined) {
-      l = { node: this.node, type: typeName(type) };
-      this.settleLabels.set(type, l);
+  private settleFor(type: number): HistogramSeries {
+    let h = this.settles.get(type);
+    if (h === undefined) {
+      h = new HistogramSeries({ node: this.node, type: typeName(type) }, SETTLE_BUCKETS);
+      this.settles.set(type, h);
+      this.settleSeries.push(h);
     }
-    return l;
+    return h;
   }
 }

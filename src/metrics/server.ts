@@ -18,7 +18,8 @@ import type { MetricsListen } from '../config/metrics-listen.js';
 /** What the server serves at /metrics. */
 export interface Exposition {
   readonly contentType: string;
-  render(): Promise<string>;
+  /** The body (a Buffer is sent as it is, a string as UTF-8). */
+  render(): Promise<Buffer | string>;
 }
 
 export interface MetricsServer {
@@ -35,8 +36,9 @@ const INDEX = `<!DOCTYPE html>
 <body><h1>htlc-tail</h1><p><a href="/metrics">Metrics</a> (Prometheus text format)</p></body></html>
 `;
 
-function send(res: http.ServerResponse, head: boolean, status: number, type: string, body: string, extra: http.OutgoingHttpHeaders = {}): void {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...extra });
+function send(res: http.ServerResponse, head: boolean, status: number, type: string, text: Buffer | string, extra: http.OutgoingHttpHeaders = {}): void {
+  const body = typeof text === 'string' ? Buffer.from(text) : text;
+  res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, ...extra });
   res.end(head ? undefined : body);
 }
 

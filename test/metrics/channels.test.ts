@@ -6,7 +6,8 @@ import { AliasBook } from '../../src/events/aliases.js';
 import { Correlator } from '../../src/events/correlate.js';
 import { ChannelLabels } from '../../src/metrics/channel-labels.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { CH, chan, fwdIds, htlcInfo, linkFail } from '../events/htlc-builders.js';
+import { CH, chan, forward, fwdIds, htlcInfo, linkFail, settle } from '../events/htlc-builders.js';
+import { promtool, PROMTOOL_MISSING } from '../helpers/prometheus.js';
 import { sample, seriesLabels } from './read.js';
 
 const PUB_B = '02' + 'b'.repeat(64);
@@ -58,7 +59,7 @@ describe('htlc_tail_channel_info', () => {
     const m = await createMetrics({ processMetrics: false });
     m.node('n').setAliases(book());
     m.node('n').event(new Correlator().apply(linkFail(fwdIds(CH.A, 1, CH.B, 0), 0n, htlcInfo(2000, 1000), 15, 6)));
-    const text = await m.render();
+    const text = await m.text();
     const withAlias = text.split('\n').filter((l) => l.includes('bob'));
     expect(withAlias).toHaveLength(1);
     expect(withAlias[0]).toMatch(/^htlc_tail_channel_info\{/);
@@ -108,3 +109,50 @@ describe('channel label bound', () => {
     expect(await sample(m, 'htlc_tail_fees_missed_msat_total')).toBe(50_000);
   });
 });
+
+describe('channel pair bound', () => {
+  test('beyond the bound, new pairs count under in_channel "other"; sums per outgoing channel stay whole', async () => {
+    const m = await createMetrics({ processMetrics: false, maxChannelPairs: 2 });
+    const n = m.node('n');
+    const c = new Correlator();
+    const pairs: Array<[string, string]> = [
+      [CH.A, CH.B],
+      [CH.A, CH.C],
+      [CH.D, CH.B],
+      [CH.C, CH.B],
+      [CH.A, CH.B],
+    ];
+    pairs.forEach(([i, o], k) => {
+      const ids = fwdIds(i, k + 1, o, k + 1);
+      n.event(c.apply(forward(ids, BigInt(k), htlcInfo(2000, 1000))));
+      n.event(c.apply(settle(ids, BigInt(k) + 1000n)));
+    });
+    const rows = (await seriesLabels(m, 'htlc_tail_forwards_total')).map((l) => `${l.in_channel}>${l.out_channel}`);
+    expect(rows).toEqual([`${CH.A}>${CH.B}`, `${CH.A}>${CH.C}`, `other>${CH.B}`]);
+    expect(await sample(m, 'htlc_tail_forwards_total', { in_channel: CH.A, out_channel: CH.B })).toBe(2);
+    expect(await sample(m, 'htlc_tail_forwards_total', { in_channel: 'other', out_channel: CH.B })).toBe(2);
+    expect(await sample(m, 'htlc_tail_forwards_total', { out_channel: CH.B })).toBe(4);
+    expect(await sample(m, 'htlc_tail_fees_earned_msat_total', { out_channel: CH.B })).toBe(4000);
+  });
+});
+
+describe('label values from the network are escaped', () => {
+  test('quotes, backslashes and control characters in a node name or alias', async () => {
+    const m = await createMetrics({ processMetrics: false });
+    const n = m.node('my "node" \\ 1');
+    const b = new AliasBook();
+    b.load([{ chan_id: CH.B, remote_pubkey: PUB_B, peer_alias: 'q"uo\\te\nline' }]);
+    n.setAliases(b);
+    const text = await m.text();
+    expect(text).toContain('htlc_tail_stream_up{node="my \\"node\\" \\\\ 1"} 0\n');
+    expect(text).toContain('peer_alias="q\\"uo\\\\te\\\\x0aline"');
+    expect(await seriesLabels(m, 'htlc_tail_channel_info')).toEqual([
+      { node: 'my "node" \\ 1', channel: CH.B, scid: '800001x2x1', peer_pubkey: PUB_B, peer_alias: 'q"uo\\te\\x0aline' },
+    ]);
+    if (!PROMTOOL_MISSING) {
+      const own = text.split('\n').filter((l) => /^(# (HELP|TYPE) )?htlc_tail_/.test(l)).join('\n');
+      expect(promtool(['check', 'metrics'], `${own}\n`)).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    }
+  });
+});
+

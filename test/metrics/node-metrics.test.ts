@@ -69,13 +69,17 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
       [EV, { event: 'settle', type: 'FORWARD' }, 1],
       [EV, { event: 'final_htlc', type: 'UNKNOWN' }, 1],
       [FWD, pair('settled'), 1],
-      [FWD, pair('failed_here'), 0],
-      [FWD, pair('failed_downstream'), 0],
+      [FWD, pair('failed_here'), undefined],
+      [FWD, pair('failed_downstream'), undefined],
       [EARNED, { out_channel: CH.B }, 1000],
       [MOVED, { out_channel: CH.B }, 1_000_000],
       [MISSED, { out_channel: CH.B }, 0],
       [SETTLE_N, { type: 'FORWARD' }, 1],
       [SETTLE_SUM, { type: 'FORWARD' }, 0.25],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '0.1' }, 0],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '0.25' }, 1],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '600' }, 1],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '+Inf' }, 1],
       [INFLIGHT, { type: 'FORWARD' }, 0],
     ],
   ],
@@ -85,7 +89,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
     [linkFail(F1, 0n, INFO, TEMPORARY_CHANNEL_FAILURE, INSUFFICIENT_BALANCE), final(CH.A, 1, 1n * MS, false)],
     [
       [FWD, pair('failed_here'), 1],
-      [FWD, pair('settled'), 0],
+      [FWD, pair('settled'), undefined],
       [LF, { out_channel: CH.B, wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: 'INSUFFICIENT_BALANCE' }, 1],
       [MISSED, { out_channel: CH.B }, 1000],
       [EARNED, { out_channel: CH.B }, 0],
@@ -98,7 +102,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
     [forward(F1, 0n, INFO), forwardFail(F1, 2n * SEC), final(CH.A, 1, 3n * SEC, false)],
     [
       [FWD, pair('failed_downstream'), 1],
-      [FWD, pair('settled'), 0],
+      [FWD, pair('settled'), undefined],
       [EARNED, {}, undefined],
       [MISSED, {}, undefined],
       [SETTLE_N, { type: 'FORWARD' }, 0],
@@ -173,6 +177,25 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
       [EV, { event: 'subscribed', type: 'UNKNOWN' }, 1],
       [EV, { event: 'unknown', type: '7' }, 1],
       [EV, { event: 'forward' }, 0],
+    ],
+  ],
+  [
+    'settle times land in the first bucket whose bound they do not exceed; slow ones only in +Inf',
+    [
+      forward(F1, 0n, INFO),
+      settle(F1, 10n * MS),
+      forward(F2, 1n, INFO),
+      settle(F2, 1n + 700n * SEC),
+      forward(fwdIds(CH.D, 3, CH.B, 14), 2n, INFO),
+      settle(fwdIds(CH.D, 3, CH.B, 14), 2n + 11n * MS),
+    ],
+    [
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '0.01' }, 1],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '0.025' }, 2],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '600' }, 2],
+      ['htlc_tail_settle_seconds_bucket', { type: 'FORWARD', le: '+Inf' }, 3],
+      [SETTLE_N, { type: 'FORWARD' }, 3],
+      [SETTLE_SUM, { type: 'FORWARD' }, 700.021],
     ],
   ],
   [
@@ -258,6 +281,9 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
       ['htlc_tail_last_event_timestamp_seconds', {}, undefined],
       [INFLIGHT, { type: 'FORWARD' }, 0],
       [INFLIGHT, { type: 'SEND' }, 0],
+      [SETTLE_N, { type: 'FORWARD' }, 0],
+      [SETTLE_N, { type: 'SEND' }, 0],
+      ['htlc_tail_settle_seconds_bucket', { type: 'SEND', le: '+Inf' }, 0],
     ],
   ],
   [
@@ -310,8 +336,8 @@ describe('one registry for the run', () => {
 
   test('default process metrics are on the same registry, and the global default registry stays empty', async () => {
     const m = await createMetrics();
-    expect(await m.render()).toMatch(/^process_cpu_user_seconds_total /m);
-    expect(await m.render()).toMatch(/^nodejs_heap_size_used_bytes /m);
+    expect(await m.text()).toMatch(/^process_cpu_user_seconds_total /m);
+    expect(await m.text()).toMatch(/^nodejs_heap_size_used_bytes /m);
     const prom = await import('prom-client');
     expect(prom.register.getMetricsAsArray()).toHaveLength(0);
   });

@@ -8,7 +8,7 @@
  * 2. Per scrape: a node with CHANNELS channels (default 500) in its alias book,
  *    forwards over PAIRS pairs per channel (default 5: 2,500 pairs) with every
  *    outcome and a few failure reasons per channel, then again at the pair
- *    bound (10,000 pairs, the largest exposition a node can have); the
+ *    bound (5,000 pairs: the largest exposition a node can have); the
  *    exposition's time (render()) and a full GET /metrics by curl in its own
  *    process (as Prometheus scrapes), median and max of RUNS.
  *    Target: a scrape answers in under 50 ms.
@@ -22,6 +22,7 @@ import { Correlator } from '../dist/events/correlate.js';
 import { AliasBook } from '../dist/events/aliases.js';
 import { getFormatter, PLAIN_COLORIZER } from '../dist/format/index.js';
 import { createMetrics } from '../dist/metrics/metrics.js';
+import { DEFAULT_MAX_PAIRS } from '../dist/metrics/forward-pairs.js';
 import { startMetricsServer } from '../dist/metrics/server.js';
 import { parseMetricsListen } from '../dist/config/metrics-listen.js';
 import http from 'node:http';
@@ -150,4 +151,4 @@ async function scrapeBench(channels, pairs) {
 }
 
 await scrapeBench(CHANNELS, PAIRS);
-await scrapeBench(CHANNELS, Math.ceil(10_000 / CHANNELS)); // the pair bound: the largest scrape a node can have
+await scrapeBench(CHANNELS, Math.ceil(DEFAULT_MAX_PAIRS / CHANNELS)); // the pair bound: the largest scrape a node can have

@@ -9,7 +9,8 @@
  */
 import type * as PromClient from 'prom-client';
 import { ChannelLabels } from './channel-labels.js';
-import { DEFAULT_MAX_PAIRS, NodeMetrics } from './node-metrics.js';
+import { DEFAULT_MAX_PAIRS } from './forward-pairs.js';
+import { NodeMetrics } from './node-metrics.js';
 import { ExpositionWriter } from './exposition.js';
 import { renderFamilies } from './render.js';
 
@@ -18,7 +19,7 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
   /** Channel-label bound per node (see channel-labels.ts); tests lower it. */
   readonly maxUnlistedChannels?: { readonly withBook: number; readonly withoutBook: number };
-  /** Channel-pair bound per node (see NodeMetrics.outcome); tests lower it. */
+  /** Channel-pair bound per node (see forward-pairs.ts); tests lower it. */
   readonly maxChannelPairs?: number;
 }
 

@@ -28,12 +28,13 @@ function tmpDir(): string {
 describeIf(PROMTOOL_MISSING, 'Prometheus rules and scrape config', () => {
   test('promtool check rules', () => {
     const r = promtool(['check', 'rules', RULES]);
-    expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: `Checking ${RULES}\n  SUCCESS: 6 rules found\n\n` });
+    expect({ code: r.code, out: r.stdout + r.stderr }).toMatchObject({ code: 0, out: expect.stringContaining('SUCCESS: 6 rules found') });
+    expect(r.stdout + r.stderr).not.toMatch(/FAILED|lint|warning/i);
   });
 
   test('promtool test rules (the rules unit tests)', () => {
     const r = spawnSync('promtool', ['test', 'rules', 'htlc-tail.rules.test.yml'], { cwd: PROM_DIR, encoding: 'utf8' });
-    expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: 'Unit Testing:  htlc-tail.rules.test.yml\n  SUCCESS\n\n' });
+    expect({ code: r.status, out: r.stdout + r.stderr }).toMatchObject({ code: 0, out: expect.stringMatching(/^Unit Testing: +htlc-tail\.rules\.test\.yml\n +SUCCESS\n/) });
   });
 
   test('a broken rule fails its unit tests (the tests can fail)', () => {

@@ -142,6 +142,11 @@ export class AliasBook {
     return this.loaded;
   }
 
+  /** The channel ids of the last ListChannels answer (alias scids and confirmed scids included), in table order. */
+  channelIds(): IterableIterator<string> {
+    return this.peerOf.keys();
+  }
+
   /** The remote pubkey of a channel, when the channel is known. */
   pubkeyOf(channelId: string): string | undefined {
     return this.peerOf.get(channelId);

@@ -1,0 +1,276 @@
+/**
+ * One node's metrics: the MetricsSink the pipeline calls per event, gap and
+ * stream state change. It keeps plain running values in series records that
+ * are created once per label set (per channel, pair of channels or failure
+ * reason, never per HTLC), rendered at scrape time (render.ts). So an event
+ * costs a few Map lookups and additions: no label strings are built, hashed
+ * or validated per event (prom-client's own `inc(labels)` does all three on
+ * every call).
+ *
+ * What is counted (SPEC "Metrics"; the README's Monitoring section says the same):
+ * - htlc_tail_events_total: every event received (replays and `subscribed`
+ *   included), by `event` and the event's own event_type name (a number when
+ *   lnd sends one this tool does not know).
+ * - Replays (`ev.corr.replayed`) count there only: nothing below counts them again.
+ * - A forward is an event whose own event_type is FORWARD, or UNKNOWN with a
+ *   FORWARD first event (as in the summary). Its outcome is counted once, when
+ *   it arrives: `settle` → settled, `link_fail` → failed_here, `forward_fail` →
+ *   failed_downstream, by incoming and outgoing channel (forward-pairs.ts).
+ * - A settled forward adds its outgoing amount to forwarded_msat and its fee
+ *   (incoming − outgoing) to fees_earned, from the forward event it follows
+ *   (`ev.corr.info`); a settle whose forward this run did not see (it began
+ *   before the run or in a gap) counts as settled with no amounts.
+ * - A forward that failed here adds the fee it offered (its own HtlcInfo) to fees_missed.
+ * - htlc_tail_link_failures_total: every `link_fail` (any event_type: receives'
+ *   invoice failures too, under out_channel "0"), by lnd's codes' names.
+ * - htlc_tail_settle_seconds: `settle` events that follow their `forward`
+ *   (forwards and sends), the duration on lnd's clock.
+ * - htlc_tail_in_flight: `forward` events (forwards and sends) not yet followed
+ *   by their settle or forward_fail; a gap resets it (in-flight.ts).
+ * - htlc_tail_last_event_timestamp_seconds: the last HTLC event's timestamp_ns
+ *   (every kind but `subscribed`, whose timestamp is 0).
+ */
+import type { AliasBook } from '../events/aliases.js';
+import { EVENT_TYPE, failureCodeName, failureDetailName } from '../events/enums.js';
+import type { EventKind, HtlcEvent } from '../events/model.js';
+import { ChannelLabels } from './channel-labels.js';
+import { labelKey, seriesPrefix } from './exposition.js';
+import { DEFAULT_MAX_PAIRS, FAILED_DOWNSTREAM, FAILED_HERE, ForwardPairs, SETTLED } from './forward-pairs.js';
+import { HistogramSeries } from './histogram.js';
+import { InFlight } from './in-flight.js';
+import { MsatSplitter, MsatSum } from './msat-sum.js';
+import { METRICS, SETTLE_BUCKETS, type Labels } from './names.js';
+import { series, typeName, type Series } from './series.js';
+import type { MetricsSink } from './sink.js';
+
+export type { Series } from './series.js';
+
+/** The per-outgoing-channel sums and link failures. */
+export interface OutChannel {
+  readonly labels: Labels;
+  readonly earned: MsatSum;
+  readonly missed: MsatSum;
+  readonly forwarded: MsatSum;
+  /** The three sums' lines up to their values. */
+  readonly prefixes: { readonly earned: Buffer; readonly missed: Buffer; readonly forwarded: Buffer };
+  /** A forward's outcome touched this channel: its three msat series are exposed. */
+  forwards: boolean;
+  /** wire_failure → failure_detail → series */
+  readonly failures: Map<number, Map<number, Series>>;
+}
+
+/** The (event, type) pairs lnd sends, exposed as 0 from the start so rate() sees their first increment. */
+const EXPECTED_EVENTS: ReadonlyArray<readonly [EventKind, number]> = [
+  ['forward', EVENT_TYPE.SEND],
+  ['forward', EVENT_TYPE.FORWARD],
+  ['forward_fail', EVENT_TYPE.SEND],
+  ['forward_fail', EVENT_TYPE.FORWARD],
+  ['settle', EVENT_TYPE.SEND],
+  ['settle', EVENT_TYPE.RECEIVE],
+  ['settle', EVENT_TYPE.FORWARD],
+  ['link_fail', EVENT_TYPE.SEND],
+  ['link_fail', EVENT_TYPE.RECEIVE],
+  ['link_fail', EVENT_TYPE.FORWARD],
+  ['final_htlc', EVENT_TYPE.UNKNOWN],
+  ['subscribed', EVENT_TYPE.UNKNOWN],
+];
+/** The types of HTLCs that have a `forward` event, so can be in flight and have a settle time. */
+const TRACKED_TYPES = [EVENT_TYPE.SEND, EVENT_TYPE.FORWARD];
+
+function isForward(ev: HtlcEvent): boolean {
+  return ev.eventType === EVENT_TYPE.FORWARD || (ev.eventType === EVENT_TYPE.UNKNOWN && ev.corr?.firstEventType === EVENT_TYPE.FORWARD);
+}
+
+export class NodeMetrics implements MetricsSink {
+  readonly nodeLabels: Labels;
+  readonly nodeKey: string;
+  /** Every series, in creation order, for the exposition. */
+  readonly eventSeries: Series[] = [];
+  readonly linkFailureSeries: Series[] = [];
+  readonly outChannels: OutChannel[] = [];
+  readonly settleSeries: HistogramSeries[] = [];
+  /** htlc_tail_stream_up */
+  streamUp = 0;
+  reconnects = 0;
+  gaps = 0;
+  /** timestamp_ns of the last HTLC event, as lnd sent it. */
+  lastEventNs: string | undefined;
+  aliases: AliasBook | undefined;
+
+  private readonly events = new Map<EventKind, Map<number, Series>>();
+  private readonly forwards: ForwardPairs;
+  private readonly inFlight: InFlight;
+  private readonly outs = new Map<string, OutChannel>();
+  private readonly settles = new Map<number, HistogramSeries>();
+  private readonly msat = new MsatSplitter();
+
+  constructor(
+    readonly node: string,
+    private readonly channels: ChannelLabels = new ChannelLabels(),
+    maxPairs = DEFAULT_MAX_PAIRS,
+  ) {
+    this.nodeLabels = { node };
+    this.nodeKey = labelKey(this.nodeLabels);
+    this.forwards = new ForwardPairs(node, channels, maxPairs);
+    this.inFlight = new InFlight(node);
+    for (const [kind, type] of EXPECTED_EVENTS) this.eventSeriesFor(kind, type);
+    for (const t of TRACKED_TYPES) {
+      this.inFlight.of(t);
+      this.settleFor(t);
+    }
+  }
+
+  get forwardSeries(): readonly Series[] {
+    return this.forwards.series;
+  }
+
+  get inFlightSeries(): readonly Series[] {
+    return this.inFlight.series;
+  }
+
+  setAliases(book: AliasBook | undefined): void {
+    this.aliases = book;
+    this.channels.setDirectory(book);
+  }
+
+  subscribed(reconnected: boolean): void {
+    this.streamUp = 1;
+    if (reconnected) this.reconnects++;
+  }
+
+  streamLost(): void {
+    this.streamUp = 0;
+  }
+
+  gap(_fromMs: number, _toMs: number, _reason: string): void {
+    this.gaps++;
+    this.inFlight.gap(this.lastEventNs);
+  }
+
+  event(ev: HtlcEvent): void {
+    const kind = ev.event;
+    const s = this.events.get(kind)?.get(ev.eventType) ?? this.eventSeriesFor(kind, ev.eventType);
+    s.value++;
+    if (kind === 'subscribed') return;
+    if (ev.timestampNs !== '0') this.lastEventNs = ev.timestampNs;
+    if (ev.corr?.replayed) return;
+    switch (kind) {
+      case 'forward':
+        this.inFlight.started(ev.eventType);
+        break;
+      case 'settle':
+        this.resolved(ev, true);
+        if (isForward(ev)) this.settled(ev);
+        break;
+      case 'forward_fail':
+        this.resolved(ev, false);
+        if (isForward(ev)) this.forwards.count(ev.incomingChannelId, ev.outgoingChannelId, FAILED_DOWNSTREAM);
+        break;
+      case 'link_fail':
+        this.linkFailed(ev);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private settled(ev: HtlcEvent): void {
+    this.forwards.count(ev.incomingChannelId, ev.outgoingChannelId, SETTLED);
+    const info = ev.corr?.info;
+    const out = this.outChannel(ev.outgoingChannelId);
+    out.forwards = true;
+    if (!info) return;
+    const m = this.msat;
+    if (m.amount(info.outgoingAmtMsat)) out.forwarded.add(m.out[0]!, m.out[1]!);
+    if (m.difference(info.incomingAmtMsat, info.outgoingAmtMsat)) out.earned.add(m.out[0]!, m.out[1]!);
+  }
+
+  private linkFailed(ev: HtlcEvent): void {
+    const out = this.outChannel(ev.outgoingChannelId);
+    const wire = ev.wireFailure ?? 0;
+    const detail = ev.failureDetail ?? 0;
+    let byDetail = out.failures.get(wire);
+    if (byDetail === undefined) {
+      byDetail = new Map();
+      out.failures.set(wire, byDetail);
+    }
+    let s = byDetail.get(detail);
+    if (s === undefined) {
+      s = series(METRICS.linkFailures, {
+        ...out.labels,
+        wire_failure: failureCodeName(wire) ?? String(wire),
+        failure_detail: failureDetailName(detail) ?? String(detail),
+      });
+      byDetail.set(detail, s);
+      this.linkFailureSeries.push(s);
+    }
+    s.value++;
+    if (!isForward(ev)) return;
+    this.forwards.count(ev.incomingChannelId, ev.outgoingChannelId, FAILED_HERE);
+    out.forwards = true;
+    const info = ev.info ?? ev.corr?.info;
+    if (info && this.msat.difference(info.incomingAmtMsat, info.outgoingAmtMsat)) out.missed.add(this.msat.out[0]!, this.msat.out[1]!);
+  }
+
+  /** A settle or forward_fail: its forward is no longer in flight; a settle's duration is observed. */
+  private resolved(ev: HtlcEvent, settle: boolean): void {
+    const corr = ev.corr;
+    const dur = corr?.durationNs;
+    if (dur === undefined) return; // it follows no forward this run saw
+    const type = corr!.firstEventType ?? ev.eventType;
+    const durNs = Number(dur);
+    if (settle && durNs >= 0) this.settleFor(type).observe(durNs / 1e9);
+    this.inFlight.resolved(type, ev.timestampNs, durNs);
+  }
+
+  private outChannel(id: string): OutChannel {
+    const hit = this.outs.get(id);
+    if (hit !== undefined) return hit;
+    const label = this.channels.label(id);
+    let out = this.outs.get(label);
+    if (out === undefined) {
+      const labels = { node: this.node, out_channel: label };
+      out = {
+        labels,
+        earned: new MsatSum(),
+        missed: new MsatSum(),
+        forwarded: new MsatSum(),
+        prefixes: {
+          earned: seriesPrefix(METRICS.feesEarned.name, labels),
+          missed: seriesPrefix(METRICS.feesMissed.name, labels),
+          forwarded: seriesPrefix(METRICS.forwarded.name, labels),
+        },
+        forwards: false,
+        failures: new Map(),
+      };
+      this.outs.set(label, out);
+      this.outChannels.push(out);
+    }
+    return out;
+  }
+
+  private eventSeriesFor(kind: EventKind, type: number): Series {
+    let byType = this.events.get(kind);
+    if (byType === undefined) {
+      byType = new Map();
+      this.events.set(kind, byType);
+    }
+    let s = byType.get(type);
+    if (s === undefined) {
+      s = series(METRICS.events, { node: this.node, event: kind, type: typeName(type) });
+      byType.set(type, s);
+      this.eventSeries.push(s);
+    }
+    return s;
+  }
+
+  private settleFor(type: number): HistogramSeries {
+    let h = this.settles.get(type);
+    if (h === undefined) {
+      h = new HistogramSeries({ node: this.node, type: typeName(type) }, SETTLE_BUCKETS);
+      this.settles.set(type, h);
+      this.settleSeries.push(h);
+    }
+    return h;
+  }
+}

@@ -4,7 +4,7 @@
  * are imported lazily, so `--help` loads neither gRPC nor the formatters.
  */
 import { Command, CommanderError } from 'commander';
-import { addConnectionOptions, addFilterOptions, addOutputOptions } from './options.js';
+import { addConnectionOptions, addFilterOptions, addOutputOptions, addProfileOptions } from './options.js';
 import { reportFatal } from './report.js';
 
 const VERSION = '0.1.0';
@@ -29,7 +29,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 
   const tailLike = (cmd: Command) => addFilterOptions(addOutputOptions(addConnectionOptions(cmd)));
 
-  tailLike(program).action(async (opts) => {
+  addProfileOptions(tailLike(program)).action(async (opts) => {
     process.exitCode = await run('tail', opts, []);
   });
 

@@ -25,6 +25,13 @@ export function addConnectionOptions(cmd: Command): Command {
     .option('--restserver <host:port>', "lnd's REST address for --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
 }
 
+/** lncli profiles (the tail only, for now). */
+export function addProfileOptions(cmd: Command): Command {
+  return cmd
+    .option('-p, --profile <name>', "an lncli profile (env LNCLI_PROFILE; default: the profiles file's default when no connection option is given; '' turns profiles off)")
+    .option('--profiles-file <file>', 'lncli profiles file (env LNCLI_PROFILES; default: ~/.lncli/profiles.json)');
+}
+
 export function addOutputOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('pretty'))

@@ -3,16 +3,25 @@
  * events through the pipeline until --count, Ctrl-C/SIGTERM, a closed output
  * pipe, or an error that retrying cannot fix.
  */
-import { resolveConfig } from '../config/resolve.js';
-import type { Config, RawOptions } from '../config/types.js';
+import { resolveNodes, type NodeOptions } from '../config/nodes.js';
 import { defaultConfigIo } from '../config/io.js';
+import { terminalPasswordPrompt } from '../cli/password-prompt.js';
+import { stderrNotify } from '../pipeline/notices.js';
+import { usageError } from '../errors.js';
 import { buildTarget } from '../lnd/credentials.js';
 import { targetSpecOf } from '../config/target-spec.js';
 import { runTail } from '../pipeline/run-tail.js';
 import { sourceFor } from '../pipeline/rest-source.js';
 
 export async function runTailCommand(opts: Record<string, unknown>): Promise<number> {
-  const config: Config = resolveConfig(opts as RawOptions, process.env, defaultConfigIo());
+  const { nodes, notices } = await resolveNodes(opts as NodeOptions, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
+  const notify = stderrNotify();
+  for (const n of notices) notify(n);
+  // One node for now: several nodes (and the SOCKS5 proxy) come with the transport layer.
+  if (nodes.length > 1) {
+    throw usageError(`${nodes.length} profiles selected (${nodes.map((n) => n.name).join(', ')}); watching several nodes in one run is not available yet: pick one with -p NAME`);
+  }
+  const config = nodes[0]!.config;
   const target = buildTarget(targetSpecOf(config));
-  return runTail(config, sourceFor(config, target));
+  return runTail(config, sourceFor(config, target), notify);
 }

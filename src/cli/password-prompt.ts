@@ -26,8 +26,9 @@ export function terminalPasswordPrompt(streams: PromptStreams = { input: process
       );
     }
     const muted = new Writable({ write: (_chunk, _enc, done) => done() });
-    streams.output.write(`htlc-tail: password for the encrypted macaroon of profile "${profile}": `);
+    // The terminal goes raw (no echo) before the prompt shows, so nothing typed ahead is echoed.
     const rl = readline.createInterface({ input: streams.input, output: muted, terminal: true });
+    streams.output.write(`htlc-tail: password for the encrypted macaroon of profile "${profile}": `);
     return new Promise<Buffer>((resolve, reject) => {
       let done = false;
       const finish = (err: Error | null, answer?: string) => {

@@ -21,7 +21,7 @@
 import path from 'node:path';
 import { configError } from '../errors.js';
 import type { ResolveIO } from './io.js';
-import { getEnv, type Env } from './paths.js';
+import { appDataDir, type Env } from './paths.js';
 
 export interface JarEntry {
   readonly name: string;
@@ -66,14 +66,7 @@ export const PROFILES_FILE_ENV = 'LNCLI_PROFILES';
 
 /** lncli's directory: btcutil.AppDataDir("lncli", false). */
 export function defaultLncliDir(platform: NodeJS.Platform, env: Env, homedir: string): string {
-  if (platform === 'win32') {
-    const base = getEnv(env, 'LOCALAPPDATA', platform) || getEnv(env, 'APPDATA', platform);
-    if (base) return path.win32.join(base, 'Lncli');
-  } else if (platform === 'darwin') {
-    if (homedir) return path.posix.join(homedir, 'Library', 'Application Support', 'Lncli');
-  }
-  if (homedir) return (platform === 'win32' ? path.win32 : path.posix).join(homedir, '.lncli');
-  return '.';
+  return appDataDir('lncli', platform, env, homedir);
 }
 
 export function defaultProfilesFile(platform: NodeJS.Platform, env: Env, homedir: string): string {

@@ -17,6 +17,7 @@ import {
   addFilterOptions,
   addNodeOptions,
   addOutputOptions,
+  addProfileOptions,
   addStreamOptions,
   addWaitOption,
 } from './options.js';
@@ -50,7 +51,7 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addNodeOptions(program), 'tail'))))).action(
+  addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))).action(
     async (opts: Record<string, unknown>, cmd: Command) => {
       if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
       process.exitCode = await run('tail', opts, []);

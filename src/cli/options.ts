@@ -38,6 +38,14 @@ export function addNodeOptions(cmd: Command): Command {
     .option('--connect-timeout <sec>', `seconds to wait for a connection (default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`);
 }
 
+/** lncli profiles (the tail only, for now). */
+export function addProfileOptions(cmd: Command): Command {
+  return cmd
+    .optionsGroup(CONNECTION_HEADING)
+    .option('-p, --profile <name>', "an lncli profile (env LNCLI_PROFILE; default: the profiles file's default when no connection option is given; '' turns profiles off)")
+    .option('--profiles-file <file>', 'lncli profiles file (env LNCLI_PROFILES; default: ~/.lncli/profiles.json)');
+}
+
 /** --wait: tail and check. */
 export function addWaitOption(cmd: Command, what: string): Command {
   return cmd.optionsGroup(CONNECTION_HEADING).option('--wait', `keep retrying until lnd is reachable, unlocked and ready, then ${what}`);

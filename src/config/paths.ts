@@ -28,19 +28,28 @@ export function getEnv(env: Env, name: string, platform: NodeJS.Platform): strin
 }
 
 /**
+ * btcutil.AppDataDir(app, false): Windows `%LOCALAPPDATA%\App` (else
+ * `%APPDATA%\App`), macOS `~/Library/Application Support/App`, others `~/.app`.
+ */
+export function appDataDir(app: string, platform: NodeJS.Platform, env: Env, homedir: string): string {
+  const upper = app[0]!.toUpperCase() + app.slice(1);
+  if (platform === 'win32') {
+    const base = getEnv(env, 'LOCALAPPDATA', platform) || getEnv(env, 'APPDATA', platform);
+    if (base) return path.win32.join(base, upper);
+  } else if (platform === 'darwin') {
+    if (homedir) return path.posix.join(homedir, 'Library', 'Application Support', upper);
+  }
+  if (homedir) return pathApi(platform).join(homedir, `.${app}`);
+  return '.';
+}
+
+/**
  * lnd's default lnddir (btcutil.AppDataDir("lnd", false)):
  * Linux/BSD `~/.lnd`; macOS `~/Library/Application Support/Lnd`;
  * Windows `%LOCALAPPDATA%\Lnd` (else `%APPDATA%\Lnd`, else `~\.lnd`).
  */
 export function defaultLndDir(platform: NodeJS.Platform, env: Env, homedir: string): string {
-  if (platform === 'win32') {
-    const base = getEnv(env, 'LOCALAPPDATA', platform) || getEnv(env, 'APPDATA', platform);
-    if (base) return path.win32.join(base, 'Lnd');
-  } else if (platform === 'darwin') {
-    if (homedir) return path.posix.join(homedir, 'Library', 'Application Support', 'Lnd');
-  }
-  if (homedir) return pathApi(platform).join(homedir, '.lnd');
-  return '.';
+  return appDataDir('lnd', platform, env, homedir);
 }
 
 /** Joins path segments with the platform's separator. */

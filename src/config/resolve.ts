@@ -54,6 +54,7 @@ import { DEFAULT_REST_PORT, DEFAULT_RPC_PORT, dialHost, firstDialTarget, parseHo
 import { networkDirName, parseNetworkName, NETWORKS, type NetworkName } from './networks.js';
 import { cleanPath, defaultLndDir, expandPath, getEnv, joinPath, type Env, type PathContext } from './paths.js';
 import type { ResolveIO } from './io.js';
+import type { ProfileConnection } from './profile-connection.js';
 import type { CertSource, Config, Endpoint, MacaroonSource, RawOptions } from './types.js';
 import { decideColor, parseChoice, parsePositiveInt, parseSeconds } from './values.js';
 import { parseReasons } from './reason.js';
@@ -90,7 +91,11 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
-export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config {
+/**
+ * `profile`: a node from an lncli profile (see nodes.ts). It takes the place
+ * of --lndconnect in the order above, and the LNCLI_* variables are not read.
+ */
+export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO, profile?: ProfileConnection): Config {
   const ctx: PathContext = { platform: io.platform, env, homedir: io.homedir };
   const expand = (p: string): string => expandPath(p, ctx);
 
@@ -99,7 +104,7 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
       if (flag.trim() === '') throw usageError(`${flagName} needs a value; see htlc-tail --help`);
       return { value: flag.trim(), source: flagName };
     }
-    if (envName) {
+    if (envName && !profile) {
       const v = getEnv(env, envName, io.platform);
       if (v !== undefined && v.trim() !== '') return { value: v.trim(), source: envName };
     }
@@ -170,7 +175,7 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
   }
 
   // ---- lndconnect (configuration errors, exit 3) ---------------------------
-  const lcGiven = given(raw.lndconnect, '--lndconnect', ENV_VARS.lndconnect);
+  const lcGiven = profile ? undefined : given(raw.lndconnect, '--lndconnect', ENV_VARS.lndconnect);
   const lc: LndConnect | undefined = lcGiven ? parseLndConnect(lcGiven.value, lcGiven.source) : undefined;
 
   // ---- lnd.conf ------------------------------------------------------------
@@ -209,14 +214,14 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
       );
     }
     conf = readConf(path);
-  } else if (!lc) {
+  } else if (!lc && !profile) {
     const path = joinPath(io.platform, preDir, 'lnd.conf');
     if (io.exists(path)) conf = readConf(path);
   }
   const confSource = (line: number, key: string): string => `${conf!.fileName}:${line} (${key})`;
 
   // ---- directories and network --------------------------------------------
-  const lndDir = cleanPath(dirGiven ? preDir : (conf?.lnddir?.value ?? defaultDir), io.platform);
+  const lndDir = cleanPath(dirGiven ? preDir : profile?.lndDir || (conf?.lnddir?.value ?? defaultDir), io.platform);
   const customDir = lndDir !== cleanPath(defaultDir, io.platform);
   const dataDir =
     !customDir && conf?.datadir ? cleanPath(conf.datadir.value, io.platform) : joinPath(io.platform, lndDir, 'data');
@@ -226,6 +231,9 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
   if (netFromUser) {
     network = netFromUser;
     networkSource = netGiven!.source;
+  } else if (profile?.network) {
+    network = profile.network;
+    networkSource = profile.source;
   } else if (conf?.network) {
     network = conf.network.name;
     networkSource = confSource(conf.network.line, `bitcoin.${conf.network.name}`);
@@ -240,6 +248,8 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
     rpcServer = rpcFromUser;
   } else if (lc) {
     rpcServer = { host: lc.host, port: lc.port, source: lcGiven!.source };
+  } else if (profile) {
+    rpcServer = { ...profile.rpcServer, source: profile.source };
   } else {
     const t = conf && firstDialTarget(conf.rpclisten, DEFAULT_RPC_PORT, conf.fileName, 'rpclisten', '--rpcserver');
     rpcServer = t
@@ -253,6 +263,8 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
       restServer = restFromUser;
     } else if (lc) {
       restServer = { host: lc.host, port: lc.port, source: lcGiven!.source };
+    } else if (profile) {
+      restServer = { host: profile.rpcServer.host, port: DEFAULT_REST_PORT, source: `${profile.source} (its rpcserver host, REST port)` };
     } else {
       const t = conf && firstDialTarget(conf.restlisten, DEFAULT_REST_PORT, conf.fileName, 'restlisten', '--restserver');
       restServer = t
@@ -272,6 +284,8 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
     cert = lc.certPem
       ? { kind: 'pem', pem: lc.certPem, source: `${lcGiven!.source} URI` }
       : { kind: 'system', source: `${lcGiven!.source} URI without cert (CA-signed node)` };
+  } else if (profile) {
+    cert = profile.cert;
   } else if (!customDir && conf?.tlscertpath) {
     cert = {
       kind: 'file',
@@ -298,6 +312,8 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO): Config 
       );
     }
     macaroon = { kind: 'bytes', bytes: lc.macaroon, source: `${lcGiven!.source} URI` };
+  } else if (profile?.macaroon) {
+    macaroon = profile.macaroon;
   } else if (conf?.noMacaroons) {
     macaroon = { kind: 'none', source: `${conf.fileName} (no-macaroons)` };
   } else if (conf?.readonlymacaroonpath) {

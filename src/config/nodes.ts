@@ -1,0 +1,184 @@
+/**
+ * The nodes of a run: lncli profiles (or the plain options when no profile
+ * applies) → one resolved Config per node, each with its SOCKS5 proxy, plus
+ * the notices the CLI prints once. Async because encrypted macaroons need a
+ * password (asked at most once per run through the provider the CLI passes
+ * in) and scrypt.
+ *
+ * Precedence with a profile, per setting: a command-line flag, then the
+ * profile, then lnd's defaults. The LNCLI_* variables are not read for a node
+ * that comes from a profile (lncli ignores them then too), and lnd.conf is
+ * read only when --configfile names it (as with --lndconnect). So
+ * `-p umbrel --rpcserver 10.0.0.5:10009` dials that address with the
+ * profile's cert and macaroon, and `--macaroonpath` replaces the jar's
+ * macaroon (nothing is then decrypted).
+ */
+import leven from 'leven';
+import { configError, usageError } from '../errors.js';
+import { formatHostPort } from './listen.js';
+import type { ResolveIO } from './io.js';
+import { getEnv, type Env } from './paths.js';
+import { PASSWORD_ENV, resolveProfileConnection, type PasswordProvider, type ProfileConnection } from './profile-connection.js';
+import { requestProfiles, type ProfileOptions } from './profile-select.js';
+import { loadProfilesFile, type ProfileEntry, type ProfilesFile } from './profiles-file.js';
+import { resolveConfig } from './resolve.js';
+import { isOnionHost, onionDefaultNotice, proxyForHost, socksFromOptions, type SocksProxyConfig } from './socks.js';
+import type { Config, RawOptions } from './types.js';
+
+/** RawOptions plus the options of several nodes, profiles and proxies. */
+export interface NodeOptions extends RawOptions, ProfileOptions {
+  /** --socks5 HOST:PORT */
+  readonly socks5?: string;
+}
+
+/** A profile as the rest of the program may show it (no secrets). */
+export interface ProfileInfo {
+  readonly name: string;
+  readonly file: string;
+  /** The jar entry used ('' when --macaroonpath replaced it). */
+  readonly macaroonName: string;
+  readonly macaroonEncrypted: boolean;
+  readonly macaroonTimeoutSec: number;
+  readonly macaroonIp: string;
+  /** gRPC metadata lncli would send; values may be secret. */
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export interface ResolvedNode {
+  /** The profile name, or null for a node given by flags, variables, lndconnect or lnd.conf. */
+  readonly name: string | null;
+  readonly config: Config;
+  readonly profile: ProfileInfo | null;
+  /** The SOCKS5 proxy every connection to this node goes through; null = direct. */
+  readonly proxy: SocksProxyConfig | null;
+}
+
+export interface ResolvedNodes {
+  readonly nodes: readonly ResolvedNode[];
+  /** One-time notices for stderr (e.g. the default Tor proxy for onion addresses). */
+  readonly notices: readonly string[];
+}
+
+export interface NodesDeps {
+  /** Asks on the terminal; used only when HTLC_TAIL_MACAROON_PASSWORD is unset. */
+  readonly password: PasswordProvider;
+}
+
+/** A generous connect timeout for onion addresses when --connect-timeout is not given: Tor may need many seconds to build a circuit. */
+export const ONION_CONNECT_TIMEOUT_MS = 60_000;
+
+/** The names of the file closest to `name`, for "did you mean". */
+export function closestNames(name: string, names: readonly string[], max = 3): string[] {
+  const scored = names.map((n) => ({ n, d: leven(name.toLowerCase(), n.toLowerCase()) }));
+  const limit = Math.max(2, Math.floor(name.length / 2));
+  return scored
+    .filter((s) => s.d <= limit || s.n.toLowerCase().includes(name.toLowerCase()))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, max)
+    .map((s) => s.n);
+}
+
+function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', source: string): ProfileEntry[] {
+  if (names === 'all') {
+    if (file.profiles.length === 0) throw configError(`profiles file ${file.path} holds no profiles (${source} all); add one with lncli profile add`);
+    return [...file.profiles];
+  }
+  return names.map((name) => {
+    const p = file.profiles.find((e) => e.name === name);
+    if (p) return p;
+    const all = file.profiles.map((e) => e.name);
+    const near = closestNames(name, all);
+    const hint = near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : all.length ? `it has ${all.map((n) => `"${n}"`).join(', ')}` : 'it has no profiles';
+    throw configError(`profile "${name}" (${source}) not found in ${file.path}; ${hint}`);
+  });
+}
+
+/** A password provider that reads HTLC_TAIL_MACAROON_PASSWORD, else asks once; each caller gets its own copy (they zero it). */
+function oncePassword(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): PasswordProvider {
+  let cached: Promise<Buffer> | undefined;
+  return async (req) => {
+    const fromEnv = getEnv(env, PASSWORD_ENV, platform);
+    if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
+    cached ??= ask(req);
+    return Buffer.from(await cached);
+  };
+}
+
+function withTimeout(config: Config, ms: number): Config {
+  return Object.freeze({ ...config, connection: Object.freeze({ ...config.connection, connectTimeoutMs: ms }) });
+}
+
+/** The endpoint a node's connections dial first (REST for rest/ws, else gRPC). */
+function dialEndpoint(c: Config) {
+  return c.connection.restServer ?? c.connection.rpcServer;
+}
+
+function profileInfo(c: ProfileConnection): ProfileInfo {
+  const { name, file, macaroonName, macaroonEncrypted, macaroonTimeoutSec, macaroonIp, metadata } = c;
+  return { name, file, macaroonName, macaroonEncrypted, macaroonTimeoutSec, macaroonIp, metadata };
+}
+
+async function profileNodes(
+  raw: NodeOptions,
+  env: Env,
+  io: ResolveIO,
+  file: ProfilesFile,
+  names: readonly string[] | 'all',
+  source: string,
+  deps: NodesDeps,
+): Promise<Array<{ name: string; config: Config; profile: ProfileInfo }>> {
+  const entries = pickProfiles(file, names, source);
+  const password = oncePassword(env, io.platform, deps.password);
+  const out: Array<{ name: string; config: Config; profile: ProfileInfo }> = [];
+  for (const entry of entries) {
+    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password });
+    out.push({ name: entry.name, config: resolveConfig(raw, env, io, conn), profile: profileInfo(conn) });
+  }
+  return out;
+}
+
+/** Resolves every node of the run. Throws HtlcTailErrors (usage 2, config 3). */
+export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, deps: NodesDeps): Promise<ResolvedNodes> {
+  const ctx = { platform: io.platform, env, homedir: io.homedir };
+  const named = socksFromOptions(raw.socks5, env, io.platform);
+  const request = requestProfiles(raw, env, ctx);
+
+  const plain = () => [{ name: null, config: resolveConfig(raw, env, io), profile: null }];
+  let base: Array<{ name: string | null; config: Config; profile: ProfileInfo | null }>;
+  if (request.kind === 'named') {
+    const why = `named by ${request.source}`;
+    const file = loadProfilesFile(request.file.path, io, request.file.source === 'default' ? why : `${why}, file from ${request.file.source}`);
+    base = await profileNodes(raw, env, io, file, request.names, request.source, deps);
+  } else if (request.kind === 'default-if-any') {
+    const explicit = request.file.source !== 'default';
+    // The default file is optional; one named by --profiles-file or LNCLI_PROFILES must exist.
+    if (!explicit && !io.exists(request.file.path)) {
+      base = plain();
+    } else {
+      const file = loadProfilesFile(request.file.path, io, explicit ? `named by ${request.file.source}` : "lncli's profiles file");
+      if (file.default !== '') {
+        base = await profileNodes(raw, env, io, file, [file.default], `the default profile of ${file.path}`, deps);
+      } else if (explicit) {
+        const names = file.profiles.map((p) => `"${p.name}"`).join(', ') || 'none';
+        throw usageError(`${request.file.source} ${file.path} has no default profile; choose one with -p NAME (profiles: ${names})`);
+      } else {
+        base = plain();
+      }
+    }
+  } else {
+    base = plain();
+  }
+
+  const notices: string[] = [];
+  const nodes = base.map((n): ResolvedNode => {
+    const ep = dialEndpoint(n.config);
+    const proxy = proxyForHost(ep.host, named);
+    let config = n.config;
+    if (isOnionHost(ep.host)) {
+      if (!named && notices.length === 0) notices.push(onionDefaultNotice(formatHostPort(ep)));
+      if (raw.connectTimeout === undefined) config = withTimeout(config, ONION_CONNECT_TIMEOUT_MS);
+    }
+    return { ...n, config, proxy };
+  });
+  return { nodes, notices };
+}

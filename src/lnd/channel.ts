@@ -42,6 +42,9 @@ export function channelOptions(target: LndTarget): Record<string, string | numbe
     'grpc.enable_retries': 0,
     // One channel per tail: never share subchannels with another client in the process.
     'grpc.use_local_subchannel_pool': 1,
+    // Every connection to lnd is direct (lnd/proxy-env.ts): grpc-js would otherwise follow
+    // grpc_proxy/https_proxy/http_proxy, which the stream, REST and WebSocket connections never do.
+    'grpc.enable_http_proxy': 0,
   };
   if (target.tlsServerName !== target.host) {
     opts['grpc.ssl_target_name_override'] = target.tlsServerName;

@@ -4,8 +4,8 @@
  * (client pings no more often than every 5 s) while noticing a dead peer
  * within about a minute.
  */
-import fs from 'node:fs';
 import tls from 'node:tls';
+import { INPUT_FILE_CAP_BYTES, readFileCapped } from '../runtime/read-file.js';
 import type { GrpcModule } from './protos.js';
 import { addressOf, type LndTarget } from './target.js';
 import { silenceTlsServerNameWarning } from './quiet-warnings.js';
@@ -65,7 +65,7 @@ function systemRoots(): Buffer {
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {
-      pems.push(fs.readFileSync(extra, 'utf8'));
+      pems.push(readFileCapped(extra, 4 * INPUT_FILE_CAP_BYTES).toString('utf8'));
     } catch {
       // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start.
     }

@@ -11,9 +11,9 @@
  *   bound each step by --connect-timeout), never a subscription, so it makes
  *   no gap line.
  * - A gap runs from the last moment the lost connection was known alive (its
- *   last data or keepalive answer) to the moment lnd confirmed the new
- *   subscription; its reason is worded by lnd/reasons.ts, the same on every
- *   transport.
+ *   last data or keepalive answer, or the final status lnd sent) to the moment
+ *   lnd confirmed the new subscription; its reason is worded by
+ *   lnd/reasons.ts, the same on every transport.
  * - Backoff: 0.5 s doubling to 30 s with jitter. It starts again from 0.5 s
  *   only after a stream was healthy (delivered an HTLC event, or lasted
  *   `healthyAfterMs`), so a node that ends every stream at once is retried
@@ -95,6 +95,8 @@ interface Attempt {
   readonly confirmedAt: number;
   /** The last sign of life of the connection (undefined: none). */
   readonly lastAliveAt: number | undefined;
+  /** When the stream ended. */
+  readonly endedAt: number;
   readonly healthy: boolean;
 }
 
@@ -182,7 +184,9 @@ export class StreamSession<C> {
             throw new HtlcTailError('stream-ended', `the HTLC event stream from lnd at ${this.connector.address} ended (${reason}); not reconnecting (--no-reconnect)`);
           }
           const now = this.clock.now();
-          loss = { at: r.lastAliveAt ?? r.confirmedAt, reason };
+          // A status lnd sent (no transport cause) shows the connection alive up to that moment;
+          // otherwise (dropped, silent) the gap starts at the last sign of life.
+          loss = { at: r.status.cause === undefined ? r.endedAt : (r.lastAliveAt ?? r.confirmedAt), reason };
           await this.backoff(attempt++, (ms) => this.notices.lost(reason, r.healthy, now - r.confirmedAt, ms));
           continue;
         }
@@ -296,7 +300,7 @@ export class StreamSession<C> {
           ended = true;
           clock.clearTimeout(settle);
           clock.clearTimeout(health);
-          resolve({ established, status, confirmedAt, lastAliveAt, healthy });
+          resolve({ established, status, confirmedAt, lastAliveAt, endedAt: clock.now(), healthy });
         },
       });
       if (ended) {

@@ -8,6 +8,13 @@
  * nothing. A callback registered after a signal came runs at once, so a
  * signal during start-up is not lost. Node's signal handles do not keep the
  * process alive, so leaving them installed costs nothing.
+ *
+ * One more window: when the event loop runs empty, Node closes its handles
+ * (the signal handlers too, restoring the default action) and only then
+ * exits, so a signal in that moment would still kill the process with
+ * 130/143 after everything was written. So once the loop is empty
+ * ('beforeExit'), the process exits explicitly, which keeps the handlers in
+ * place to the end.
  */
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
@@ -16,6 +23,10 @@ export type StopSignal = (typeof STOP_SIGNALS)[number];
 export interface SignalSource {
   on(event: StopSignal, listener: () => void): unknown;
   off(event: StopSignal, listener: () => void): unknown;
+}
+
+function exitNow(): void {
+  process.exit();
 }
 
 export class StopSignals {
@@ -30,6 +41,7 @@ export class StopSignals {
       target.on(sig, listener);
       this.installed.push([sig, listener]);
     }
+    if (target === process) process.once('beforeExit', exitNow);
   }
 
   /** The first signal received, if any. */
@@ -51,6 +63,7 @@ export class StopSignals {
   /** Removes the handlers: for tests only (a CLI process keeps them until it exits). */
   dispose(): void {
     for (const [sig, listener] of this.installed.splice(0)) this.target.off(sig, listener);
+    if (this.target === process) process.off('beforeExit', exitNow);
   }
 
   private receive(sig: StopSignal): void {

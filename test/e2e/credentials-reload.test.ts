@@ -31,13 +31,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** After `afterLines` lines: node A goes away, node B (new cert, new root key) comes up behind the same address, `write` having prepared the files first. */
+/**
+ * After 2 lines: node A goes away, node B (new cert, new root key) comes up
+ * behind the same address (A's gRPC port, or its REST port with `rest`),
+ * `write` having prepared the files first.
+ */
 async function replaceNodeWhileTailing(
   args: (fx: SimFixture, proxyPort: number) => string[],
   write: (fx: SimFixture, b: SimNodeHandle) => Promise<void>,
+  rest = false,
 ) {
-  const a = await startSimFixture({ seed: SEED, scenario });
-  const proxy = await switchableProxy(a.node.port);
+  const a = await startSimFixture({ seed: SEED, scenario, rest });
+  const proxy = await switchableProxy(rest ? a.node.restPort! : a.node.port);
   let b: SimNodeHandle | undefined;
   try {
     let seen = 0;
@@ -49,9 +54,9 @@ async function replaceNodeWhileTailing(
           swap = (async () => {
             await proxy.down();
             await a.node.stop();
-            b = await startSimNode({ seed: SEED, scenario, network: 'regtest' });
+            b = await startSimNode({ seed: SEED, scenario, network: 'regtest', rest });
             await write(a, b);
-            await proxy.up(b.port);
+            await proxy.up(rest ? b.restPort! : b.port);
           })();
         }
       },
@@ -80,35 +85,16 @@ describe('a regenerated tls.cert and re-baked macaroons', () => {
   }, 60_000);
 
   test('the same over REST', async () => {
-    const a = await startSimFixture({ seed: SEED, scenario, rest: true });
-    const proxy = await switchableProxy(a.node.restPort!);
-    let b: SimNodeHandle | undefined;
-    try {
-      let seen = 0;
-      let swap: Promise<void> | undefined;
-      const r = await cli([...a.args, '--transport', 'rest', '--restserver', `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '4', '--no-stats'], {
-        onStdout: (chunk) => {
-          seen += chunk.split('\n').length - 1;
-          if (seen >= 2 && !swap) {
-            swap = (async () => {
-              await proxy.down();
-              await a.node.stop();
-              b = await startSimNode({ seed: SEED, scenario, network: 'regtest', rest: true });
-              await b.writeLndDir(a.paths.lnddir);
-              await proxy.up(b.restPort!);
-            })();
-          }
-        },
-      });
-      await swap;
-      expectExit(r, 0);
-      expect(jsonLines(r.stdout).map((l) => l.event === 'gap')).toEqual([false, false, true, false, false]);
-      expect(r.stderr).not.toMatch(/tlscertpath|rejected/);
-    } finally {
-      await proxy.close();
-      await b?.stop();
-      await a.cleanup();
-    }
+    const { r } = await replaceNodeWhileTailing(
+      (fx, port) => [...fx.args, '--transport', 'rest', '--restserver', `127.0.0.1:${port}`, '-f', 'jsonl', '--count', '4', '--no-stats'],
+      async (a, node) => {
+        await node.writeLndDir(a.paths.lnddir);
+      },
+      true,
+    );
+    expectExit(r, 0);
+    expect(jsonLines(r.stdout).map((l) => l.event === 'gap')).toEqual([false, false, true, false, false]);
+    expect(r.stderr).not.toMatch(/tlscertpath|rejected/);
   }, 60_000);
 });
 

@@ -13,7 +13,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, cleanEnv, jsonLines } from './run-cli.js';
-import { silentTcpServer, silentTlsServer } from './hostile-servers.js';
+import { silentTcpServer, silentTlsServer, type Hostile } from './hostile-servers.js';
 import { startSimFixture, type SimFixture } from './sim-fixture.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -127,38 +127,32 @@ describe('a signal during the final flush', () => {
 describe('a signal while connecting or waiting abandons it at once (exit 0)', () => {
   const macaroonArgs = () => ['--macaroonpath', flood.paths.macaroonPaths.readonly];
 
-  test('SIGINT during a TLS handshake that never completes (connect timeout 60 s)', async () => {
-    const silent = await silentTcpServer();
+  /** Tails `args` against `silent`, signals once it accepted `connections`, and expects a quiet exit 0 within seconds. */
+  async function signalWhilePending(silent: Hostile, args: string[], connections: number, sig: NodeJS.Signals): Promise<void> {
     try {
-      const p = spawnTail(['--rpcserver', `127.0.0.1:${silent.port}`, '--tlscertpath', flood.paths.tlsCertPath, ...macaroonArgs(), '--connect-timeout', '60']);
-      await until(() => silent.accepted > 0, 'the connection');
-      await sleep(300);
+      const p = spawnTail([...args, ...macaroonArgs(), '--connect-timeout', '60']);
+      await until(() => silent.accepted >= connections, 'the connection');
+      await sleep(400);
       const sent = Date.now();
-      p.child.kill('SIGINT');
+      p.child.kill(sig);
       const r = await p.done;
       expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
       expect(Date.now() - sent).toBeLessThan(10_000);
     } finally {
       await silent.close();
     }
+  }
+
+  test('SIGINT during a TLS handshake that never completes (connect timeout 60 s)', async () => {
+    const silent = await silentTcpServer();
+    await signalWhilePending(silent, ['--rpcserver', `127.0.0.1:${silent.port}`, '--tlscertpath', flood.paths.tlsCertPath], 1, 'SIGINT');
   }, 90_000);
 
   test.each(['grpc', 'rest', 'ws'])('%s: SIGTERM while a peer that completed TLS says nothing (connect timeout 60 s)', async (transport) => {
     const silent = await silentTlsServer(tmp, transport === 'grpc' ? 'h2' : 'http/1.1');
-    try {
-      const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
-      const p = spawnTail([...where, `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath, ...macaroonArgs(), '--connect-timeout', '60']);
-      // The probe, then the subscription's own connection.
-      await until(() => silent.accepted >= 2, 'the subscription connection');
-      await sleep(500);
-      const sent = Date.now();
-      p.child.kill('SIGTERM');
-      const r = await p.done;
-      expect({ code: r.code, signal: r.signal, stderr: r.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
-      expect(Date.now() - sent).toBeLessThan(10_000);
-    } finally {
-      await silent.close();
-    }
+    const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
+    // The probe, then the subscription's own connection.
+    await signalWhilePending(silent, [...where, `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath], 2, 'SIGTERM');
   }, 90_000);
 
   test('SIGTERM during --wait backoff on a closed port, signalled twice to the group', async () => {

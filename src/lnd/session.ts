@@ -181,7 +181,7 @@ export class StreamSession<C> {
           if (r.healthy) attempt = 0;
           const reason = lossReason(r.status);
           if (!this.opts.reconnect) {
-            throw new HtlcTailError('stream-ended', `the HTLC event stream from lnd at ${this.connector.address} ended (${reason}); not reconnecting (--no-reconnect)`);
+            throw new HtlcTailError('stream-ended', `the HTLC event stream ended (${reason}); not reconnecting (--no-reconnect)`);
           }
           const now = this.clock.now();
           // A status lnd sent (no transport cause) shows the connection alive up to that moment;

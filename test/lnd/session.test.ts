@@ -306,7 +306,7 @@ describe('gap lines', () => {
     await h.clock.advance(200);
     const err = (await h.done) as Error & { kind: string };
     expect(err.kind).toBe('stream-ended');
-    expect(err.message).toBe('the HTLC event stream from lnd at 127.0.0.1:10009 ended (htlc event subscription terminated); not reconnecting (--no-reconnect)');
+    expect(err.message).toBe('the HTLC event stream ended (htlc event subscription terminated); not reconnecting (--no-reconnect)');
   });
 });
 

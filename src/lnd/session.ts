@@ -71,6 +71,8 @@ export interface StreamConnector<C> {
 export const HEALTHY_AFTER_MS = 30_000;
 /** After the response headers, how long a stream without a subscribed event must stay open to count as established (lnd < 0.16). */
 export const SETTLE_MS = 2_000;
+/** While reconnecting, unchanged credentials that lnd rejects are tried this many more times (with backoff) before it is final. */
+export const CREDENTIAL_RETRIES = 3;
 
 export interface SessionOptions<C = GrpcContext> {
   readonly wait: boolean;
@@ -114,6 +116,8 @@ export class StreamSession<C> {
   private paused = false;
   private wake: (() => void) | undefined;
   private readonly abort = new AbortController();
+  /** Rejections of unchanged credentials since the last established stream. */
+  private credentialRejections = 0;
   private readonly clock: Clock;
   private readonly notices: SessionNotices;
 
@@ -162,7 +166,7 @@ export class StreamSession<C> {
         } catch (e) {
           if (this.stopped || e instanceof ProbeAborted) break;
           if (!(e instanceof ProbeError)) throw e;
-          if (everConnected && e.credential && this.credentialsChanged()) {
+          if (everConnected && e.credential && this.retryCredential()) {
             await this.backoff(attempt++, (ms) => this.notices.retrying(e.message, verb(), ms));
             continue;
           }
@@ -177,6 +181,7 @@ export class StreamSession<C> {
         if (this.stopped) break;
         if (r.established) {
           everConnected = true;
+          this.credentialRejections = 0;
           loss = undefined;
           if (r.healthy) attempt = 0;
           const reason = lossReason(r.status);
@@ -192,7 +197,7 @@ export class StreamSession<C> {
         }
         // Failed before the subscription was established.
         const cls = this.connector.classify(r.status);
-        if (everConnected && cls.credential && this.credentialsChanged()) {
+        if (everConnected && cls.credential && this.retryCredential()) {
           await this.backoff(attempt++, (ms) => this.notices.retrying(noticeOf(cls), verb(), ms));
           continue;
         }
@@ -211,10 +216,16 @@ export class StreamSession<C> {
     for (const p of this.connector.target.reload().problems) this.notices.other(p);
   }
 
-  /** After a rejected credential: whether a file now differs from what the attempt used (then it is worth another try). */
-  private credentialsChanged(): boolean {
+  /**
+   * After lnd (or the TLS handshake) rejected a credential while reconnecting:
+   * whether to try again. Yes when a file now differs from what the attempt
+   * used; also for the first few rejections of unchanged files, since lnd may
+   * be up with its new certificate a moment before it has written it.
+   */
+  private retryCredential(): boolean {
     const before = this.connector.target.current;
-    return this.connector.target.reload().target !== before;
+    if (this.connector.target.reload().target !== before) return true;
+    return ++this.credentialRejections <= CREDENTIAL_RETRIES;
   }
 
   private withChangeNote(e: HtlcTailError, which: Credential | undefined): HtlcTailError {

@@ -40,6 +40,7 @@ async function replaceNodeWhileTailing(
   args: (fx: SimFixture, proxyPort: number) => string[],
   write: (fx: SimFixture, b: SimNodeHandle) => Promise<void>,
   rest = false,
+  writeLate = false,
 ) {
   const a = await startSimFixture({ seed: SEED, scenario, rest });
   const proxy = await switchableProxy(rest ? a.node.restPort! : a.node.port);
@@ -55,8 +56,12 @@ async function replaceNodeWhileTailing(
             await proxy.down();
             await a.node.stop();
             b = await startSimNode({ seed: SEED, scenario, network: 'regtest', rest });
-            await write(a, b);
+            if (!writeLate) await write(a, b);
             await proxy.up(rest ? b.restPort! : b.port);
+            if (writeLate) {
+              await new Promise((resolve) => setTimeout(resolve, 1_200));
+              await write(a, b);
+            }
           })();
         }
       },
@@ -82,6 +87,20 @@ describe('a regenerated tls.cert and re-baked macaroons', () => {
     expect(r.stderr).not.toMatch(/tlscertpath|rejected|macaroon/);
     expect(r.stderr).toMatch(/reconnected/);
     expectNoSecrets(r, macaroonSecrets(Object.values(b.macaroons)));
+  }, 60_000);
+
+  test('written a moment after lnd is back (it listens before its new files are on disk): still reconnects', async () => {
+    const { r } = await replaceNodeWhileTailing(
+      tailArgs,
+      async (a, node) => {
+        await node.writeLndDir(a.paths.lnddir);
+      },
+      false,
+      true,
+    );
+    expectExit(r, 0);
+    expect(jsonLines(r.stdout).map((l) => l.event === 'gap')).toEqual([false, false, true, false, false]);
+    expect(r.stderr).toMatch(/reconnected/);
   }, 60_000);
 
   test('the same over REST', async () => {

@@ -26,21 +26,19 @@
  *
  * Errors that retrying cannot fix (a refused macaroon, a wrong certificate,
  * missing permission) end the session at once with their exit code. This is
- * the only stream handler: every transport (gRPC here, REST and WebSocket in
+ * the only stream handler: every transport (gRPC in grpc-connector.ts, REST and WebSocket in
  * src/rest/) plugs into it as a StreamConnector.
  */
 import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
 import { backoffDelay } from './backoff.js';
-import { classifyStatus, noticeOf, subscribeContext, type Classified, type Credential } from './classify.js';
+import { noticeOf, type Classified, type Credential } from './classify.js';
 import { systemClock, type Clock, type Timer } from './clock.js';
-import { keepalivePolicy, subscribeHtlcEvents, type HtlcStream, type StreamHandlers } from './htlc-stream.js';
-import { classifyStepTimeout, lossReason, type StreamStatus } from './reasons.js';
+import type { HtlcStream, StreamHandlers } from './htlc-stream.js';
+import { lossReason, type StreamStatus } from './reasons.js';
 import { SessionNotices } from './session-notices.js';
-import { addressOf } from './target.js';
 import type { TargetSource } from './target-source.js';
-import { ProbeAborted, ProbeError, probeTls } from './tls-probe.js';
-import { lazyUnaryClient, type UnaryClient } from './unary.js';
+import { ProbeAborted, ProbeError } from './tls-probe.js';
 
 /** One subscription attempt of a transport. */
 export interface StreamConnection<C> {
@@ -74,7 +72,7 @@ export const SETTLE_MS = 2_000;
 /** While reconnecting, unchanged credentials that lnd rejects are tried this many more times (with backoff) before it is final. */
 export const CREDENTIAL_RETRIES = 3;
 
-export interface SessionOptions<C = GrpcContext> {
+export interface SessionOptions<C> {
   readonly wait: boolean;
   readonly reconnect: boolean;
   /** A notice for stderr (state changes). */
@@ -323,49 +321,4 @@ export class StreamSession<C> {
       if (this.paused) this.stream.pause();
     });
   }
-}
-
-/** What the gRPC transport hands to `onSubscribed`: unary calls to the same node (connecting when first used). */
-export interface GrpcContext {
-  readonly lookups: UnaryClient & { close(): void };
-}
-
-/** The gRPC transport: TLS probe, then routerrpc.Router/SubscribeHtlcEvents on a fresh HTTP/2 connection. */
-export function grpcConnector(source: TargetSource): StreamConnector<GrpcContext> {
-  const address = addressOf(source.current);
-  // Unary calls have a connection of their own, made when first used; a new one only when the
-  // credentials changed (the old one is closed once its calls are done). Whoever took one from
-  // onSubscribed closes the last when done with it.
-  let lookupsTarget = source.current;
-  let lookups = lazyUnaryClient(lookupsTarget, lookupsTarget.connectTimeoutMs);
-  // One for the run, so a longer keepalive that lnd asked for outlives a reconnect.
-  const keepalive = keepalivePolicy();
-  return {
-    address,
-    target: source,
-    async probe(signal) {
-      const r = await probeTls(source.current, signal);
-      // gRPC needs HTTP/2; a server that does not pick h2 (lnd's REST port ignores ALPN) cannot serve it.
-      if (r.alpn !== 'h2') {
-        throw new ProbeError(
-          'tls',
-          `${address} does not speak HTTP/2 (no h2 in the TLS handshake): is that lnd's REST port? --rpcserver wants lnd's gRPC port (rpclisten, default 10009), or use --transport rest`,
-          false,
-        );
-      }
-    },
-    subscribe(handlers) {
-      const target = source.current;
-      if (target !== lookupsTarget) {
-        const old = lookups;
-        lookupsTarget = target;
-        lookups = lazyUnaryClient(target, target.connectTimeoutMs);
-        old.close();
-      }
-      const connection = subscribeHtlcEvents(target, handlers, keepalive);
-      return { stream: connection.stream, context: { lookups }, close: () => connection.close() };
-    },
-    classify: (status) =>
-      status.cause === 'timeout' ? classifyStepTimeout(status, address) : classifyStatus(status.code, status.details, subscribeContext(source.current)),
-  };
 }

@@ -1,6 +1,7 @@
 /** The gRPC event source: the session loop over the gRPC connector, with unary lookups to the same node. */
 import type { Config } from '../config/types.js';
-import { grpcConnector, StreamSession } from '../lnd/session.js';
+import { grpcConnector } from '../lnd/grpc-connector.js';
+import { StreamSession } from '../lnd/session.js';
 import type { TargetSource } from '../lnd/target-source.js';
 import type { SourceHooks } from './run-tail.js';
 import type { EventSource } from './source.js';

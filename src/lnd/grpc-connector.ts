@@ -54,6 +54,6 @@ export function grpcConnector(source: TargetSource): StreamConnector<GrpcContext
       return { stream: connection.stream, context: { lookups }, close: () => connection.close() };
     },
     classify: (status) =>
-      status.cause === 'timeout' ? classifyStepTimeout(status, address) : classifyStatus(status.code, status.details, subscribeContext(source.current)),
+      status.cause === 'timeout' ? classifyStepTimeout(status) : classifyStatus(status.code, status.details, subscribeContext(source.current)),
   };
 }

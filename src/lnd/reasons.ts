@@ -101,12 +101,12 @@ export function stepTimeoutStatus(step: AttemptStep, transport: TransportName, a
  * What a step timeout means (exit 4; --wait and reconnection retry it). The
  * port advice names gRPC's; the REST connector rewords it for REST.
  */
-export function classifyStepTimeout(s: StreamStatus, address: string): Classified {
+export function classifyStepTimeout(s: StreamStatus): Classified {
   const port = "lnd's gRPC port";
   let msg: string;
   switch (s.step) {
     case 'tcp':
-      msg = `cannot reach lnd at ${address}: ${s.details}; check --rpcserver and firewalls, or raise --connect-timeout`;
+      msg = `cannot reach lnd: ${s.details}; check --rpcserver and firewalls, or raise --connect-timeout`;
       break;
     case 'tls':
       msg = `${s.details}: is that ${port}?`;

@@ -59,7 +59,7 @@ export function probeTls(target: LndTarget, signal?: AbortSignal): Promise<Probe
         new ProbeError(
           stage,
           stage === 'tcp'
-            ? `cannot reach lnd at ${address}: ${text}; check --rpcserver and firewalls, or raise --connect-timeout`
+            ? `cannot reach lnd: ${text}; check --rpcserver and firewalls, or raise --connect-timeout`
             : `${text}: is that lnd's gRPC port?`,
           true,
         ),

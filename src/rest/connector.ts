@@ -78,7 +78,7 @@ export function restConnector(source: TargetSource, transport: RestTransportName
           streamLost: false,
         };
       }
-      const c = status.cause === 'timeout' ? classifyStepTimeout(status, address) : classifyStatus(status.code, status.details, subscribeContext(source.current));
+      const c = status.cause === 'timeout' ? classifyStepTimeout(status) : classifyStatus(status.code, status.details, subscribeContext(source.current));
       return { ...c, error: reworded(c.error), ...(c.notice ? { notice: restWording(c.notice) } : {}) };
     },
   };

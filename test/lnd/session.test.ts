@@ -122,7 +122,7 @@ function harness(scripts: (attempt: number) => Script, over: { wait?: boolean; r
         close() {},
       };
     },
-    classify: (s) => (s.cause === 'timeout' ? classifyStepTimeout(s, '127.0.0.1:10009') : classifyStatus(s.code, s.details, ctx)),
+    classify: (s) => (s.cause === 'timeout' ? classifyStepTimeout(s) : classifyStatus(s.code, s.details, ctx)),
   };
   const session = new StreamSession(connector, {
     wait: over.wait ?? false,

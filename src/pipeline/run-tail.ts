@@ -91,8 +91,11 @@ export async function runTail(
   // A signal that came before (during start-up) stops the source at once.
   signals.onStop(stop);
   summary.startInterval();
+  let failure: { error: unknown } | undefined;
   try {
     await source.run();
+  } catch (error) {
+    failure = { error };
   } finally {
     summary.stopInterval();
     // The stream ended while the first alias lookup was still running: let it finish
@@ -112,5 +115,8 @@ export async function runTail(
     // stdout still holds what it did not take, and would keep the process alive until a reader takes it.
     if (unwritten) setTimeout(() => process.exit(), 200).unref();
   }
+  // Events received before the stream failed (held for the first alias lookup) may have reached
+  // --count on release: then the count came first, and the run ended normally.
+  if (failure && !pipeline.countReached) throw failure.error;
   return 0;
 }

@@ -1,7 +1,9 @@
 /**
  * `htlc-tail demo`: start the built-in simulated lnd node in this process (a
  * temporary lnddir with tls.cert, lnd.conf and macaroons) and tail it exactly
- * as a real node, with the same output and filter options.
+ * as a real node, with the same output and filter options. SIGINT/SIGTERM are
+ * handled from the first moment, so a Ctrl-C while the node starts still
+ * stops it and removes its directory.
  */
 import { resolveConfig } from '../config/resolve.js';
 import type { RawOptions } from '../config/types.js';
@@ -12,6 +14,7 @@ import { runTail } from '../pipeline/run-tail.js';
 import { sourceFor } from '../pipeline/rest-source.js';
 import { usageError } from '../errors.js';
 import { stderrNotify } from '../pipeline/notices.js';
+import { StopSignals } from '../runtime/stop-signals.js';
 
 const CONNECTION_FLAGS = ['rpcserver', 'lnddir', 'network', 'configfile', 'tlscertpath', 'macaroonpath', 'tlsServerName', 'lndconnect', 'restserver'] as const;
 
@@ -23,6 +26,7 @@ function positiveNumber(value: unknown, flag: string): number | undefined {
 }
 
 export async function runDemoCommand(opts: Record<string, unknown>): Promise<number> {
+  const signals = new StopSignals();
   for (const k of CONNECTION_FLAGS) {
     if (opts[k] !== undefined) {
       throw usageError(`demo connects to its own simulated node: drop --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`);
@@ -32,6 +36,7 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
   const { startDemoNode } = await import('../sim/demo.js');
+  if (signals.received) return 0;
   const rest = opts.transport === 'rest' || opts.transport === 'ws';
   const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}), hostileAliases: opts.hostileAliases === true });
   const notify = stderrNotify();
@@ -43,7 +48,7 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
     const raw: RawOptions = { ...(opts as RawOptions), lnddir: demo.lnddir, network: demo.network };
     const config = resolveConfig(raw, env, defaultConfigIo());
     const target = buildTarget(targetSpecOf(config));
-    return await runTail(config, sourceFor(config, target), notify);
+    return await runTail(config, sourceFor(config, target), notify, signals);
   } finally {
     await demo.stop();
   }

@@ -1,9 +1,14 @@
 /** What resolveConfig may touch of the outside world; tests pass fakes. */
 import fs from 'node:fs';
 import os from 'node:os';
+import { readFileCapped } from '../runtime/read-file.js';
 
 export interface ResolveIO {
-  /** Reads a file (throws a Node errno error when it cannot). Used for lnd.conf only. */
+  /**
+   * Reads a file (throws an error with an errno-like `code`, and a `reason` in
+   * words when there is one, when it cannot). Used for lnd.conf only. The real
+   * one reads only a regular file of at most 1 MiB (runtime/read-file.ts).
+   */
   readFile(path: string): string | Buffer;
   /** Whether a path exists (lnd.conf, the default tls.cert). */
   exists(path: string): boolean;
@@ -24,7 +29,7 @@ export function defaultConfigIo(): ResolveIO {
     home = '';
   }
   return {
-    readFile: (p) => fs.readFileSync(p),
+    readFile: (p) => readFileCapped(p),
     exists: (p) => fs.existsSync(p),
     platform: process.platform,
     homedir: home,

@@ -122,7 +122,7 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO, profile?
   const statsIntervalSec =
     raw.statsInterval === undefined
       ? DEFAULT_STATS_INTERVAL_SEC
-      : parseSeconds(raw.statsInterval, '--stats-interval', { allowZero: true, example: '60' });
+      : parseSeconds(raw.statsInterval, '--stats-interval', { allowZero: true, min: 1, example: '60' });
   const stuckAfterSec =
     raw.stuckAfter === undefined
       ? DEFAULT_STUCK_AFTER_SEC
@@ -191,17 +191,16 @@ export function resolveConfig(raw: RawOptions, env: Env, io: ResolveIO, profile?
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why =
-        code === 'ENOENT'
+        (e as { reason?: string }).reason ??
+        (code === 'ENOENT'
           ? 'no such file'
           : code === 'EACCES' || code === 'EPERM'
             ? 'permission denied'
             : code === 'EISDIR'
               ? 'it is a directory'
-              : (code ?? 'read error');
-      throw configError(
-        `cannot read lnd.conf ${path} (${why}); make it readable for this user, or point --configfile (or --lnddir) at a readable lnd.conf`,
-        e,
-      );
+              : (code ?? 'read error'));
+      const remedy = code === 'ENOTREG' || code === 'EFBIG' ? "point --configfile (or --lnddir) at lnd's lnd.conf" : 'make it readable for this user, or point --configfile (or --lnddir) at a readable lnd.conf';
+      throw configError(`cannot read lnd.conf ${path} (${why}); ${remedy}`, e);
     }
     return parseLndConf(text, path, { expand });
   };

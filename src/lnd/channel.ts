@@ -4,8 +4,8 @@
  * (client pings no more often than every 5 s) while noticing a dead peer
  * within about a minute.
  */
-import fs from 'node:fs';
 import tls from 'node:tls';
+import { INPUT_FILE_CAP_BYTES, readFileCapped } from '../runtime/read-file.js';
 import type { GrpcModule } from './protos.js';
 import { addressOf, type LndTarget } from './target.js';
 import { silenceTlsServerNameWarning } from './quiet-warnings.js';
@@ -42,6 +42,9 @@ export function channelOptions(target: LndTarget): Record<string, string | numbe
     'grpc.enable_retries': 0,
     // One channel per tail: never share subchannels with another client in the process.
     'grpc.use_local_subchannel_pool': 1,
+    // Every connection to lnd is direct (lnd/proxy-env.ts): grpc-js would otherwise follow
+    // grpc_proxy/https_proxy/http_proxy, which the stream, REST and WebSocket connections never do.
+    'grpc.enable_http_proxy': 0,
   };
   if (target.tlsServerName !== target.host) {
     opts['grpc.ssl_target_name_override'] = target.tlsServerName;
@@ -62,7 +65,7 @@ function systemRoots(): Buffer {
   const extra = process.env.NODE_EXTRA_CA_CERTS;
   if (extra) {
     try {
-      pems.push(fs.readFileSync(extra, 'utf8'));
+      pems.push(readFileCapped(extra, 4 * INPUT_FILE_CAP_BYTES).toString('utf8'));
     } catch {
       // Node itself warns about an unreadable NODE_EXTRA_CA_CERTS at start.
     }

@@ -51,7 +51,29 @@ export interface Classified {
   readonly readiness: Readiness;
   /** lnd is shutting down or the stream ended on its side: a lost stream. */
   readonly streamLost: boolean;
+  /** The text while retrying (--wait, reconnecting): the error's, without advice to pass --wait. */
+  readonly notice?: string;
+  /** lnd (or the TLS handshake) rejected a credential: a fresh copy of that file may fix it. */
+  readonly credential?: Credential;
 }
+
+export type Credential = 'cert' | 'macaroon';
+
+/** The text to show while retrying. */
+export function noticeOf(c: Classified): string {
+  return c.notice ?? c.error.message;
+}
+
+/** Which credential a rejection text is about: a TLS verification failure (cert) or a refused macaroon. */
+export function credentialOf(text: string): Credential | undefined {
+  if (CERT_NOT_VERIFIED.test(text)) return 'cert';
+  if (MACAROON_REJECTED.test(text) || /macaroon has expired|caveat .*not satisfied/i.test(text)) return 'macaroon';
+  return undefined;
+}
+
+const CERT_NOT_VERIFIED =
+  /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|DEPTH_ZERO|certificate signature failure|unable to get (local )?issuer|CERT_SIGNATURE_FAILURE|certificate verify failed/i;
+const MACAROON_REJECTED = /verification failed|signature mismatch|root key with id|unmarshal macaroon|decode macaroon|invalid macaroon/i;
 
 const PERMISSION_HINT: Record<string, string> = {
   'offchain:read': 'readonly.macaroon, admin.macaroon and router.macaroon have it (invoice.macaroon does not)',
@@ -65,26 +87,28 @@ function firstLine(s: string): string {
 
 export function classifyStatus(code: number, details: string, ctx: ClassifyContext): Classified {
   const d = details ?? '';
-  const mk = (kind: HtlcTailError['kind'], msg: string, readiness?: Readiness, streamLost = false): Classified => ({
-    error: new HtlcTailError(kind, msg),
-    readiness,
-    streamLost,
-  });
+  const mk = (kind: HtlcTailError['kind'], msg: string, readiness?: Readiness, streamLost = false, notice?: string): Classified => {
+    const credential = kind === 'refused' ? credentialOf(d) : undefined;
+    return { error: new HtlcTailError(kind, msg), readiness, streamLost, ...(notice ? { notice } : {}), ...(credential ? { credential } : {}) };
+  };
   const at = `lnd at ${ctx.address}`;
 
   if (/wallet locked/i.test(d)) {
-    return mk('refused', `${at}: wallet locked: unlock it (lncli unlock), or pass --wait to wait until it is`, 'locked');
+    const m = `${at}: wallet locked: unlock it (lncli unlock)`;
+    return mk('refused', `${m}, or pass --wait to wait until it is`, 'locked', false, m);
   }
   if (/wallet not created/i.test(d)) {
-    return mk('refused', `${at}: wallet not created yet: create it (lncli create), or pass --wait`, 'not-created');
+    const m = `${at}: wallet not created yet: create it (lncli create)`;
+    return mk('refused', `${m}, or pass --wait`, 'not-created', false, m);
   }
   if (/waiting to start|in the process of starting up|not yet ready to accept calls|server is still starting/i.test(d)) {
-    return mk('refused', `${at}: lnd is still starting and not ready for calls: try again shortly, or pass --wait`, 'starting');
+    const m = `${at}: lnd is still starting and not ready for calls`;
+    return mk('refused', `${m}: try again shortly, or pass --wait`, 'starting', false, m);
   }
   if (/expected 1 macaroon, got 0/i.test(d)) {
     return mk('refused', `${at} expects a macaroon and got none: check --macaroonpath (${ctx.macaroonSource})`);
   }
-  if (/verification failed|signature mismatch|root key with id|unmarshal macaroon|decode macaroon|invalid macaroon/i.test(d)) {
+  if (MACAROON_REJECTED.test(d)) {
     return mk(
       'refused',
       `${at} rejected the macaroon ${ctx.macaroonSource} (${firstLine(d)}): it belongs to another node or was altered; use this node's readonly.macaroon (--macaroonpath)`,
@@ -119,7 +143,7 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
   }
   if (/^(connection lost|Connection dropped|keepalive:)/.test(d)) {
     const tls = classifyTlsText(d, ctx);
-    if (tls) return mk('connection', tls, undefined, false);
+    if (tls) return { ...mk('connection', tls, undefined, false), ...(credentialOf(d) ? { credential: credentialOf(d) } : {}) };
     if (/too_many_pings/.test(d)) {
       return mk('connection', `${at} closed the connection over keepalive pings (lnd before 0.17 allows one per 5 minutes); pinging less often from now on`, 'unreachable', true);
     }
@@ -127,7 +151,7 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
   }
   if (code === GrpcCode.UNAVAILABLE || code === GrpcCode.INTERNAL || code === GrpcCode.CANCELLED) {
     const tls = classifyTlsText(d, ctx);
-    if (tls) return mk('connection', tls, undefined, false);
+    if (tls) return { ...mk('connection', tls, undefined, false), ...(credentialOf(d) ? { credential: credentialOf(d) } : {}) };
     return mk('connection', `cannot reach ${at} (${connectionReason(d)}): check that lnd runs and --rpcserver is right`, 'unreachable', true);
   }
   return mk('refused', `${at} refused ${ctx.call}: ${firstLine(d) || `status ${code}`}`);
@@ -158,11 +182,7 @@ export function classifyTlsText(d: string, ctx: ClassifyContext): string | undef
   if (/altnames|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i.test(d)) {
     return nameNotCoveredMessage(ctx);
   }
-  if (
-    /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|DEPTH_ZERO|certificate signature failure|unable to get (local )?issuer|CERT_SIGNATURE_FAILURE|certificate verify failed/i.test(
-      d,
-    )
-  ) {
+  if (CERT_NOT_VERIFIED.test(d)) {
     return `TLS: ${ctx.address} presented a certificate that ${ctx.certSource} does not verify (another node's cert, or lnd regenerated it): point --tlscertpath at this node's current tls.cert`;
   }
   if (/certificate has expired|CERT_HAS_EXPIRED/i.test(d)) {

@@ -4,9 +4,10 @@
  * (exit 3) that names the file and the option that sets it. Macaroon bytes are
  * never put in a message.
  */
-import fs from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { configError } from '../errors.js';
+import { decodeMacaroonV2 } from '../macaroon/binary.js';
+import { FileReadError, readFileCapped } from '../runtime/read-file.js';
 import type { LndTarget } from './target.js';
 
 export type CertSpec =
@@ -28,19 +29,27 @@ export interface TargetSpec {
   readonly connectTimeoutMs: number;
 }
 
-function readFileOr(path: string, what: string, option: string): Buffer {
+/** Reads a cert or macaroon file (a regular file of at most INPUT_FILE_CAP_BYTES). */
+export function readCredentialFile(path: string, what: string, option: string): Buffer {
   try {
-    return fs.readFileSync(path);
+    return readFileCapped(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw configError(`${what} not found: ${path}; set ${option} (or --lnddir/--network) to where lnd keeps it`);
+    const err = e instanceof FileReadError ? e : new FileReadError('EIO', (e as Error).message);
+    switch (err.code) {
+      case 'ENOENT':
+        throw configError(`${what} not found: ${path}; set ${option} (or --lnddir/--network) to where lnd keeps it`);
+      case 'EACCES':
+      case 'EPERM':
+        throw configError(`${what} not readable: ${path} (permission denied); run as a user that can read it, or copy it and set ${option}`);
+      case 'EISDIR':
+        throw configError(`${what} path is a directory: ${path}; set ${option} to the file`);
+      case 'ENOTREG':
+        throw configError(`${what} ${path} is ${err.reason.replace(/^not a regular file \((.*)\)$/, 'not a regular file but $1')}; set ${option} to the file lnd wrote`);
+      case 'EFBIG':
+        throw configError(`${what} ${path} is ${err.reason}, more than any ${what} lnd writes; set ${option} to the file lnd wrote`);
+      default:
+        throw configError(`${what} cannot be read: ${path} (${err.reason}); check ${option}`);
     }
-    if (code === 'EACCES' || code === 'EPERM') {
-      throw configError(`${what} not readable: ${path} (permission denied); run as a user that can read it, or copy it and set ${option}`);
-    }
-    if (code === 'EISDIR') throw configError(`${what} path is a directory: ${path}; set ${option} to the file`);
-    throw configError(`${what} cannot be read: ${path} (${code ?? (e as Error).message}); check ${option}`);
   }
 }
 
@@ -61,14 +70,23 @@ export function checkCertPem(pem: Buffer, source: string, option: string): Buffe
 /**
  * A macaroon file holds the binary macaroon (first byte 0x02, as lnd writes
  * it). A file holding its hex text is accepted too, as some tools write that.
+ * Its v2 structure is checked (packets, identifier, a 32-byte signature), so a
+ * truncated or damaged file is a configuration error naming it, not lnd's
+ * unmarshal error later. Nothing of the macaroon is put in a message.
  */
 export function checkMacaroon(bytes: Buffer, source: string, option: string): Buffer {
-  if (bytes.length > 0 && bytes[0] === 0x02) return bytes;
-  const text = bytes.toString('latin1').trim();
-  if (text.length > 0 && text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text) && text.startsWith('02')) {
-    return Buffer.from(text, 'hex');
+  let mac: Buffer;
+  const text = bytes.length > 0 && bytes[0] === 0x02 ? '' : bytes.toString('latin1').trim();
+  if (bytes.length > 0 && bytes[0] === 0x02) mac = bytes;
+  else if (text.length > 0 && text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text) && text.startsWith('02')) mac = Buffer.from(text, 'hex');
+  else throw configError(`macaroon ${source} is not an lnd macaroon (empty or unknown format); set ${option} to readonly.macaroon`);
+  try {
+    decodeMacaroonV2(mac);
+  } catch (e) {
+    const why = (e as Error).message.replace(/^unmarshal v2: /, '');
+    throw configError(`macaroon ${source} is damaged (${why}): truncated or altered? copy readonly.macaroon again and set ${option} to it`);
   }
-  throw configError(`macaroon ${source} is not an lnd macaroon (empty or unknown format); set ${option} to readonly.macaroon`);
+  return mac;
 }
 
 export function buildTarget(spec: TargetSpec): LndTarget {
@@ -76,7 +94,7 @@ export function buildTarget(spec: TargetSpec): LndTarget {
   let certSource: string;
   switch (spec.cert.kind) {
     case 'file':
-      certPem = checkCertPem(readFileOr(spec.cert.path, 'TLS cert', spec.cert.option), spec.cert.path, spec.cert.option);
+      certPem = checkCertPem(readCredentialFile(spec.cert.path, 'TLS cert', spec.cert.option), spec.cert.path, spec.cert.option);
       certSource = spec.cert.path;
       break;
     case 'pem':
@@ -92,7 +110,7 @@ export function buildTarget(spec: TargetSpec): LndTarget {
   let macaroonSource: string;
   switch (spec.macaroon.kind) {
     case 'file':
-      macaroon = checkMacaroon(readFileOr(spec.macaroon.path, 'macaroon', spec.macaroon.option), spec.macaroon.path, spec.macaroon.option);
+      macaroon = checkMacaroon(readCredentialFile(spec.macaroon.path, 'macaroon', spec.macaroon.option), spec.macaroon.path, spec.macaroon.option);
       macaroonSource = spec.macaroon.path;
       break;
     case 'bytes':

@@ -16,6 +16,12 @@
  *   while paused; nothing lnd sent before an error is dropped.
  * - Keepalive: after `timeMs` without data an HTTP/2 PING is sent; no answer
  *   within `timeoutMs` ends the stream as UNAVAILABLE (a half-open connection).
+ *   Every sign of life (SETTINGS, headers, DATA, a PING answer) is reported
+ *   through `onAlive`, so a gap can start where the connection was last alive.
+ * - Connecting is bounded: TCP, TLS, lnd's HTTP/2 SETTINGS and the response
+ *   headers must all arrive within `connectTimeoutMs`; otherwise the stream
+ *   ends UNAVAILABLE with cause `timeout` naming the step that did not finish
+ *   (a peer that completes TLS and then says nothing is not a subscription).
  * - Statuses are gRPC's: grpc-status/grpc-message from the trailers (or a
  *   trailers-only answer); an HTTP status other than 200, a reset stream and a
  *   lost connection are mapped as gRPC's HTTP/2 mapping says.
@@ -27,22 +33,22 @@ import { performance } from 'node:perf_hooks';
 import { keepaliveSettings } from './channel.js';
 import { GrpcCode } from './classify.js';
 import { GrpcFrameError, GrpcFrameReader } from './grpc-frames.js';
-import type { LndTarget } from './target.js';
+import { addressOf, type LndTarget } from './target.js';
+import { stepTimeoutStatus, type AttemptStep, type StreamStatus } from './reasons.js';
 import { decodeHtlcEventWire } from '../events/decode-wire.js';
 import type { HtlcEvent } from '../events/model.js';
 
 export const SUBSCRIBE_HTLC_EVENTS = '/routerrpc.Router/SubscribeHtlcEvents';
 
-export interface StreamStatus {
-  readonly code: number;
-  readonly details: string;
-}
+export type { StreamStatus } from './reasons.js';
 
 export interface StreamHandlers {
   /** Called for each event, in order. */
   onEvent(ev: HtlcEvent): void;
   /** lnd answered (response headers): the subscription is accepted so far. */
   onHeaders?(): void;
+  /** A sign that the connection is alive (data, a keepalive answer); may be called often. */
+  onAlive?(): void;
   /** Called once, after the last event: code 0 for a normal end. */
   onEnd(status: StreamStatus): void;
 }
@@ -137,22 +143,32 @@ export function statusOfHeaders(h: http2.IncomingHttpHeaders): StreamStatus | un
   };
 }
 
-function connect(target: LndTarget): http2.ClientHttp2Session {
+/** Connects; `onStep` hears when TCP and then TLS are done. */
+function connect(target: LndTarget, onStep: (step: AttemptStep) => void): http2.ClientHttp2Session {
   const isIp = net.isIP(target.tlsServerName) !== 0;
   // The connection is made here (createConnection); the URL only satisfies http2.connect,
   // and :authority is set on the request (a name with URL-special characters cannot break it).
   return http2.connect('https://lnd.invalid', {
     settings: { initialWindowSize: WINDOW_BYTES },
-    createConnection: () =>
-      tls.connect({
+    createConnection: () => {
+      const sock = tls.connect({
         host: target.host,
         port: target.port,
         ca: target.certPem ?? undefined,
         servername: isIp ? undefined : target.tlsServerName,
         ALPNProtocols: ['h2'],
         checkServerIdentity: (_host, cert) => tls.checkServerIdentity(target.tlsServerName, cert),
-      }),
+      });
+      sock.once('connect', () => onStep('tls'));
+      sock.once('secureConnect', () => onStep('protocol'));
+      return sock;
+    },
   });
+}
+
+/** A GOAWAY ENHANCE_YOUR_CALM "too_many_pings": grpc-go's keepalive enforcement (lnd before 0.17). */
+function tooManyPings(g: { code: number; debug: string }): boolean {
+  return g.code === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM && g.debug === 'too_many_pings';
 }
 
 function errorText(e: unknown): string {
@@ -161,7 +177,12 @@ function errorText(e: unknown): string {
 }
 
 export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers, policy: KeepalivePolicy = keepalivePolicy()): HtlcConnection {
-  const session = connect(target);
+  /** How far connecting got (for the message when it does not finish in time). */
+  let step: AttemptStep = 'tcp';
+  const session = connect(target, (s) => {
+    if (step !== 'answer') step = s;
+  });
+  const alive = (): void => handlers.onAlive?.();
   const frames = new GrpcFrameReader(MAX_MESSAGE_BYTES);
   const keepalive = { timeMs: policy.timeMs, timeoutMs: policy.timeoutMs };
   let paused = false;
@@ -201,7 +222,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
         ev = decodeHtlcEventWire(msg);
       } catch (err) {
         const what = err instanceof GrpcFrameError ? err.message : `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
-        finish({ code: GrpcCode.INTERNAL, details: what });
+        finish({ code: GrpcCode.INTERNAL, details: what, cause: 'undecodable' });
         req.close(http2.constants.NGHTTP2_CANCEL);
         return;
       }
@@ -210,39 +231,41 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
     // Not paused, so no complete message is left; a partial one means the stream was cut inside a message.
     if (ending && !done && (cancelled || !paused)) {
       if (ending.code === GrpcCode.OK && !cancelled && frames.pendingBytes > 0) {
-        finish({ code: GrpcCode.INTERNAL, details: `the stream ended inside a message (${frames.pendingBytes} bytes of it received)` });
+        finish({ code: GrpcCode.INTERNAL, details: `the stream ended inside a message (${frames.pendingBytes} bytes of it received)`, cause: 'undecodable' });
       } else finish(ending);
     }
   };
 
-  // connectTimeoutMs bounds TCP + TLS (the session's 'connect').
+  // connectTimeoutMs bounds TCP, TLS, lnd's SETTINGS and the response headers.
   const connectTimer = setTimeout(() => {
-    end({ code: GrpcCode.UNAVAILABLE, details: `no connection within ${target.connectTimeoutMs / 1000} s (ETIMEDOUT: TCP/TLS not established)` });
+    end(stepTimeoutStatus(step, 'grpc', addressOf(target), target.connectTimeoutMs));
     session.destroy();
   }, target.connectTimeoutMs);
   session.once('connect', () => {
-    clearTimeout(connectTimer);
     lastData = performance.now();
   });
   session.once('close', () => clearTimeout(connectTimer));
   /** A GOAWAY lnd sent (the stream in progress still ends with its own status when it can). */
   let goaway: { code: number; debug: string } | undefined;
   /** What a lost connection is reported as: the GOAWAY that announced it, if one did. */
-  const lost = (fallback: string): string =>
-    goaway && goaway.code !== http2.constants.NGHTTP2_NO_ERROR
-      ? `connection lost: lnd sent GOAWAY ${goaway.code}${goaway.debug ? ` (${goaway.debug})` : ''}`
-      : fallback;
-  session.on('error', (e) => end({ code: GrpcCode.UNAVAILABLE, details: lost(`connection lost: ${errorText(e)}`) }));
-  session.on('close', () => end({ code: GrpcCode.UNAVAILABLE, details: lost('Connection dropped') }));
+  const lost = (fallback: string): StreamStatus => {
+    if (!goaway || goaway.code === http2.constants.NGHTTP2_NO_ERROR) return { code: GrpcCode.UNAVAILABLE, details: fallback, cause: 'lost' };
+    const details = `connection lost: lnd sent GOAWAY ${goaway.code}${goaway.debug ? ` (${goaway.debug})` : ''}`;
+    return { code: GrpcCode.UNAVAILABLE, details, cause: tooManyPings(goaway) ? 'pings' : 'lost' };
+  };
+  session.on('error', (e) => end(lost(`connection lost: ${errorText(e)}`)));
+  session.on('close', () => end(lost('Connection dropped')));
   session.on('goaway', (code: number, _lastStreamId: number, data?: Buffer) => {
     goaway = { code, debug: (data?.toString('latin1') ?? '').replace(/[^\x20-\x7e]/g, '?').slice(0, 200) };
     // grpc-go's default policy (lnd before 0.17) allows one client ping per 5 minutes and
     // closes the connection after a few more: ping less often from now on (as grpc-js does).
-    if (code === http2.constants.NGHTTP2_ENHANCE_YOUR_CALM && goaway.debug === 'too_many_pings') {
+    if (tooManyPings(goaway)) {
       policy.timeMs = Math.max(policy.timeMs, 2 * keepalive.timeMs, TOO_MANY_PINGS_KEEPALIVE_MS);
     }
   });
   session.once('remoteSettings', () => {
+    if (step === 'protocol' || step === 'tls') step = 'answer';
+    alive();
     try {
       session.setLocalWindowSize(WINDOW_BYTES);
     } catch {
@@ -268,7 +291,9 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
     end({ code: GrpcCode.INTERNAL, details: `the request could not be sent (HTTP/2 frame type ${type}): is the macaroon file unusually large?` });
   });
   req.on('response', (h) => {
+    clearTimeout(connectTimer);
     lastData = performance.now();
+    alive();
     const status = Number(h[http2.constants.HTTP2_HEADER_STATUS]);
     const trailersOnly = statusOfHeaders(h);
     if (trailersOnly) {
@@ -290,6 +315,7 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
   });
   req.on('data', (chunk: Buffer) => {
     lastData = performance.now();
+    alive();
     frames.push(chunk);
     deliver();
     if (paused) req.pause();
@@ -311,17 +337,17 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
   req.on('error', (e) => {
     salvage();
     const cause = (e as { cause?: unknown }).cause ?? e;
-    if (connectionGone()) end({ code: GrpcCode.UNAVAILABLE, details: lost(`connection lost: ${errorText(cause)}`) });
+    if (connectionGone()) end(lost(`connection lost: ${errorText(cause)}`));
     else end({ code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) });
   });
   req.on('close', () => {
     salvage();
     if (cancelled) ending ??= { code: GrpcCode.CANCELLED, details: 'Cancelled on client' };
     else if (trailerStatus) ending ??= trailerStatus;
-    else if (connectionGone()) ending ??= { code: GrpcCode.UNAVAILABLE, details: lost('Connection dropped') };
+    else if (connectionGone()) ending ??= lost('Connection dropped');
     else if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
       ending ??= { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
-    } else ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status' };
+    } else ending ??= { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status', cause: 'lost' };
     deliver();
   });
 
@@ -331,14 +357,17 @@ export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers,
       if (done || session.connecting || pingOutstanding || performance.now() - lastData < keepalive.timeMs) return;
       pingOutstanding = true;
       pingTimer = setTimeout(() => {
-        end({ code: GrpcCode.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)` });
+        end({ code: GrpcCode.UNAVAILABLE, details: `keepalive: no answer from lnd within ${keepalive.timeoutMs / 1000} s (connection lost)`, cause: 'silent' });
         session.destroy();
       }, keepalive.timeoutMs);
       try {
         session.ping((err) => {
           clearTimeout(pingTimer);
           pingOutstanding = false;
-          if (!err) lastData = performance.now();
+          if (!err) {
+            lastData = performance.now();
+            alive();
+          }
         });
       } catch {
         clearTimeout(pingTimer);

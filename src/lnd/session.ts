@@ -4,21 +4,41 @@
  * backoff forever (unless --no-reconnect), reporting the gap. With --wait, a
  * node that is unreachable, locked or still starting is waited for at start.
  *
+ * - A subscription counts as established only when lnd answered: response
+ *   headers, then its `subscribed` event (or, for an lnd before 0.16 that
+ *   sends none, no error for `settleMs` after the headers, or a first event).
+ *   A connection that never gets there is a failed attempt (the transports
+ *   bound each step by --connect-timeout), never a subscription, so it makes
+ *   no gap line.
+ * - A gap runs from the last moment the lost connection was known alive (its
+ *   last data or keepalive answer, or the final status lnd sent) to the moment
+ *   lnd confirmed the new subscription; its reason is worded by
+ *   lnd/reasons.ts, the same on every transport.
+ * - Backoff: 0.5 s doubling to 30 s with jitter. It starts again from 0.5 s
+ *   only after a stream was healthy (delivered an HTLC event, or lasted
+ *   `healthyAfterMs`), so a node that ends every stream at once is retried
+ *   less and less often. stderr gets one line per change of state.
+ * - The cert and macaroon files are read again before every reconnect attempt
+ *   (lnd/target-source.ts); a rejection is final only if the fresh files are
+ *   rejected too, and the message then says whether they changed.
+ * - stop() abandons whatever is pending at once: a probe, a connection being
+ *   made, a backoff.
+ *
  * Errors that retrying cannot fix (a refused macaroon, a wrong certificate,
  * missing permission) end the session at once with their exit code. This is
- * the only stream handler: start and reconnect run through the same code, and
- * every transport (gRPC here, REST and WebSocket in src/rest/) plugs into it
- * as a StreamConnector that knows how to probe, subscribe once and classify
- * what the node said.
+ * the only stream handler: every transport (gRPC in grpc-connector.ts, REST and WebSocket in
+ * src/rest/) plugs into it as a StreamConnector.
  */
 import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
 import { backoffDelay } from './backoff.js';
-import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from './classify.js';
-import { keepalivePolicy, subscribeHtlcEvents, type HtlcStream, type StreamHandlers, type StreamStatus } from './htlc-stream.js';
-import { lazyUnaryClient, type UnaryClient } from './unary.js';
-import type { LndTarget } from './target.js';
-import { probeTls, ProbeError } from './tls-probe.js';
+import { noticeOf, type Classified, type Credential } from './classify.js';
+import { systemClock, type Clock, type Timer } from './clock.js';
+import type { HtlcStream, StreamHandlers } from './htlc-stream.js';
+import { lossReason, type StreamStatus } from './reasons.js';
+import { SessionNotices } from './session-notices.js';
+import type { TargetSource } from './target-source.js';
+import { ProbeAborted, ProbeError } from './tls-probe.js';
 
 /** One subscription attempt of a transport. */
 export interface StreamConnection<C> {
@@ -33,18 +53,26 @@ export interface StreamConnection<C> {
 export interface StreamConnector<C> {
   /** `host:port`, for notices. */
   readonly address: string;
+  /** The node's target; the session re-reads its files before each reconnect attempt. */
+  readonly target: TargetSource;
   /** Once per run, before the first attempt (e.g. loading protos). */
   prepare?(): Promise<void>;
-
-  /** Before each attempt: can the node be reached (TCP + TLS)? Throws a ProbeError (or another HtlcTailError) when not. */
-  probe(): Promise<void>;
-  /** Opens one subscription; `handlers.onEnd` is called exactly once. */
+  /** Before each attempt: can the node be reached (TCP + TLS)? Throws a ProbeError (or another HtlcTailError) when not, ProbeAborted once `signal` aborts. */
+  probe(signal: AbortSignal): Promise<void>;
+  /** Opens one subscription on `target.current`; `handlers.onEnd` is called exactly once. */
   subscribe(handlers: StreamHandlers): StreamConnection<C>;
   /** What a final status means: exit code, message, whether waiting or reconnecting can fix it. */
   classify(status: StreamStatus): Classified;
 }
 
-export interface SessionOptions<C = GrpcContext> {
+/** Without an HTLC event, a stream counts as healthy (and resets the backoff) after this long. */
+export const HEALTHY_AFTER_MS = 30_000;
+/** After the response headers, how long a stream without a subscribed event must stay open to count as established (lnd < 0.16). */
+export const SETTLE_MS = 2_000;
+/** While reconnecting, unchanged credentials that lnd rejects are tried this many more times (with backoff) before it is final. */
+export const CREDENTIAL_RETRIES = 3;
+
+export interface SessionOptions<C> {
   readonly wait: boolean;
   readonly reconnect: boolean;
   /** A notice for stderr (state changes). */
@@ -54,14 +82,28 @@ export interface SessionOptions<C = GrpcContext> {
   readonly onGap: (fromMs: number, toMs: number, reason: string) => void;
   /** Each time a subscription is established (first time and after reconnects). */
   readonly onSubscribed?: (ctx: C & { reconnected: boolean }) => void;
-  /** How long a subscription that sent nothing yet must stay open to count as established (old lnd sends no subscribed event). */
   readonly settleMs?: number;
+  readonly healthyAfterMs?: number;
   readonly random?: () => number;
+  readonly clock?: Clock;
 }
 
 interface Attempt {
-  readonly connected: boolean;
+  readonly established: boolean;
   readonly status: StreamStatus;
+  /** When lnd confirmed the subscription: its subscribed event, else its response headers. */
+  readonly confirmedAt: number;
+  /** The last sign of life of the connection (undefined: none). */
+  readonly lastAliveAt: number | undefined;
+  /** When the stream ended. */
+  readonly endedAt: number;
+  readonly healthy: boolean;
+}
+
+/** A lost stream waiting for its gap line. */
+interface Loss {
+  readonly at: number;
+  readonly reason: string;
 }
 
 /** The reconnect loop over any transport. */
@@ -71,11 +113,19 @@ export class StreamSession<C> {
   private connection: StreamConnection<C> | undefined;
   private paused = false;
   private wake: (() => void) | undefined;
+  private readonly abort = new AbortController();
+  /** Rejections of unchanged credentials since the last established stream. */
+  private credentialRejections = 0;
+  private readonly clock: Clock;
+  private readonly notices: SessionNotices;
 
   constructor(
     private readonly connector: StreamConnector<C>,
     private readonly opts: SessionOptions<C>,
-  ) {}
+  ) {
+    this.clock = opts.clock ?? systemClock;
+    this.notices = new SessionNotices(opts.notify, connector.address);
+  }
 
   pause(): void {
     this.paused = true;
@@ -87,9 +137,11 @@ export class StreamSession<C> {
     this.stream?.resume();
   }
 
-  /** Cancels the subscription; `run` then resolves. */
+  /** Cancels the subscription, or abandons the probe, connection or backoff in progress; `run` then resolves. */
   stop(): void {
+    if (this.stopped) return;
     this.stopped = true;
+    this.abort.abort();
     this.stream?.cancel();
     this.wake?.();
   }
@@ -97,67 +149,98 @@ export class StreamSession<C> {
   /** Resolves when stopped; rejects with an HtlcTailError when the tail cannot go on. */
   async run(): Promise<void> {
     await this.connector.prepare?.();
-    const { notify } = this.opts;
     let everConnected = false;
     let attempt = 0;
-    let lostAtMs = 0;
-    let lostReason = '';
-    let lastNotice = '';
-    /** One line per state change: a retry for the same reason again says nothing. */
-    const say = (reason: string, text: string) => {
-      if (reason !== lastNotice) notify(text);
-      lastNotice = reason;
-    };
+    let loss: Loss | undefined;
+    let first = true;
+    const verb = () => (everConnected ? 'reconnecting' : this.opts.wait ? 'waiting' : 'retrying');
 
     try {
       while (!this.stopped) {
+        if (!first) this.reloadCredentials();
+        first = false;
         try {
-          await this.connector.probe();
+          await this.connector.probe(this.abort.signal);
         } catch (e) {
+          if (this.stopped || e instanceof ProbeAborted) break;
           if (!(e instanceof ProbeError)) throw e;
+          if (everConnected && e.credential && this.retryCredential()) {
+            await this.backoff(attempt++, (ms) => this.notices.retrying(e.message, verb(), ms));
+            continue;
+          }
           if (!everConnected && !(this.opts.wait && e.retryable)) throw e;
-          if (everConnected && !e.retryable) throw e;
-          await this.backoff(attempt++, e.message, 'retrying', say);
+          if (everConnected && !e.retryable) throw this.withChangeNote(e, e.credential);
+          await this.backoff(attempt++, (ms) => this.notices.retrying(e.message, verb(), ms));
           continue;
         }
         if (this.stopped) break;
 
-        const result = await this.subscribeOnce(everConnected, lostAtMs, lostReason);
+        const r = await this.subscribeOnce(loss);
         if (this.stopped) break;
-        const cls = this.connector.classify(result.status);
-        if (result.connected) {
+        if (r.established) {
           everConnected = true;
-          attempt = 0;
-          lastNotice = '';
-          const reason = result.status.code === 0 ? 'lnd ended the stream' : cls.error.message;
+          this.credentialRejections = 0;
+          loss = undefined;
+          if (r.healthy) attempt = 0;
+          const reason = lossReason(r.status);
           if (!this.opts.reconnect) {
             throw new HtlcTailError('stream-ended', `the HTLC event stream ended (${reason}); not reconnecting (--no-reconnect)`);
           }
-          lostAtMs = Date.now();
-          lostReason = result.status.code === 0 ? 'lnd ended the stream' : shortReason(result.status.details);
-          await this.backoff(attempt++, `lost the HTLC event stream (${reason})`, 'reconnecting', say);
+          const now = this.clock.now();
+          // A status lnd sent (no transport cause) shows the connection alive up to that moment;
+          // otherwise (dropped, silent) the gap starts at the last sign of life.
+          loss = { at: r.status.cause === undefined ? r.endedAt : (r.lastAliveAt ?? r.confirmedAt), reason };
+          await this.backoff(attempt++, (ms) => this.notices.lost(reason, r.healthy, now - r.confirmedAt, ms));
           continue;
         }
         // Failed before the subscription was established.
+        const cls = this.connector.classify(r.status);
+        if (everConnected && cls.credential && this.retryCredential()) {
+          await this.backoff(attempt++, (ms) => this.notices.retrying(noticeOf(cls), verb(), ms));
+          continue;
+        }
         const retryable = cls.readiness !== undefined || cls.streamLost;
         if (!everConnected && !(this.opts.wait && cls.readiness !== undefined)) throw cls.error;
-        if (everConnected && !retryable) throw cls.error;
-        await this.backoff(attempt++, cls.error.message, everConnected ? 'reconnecting' : 'waiting', say);
+        if (everConnected && !retryable) throw this.withChangeNote(cls.error, cls.credential);
+        await this.backoff(attempt++, (ms) => this.notices.retrying(noticeOf(cls), verb(), ms));
       }
     } finally {
       this.closeConnection();
     }
   }
 
-  private async backoff(attempt: number, reason: string, verb: string, say: (key: string, text: string) => void): Promise<void> {
+  /** Before a reconnect attempt: the cert and macaroon files as they are now. */
+  private reloadCredentials(): void {
+    for (const p of this.connector.target.reload().problems) this.notices.other(p);
+  }
+
+  /**
+   * After lnd (or the TLS handshake) rejected a credential while reconnecting:
+   * whether to try again. Yes when a file now differs from what the attempt
+   * used; also for the first few rejections of unchanged files, since lnd may
+   * be up with its new certificate a moment before it has written it.
+   */
+  private retryCredential(): boolean {
+    const before = this.connector.target.current;
+    if (this.connector.target.reload().target !== before) return true;
+    return ++this.credentialRejections <= CREDENTIAL_RETRIES;
+  }
+
+  private withChangeNote(e: HtlcTailError, which: Credential | undefined): HtlcTailError {
+    if (!which) return e;
+    const note = this.connector.target.changeNote(which);
+    return note ? new HtlcTailError(e.kind, `${e.message}${note}`, { cause: e.cause }) : e;
+  }
+
+  private async backoff(attempt: number, say: (delayMs: number) => void): Promise<void> {
     const ms = backoffDelay(attempt, this.opts.random);
-    say(reason, `${reason}; ${verb}, next try in ${(ms / 1000).toFixed(1)} s`);
+    say(ms);
     this.closeConnection();
     if (this.stopped) return;
     await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
+      const t = this.clock.setTimeout(resolve, ms);
       this.wake = () => {
-        clearTimeout(t);
+        this.clock.clearTimeout(t);
         resolve();
       };
     });
@@ -174,33 +257,59 @@ export class StreamSession<C> {
     this.connection = undefined;
   }
 
-  private subscribeOnce(reconnecting: boolean, lostAtMs: number, lostReason: string): Promise<Attempt> {
+  private subscribeOnce(loss: Loss | undefined): Promise<Attempt> {
+    const clock = this.clock;
     return new Promise<Attempt>((resolve) => {
-      let connected = false;
+      let established = false;
       let ended = false;
+      let healthy = false;
+      let headersAt: number | undefined;
+      let confirmedAt = 0;
+      let lastAliveAt: number | undefined;
+      let settle: Timer | undefined;
+      let health: Timer | undefined;
       let connection: StreamConnection<C> | undefined;
-      const markConnected = () => {
-        if (connected || ended || this.stopped || !connection) return;
-        connected = true;
-        clearTimeout(settle);
-        if (reconnecting) {
-          const now = Date.now();
-          this.opts.notify(`reconnected to lnd at ${this.connector.address} after ${((now - lostAtMs) / 1000).toFixed(1)} s`);
-          this.opts.onGap(lostAtMs, now, lostReason);
-        }
-        this.opts.onSubscribed?.({ ...connection.context, reconnected: reconnecting });
+      const becomeHealthy = () => {
+        if (healthy || ended) return;
+        healthy = true;
+        clock.clearTimeout(health);
+        this.notices.healthy();
       };
-      const settle = setTimeout(markConnected, this.opts.settleMs ?? 2000);
+      const establish = (at: number) => {
+        if (established || ended || this.stopped || !connection) return;
+        established = true;
+        confirmedAt = at;
+        clock.clearTimeout(settle);
+        health = clock.setTimeout(becomeHealthy, this.opts.healthyAfterMs ?? HEALTHY_AFTER_MS);
+        health.unref?.();
+        if (loss) {
+          this.notices.reconnected(clock.now() - loss.at);
+          this.opts.onGap(loss.at, at, loss.reason);
+        }
+        this.opts.onSubscribed?.({ ...connection.context, reconnected: loss !== undefined });
+      };
       connection = this.connector.subscribe({
+        onAlive: () => {
+          lastAliveAt = clock.now();
+        },
+        onHeaders: () => {
+          if (headersAt !== undefined) return;
+          headersAt = lastAliveAt = clock.now();
+          const at = headersAt;
+          settle = clock.setTimeout(() => establish(at), this.opts.settleMs ?? SETTLE_MS);
+        },
         onEvent: (ev) => {
-          markConnected();
+          const now = (lastAliveAt = clock.now());
+          if (!established) establish(ev.event === 'subscribed' ? now : (headersAt ?? now));
+          if (established && !healthy && ev.event !== 'subscribed') becomeHealthy();
           this.opts.onEvent(ev);
         },
         onEnd: (status) => {
           if (ended) return;
           ended = true;
-          clearTimeout(settle);
-          resolve({ connected, status });
+          clock.clearTimeout(settle);
+          clock.clearTimeout(health);
+          resolve({ established, status, confirmedAt, lastAliveAt, endedAt: clock.now(), healthy });
         },
       });
       if (ended) {
@@ -212,49 +321,4 @@ export class StreamSession<C> {
       if (this.paused) this.stream.pause();
     });
   }
-}
-
-/** What the gRPC transport hands to `onSubscribed`: unary calls to the same node (connecting when first used). */
-export interface GrpcContext {
-  readonly lookups: UnaryClient & { close(): void };
-}
-
-/** The gRPC transport: TLS probe, then routerrpc.Router/SubscribeHtlcEvents on a fresh HTTP/2 connection. */
-export function grpcConnector(target: LndTarget): StreamConnector<GrpcContext> {
-  const ctx: ClassifyContext = subscribeContext(target);
-  // One for the run: a reconnect keeps it (it has its own connection, made when first used);
-  // whoever took it from onSubscribed closes it when done with it.
-  const lookups = lazyUnaryClient(target, target.connectTimeoutMs);
-  // Also one for the run, so a longer keepalive that lnd asked for outlives a reconnect.
-  const keepalive = keepalivePolicy();
-  return {
-    address: ctx.address,
-    async probe() {
-      const r = await probeTls(target);
-      // gRPC needs HTTP/2; a server that does not pick h2 (lnd's REST port ignores ALPN) cannot serve it.
-      if (r.alpn !== 'h2') {
-        throw new ProbeError(
-          'tls',
-          `${ctx.address} does not speak HTTP/2 (no h2 in the TLS handshake): is that lnd's REST port? --rpcserver wants lnd's gRPC port (rpclisten, default 10009), or use --transport rest`,
-          false,
-        );
-      }
-    },
-    subscribe(handlers) {
-      const connection = subscribeHtlcEvents(target, handlers, keepalive);
-      return { stream: connection.stream, context: { lookups }, close: () => connection.close() };
-    },
-    classify: (status) => classifyStatus(status.code, status.details, ctx),
-  };
-}
-
-/** The gRPC session (the default transport). */
-export class LndSession extends StreamSession<GrpcContext> {
-  constructor(target: LndTarget, opts: SessionOptions<GrpcContext>) {
-    super(grpcConnector(target), opts);
-  }
-}
-
-function shortReason(details: string): string {
-  return (details.split('\n', 1)[0] ?? '').trim() || 'stream lost';
 }

@@ -8,7 +8,8 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { configError, HtlcTailError } from '../errors.js';
-import { classifyTlsText, connectionReason } from './classify.js';
+import { classifyTlsText, connectionReason, credentialOf, type Credential } from './classify.js';
+import { stepTimeoutText } from './reasons.js';
 import { addressOf, type LndTarget } from './target.js';
 
 export interface ProbeResult {
@@ -26,24 +27,40 @@ export class ProbeError extends HtlcTailError {
     message: string,
     /** Set when waiting could fix it (nothing listens yet). */
     readonly retryable: boolean,
+    /** Set when the certificate was not verified: a fresh copy of the cert file may fix it. */
+    readonly credential?: Credential,
   ) {
     super('connection', message);
   }
 }
 
-export function probeTls(target: LndTarget): Promise<ProbeResult> {
+/** The probe was abandoned (the tail is stopping). */
+export class ProbeAborted extends Error {
+  override name = 'ProbeAborted';
+}
+
+/**
+ * Connects and completes the TLS handshake, then closes again. `signal`
+ * abandons it at once (the promise rejects with ProbeAborted).
+ */
+export function probeTls(target: LndTarget, signal?: AbortSignal): Promise<ProbeResult> {
   const address = addressOf(target);
   const ctx = { address, certSource: target.certSource, macaroonSource: target.macaroonSource, call: 'TLS handshake', permission: '' };
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ProbeAborted('stopped'));
+      return;
+    }
     let stage: ProbeStage = 'tcp';
     const sock = net.connect({ host: target.host, port: target.port });
     const timer = setTimeout(() => {
+      const text = stepTimeoutText(stage, 'grpc', address, target.connectTimeoutMs);
       fail(
         new ProbeError(
           stage,
           stage === 'tcp'
-            ? `cannot reach lnd at ${address}: no answer within ${target.connectTimeoutMs / 1000} s; check --rpcserver and firewalls, or raise --connect-timeout`
-            : `TLS handshake with ${address} did not finish within ${target.connectTimeoutMs / 1000} s: is that lnd's gRPC port?`,
+            ? `cannot reach lnd: ${text}; check --rpcserver and firewalls, or raise --connect-timeout`
+            : `${text}: is that lnd's gRPC port?`,
           true,
         ),
       );
@@ -52,10 +69,13 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
     let tlsSock: tls.TLSSocket | undefined;
     /** The names of a certificate that failed the name check. */
     let certNames: string[] | undefined;
+    const onAbort = () => fail(new ProbeAborted('stopped'));
+    signal?.addEventListener('abort', onAbort, { once: true });
     const fail = (e: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       tlsSock?.destroy();
       sock.destroy();
       reject(e);
@@ -82,6 +102,7 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         const result: ProbeResult = {
           peerCert: tlsSock!.getPeerCertificate(),
           protocol: tlsSock!.getProtocol(),
@@ -106,7 +127,7 @@ export function probeTls(target: LndTarget): Promise<ProbeResult> {
           (/ECONNRESET|socket hang up|disconnected/i.test(text)
             ? `TLS handshake with ${address} failed: the server closed the connection; is that lnd's gRPC port?`
             : `TLS handshake with ${address} failed (${e.message})`);
-        fail(new ProbeError('tls', msg, false));
+        fail(new ProbeError('tls', msg, false, credentialOf(text) === 'cert' ? 'cert' : undefined));
       });
     });
   });

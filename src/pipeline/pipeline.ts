@@ -41,7 +41,8 @@ export class Pipeline {
   readonly stats = new Stats();
   private printed = 0;
   private stopped = false;
-  private held: HtlcEvent[] | undefined;
+  /** Events (and gap markers, in their place) held until release(). */
+  private held: OutputItem[] | undefined;
   /** The writer is full: its drain resumes reading. */
   private writerFull = false;
   private readonly format;
@@ -64,7 +65,10 @@ export class Pipeline {
     const held = this.held;
     this.held = undefined;
     if (!held) return;
-    for (const ev of held) this.push(ev);
+    for (const item of held) {
+      if (item.event === 'gap') this.gap(item.fromMs, item.toMs, item.reason);
+      else this.push(item);
+    }
     // Reading was paused for the hold: go on, unless the writer filled up meanwhile (then its drain resumes).
     if (held.length >= 10_000 && !this.writerFull) this.o.resume();
   }
@@ -91,10 +95,17 @@ export class Pipeline {
     }
   }
 
+  /** A gap marker; while events are held it waits in its place among them. */
   gap(fromMs: number, toMs: number, reason: string): void {
     if (this.stopped) return;
     const gap: GapMarker = { event: 'gap', fromMs, toMs, reason };
-    this.emit(gap);
+    if (this.held) this.held.push(gap);
+    else this.emit(gap);
+  }
+
+  /** Whether --count was reached. */
+  get countReached(): boolean {
+    return this.stopped;
   }
 
   private emit(item: OutputItem): void {

@@ -2,6 +2,14 @@
  * Runs a live tail: one event source (an lnd session) into the pipeline, with
  * the output writer, signals, --count, alias lookups and the summary. Shared by
  * `htlc-tail` and `htlc-tail demo`, so both behave the same.
+ *
+ * Signals: SIGINT/SIGTERM are handled from the start (runtime/stop-signals.ts)
+ * to the exit of the process. The first one stops the source (a pending
+ * connect, probe or backoff is abandoned at once); every event already
+ * received is still written and the summary printed; later signals change
+ * nothing. The final flush waits for a slow reader, but after a signal it
+ * gives up once stdout has taken nothing for a few seconds, says on stderr
+ * what was not written, and the process exits 0 (output/bounded-flush.ts).
  */
 import type { Config } from '../config/types.js';
 import { AliasBook } from '../events/aliases.js';
@@ -15,6 +23,9 @@ import type { EventSource } from './source.js';
 import { stderrNotify, type Notify } from './notices.js';
 import { AliasLoader, type AliasLookups } from './alias-loader.js';
 import { SummaryPrinter } from './summary-printer.js';
+import { StopSignals } from '../runtime/stop-signals.js';
+import { flushBounded, STALL_MS } from '../output/bounded-flush.js';
+import { proxyNotice } from '../lnd/proxy-env.js';
 
 export interface SourceHooks {
   readonly notify: Notify;
@@ -26,7 +37,12 @@ export interface SourceHooks {
 
 export type SourceFactory = (hooks: SourceHooks) => EventSource;
 
-export async function runTail(config: Config, makeSource: SourceFactory, notify: Notify = stderrNotify()): Promise<number> {
+export async function runTail(
+  config: Config,
+  makeSource: SourceFactory,
+  notify: Notify = stderrNotify(),
+  signals: StopSignals = new StopSignals(),
+): Promise<number> {
   let source: EventSource | undefined;
   const book = config.output.aliases ? new AliasBook() : undefined;
   const loader = book ? new AliasLoader(book, notify) : undefined;
@@ -52,6 +68,8 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
     onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
   });
   const summary = new SummaryPrinter(config.output, pipeline, book);
+  const proxy = proxyNotice(process.env);
+  if (proxy) notify(proxy);
 
   source = makeSource({
     notify,
@@ -74,24 +92,35 @@ export async function runTail(config: Config, makeSource: SourceFactory, notify:
     },
   });
 
-  const onSignal = () => stop();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A signal that came before (during start-up) stops the source at once.
+  signals.onStop(stop);
   summary.startInterval();
+  let failure: { error: unknown } | undefined;
   try {
     await source.run();
+  } catch (error) {
+    failure = { error };
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
     summary.stopInterval();
     // The stream ended while the first alias lookup was still running: let it finish
     // (bounded by its deadline), so the events held for it get their aliases.
     if (!stopping) await loader?.idle();
     loader?.close();
     pipeline.release();
-    if (!writer.closed) await writer.flush();
+    let unwritten: { lines: number; bytes: number } | undefined;
+    if (!writer.closed && !(await flushBounded(writer, (cb) => signals.onStop(cb)))) unwritten = writer.pending();
+    if (unwritten) {
+      notify(
+        `stdout took no output for ${STALL_MS / 1000} s after the stop signal; ${unwritten.lines} line${unwritten.lines === 1 ? '' : 's'} (${unwritten.bytes} bytes) not written`,
+      );
+    }
     if (!writer.closed) summary.printFinal();
     lookupsInUse?.close?.();
+    // stdout still holds what it did not take, and would keep the process alive until a reader takes it.
+    if (unwritten) setTimeout(() => process.exit(), 200).unref();
   }
+  // Events received before the stream failed (held for the first alias lookup) may have reached
+  // --count on release: then the count came first, and the run ended normally.
+  if (failure && !pipeline.countReached) throw failure.error;
   return 0;
 }

@@ -6,9 +6,11 @@
  * --restserver and lnd's REST port instead of the gRPC ones.
  */
 import { HtlcTailError } from '../errors.js';
-import { classifyStatus, type Classified, subscribeContext, type ClassifyContext } from '../lnd/classify.js';
+import { classifyStatus, type Classified, subscribeContext } from '../lnd/classify.js';
+import { classifyStepTimeout } from '../lnd/reasons.js';
 import type { StreamConnector } from '../lnd/session.js';
-import type { LndTarget } from '../lnd/target.js';
+import { addressOf } from '../lnd/target.js';
+import type { TargetSource } from '../lnd/target-source.js';
 import { probeTls, ProbeError } from '../lnd/tls-probe.js';
 import type { AliasLookups } from '../pipeline/alias-loader.js';
 import { subscribeRest } from './http-stream.js';
@@ -34,18 +36,21 @@ export function restWording(msg: string): string {
 function reworded(e: HtlcTailError): HtlcTailError {
   const msg = restWording(e.message);
   if (msg === e.message) return e;
-  if (e instanceof ProbeError) return new ProbeError(e.stage, msg, e.retryable);
+  if (e instanceof ProbeError) return new ProbeError(e.stage, msg, e.retryable, e.credential);
   return new HtlcTailError(e.kind, msg, { cause: e.cause });
 }
 
-export function restConnector(target: LndTarget, transport: RestTransportName): StreamConnector<RestContext> {
-  const ctx: ClassifyContext = subscribeContext(target);
-  const lookups = restLookups(target);
+export function restConnector(source: TargetSource, transport: RestTransportName): StreamConnector<RestContext> {
+  const address = addressOf(source.current);
+  // Lookups over the same REST port, made again when the credentials changed.
+  let lookupsTarget = source.current;
+  let lookups = restLookups(lookupsTarget);
   return {
-    address: ctx.address,
-    async probe() {
+    address,
+    target: source,
+    async probe(signal) {
       try {
-        await probeTls(target);
+        await probeTls(source.current, signal);
       } catch (e) {
         // The probe offers ALPN h2 (gRPC's protocol); a REST server that speaks only
         // HTTP/1.1 may refuse that offer. TLS is up, then: the request itself verifies the certificate.
@@ -54,6 +59,11 @@ export function restConnector(target: LndTarget, transport: RestTransportName): 
       }
     },
     subscribe(handlers) {
+      const target = source.current;
+      if (target !== lookupsTarget) {
+        lookupsTarget = target;
+        lookups = restLookups(target);
+      }
       const stream = transport === 'ws' ? subscribeWs(target, handlers) : subscribeRest(target, handlers);
       return { stream, context: { lookups }, close: () => stream.close() };
     },
@@ -62,14 +72,14 @@ export function restConnector(target: LndTarget, transport: RestTransportName): 
         return {
           error: new HtlcTailError(
             'connection',
-            `${ctx.address} ${NOT_HTTP1}: is that lnd's gRPC port? --restserver wants lnd's REST port (restlisten, default 8080)`,
+            `${address} ${NOT_HTTP1}: is that lnd's gRPC port? --restserver wants lnd's REST port (restlisten, default 8080)`,
           ),
           readiness: undefined,
           streamLost: false,
         };
       }
-      const c = classifyStatus(status.code, status.details, ctx);
-      return { ...c, error: reworded(c.error) };
+      const c = status.cause === 'timeout' ? classifyStepTimeout(status) : classifyStatus(status.code, status.details, subscribeContext(source.current));
+      return { ...c, error: reworded(c.error), ...(c.notice ? { notice: restWording(c.notice) } : {}) };
     },
   };
 }

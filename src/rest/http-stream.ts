@@ -7,12 +7,16 @@
  * The final status (handlers.onEnd, exactly once): an `{"error": ...}` line's
  * code and message; for an HTTP error, the status in its body (or one mapped
  * from the HTTP status); 0 when lnd ended the response normally; UNAVAILABLE
- * when the connection was lost; CANCELLED after cancel().
+ * when the connection was lost; CANCELLED after cancel(). TCP, TLS and lnd's
+ * HTTP response must arrive within `connectTimeoutMs`, else UNAVAILABLE with
+ * cause `timeout` naming the step (a server that completes TLS and then says
+ * nothing does not hang the tail).
  */
 import https from 'node:https';
 import type http from 'node:http';
 import type { HtlcStream, StreamHandlers, StreamStatus } from '../lnd/htlc-stream.js';
-import type { LndTarget } from '../lnd/target.js';
+import { addressOf, type LndTarget } from '../lnd/target.js';
+import { stepTimeoutStatus, type AttemptStep } from '../lnd/reasons.js';
 import { LineSplitter } from './line-splitter.js';
 import { Code, ERROR_BODY_LIMIT, getRequestOptions, HTLC_EVENTS_PATH, networkDetails, statusFromHttp } from './request.js';
 import { streamLine } from './stream-lines.js';
@@ -30,17 +34,28 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
   let paused = false;
   let res: http.IncomingMessage | undefined;
 
+  let step: AttemptStep = 'tcp';
   const finish = (status: StreamStatus): void => {
     if (done) return;
     done = true;
+    clearTimeout(connectTimer);
     handlers.onEnd(status);
     req.destroy();
   };
+  const connectTimer = setTimeout(() => finish(stepTimeoutStatus(step, 'rest', addressOf(target), target.connectTimeoutMs)), target.connectTimeoutMs);
 
   const req = https.request(getRequestOptions(target, HTLC_EVENTS_PATH));
-  req.on('socket', (s) => s.setKeepAlive(true, 30_000));
-  req.on('error', (e: NodeJS.ErrnoException) => finish({ code: Code.UNAVAILABLE, details: networkDetails(e) }));
+  req.on('socket', (s) => {
+    s.setKeepAlive(true, 30_000);
+    s.once('connect', () => {
+      if (step === 'tcp') step = 'tls';
+    });
+    s.once('secureConnect', () => (step = 'protocol'));
+  });
+  req.on('error', (e: NodeJS.ErrnoException) => finish({ code: Code.UNAVAILABLE, details: networkDetails(e), cause: 'lost' }));
   req.on('response', (r) => {
+    clearTimeout(connectTimer);
+    handlers.onAlive?.();
     res = r;
     if (r.statusCode !== 200) {
       let body = '';
@@ -67,18 +82,21 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
       {
         maxLineBytes: MAX_MESSAGE_BYTES,
         onTooLong: (bytes) => {
-          finish({ code: Code.INTERNAL, details: `the REST stream sent a message of more than ${bytes} bytes without a line end` });
+          finish({ code: Code.INTERNAL, details: `the REST stream sent a message of more than ${bytes} bytes without a line end`, cause: 'undecodable' });
           return false;
         },
       },
     );
-    r.on('data', (chunk: Buffer) => splitter.push(chunk));
+    r.on('data', (chunk: Buffer) => {
+      handlers.onAlive?.();
+      splitter.push(chunk);
+    });
     r.on('end', () => {
       splitter.end();
       finish({ code: Code.OK, details: '' });
     });
     r.on('close', () => {
-      if (!r.complete) finish({ code: Code.UNAVAILABLE, details: 'connection lost: the REST stream was cut off' });
+      if (!r.complete) finish({ code: Code.UNAVAILABLE, details: 'connection lost: the REST stream was cut off', cause: 'lost' });
     });
     if (paused) r.pause();
   });
@@ -98,6 +116,7 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
       finish({ code: Code.CANCELLED, details: 'Cancelled on client' });
     },
     close() {
+      clearTimeout(connectTimer);
       req.destroy();
     },
   };

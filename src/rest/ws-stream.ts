@@ -11,11 +11,14 @@
  * when the connection is lost: without an error frame, that is a lost stream
  * (UNAVAILABLE), and the session reconnects. Once lnd has pinged, silence for
  * three ping intervals also counts as a lost connection (not while paused:
- * then nobody reads the pings).
+ * then nobody reads the pings). TCP, TLS and the answer to the upgrade
+ * request must arrive within `connectTimeoutMs`, else UNAVAILABLE with cause
+ * `timeout` naming the step that did not finish.
  */
 import { WebSocket, type ClientOptions } from 'ws';
 import type { StreamHandlers, StreamStatus } from '../lnd/htlc-stream.js';
 import { addressOf, type LndTarget } from '../lnd/target.js';
+import { stepTimeoutStatus, type AttemptStep } from '../lnd/reasons.js';
 import { Code, ERROR_BODY_LIMIT, HTLC_EVENTS_PATH, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
 import { safeText } from './rest-line.js';
 import { MAX_MESSAGE_BYTES, type RestStream } from './http-stream.js';
@@ -26,7 +29,7 @@ export const PING_SILENCE_MS = 90_000;
 
 export function closeStatus(code: number, reason: string): StreamStatus {
   if (code === 1000) return { code: Code.OK, details: '' };
-  if (code === 1006) return { code: Code.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)' };
+  if (code === 1006) return { code: Code.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' };
   const why = reason ? `: ${safeText(reason).slice(0, 200)}` : '';
   return { code: Code.UNAVAILABLE, details: `the WebSocket was closed by the server (code ${code}${why})` };
 }
@@ -38,6 +41,7 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
   let sawPing = false;
   let lastError: NodeJS.ErrnoException | undefined;
   let watchdog: NodeJS.Timeout | undefined;
+  let step: AttemptStep = 'tcp';
 
   const options: ClientOptions & { servername?: string; ALPNProtocols?: string[] } = {
     ALPNProtocols: o.ALPNProtocols,
@@ -47,14 +51,25 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     checkServerIdentity: o.checkServerIdentity as unknown as (servername: string, cert: unknown) => boolean,
     headers: o.headers,
     perMessageDeflate: false,
-    handshakeTimeout: target.connectTimeoutMs,
     maxPayload: MAX_MESSAGE_BYTES,
+    // Sends the upgrade request (as ws would), watching the connection's steps on the way.
+    finishRequest: (req) => {
+      req.on('socket', (sock) => {
+        sock.once('connect', () => {
+          if (step === 'tcp') step = 'tls';
+        });
+        sock.once('secureConnect', () => (step = 'protocol'));
+      });
+      req.end();
+    },
   };
   const ws = new WebSocket(`wss://${addressOf(target)}${HTLC_EVENTS_PATH}?method=GET`, options);
 
+  const connectTimer = setTimeout(() => finish(stepTimeoutStatus(step, 'ws', addressOf(target), target.connectTimeoutMs)), target.connectTimeoutMs);
   const finish = (status: StreamStatus): void => {
     if (done) return;
     done = true;
+    clearTimeout(connectTimer);
     if (watchdog) clearTimeout(watchdog);
     handlers.onEnd(status);
     ws.terminate();
@@ -65,14 +80,19 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     watchdog = undefined;
     if (!sawPing || paused || done) return;
     watchdog = setTimeout(
-      () => finish({ code: Code.UNAVAILABLE, details: `connection lost: no ping from lnd for ${Math.round(pingSilenceMs / 1000)} s` }),
+      () => finish({ code: Code.UNAVAILABLE, details: `connection lost: no ping from lnd for ${Math.round(pingSilenceMs / 1000)} s`, cause: 'silent' }),
       pingSilenceMs,
     );
     watchdog.unref();
   };
 
-  ws.on('upgrade', () => handlers.onHeaders?.());
+  ws.on('upgrade', () => {
+    clearTimeout(connectTimer);
+    handlers.onAlive?.();
+    handlers.onHeaders?.();
+  });
   ws.on('unexpected-response', (req, res) => {
+    clearTimeout(connectTimer);
     let body = '';
     res.setEncoding('utf8');
     res.on('data', (c: string) => {
@@ -86,14 +106,16 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     res.on('close', end);
   });
   ws.on('ping', () => {
+    handlers.onAlive?.();
     sawPing = true;
     arm();
   });
   ws.on('message', (data, isBinary) => {
     if (done) return;
+    handlers.onAlive?.();
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
     if (isBinary) {
-      finish({ code: Code.INTERNAL, details: 'the WebSocket sent a binary frame; lnd sends JSON text frames' });
+      finish({ code: Code.INTERNAL, details: 'the WebSocket sent a binary frame; lnd sends JSON text frames', cause: 'undecodable' });
       return;
     }
     // One line per frame; tolerate a trailing newline (or several lines) all the same.
@@ -111,7 +133,7 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     lastError ??= e;
   });
   ws.on('close', (code, reason) => {
-    if (lastError) finish({ code: Code.UNAVAILABLE, details: networkDetails(lastError) });
+    if (lastError) finish({ code: Code.UNAVAILABLE, details: networkDetails(lastError), cause: 'lost' });
     else finish(closeStatus(code, reason.toString('utf8')));
   });
 
@@ -131,6 +153,7 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
       finish({ code: Code.CANCELLED, details: 'Cancelled on client' });
     },
     close() {
+      clearTimeout(connectTimer);
       ws.terminate();
     },
   };

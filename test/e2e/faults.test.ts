@@ -4,13 +4,13 @@
  */
 import { describe, test, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
 import type { Scenario } from '../../src/sim/scenario.js';
 import { BIN, cleanEnv, jsonLines, runCli } from './run-cli.js';
+import { freezableProxy } from './hostile-servers.js';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -143,44 +143,6 @@ describe('wallet locked at start', () => {
     }
   });
 });
-
-/** A TCP proxy that can freeze: it stops forwarding without closing anything (a half-open connection). */
-async function freezableProxy(targetPort: number) {
-  const sockets: net.Socket[] = [];
-  const links: Array<{ frozen: boolean }> = [];
-  const server = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    const link = { frozen: false };
-    links.push(link);
-    sockets.push(client, upstream);
-    client.on('data', (d) => {
-      if (!link.frozen) upstream.write(d);
-    });
-    upstream.on('data', (d) => {
-      if (!link.frozen) client.write(d);
-    });
-    const kill = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', kill);
-    upstream.on('error', kill);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    /** The connections open now stop forwarding (nothing is closed); later ones work. */
-    freezeExisting() {
-      for (const l of links) l.frozen = true;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      server.close();
-    },
-  };
-}
 
 describe('a dead connection', () => {
   test('a half-open connection is noticed by keepalive and the tail reconnects with a gap', async () => {

@@ -25,12 +25,13 @@ export interface CliOptions {
   readonly onStdout?: (chunk: string, child: ChildProcess) => void;
 }
 
-/** A clean environment: no LNCLI_* or colour settings leak in from the machine. */
+/** A clean environment: no LNCLI_*, colour or proxy settings leak in from the machine. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined) continue;
     if (/^(LNCLI_|HTLC_TAIL_|NO_COLOR|FORCE_COLOR)/.test(k)) continue;
+    if (/^(grpc|https?|all|no|no_grpc)_proxy$/i.test(k)) continue;
     env[k] = v;
   }
   for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;

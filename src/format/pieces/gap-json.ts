@@ -5,6 +5,7 @@
  */
 import type { GapMarker } from '../../events/model.js';
 import { rfc3339FromMs } from './rfc3339-ms.js';
+import { jsonString } from './json-string.js';
 
 function time(ms: number): string {
   const t = rfc3339FromMs(ms);
@@ -12,5 +13,5 @@ function time(ms: number): string {
 }
 
 export function gapJson(gap: GapMarker): string {
-  return '{"event":"gap","from":' + time(gap.fromMs) + ',"to":' + time(gap.toMs) + ',"reason":' + JSON.stringify(gap.reason) + '}';
+  return '{"event":"gap","from":' + time(gap.fromMs) + ',"to":' + time(gap.toMs) + ',"reason":' + jsonString(gap.reason) + '}';
 }

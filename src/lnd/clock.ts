@@ -1,0 +1,22 @@
+/**
+ * Time as the session sees it: the wall clock (gap lines are wall-clock
+ * times) and timers. Injectable, so the reconnect loop's backoff, settle and
+ * health timers run in unit tests without sleeping.
+ */
+export interface Timer {
+  /** A timer that does not keep the process alive by itself. */
+  unref?(): unknown;
+}
+
+export interface Clock {
+  /** Wall-clock milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): Timer;
+  clearTimeout(t: Timer | undefined): void;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (t) => clearTimeout(t as NodeJS.Timeout | undefined),
+};

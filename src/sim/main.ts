@@ -95,7 +95,7 @@ async function main(): Promise<void> {
   if (args.week !== undefined) {
     const endMs = args['week-end'] === undefined ? Date.now() : Date.parse(args['week-end']);
     if (Number.isNaN(endMs)) fail(`--week-end expects an RFC 3339 time, got ${JSON.stringify(args['week-end'])}`);
-    await writeWeek(args.week, num(args['week-events'], 'week-events', 100_000), num(args.seed, 'seed', 1), endMs);
+    await writeWeek(args.week, num(args['week-events'], 'week-events', 100_000), num(args.seed, 'seed', 1), endMs, args['hostile-aliases'] === true);
     return;
   }
   const network = args.network ?? 'regtest';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   setInterval(() => {}, 1 << 30);
 }
 
-async function writeWeek(file: string, events: number, seed: number, endMs: number): Promise<void> {
+async function writeWeek(file: string, events: number, seed: number, endMs: number, hostileAliases: boolean): Promise<void> {
   const { openStore } = await import('../history/open.js');
   const { fillStoreWithWeek } = await import('./week-store.js');
   const { exitCodeFor, HtlcTailError } = await import('../errors.js');
@@ -161,7 +161,7 @@ async function writeWeek(file: string, events: number, seed: number, endMs: numb
   try {
     const store = await openStore(file, 'write');
     try {
-      const r = await fillStoreWithWeek(store, { events, seed, endMs });
+      const r = await fillStoreWithWeek(store, { events, seed, endMs, hostileAliases });
       process.stderr.write(
         `htlc-tail-sim: wrote ${r.events} events and ${r.gaps} gaps of node ${r.week.node.alias} (${r.week.node.pubkey.slice(0, 16)}…), ` +
           `${new Date(r.week.startMs).toISOString()} to ${new Date(r.week.endMs).toISOString()}, into ${store.file} in ${Date.now() - started} ms\n`,

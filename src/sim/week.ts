@@ -27,6 +27,8 @@ export interface WeekOptions {
   readonly endMs?: number;
   /** Windows without a recorder (default 2). */
   readonly gaps?: number;
+  /** Give one peer the alias with a terminal escape (as `--hostile-aliases`). */
+  readonly hostileAliases?: boolean;
 }
 
 export interface Week {
@@ -61,7 +63,7 @@ export function generateWeek(opts: WeekOptions = {}): Week {
   const endMs = Math.floor(opts.endMs ?? Date.now());
   const spanMs = days * DAY_MS;
   const startMs = endMs - spanMs;
-  const node = buildNode(seed, 'mainnet');
+  const node = buildNode(seed, 'mainnet', undefined, opts.hostileAliases === true);
   const rng = new Rng(seed ^ 0x7eec);
   const gapCount = opts.gaps ?? 2;
   // Gap windows: a short stream loss and a longer outage, at seeded places.

@@ -71,7 +71,7 @@ const GENERAL = ['--help', '--debug'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, ...STREAM, ...OUTPUT, ...FILTERS, ...GENERAL, '--version']],
+    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, ...GENERAL, '--version']],
     ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
     ['check', ['check', '--help'], [...NODE, ...GENERAL]],
     ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
@@ -124,7 +124,7 @@ describe('the top-level help groups its options', () => {
       const end = rest.findIndex((l) => l !== '' && !l.startsWith(' '));
       return optionsOf(rest.slice(0, end < 0 ? undefined : end).join('\n'));
     };
-    expect(section(/^Connection options:$/m)).toEqual([...NODE, ...STREAM].sort());
+    expect(section(/^Connection options:$/m)).toEqual([...NODE, '--profile', '--profiles-file', ...STREAM].sort());
     expect(section(/^Output options:$/m)).toEqual([...OUTPUT].sort());
     expect(section(/^Filters\b.*:$/m)).toEqual([...FILTERS].sort());
   });

@@ -44,7 +44,7 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-report-'));
   await chmod(dir, 0o755);
   db = path.join(dir, 'week.sqlite');
-  const r = await runSim(['--week', db, '--week-events', String(N), '--seed', String(SEED), '--week-end', END]);
+  const r = await runSim(['--week', db, '--week-events', String(N), '--seed', String(SEED), '--week-end', END, '--hostile-aliases']);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/^htlc-tail-sim: wrote \d+ events and 2 gaps of node htlc-tail-sim \(\w+…\), 2026-11-28T18:30:00.000Z to 2026-12-05T18:30:00.000Z, into .*week\.sqlite in \d+ ms\n$/);
 }, 120_000);
@@ -67,7 +67,7 @@ const report = (args: string[], env?: Record<string, string>) => runCli(['report
 
 /** SPEC "Report" --by channel, computed here by plain JS over the events (no SQL, no code under test). */
 function expectedByChannel(): Map<string, Record<string, string | null>> {
-  const week = generateWeek({ seed: SEED, events: N, endMs: Date.parse(END) });
+  const week = generateWeek({ seed: SEED, events: N, endMs: Date.parse(END), hostileAliases: true });
   const c = new Correlator();
   interface Fwd { inChan: string; outChan?: string; inAmt?: bigint; outAmt?: bigint; fwdNs?: bigint; settleNs?: bigint; down: boolean; here: boolean; detail?: number }
   const fwds = new Map<string, Fwd>();

@@ -49,7 +49,7 @@ const END_MS = Date.now();
 async function weekStore(file) {
   for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
   const { openStore } = await dist('history/open.js');
-  const { fillStoreWithWeek } = await dist('sim/week-store.js');
+  const { fillStoreWithWeek } = await dist('history/fill-week.js');
   const store = await openStore(file, 'write');
   await fillStoreWithWeek(store, { events: WEEK_EVENTS, seed: Number(args.seed), endMs: END_MS });
   return store;
@@ -139,8 +139,8 @@ async function writeRate(n, file) {
   const { openStore } = await dist('history/open.js');
   const { StoreWriter } = await dist('history/writer.js');
   const { Correlator } = await dist('events/correlate.js');
-  const { TrafficGenerator, buildNode } = await dist('sim/index.js');
-  const { toModel } = await dist('sim/week.js');
+  const { TrafficGenerator, buildNode } = await import('@htlc-tail/lnd-sim');
+  const { toModel } = await dist('history/fill-week.js');
   const node = buildNode(1, 'mainnet');
   const traffic = new TrafficGenerator({ seed: 1, node, startNs: BigInt(END_MS) * 1_000_000n, rate: 1000 });
   const c = new Correlator();

@@ -13,7 +13,7 @@
  * is written.
  */
 import { performance } from 'node:perf_hooks';
-import { startSimNode, TrafficGenerator, toProtoObject } from '../dist/sim/index.js';
+import { startSimNode, TrafficGenerator, toProtoObject } from '@htlc-tail/lnd-sim';
 
 const [lnddir, rateArg, countArg] = process.argv.slice(2);
 const rate = Number(rateArg);

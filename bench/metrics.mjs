@@ -15,8 +15,7 @@
  *
  * usage: npm run build && node bench/metrics.mjs [N events] [channels] [pairs per channel]
  */
-import { buildNode } from '../dist/sim/node-state.js';
-import { FloodMix } from '../dist/sim/flood.js';
+import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
 import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { AliasBook } from '../dist/events/aliases.js';

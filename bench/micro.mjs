@@ -6,8 +6,7 @@
  * usage: npm run build && node bench/micro.mjs [N] [format] [out-file]
  */
 import fs from 'node:fs';
-import { buildNode } from '../dist/sim/node-state.js';
-import { FloodMix } from '../dist/sim/flood.js';
+import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
 import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { Stats } from '../dist/events/stats.js';

@@ -591,7 +591,7 @@ function report() {
 // ---------------------------------------------------------------------------
 
 async function main() {
-  for (const f of ['dist/cli/main.js', 'dist/sim/main.js']) {
+  for (const f of ['dist/cli/main.js', 'packages/lnd-sim/dist/main.js']) {
     if (!fs.existsSync(f)) {
       log(`${f} is missing: run \`npm run build\` first (npm run bench does)`);
       process.exit(2);
@@ -616,7 +616,7 @@ async function main() {
   try {
     if (needsFlood) {
       const flood = Math.max(N, RSS_BIG, RSS_SMALL, REPLAY_LINES) + 10;
-      sim = await startProcess(['bin/htlc-tail-sim.js', '--lnddir', dir, '--flood', String(flood)], /connect: htlc-tail/, 'htlc-tail-sim');
+      sim = await startProcess(['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', dir, '--flood', String(flood)], /connect: htlc-tail/, 'htlc-tail-sim');
       const m = /listening on (\S+) \((\S+)\)/.exec(sim.stderr());
       log(`simulated node (pid ${sim.child.pid}) on ${m?.[1]} over ${m?.[2]}, flood of ${flood} events per stream`);
       results.sim = { address: m?.[1], transport: m?.[2], flood };

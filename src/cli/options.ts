@@ -15,7 +15,7 @@
 import { Command, Option } from 'commander';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
 import { COLOR_MODES, FORMATS, TRANSPORTS } from '../format/names.js';
-import { DEMO_RATE } from '../sim/defaults.js';
+import { DEMO_RATE } from '@htlc-tail/lnd-sim/defaults';
 
 const collect = (value: string, previous: string[] = []): string[] => previous.concat(value);
 

@@ -35,7 +35,7 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
   const rate = positiveNumber(opts.rate, '--rate');
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
-  const { startDemoNode } = await import('../sim/demo.js');
+  const { startDemoNode } = await import('@htlc-tail/lnd-sim');
   if (signals.received) return 0;
   const rest = opts.transport === 'rest' || opts.transport === 'ws';
   const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}), hostileAliases: opts.hostileAliases === true });

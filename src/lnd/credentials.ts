@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { configError } from '../errors.js';
-import { decodeMacaroonV2 } from '../macaroon/binary.js';
+import { decodeMacaroonV2 } from '@htlc-tail/lnd-macaroon';
 import { FileReadError, readFileCapped } from '../runtime/read-file.js';
 import type { LndTarget } from './target.js';
 

@@ -10,8 +10,7 @@
  * readonly.macaroon (every entity, read only) is not flagged: it cannot change
  * anything and is the documented default. Pure: permissions in, names out.
  */
-import type { MacaroonOp } from './identifier.js';
-import { URI_ENTITY } from './permissions.js';
+import { URI_ENTITY, type MacaroonOp } from '@htlc-tail/lnd-macaroon';
 
 /** The methods htlc-tail calls (State/GetState needs no macaroon). */
 export const TAIL_METHODS: readonly string[] = [

@@ -4,7 +4,7 @@
  */
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { generateLndCert, type CertOptions } from '../../src/sim/cert.js';
+import { generateLndCert, type CertOptions } from '@htlc-tail/lnd-sim';
 import {
   certCovers,
   certOutcome,

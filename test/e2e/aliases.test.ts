@@ -14,8 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ALIAS_LOOKUP_FAILED, startSimNode, type SimChannel, type SimNodeHandle } from '../../src/sim/index.js';
-import type { HtlcEventObject } from '../../src/sim/wire-event.js';
+import { ALIAS_LOOKUP_FAILED, startSimNode, type SimChannel, type SimNodeHandle, type HtlcEventObject } from '@htlc-tail/lnd-sim';
 import { runCli, type CliResult } from './run-cli.js';
 
 const T0 = 1_700_000_000_000_000_000n;

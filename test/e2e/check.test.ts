@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DEFAULT_MACAROON_PERMISSIONS, mintMacaroon, parseMacaroon, timeBeforeCaveat } from '../../src/macaroon/index.js';
-import { startSimNode, type LndDirPaths, type SimNodeHandle } from '../../src/sim/index.js';
+import { startSimNode, type LndDirPaths, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 import { runCli, type CliResult } from './run-cli.js';
 
 const STEPS = ['config', 'cert', 'macaroon', 'tcp', 'tls', 'lnd ready', 'GetInfo', 'subscribe'] as const;

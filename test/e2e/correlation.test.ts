@@ -11,8 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
-import type { HtlcEventObject } from '../../src/sim/wire-event.js';
+import { startSimNode, type SimNodeHandle, type HtlcEventObject } from '@htlc-tail/lnd-sim';
 import { runCli, type CliResult } from './run-cli.js';
 
 /** lnd's clock at the start of the script: 2023-11-14T22:13:20Z. */

@@ -7,8 +7,7 @@ import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
-import type { Scenario } from '../../src/sim/scenario.js';
+import { startSimNode, type SimNodeHandle, type Scenario } from '@htlc-tail/lnd-sim';
 import { BIN, cleanEnv, jsonLines, runCli } from './run-cli.js';
 import { freezableProxy } from './hostile-servers.js';
 

@@ -9,7 +9,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../../src/config/defaults.js';
-import { DEMO_RATE } from '../../src/sim/defaults.js';
+import { DEMO_RATE } from '@htlc-tail/lnd-sim/defaults';
 import { BIN, cleanEnv, runCli } from './run-cli.js';
 import { oneErrorLine, pooled } from './sim-fixture.js';
 
@@ -105,7 +105,7 @@ describe('each command lists exactly the options it accepts', () => {
     expect(top).toContain(`(default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`);
     expect(top).toContain(`(default: ${DEFAULT_STUCK_AFTER_SEC})`);
     const sim = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [`${BIN.replace(/htlc-tail\.js$/, 'htlc-tail-sim.js')}`, '--help'], { env: cleanEnv({}) });
+      const child = spawn(process.execPath, [BIN.replace(/bin\/htlc-tail\.js$/, 'packages/lnd-sim/bin/htlc-tail-sim.js'), '--help'], { env: cleanEnv({}) });
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.on('close', () => resolve(out));

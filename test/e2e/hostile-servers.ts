@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import tls from 'node:tls';
-import { generateLndCert } from '../../src/sim/cert.js';
+import { generateLndCert } from '@htlc-tail/lnd-sim';
 
 export interface Hostile {
   readonly port: number;

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
+import { startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 import { jsonLines, runCli } from './run-cli.js';
 
 const b64url = (b: Buffer) => b.toString('base64url');

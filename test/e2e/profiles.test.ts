@@ -11,7 +11,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
+import { startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 import { FIXTURE_PASSWORD, simProfiles, writeProfiles } from '../fixtures/make-profiles.js';
 import { BIN, cleanEnv, jsonLines } from './run-cli.js';
 import { cli, expectExit, expectNoSecrets, macaroonSecrets, oneErrorLine } from './sim-fixture.js';

@@ -1,6 +1,6 @@
 /**
  * `htlc-tail report` end to end: the built CLI on a store written by the sim's
- * week generator (`htlc-tail-sim --week`, through the real writer), every
+ * week generator (`npm run week`: dist/history/week-main.js, through the real writer), every
  * `--by` and format, the figures recomputed independently here from the
  * generated events (plain JS over the event list, per SPEC "Report"), the
  * default database location, and every bad database as one line with exit 3
@@ -14,12 +14,13 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { Correlator } from '../../src/events/correlate.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { generateWeek } from '../../src/sim/week.js';
+import { generateWeek } from '@htlc-tail/lnd-sim';
+import { modelItems } from '../../src/history/fill-week.js';
 import { tempDir } from '../history/helpers.js';
 import { parseJsonExact } from '../history/json-exact.js';
 import { BIN, cleanEnv, ROOT, runCli, type CliResult } from './run-cli.js';
 
-const SIM_BIN = `${ROOT}bin/htlc-tail-sim.js`;
+const WEEK_BIN = `${ROOT}dist/history/week-main.js`;
 const END = '2026-12-05T18:30:00Z';
 const SEED = 5;
 const N = 20_000;
@@ -28,9 +29,9 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let db: string;
 
-function runSim(args: string[]): Promise<CliResult> {
+function runWeek(args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SIM_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [WEEK_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -44,9 +45,9 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-report-'));
   await chmod(dir, 0o755);
   db = path.join(dir, 'week.sqlite');
-  const r = await runSim(['--week', db, '--week-events', String(N), '--seed', String(SEED), '--week-end', END, '--hostile-aliases']);
+  const r = await runWeek(['--db', db, '--events', String(N), '--seed', String(SEED), '--end', END, '--hostile-aliases']);
   expect(r.code).toBe(0);
-  expect(r.stderr).toMatch(/^htlc-tail-sim: wrote \d+ events and 2 gaps of node htlc-tail-sim \(\w+…\), 2026-11-28T18:30:00.000Z to 2026-12-05T18:30:00.000Z, into .*week\.sqlite in \d+ ms\n$/);
+  expect(r.stderr).toMatch(/^htlc-tail-week: wrote \d+ events and 2 gaps of node htlc-tail-sim \(\w+…\), 2026-11-28T18:30:00.000Z to 2026-12-05T18:30:00.000Z, into .*week\.sqlite in \d+ ms\n$/);
 }, 120_000);
 afterAll(() => cleanup());
 
@@ -71,7 +72,7 @@ function expectedByChannel(): Map<string, Record<string, string | null>> {
   const c = new Correlator();
   interface Fwd { inChan: string; outChan?: string; inAmt?: bigint; outAmt?: bigint; fwdNs?: bigint; settleNs?: bigint; down: boolean; here: boolean; detail?: number }
   const fwds = new Map<string, Fwd>();
-  for (const item of week.items()) {
+  for (const item of modelItems(week)) {
     if (item.event === 'gap') continue;
     const e: HtlcEvent = c.apply({ ...item });
     if (e.eventType !== 3 || !['forward', 'settle', 'forward_fail', 'link_fail'].includes(e.event)) continue;
@@ -301,18 +302,18 @@ describe('bad input', () => {
     await copyFile(db, inRoDir);
     if (process.getuid?.() === 0) await chown(inRoDir, 65534, 65534);
     await chmod(roDir, 0o555);
-    const sim = (file: string) => runAsUser(SIM_BIN, ['--week', file, '--week-events', '100']);
+    const week = (file: string) => runAsUser(WEEK_BIN, ['--db', file, '--events', '100']);
     const before = (await import('node:fs')).readFileSync(roFile);
-    const a = await sim(roFile);
+    const a = await week(roFile);
     expect({ code: a.code, stderr: a.stderr }).toEqual({
       code: 3,
-      stderr: `htlc-tail-sim: cannot write the history database ${roFile}: the file is read-only; make it writable, or give another file with --db FILE\n`,
+      stderr: `htlc-tail-week: cannot write the history database ${roFile}: the file is read-only; make it writable, or give another file with --db FILE\n`,
     });
     expect((await import('node:fs')).readFileSync(roFile).equals(before)).toBe(true);
-    const b = await sim(inRoDir);
+    const b = await week(inRoDir);
     expect({ code: b.code, stderr: b.stderr }).toEqual({
       code: 3,
-      stderr: `htlc-tail-sim: cannot write the history database ${inRoDir}: its directory ${roDir} is read-only (SQLite writes its journal files there); make it writable, or give another file with --db FILE\n`,
+      stderr: `htlc-tail-week: cannot write the history database ${inRoDir}: its directory ${roDir} is read-only (SQLite writes its journal files there); make it writable, or give another file with --db FILE\n`,
     });
     const fs = await import('node:fs');
     expect(fs.existsSync(inRoDir + '-wal')).toBe(false);

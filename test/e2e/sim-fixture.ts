@@ -10,8 +10,7 @@ import { expect } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type Scenario, type SimNode, type SimNodeHandle, type SimNodeOptions } from '../../src/sim/index.js';
-import type { LndDirPaths } from '../../src/sim/index.js';
+import { startSimNode, type Scenario, type SimNode, type SimNodeHandle, type SimNodeOptions, type LndDirPaths } from '@htlc-tail/lnd-sim';
 import { runCli, type CliOptions, type CliResult } from './run-cli.js';
 
 export interface SimFixtureOptions extends Omit<SimNodeOptions, 'scenario'> {

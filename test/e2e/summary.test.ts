@@ -9,8 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
-import type { HtlcEventObject } from '../../src/sim/wire-event.js';
+import { startSimNode, type SimNodeHandle, type HtlcEventObject } from '@htlc-tail/lnd-sim';
 import { runCli, type CliOptions, type CliResult } from './run-cli.js';
 
 const MS = 1_000_000n;

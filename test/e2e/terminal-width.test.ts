@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { buildNode } from '../../src/sim/index.js';
+import { buildNode } from '@htlc-tail/lnd-sim';
 import { BIN, cleanEnv, runCli } from './run-cli.js';
 import { coreScenario, pooled, scid, startSimFixture, type SimFixture } from './sim-fixture.js';
 

@@ -17,7 +17,7 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { mintMacaroon, DEFAULT_MACAROON_PERMISSIONS } from '../../src/macaroon/index.js';
-import { startSimNode, type HtlcEventObject, type Scenario, type SimNodeHandle, type SimNodeOptions } from '../../src/sim/index.js';
+import { startSimNode, type HtlcEventObject, type Scenario, type SimNodeHandle, type SimNodeOptions } from '@htlc-tail/lnd-sim';
 import { jsonLines, runCli, type CliResult } from './run-cli.js';
 
 interface Node {

@@ -10,7 +10,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { subscribeHtlcEvents, type StreamStatus } from '../../src/lnd/htlc-stream.js';
 import type { LndTarget } from '../../src/lnd/target.js';
-import { generateLndCert } from '../../src/sim/cert.js';
+import { generateLndCert } from '@htlc-tail/lnd-sim';
 
 const CERT = generateLndCert({ host: 'testhost' });
 const cleanups: Array<() => Promise<void> | void> = [];

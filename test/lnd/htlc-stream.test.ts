@@ -13,9 +13,7 @@ import { classifyStatus, classifyTlsText, subscribeContext, type ClassifyContext
 import { keepalivePolicy, SUBSCRIBE_HTLC_EVENTS, subscribeHtlcEvents, type HtlcConnection, type KeepalivePolicy, type StreamStatus } from '../../src/lnd/htlc-stream.js';
 import type { LndTarget } from '../../src/lnd/target.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { generateLndCert, type TlsMaterial } from '../../src/sim/cert.js';
-import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
-import type { WireHtlcEvent } from '../../src/sim/wire-event.js';
+import { generateLndCert, type TlsMaterial, encodeHtlcEvent, type WireHtlcEvent } from '@htlc-tail/lnd-sim';
 import { ROOT } from '../e2e/run-cli.js';
 
 const C = http2.constants;

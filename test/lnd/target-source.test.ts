@@ -11,7 +11,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { checkMacaroon, type TargetSpec } from '../../src/lnd/credentials.js';
 import { TargetSource } from '../../src/lnd/target-source.js';
-import { generateLndCert } from '../../src/sim/cert.js';
+import { generateLndCert } from '@htlc-tail/lnd-sim';
 import { mintMacaroon, DEFAULT_MACAROON_PERMISSIONS } from '../../src/macaroon/index.js';
 
 let dir: string;

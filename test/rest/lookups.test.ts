@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { LndTarget } from '../../src/lnd/target.js';
 import { restLookups } from '../../src/rest/unary.js';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
+import { startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 
 let node: SimNodeHandle;
 

@@ -8,8 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import { decodeJsonEvent } from '../../src/events/decode-json.js';
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import { formatRaw } from '../../src/format/raw.js';
-import { buildNode, encodeHtlcEvent, fromProtoObject, TrafficGenerator, type WireHtlcEvent } from '../../src/sim/index.js';
-import { errorBody, errorLine, goJsonString, resultLine } from '../../src/sim/rest-json.js';
+import { buildNode, encodeHtlcEvent, fromProtoObject, TrafficGenerator, type WireHtlcEvent, errorBody, errorLine, goJsonString, resultLine } from '@htlc-tail/lnd-sim';
 import { classifyRestLine } from '../../src/rest/rest-line.js';
 
 function generated(n: number): WireHtlcEvent[] {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import https from 'node:https';
 import type http from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { generateLndCert } from '../../src/sim/cert.js';
+import { generateLndCert } from '@htlc-tail/lnd-sim';
 import type { HtlcEvent } from '../../src/events/model.js';
 import type { StreamStatus } from '../../src/lnd/htlc-stream.js';
 import type { LndTarget } from '../../src/lnd/target.js';

@@ -1,7 +1,7 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
-import { generateLndCert, LND_CERT_VALIDITY_DAYS } from '../../src/sim/cert.js';
-import { ipBytes } from '../../src/sim/cert.js';
+import { generateLndCert, LND_CERT_VALIDITY_DAYS } from '@htlc-tail/lnd-sim';
+import { ipBytes } from '@htlc-tail/lnd-sim/internals';
 
 describe('lnd-style certificate', () => {
   test('parses, is self-signed ECDSA P-256, and has lnd names', () => {

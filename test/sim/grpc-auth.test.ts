@@ -2,9 +2,8 @@
  * Authorization over real gRPC + TLS, with lnd's exact texts and status UNKNOWN.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { addFirstPartyCaveat, mintMacaroon, timeBeforeCaveat, DEFAULT_MACAROON_PERMISSIONS } from '../../src/macaroon/index.js';
-import { startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
-import type { WalletState } from '../../src/sim/auth.js';
+import { addFirstPartyCaveat, mintMacaroon, timeBeforeCaveat, DEFAULT_MACAROON_PERMISSIONS } from '@htlc-tail/lnd-macaroon';
+import { startSimNode, type SimNodeHandle, type WalletState } from '@htlc-tail/lnd-sim';
 import { connect, metadataFor, subscribeRaw, unary, type Clients } from './grpc-helpers.js';
 
 const UNKNOWN = 2;

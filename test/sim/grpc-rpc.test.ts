@@ -3,7 +3,7 @@
  * certificate pinning / name checks over real connections.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { generateLndCert, startSimNode, type SimNodeHandle } from '../../src/sim/index.js';
+import { generateLndCert, startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 import { connect, metadataFor, subscribeRaw, unary, type Clients } from './grpc-helpers.js';
 
 describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {

@@ -3,7 +3,7 @@
  * scripted streams, bursts followed by an error, lnd-like shutdown, flood.
  */
 import { describe, expect, test } from '@jest/globals';
-import { startSimNode, type SimNodeHandle, type SimNodeOptions } from '../../src/sim/index.js';
+import { startSimNode, type SimNodeHandle, type SimNodeOptions } from '@htlc-tail/lnd-sim';
 import { connect, metadataFor, subscribeRaw, type Clients } from './grpc-helpers.js';
 
 const UNKNOWN = 2;

@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
-import { hasPermission, parseMacaroon } from '../../src/macaroon/index.js';
-import { authorize, loadScenarioFile, parseScenario, startDemoNode, startSimNode } from '../../src/sim/index.js';
+import { hasPermission, parseMacaroon } from '@htlc-tail/lnd-macaroon';
+import { authorize, loadScenarioFile, parseScenario, startDemoNode, startSimNode } from '@htlc-tail/lnd-sim';
 import { connect, metadataFor, subscribeRaw } from './grpc-helpers.js';
 
 describe('writeLndDir', () => {

@@ -23,7 +23,7 @@ import {
   timeBeforeCaveat,
   verifySignature,
   type RawMacaroon,
-} from '../../src/macaroon/index.js';
+} from '@htlc-tail/lnd-macaroon';
 
 const ROOT = Buffer.alloc(32, 7);
 

@@ -1,14 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import { loadProtos } from '../../src/lnd/protos.js';
-import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
+import { encodeHtlcEvent, FloodMix, buildNode, FLOW_KINDS, TrafficGenerator, type FlowKind, type ScheduledEvent, fromProtoObject, toProtoObject, type WireHtlcEvent } from '@htlc-tail/lnd-sim';
+import { FlowFactory, Rng } from '@htlc-tail/lnd-sim/internals';
 import { Correlator } from '../../src/events/correlate.js';
-import { FloodMix } from '../../src/sim/flood.js';
-import { buildNode } from '../../src/sim/node-state.js';
-import { FlowFactory } from '../../src/sim/flows.js';
-import { Rng } from '../../src/sim/rng.js';
-import { FLOW_KINDS, TrafficGenerator, type FlowKind, type ScheduledEvent } from '../../src/sim/traffic.js';
-import { fromProtoObject, toProtoObject, type WireHtlcEvent } from '../../src/sim/wire-event.js';
 
 const node = buildNode(42);
 const START = 1_750_000_000_000_000_000n;

@@ -1,5 +1,5 @@
 /**
- * The simulated week (src/sim/week.ts): deterministic for a seed and end
+ * The simulated week (lnd-sim's week.ts, in the model through src/history/fill-week.ts): deterministic for a seed and end
  * time, spread over the days with a daily cycle, every flow present
  * (forwards settled and failed both ways, insufficient balance with amounts,
  * receives, sends, lnd's replays), gaps with no events inside them; its
@@ -12,25 +12,23 @@ import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import type { GapMarker, HtlcEvent } from '../../src/events/model.js';
 import { formatJsonl } from '../../src/format/jsonl.js';
 import { formatRaw } from '../../src/format/raw.js';
-import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
-import { buildNode } from '../../src/sim/node-state.js';
-import { TrafficGenerator } from '../../src/sim/traffic.js';
-import { generateWeek, toModel } from '../../src/sim/week.js';
+import { buildNode, encodeHtlcEvent, generateWeek, TrafficGenerator } from '@htlc-tail/lnd-sim';
+import { modelItems, toModel } from '../../src/history/fill-week.js';
 
 const END = Date.UTC(2026, 11, 5, 18, 30);
 const DAY = 86_400_000;
 
 describe('generateWeek', () => {
   const week = generateWeek({ seed: 7, events: 20_000, endMs: END });
-  const items = [...week.items()];
+  const items = [...modelItems(week)];
   const events = items.filter((i): i is HtlcEvent => i.event !== 'gap');
   const gaps = items.filter((i): i is GapMarker => i.event === 'gap');
   const ms = (e: HtlcEvent) => Number(BigInt(e.timestampNs) / 1_000_000n);
 
   test('the same seed and end give the same events', () => {
-    const again = [...generateWeek({ seed: 7, events: 20_000, endMs: END }).items()];
+    const again = [...modelItems(generateWeek({ seed: 7, events: 20_000, endMs: END }))];
     expect(again.map((i) => formatRaw(i))).toEqual(items.map((i) => formatRaw(i)));
-    const other = [...generateWeek({ seed: 8, events: 20_000, endMs: END }).items()].slice(0, 50);
+    const other = [...modelItems(generateWeek({ seed: 8, events: 20_000, endMs: END }))].slice(0, 50);
     expect(other.map((i) => formatRaw(i))).not.toEqual(items.slice(0, 50).map((i) => formatRaw(i)));
   });
 

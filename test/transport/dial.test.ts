@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import net from 'node:net';
 import tls from 'node:tls';
-import { generateLndCert } from '../../src/sim/index.js';
+import { generateLndCert } from '@htlc-tail/lnd-sim';
 import { dial, DialAbortedError, DialError, type DialProxy, type DialRequest } from '../../src/transport/dial.js';
 import { deadPort, fakeOnion, startSocksProxy, type TestSocksProxy } from '../helpers/socks5-proxy.js';
 

@@ -2,7 +2,7 @@
  * The unary answers of the simulated node, in proto-loader object form
  * (int64/uint64 as decimal strings), shaped like lnd's.
  */
-import { STATUS_NOT_FOUND, type RpcFailure } from './grpc-server.js';
+import { STATUS_NOT_FOUND, type RpcFailure } from './backend.js';
 import type { SimChannel, SimNode } from './node-state.js';
 
 export function getInfoResponse(node: SimNode): object {

@@ -20,7 +20,7 @@ import {
   verifySignature,
   type MacaroonOp,
   type Permission,
-} from '../macaroon/index.js';
+} from '@htlc-tail/lnd-macaroon';
 
 export type WalletState = 'NON_EXISTING' | 'LOCKED' | 'UNLOCKED' | 'RPC_ACTIVE' | 'SERVER_ACTIVE' | 'WAITING_TO_START';
 

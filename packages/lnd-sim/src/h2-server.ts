@@ -6,12 +6,26 @@
  * benchmark measures the client, not the server (grpc-js spends ~20 µs per
  * message on the server side).
  */
-import { listenOn } from './listen.js';
 import http2 from 'node:http2';
-import type { LndProtos } from '../lnd/protos.js';
+import {
+  answerUnary,
+  followState,
+  isFailure,
+  openHtlcStream,
+  peerIp,
+  splitMethod,
+  STATUS_INTERNAL,
+  STATUS_UNIMPLEMENTED,
+  STATUS_UNKNOWN,
+  SUBSCRIBE_HTLC_EVENTS,
+  SUBSCRIBE_STATE,
+  UNARY_METHODS,
+  type RpcBackend,
+} from './backend.js';
 import { encodeHtlcEvent } from './encode-wire.js';
-import { peerIp, STATUS_UNKNOWN, type RpcBackend, type RpcFailure } from './grpc-server.js';
-import type { EventSink } from './stream-source.js';
+import { listenOn } from './listen.js';
+import type { LndProtos } from './protos.js';
+import { SinkBase } from './sink-base.js';
 import type { WireHtlcEvent } from './wire-event.js';
 
 const FLUSH_BYTES = 64 * 1024;
@@ -40,10 +54,7 @@ function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: st
   stream.respond({ ...RESPONSE_HEADERS, 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
 }
 
-class H2Sink implements EventSink {
-  closed = false;
-  readonly done: Promise<void>;
-  private resolveDone!: () => void;
+class H2Sink extends SinkBase {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private flushScheduled = false;
@@ -51,21 +62,18 @@ class H2Sink implements EventSink {
   private status = { code: 0, message: '' };
 
   constructor(private readonly stream: http2.ServerHttp2Stream) {
-    this.done = new Promise((r) => (this.resolveDone = r));
+    super();
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     stream.on('wantTrailers', () => {
       stream.sendTrailers({ 'grpc-status': String(this.status.code), 'grpc-message': encodeGrpcMessage(this.status.message) });
     });
-    stream.on('close', () => this.close());
-    stream.on('aborted', () => this.close());
-    stream.on('error', () => this.close());
+    stream.on('close', () => this.drop());
+    stream.on('aborted', () => this.drop());
+    stream.on('error', () => this.drop());
   }
 
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.pending = [];
-    this.resolveDone();
+  private drop(): void {
+    if (this.markClosed()) this.pending = [];
   }
 
   private flush(): void {
@@ -94,17 +102,15 @@ class H2Sink implements EventSink {
   }
 
   waitDrain(): Promise<void> {
-    if (this.closed || !this.needDrain) return Promise.resolve();
-    return Promise.race([new Promise<void>((r) => this.stream.once('drain', () => r())), this.done]);
+    return this.needDrain ? this.until(this.stream, 'drain') : Promise.resolve();
   }
 
   private finish(code: number, message: string): void {
     if (this.closed) return;
     this.flush();
-    this.closed = true;
+    this.markClosed();
     this.status = { code, message };
     this.stream.end();
-    this.resolveDone();
   }
 
   fail(message: string, code = STATUS_UNKNOWN): void {
@@ -143,42 +149,40 @@ export interface H2Server {
   readonly sessions: Set<http2.ServerHttp2Session>;
 }
 
+function respondOk(stream: http2.ServerHttp2Stream): void {
+  stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+  stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
+}
+
+/** The method's definition (serializers) in the loaded protos. */
+function methodDef(protos: LndProtos, method: string): any {
+  const { service, name } = splitMethod(method);
+  const [pkg = '', svc = ''] = service.split('.');
+  return (protos as unknown as Record<string, any>)[pkg][svc].service[name];
+}
+
 export function buildH2Server(protos: LndProtos, backend: RpcBackend, certPem: string, keyPem: string): H2Server {
-  const L = protos.lnrpc.Lightning.service;
-  const S = protos.lnrpc.State.service;
-  const unary =
-    (method: string, def: any, fn: (req: Record<string, unknown>) => object | RpcFailure): Handler =>
-    (stream, req, macaroons, ip) => {
-      const denied = backend.authorize(method, macaroons, ip);
-      if (denied !== undefined) return trailersOnly(stream, STATUS_UNKNOWN, denied);
-      const res = fn(def.requestDeserialize(req));
-      if ('code' in res && 'message' in res) return trailersOnly(stream, (res as RpcFailure).code, (res as RpcFailure).message);
-      stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
+  const handlers: Record<string, Handler> = {};
+  for (const method of Object.keys(UNARY_METHODS)) {
+    const def = methodDef(protos, method);
+    handlers[method] = (stream, req, macaroons, ip) => {
+      const res = answerUnary(backend, { method, macaroons, peerIp: ip }, () => def.requestDeserialize(req));
+      if (isFailure(res)) return trailersOnly(stream, res.code, res.message);
+      respondOk(stream);
       stream.end(frame(def.responseSerialize(res)));
     };
-  const handlers: Record<string, Handler> = {
-    '/routerrpc.Router/SubscribeHtlcEvents': (stream, _req, macaroons, ip) => {
-      const denied = backend.authorize('/routerrpc.Router/SubscribeHtlcEvents', macaroons, ip);
-      if (denied !== undefined) return trailersOnly(stream, STATUS_UNKNOWN, denied);
-      backend.subscribeHtlcEvents(new H2Sink(stream));
-    },
-    '/lnrpc.Lightning/GetInfo': unary('/lnrpc.Lightning/GetInfo', L.GetInfo, () => backend.getInfo()),
-    '/lnrpc.Lightning/ListChannels': unary('/lnrpc.Lightning/ListChannels', L.ListChannels, (r) => backend.listChannels(r)),
-    '/lnrpc.Lightning/GetNodeInfo': unary('/lnrpc.Lightning/GetNodeInfo', L.GetNodeInfo, (r) => backend.getNodeInfo(r)),
-    '/lnrpc.State/GetState': unary('/lnrpc.State/GetState', S.GetState, () => ({ state: backend.getState() })),
-    '/lnrpc.State/SubscribeState': (stream) => {
-      stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'grpc-message': '' }));
-      let last = '';
-      const push = (state: string) => {
-        if (state !== last && !stream.destroyed) stream.write(frame(S.SubscribeState.responseSerialize({ state })));
-        last = state;
-      };
-      push(backend.getState());
-      const off = backend.watchState(push);
-      stream.on('close', off);
-    },
+  }
+  handlers[SUBSCRIBE_HTLC_EVENTS] = (stream, _req, macaroons, ip) => {
+    const denied = openHtlcStream(backend, macaroons, ip, () => new H2Sink(stream));
+    if (denied) trailersOnly(stream, denied.code, denied.message);
+  };
+  const stateDef = methodDef(protos, SUBSCRIBE_STATE);
+  handlers[SUBSCRIBE_STATE] = (stream) => {
+    respondOk(stream);
+    const off = followState(backend, (state) => {
+      if (!stream.destroyed) stream.write(frame(stateDef.responseSerialize({ state })));
+    });
+    stream.on('close', off);
   };
 
   const server = http2.createSecureServer({ cert: certPem, key: keyPem, allowHTTP1: false });
@@ -196,11 +200,11 @@ export function buildH2Server(protos: LndProtos, backend: RpcBackend, certPem: s
       stream.respond({ ':status': 415 }, { endStream: true });
       return;
     }
-    if (!handler) return trailersOnly(stream, 12, `unknown service ${path.split('/')[1] ?? ''}`);
+    if (!handler) return trailersOnly(stream, STATUS_UNIMPLEMENTED, `unknown service ${path.split('/')[1] ?? ''}`);
     const ip = peerIp(`${stream.session?.socket.remoteAddress ?? ''}:0`);
     readRequest(stream)
       .then((req) => handler(stream, req, headerValues(headers['macaroon']), ip))
-      .catch((err: Error) => trailersOnly(stream, 13, err.message));
+      .catch((err: Error) => trailersOnly(stream, STATUS_INTERNAL, err.message));
   });
   return { server, sessions };
 }

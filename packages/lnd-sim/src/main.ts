@@ -4,7 +4,6 @@
  *   htlc-tail-sim [--lnddir DIR] [--host H] [--port N] [--network NET] [--rate R] [--seed N]
  *                 [--scenario FILE] [--flood N] [--wallet-locked [--unlock-after SEC]]
  *                 [--rest [--rest-port N]] [--hostile-aliases]
- *   htlc-tail-sim --week FILE [--week-events N] [--seed N]
  *
  * Prints where it listens and the htlc-tail command to connect on stderr;
  * stops on SIGINT/SIGTERM (and removes its temporary lnddir).
@@ -36,10 +35,6 @@ A simulated lnd node (gRPC over TLS, real macaroons) for trying htlc-tail.
                        clients show it escaped (off by default)
   --wallet-locked      start with the wallet locked
   --unlock-after SEC   with --wallet-locked: unlock after SEC seconds
-  --week FILE          write a generated week of traffic (default 100,000 events ending now)
-                       into the history database FILE, then exit (no node is started)
-  --week-events N      events in the --week (default 100000)
-  --week-end TIME      when the --week ends, RFC 3339 (default: now); with --seed, the same events every time
   -h, --help           show this help
 `;
 
@@ -78,9 +73,6 @@ async function main(): Promise<void> {
         'wallet-locked': { type: 'boolean' },
         'hostile-aliases': { type: 'boolean' },
         'unlock-after': { type: 'string' },
-        week: { type: 'string' },
-        'week-events': { type: 'string' },
-        'week-end': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -90,12 +82,6 @@ async function main(): Promise<void> {
   }
   if (args.help) {
     process.stdout.write(USAGE);
-    return;
-  }
-  if (args.week !== undefined) {
-    const endMs = args['week-end'] === undefined ? Date.now() : Date.parse(args['week-end']);
-    if (Number.isNaN(endMs)) fail(`--week-end expects an RFC 3339 time, got ${JSON.stringify(args['week-end'])}`);
-    await writeWeek(args.week, num(args['week-events'], 'week-events', 100_000), num(args.seed, 'seed', 1), endMs, args['hostile-aliases'] === true);
     return;
   }
   const network = args.network ?? 'regtest';
@@ -151,29 +137,6 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop());
   // Keep the process alive until a signal arrives.
   setInterval(() => {}, 1 << 30);
-}
-
-async function writeWeek(file: string, events: number, seed: number, endMs: number, hostileAliases: boolean): Promise<void> {
-  const { openStore } = await import('../history/open.js');
-  const { fillStoreWithWeek } = await import('./week-store.js');
-  const { exitCodeFor, HtlcTailError } = await import('../errors.js');
-  const started = Date.now();
-  try {
-    const store = await openStore(file, 'write');
-    try {
-      const r = await fillStoreWithWeek(store, { events, seed, endMs, hostileAliases });
-      process.stderr.write(
-        `htlc-tail-sim: wrote ${r.events} events and ${r.gaps} gaps of node ${r.week.node.alias} (${r.week.node.pubkey.slice(0, 16)}…), ` +
-          `${new Date(r.week.startMs).toISOString()} to ${new Date(r.week.endMs).toISOString()}, into ${store.file} in ${Date.now() - started} ms\n`,
-      );
-    } finally {
-      store.close();
-    }
-  } catch (err) {
-    if (!(err instanceof HtlcTailError)) throw err;
-    process.stderr.write(`htlc-tail-sim: ${err.message}\n`);
-    process.exit(exitCodeFor(err));
-  }
 }
 
 main().catch((err: unknown) => {

@@ -12,7 +12,7 @@
  *
  * final_htlc events carry only the incoming (channel, htlc id) and event_type UNKNOWN.
  */
-import { FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../events/enums.js';
+import { FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from './enums.js';
 import { INVOICE_FAILURES, OUTGOING_FAILURE_TEXT, policyFailureText, type PolicyFailure } from './failures.js';
 import { makeChanId, type SimChannel, type SimNode } from './node-state.js';
 import type { Rng } from './rng.js';

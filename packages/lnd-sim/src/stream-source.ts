@@ -1,6 +1,6 @@
 /**
  * What one SubscribeHtlcEvents subscription receives, independent of the
- * transport: the gRPC server (and later a REST/WebSocket server) wraps its
+ * transport: each server (grpc-js, h2, REST, WebSocket) wraps its
  * call in an EventSink and hands it to `runSubscription`.
  *
  * Order: lnd's subscribed_event first (unless the scenario emulates lnd < 0.16),

@@ -9,7 +9,7 @@
  * padding, every scalar present, an unset message as null, and only the oneof
  * member that is set.
  */
-import { eventTypeName, failureCodeName, failureDetailName } from '../events/enums.js';
+import { eventTypeName, failureCodeName, failureDetailName } from './enums.js';
 import type { WireHtlcEvent, WireHtlcInfo } from './wire-event.js';
 
 /** A JSON string as Go's encoding/json writes it (HTML-safe). */

@@ -6,7 +6,8 @@
  */
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { DefaultMacaroonName } from '../macaroon/index.js';
+import { hostPort } from './listen.js';
+import type { DefaultMacaroonName } from '@htlc-tail/lnd-macaroon';
 
 export interface LndDirInput {
   readonly host: string;
@@ -27,10 +28,6 @@ export interface LndDirPaths {
   readonly tlsKeyPath: string;
   readonly macaroonDir: string;
   readonly macaroonPaths: Readonly<Record<DefaultMacaroonName, string>>;
-}
-
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /** lnd.conf as an lnd user writes it (go-flags ini). */

@@ -6,18 +6,19 @@
  * scripted streams, and a flood mode.
  */
 import { randomBytes } from 'node:crypto';
-import { loadProtos } from '../lnd/protos.js';
+import { loadProtos } from './protos.js';
 import {
   DEFAULT_MACAROON_NAMES,
   DEFAULT_MACAROON_PERMISSIONS,
   mintMacaroon,
   type DefaultMacaroonName,
   type Permission,
-} from '../macaroon/index.js';
+} from '@htlc-tail/lnd-macaroon';
 import { authorize, LND_ERRORS, type WalletState } from './auth.js';
 import { generateLndCert, type CertOptions } from './cert.js';
 import { FloodMix } from './flood.js';
-import type { RpcBackend } from './grpc-server.js';
+import type { RpcBackend } from './backend.js';
+import { hostPort } from './listen.js';
 import { writeLndDir, type LndDirPaths } from './lnddir.js';
 import { buildNode, type SimNode } from './node-state.js';
 import { TrafficPump } from './pump.js';
@@ -214,9 +215,9 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
   const handle: SimNodeHandle = {
     host,
     port,
-    rpcserver: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
+    rpcserver: hostPort(host, port),
     restPort,
-    restserver: restPort === undefined ? undefined : host.includes(':') ? `[${host}]:${restPort}` : `${host}:${restPort}`,
+    restserver: restPort === undefined ? undefined : hostPort(host, restPort),
     network,
     transport,
     certPem: tls.certPem,

@@ -4,7 +4,7 @@
  * Every transport encodes from this (gRPC: encode-wire.ts); scenarios are
  * written in proto-loader's object shape and converted with `fromProtoObject`.
  */
-import { EVENT_TYPE, EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../events/enums.js';
+import { EVENT_TYPE, EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from './enums.js';
 
 export { EVENT_TYPE };
 

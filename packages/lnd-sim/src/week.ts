@@ -9,14 +9,15 @@
  * recorder was not connected: their events are missing and a gap marker
  * stands in their place, as a live tail would have written it.
  *
- * Pure generation (no I/O): the events come out in the normalized model, in
- * time order, uncorrelated (the caller correlates, as a live pipeline does).
+ * Pure generation (no I/O): the events come out as lnd sends them (the
+ * simulator's WireHtlcEvent: encodeHtlcEvent gives their protobuf bytes,
+ * rest-json their REST JSON), in time order, with the gap windows between
+ * them. htlc-tail fills its history store from this (src/history/fill-week.ts).
  */
-import type { GapMarker, HtlcEvent, HtlcInfo, OutputItem } from '../events/model.js';
 import { buildNode, type SimNode } from './node-state.js';
 import { Rng } from './rng.js';
 import { TrafficGenerator } from './traffic.js';
-import type { WireHtlcEvent, WireHtlcInfo } from './wire-event.js';
+import type { WireHtlcEvent } from './wire-event.js';
 
 export interface WeekOptions {
   readonly seed?: number;
@@ -31,12 +32,27 @@ export interface WeekOptions {
   readonly hostileAliases?: boolean;
 }
 
+/** A window where the recorder was not connected, as a live tail marks it (unix ms). */
+export interface WeekGap {
+  readonly event: 'gap';
+  /** The last moment the lost connection was known alive. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly reason: string;
+}
+
+export type WeekItem = WireHtlcEvent | WeekGap;
+
+export function isWeekGap(item: WeekItem): item is WeekGap {
+  return 'event' in item && item.event === 'gap';
+}
+
 export interface Week {
   readonly node: SimNode;
   readonly startMs: number;
   readonly endMs: number;
-  /** Events and gap markers, in time order. */
-  items(): Generator<OutputItem>;
+  /** Events and gaps, in time order. */
+  items(): Generator<WeekItem>;
 }
 
 const DAY_MS = 86_400_000;
@@ -98,53 +114,15 @@ export function generateWeek(opts: WeekOptions = {}): Week {
         while (w < windows.length && wallMs >= windows[w]!.toMs) {
           const win = windows[w++]!;
           // `from`: the last moment the lost connection was known alive (its last event, or a keepalive after it).
-          const gap: GapMarker = { event: 'gap', fromMs: Math.max(maxMs, win.fromMs - rng.int(1, 30_000)), toMs: win.toMs, reason: win.reason };
+          const gap: WeekGap = { event: 'gap', fromMs: Math.max(maxMs, win.fromMs - rng.int(1, 30_000)), toMs: win.toMs, reason: win.reason };
           floorMs = win.toMs;
           yield gap;
         }
         if (wallMs < floorMs || (w < windows.length && wallMs >= windows[w]!.fromMs)) continue;
         maxMs = Math.max(maxMs, wallMs);
         const ns = BigInt(Math.floor(wallMs)) * 1_000_000n + BigInt(Math.round((wallMs % 1) * 1e6) % 1_000_000);
-        yield toModel({ ...s.event, timestampNs: ns });
+        yield { ...s.event, timestampNs: ns };
       }
     },
-  };
-}
-
-/** The simulator's event in the normalized model (what decoding its protobuf bytes gives, without the bytes). */
-export function toModel(e: WireHtlcEvent): HtlcEvent {
-  const base = {
-    eventType: e.eventType,
-    timestampNs: e.timestampNs.toString(),
-    incomingChannelId: e.incomingChannelId.toString(),
-    outgoingChannelId: e.outgoingChannelId.toString(),
-    incomingHtlcId: e.incomingHtlcId.toString(),
-    outgoingHtlcId: e.outgoingHtlcId.toString(),
-  };
-  const m = e.member;
-  switch (m.kind) {
-    case 'forward':
-      return { ...base, event: 'forward', info: info(m.info) };
-    case 'link_fail':
-      return { ...base, event: 'link_fail', info: info(m.info), wireFailure: m.wireFailure, failureDetail: m.failureDetail, failureString: m.failureString };
-    case 'settle':
-      return { ...base, event: 'settle', preimage: m.preimage };
-    case 'final_htlc':
-      return { ...base, event: 'final_htlc', settled: m.settled, offchain: m.offchain };
-    case 'forward_fail':
-    case 'subscribed':
-      return { ...base, event: m.kind };
-    case 'none':
-      return { ...base, event: 'unknown' };
-  }
-}
-
-function info(i: WireHtlcInfo | null): HtlcInfo | null {
-  if (i === null) return null;
-  return {
-    incomingTimelock: i.incomingTimelock,
-    outgoingTimelock: i.outgoingTimelock,
-    incomingAmtMsat: i.incomingAmtMsat.toString(),
-    outgoingAmtMsat: i.outgoingAmtMsat.toString(),
   };
 }

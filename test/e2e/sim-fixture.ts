@@ -29,7 +29,7 @@ export interface SimFixture {
   readonly args: readonly string[];
   /** Hex of every macaroon of this node (lower and upper case), which must never be printed. */
   readonly secrets: readonly string[];
-  /** The node's channels by index (seeded; see src/sim/node-state.ts). */
+  /** The node's channels by index (seeded; see packages/lnd-sim/src/node-state.ts). */
   chan(i: number): string;
   cleanup(): Promise<void>;
 }

@@ -16,7 +16,7 @@
 import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { heapFlagsFor } from '../runtime/heap-tuning.js';
-import { raiseAgain, relaunch } from '../runtime/relaunch.js';
+import { adoptLauncher, raiseAgain, relaunch } from '../runtime/relaunch.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
 
 /** A command and its options, typed at the Commander boundary (cli/typed-options.ts). */
@@ -32,11 +32,9 @@ export type CommandName = Invocation['command'];
 /** The commands that stop cleanly on SIGINT/SIGTERM (exit 0, everything received written). */
 export const STOPPABLE: ReadonlySet<CommandName> = new Set<CommandName>(['tail', 'demo']);
 
-/**
- * `relaunched`: this process is the child of a relaunch (it never relaunches
- * again, whatever its flags).
- */
-export async function dispatch(inv: Invocation, signals: StopSignals, relaunched: boolean): Promise<number> {
+export async function dispatch(inv: Invocation, signals: StopSignals): Promise<number> {
+  // The child of a relaunch never relaunches again, whatever its flags.
+  const relaunched = adoptLauncher();
   const stoppable = STOPPABLE.has(inv.command);
   if (signals.received) {
     if (stoppable) return ExitCode.OK;

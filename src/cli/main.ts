@@ -10,12 +10,11 @@
  * - Help and version end with 0 and nothing on stderr even when the reader
  *   goes away (`htlc-tail --help | head -1`).
  */
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError } from './commander.js';
 import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
 import { ExitCode } from '../errors.js';
-import { adoptLauncher } from '../runtime/relaunch.js';
 import { StopSignals } from '../runtime/stop-signals.js';
-import { dispatch, type Invocation } from './dispatch.js';
+import type { Invocation } from './dispatch.js';
 import {
   addDebugOption,
   addDemoOptions,
@@ -132,10 +131,11 @@ function quietClosedStdout(): void {
 export async function main(argv: string[], signals: StopSignals = new StopSignals()): Promise<void> {
   const debug = argv.includes('--debug');
   quietClosedStdout();
-  const relaunched = adoptLauncher();
   const program = buildProgram(async (invocation) => {
     try {
-      process.exitCode = await dispatch(invocation, signals, relaunched);
+      // Loaded once a command runs: --help and usage errors do without it.
+      const { dispatch } = await import('./dispatch.js');
+      process.exitCode = await dispatch(invocation, signals);
     } catch (err) {
       process.exitCode = reportFatal(err, debug);
     }

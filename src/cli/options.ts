@@ -17,7 +17,7 @@
  *   check   node + --connect-timeout + --wait
  *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
  */
-import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { Option, type Command, type OptionValues } from './commander.js';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
 import { COLOR_MODES, FORMATS, TRANSPORTS } from '../format/names.js';
 import { DEMO_RATE } from '../sim/defaults.js';

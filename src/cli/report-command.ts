@@ -2,7 +2,7 @@
  * `htlc-tail report`'s command line (Commander only; validation happens in
  * config/report-config.ts).
  */
-import { Option, type Command, type OptionValues } from '@commander-js/extra-typings';
+import { Option, type Command, type OptionValues } from './commander.js';
 import { REPORT_BY, REPORT_FORMATS } from '../report/columns.js';
 
 const LEGEND = `

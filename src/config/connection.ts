@@ -24,6 +24,7 @@ import { parseLndConnect } from './lndconnect.js';
 import { NETWORKS, parseNetworkName, type NetworkName } from './networks.js';
 import { cleanPath, defaultLndDir, expandPath, joinPath, type Env } from './paths.js';
 import type { ProfileConnection } from './profile-connection.js';
+import type { ConnectionOptions } from './raw-options.js';
 import type { ConnectionConfig } from './types.js';
 import { parseChoice, parseSeconds } from './values.js';
 
@@ -36,23 +37,6 @@ export const ENV_VARS = {
   macaroonpath: 'LNCLI_MACAROONPATH',
   lndconnect: 'HTLC_TAIL_LNDCONNECT',
 } as const;
-
-/** The connection options resolveConnection reads (strings as typed). */
-export interface ConnectionOptions {
-  readonly rpcserver?: string;
-  readonly lnddir?: string;
-  readonly network?: string;
-  readonly configfile?: string;
-  readonly tlscertpath?: string;
-  readonly macaroonpath?: string;
-  readonly tlsServerName?: string;
-  readonly lndconnect?: string;
-  readonly connectTimeout?: string;
-  readonly wait?: boolean;
-  readonly reconnect?: boolean;
-  readonly transport?: string;
-  readonly restserver?: string;
-}
 
 const show = (s: string): string => JSON.stringify(s);
 

@@ -19,24 +19,10 @@ import type { EventKind } from '../events/model.js';
 import { compileChannels } from './channel-refs.js';
 import { splitList } from './option-list.js';
 import { parseReasons } from './reason.js';
+import type { FilterOptions } from './raw-options.js';
 import { parsePositiveInt } from './values.js';
 
-/** The filter options as the command line gives them (strings, comma lists, repeats). */
-export interface FilterOptions {
-  readonly type?: string | readonly string[];
-  readonly event?: string | readonly string[];
-  readonly channel?: string | readonly string[];
-  readonly inChannel?: string | readonly string[];
-  readonly outChannel?: string | readonly string[];
-  readonly failures?: boolean;
-  readonly minAmount?: string;
-}
-
-/** FilterOptions plus --reason and --count: everything resolveFilters reads. */
-export interface FilterAndCountOptions extends FilterOptions {
-  readonly reason?: string | readonly string[];
-  readonly count?: string;
-}
+export type { FilterOptions } from './raw-options.js';
 
 const show = (s: string): string => JSON.stringify(s);
 
@@ -98,7 +84,7 @@ export function refuseAliasChannels(spec: FilterSpec, message: (option: string, 
 }
 
 /** The filters and --count of a run. `aliases`: whether peer aliases can be looked up (else an alias channel is refused). */
-export function resolveFilters(raw: FilterAndCountOptions, aliases: boolean): { filter: FilterSpec; count: number | undefined } {
+export function resolveFilters(raw: FilterOptions, aliases: boolean): { filter: FilterSpec; count: number | undefined } {
   const count = raw.count === undefined ? undefined : parsePositiveInt(raw.count, '--count', '10');
   const filter = compileFilterSpec(raw, parseReasons(raw.reason));
   if (!aliases) {

@@ -6,26 +6,18 @@
  * exactly what cli/options.ts declares, so a flag renamed on one side only
  * fails `tsc`. Nothing here imports Commander.
  *
- * The config functions read looser shapes (RawOptions in types.ts, the group
- * types below): each command's options fit them, and tests build them by hand.
+ * The config functions read looser shapes (raw-options.ts): each command's
+ * options fit them, and tests build them by hand.
  */
 import type { ReportBy, ReportFormat } from '../report/columns.js';
 import type { ColorMode, FormatName, TransportName } from '../format/names.js';
+import type { ConnectionOptions, OutputOptions } from './raw-options.js';
 
-/** Where the node is and how to authenticate: tail and check. */
-export interface NodeFlags {
-  readonly rpcserver?: string;
-  readonly lnddir?: string;
-  readonly network?: string;
-  readonly configfile?: string;
-  readonly tlscertpath?: string;
-  readonly macaroonpath?: string;
-  /** --tls-server-name */
-  readonly tlsServerName?: string;
-  readonly lndconnect?: string;
-  /** --connect-timeout SEC */
-  readonly connectTimeout?: string;
-}
+/** Where the node is and how to authenticate: tail and check (all strings, as resolveConfig reads them). */
+export type NodeFlags = Pick<
+  ConnectionOptions,
+  'rpcserver' | 'lnddir' | 'network' | 'configfile' | 'tlscertpath' | 'macaroonpath' | 'tlsServerName' | 'lndconnect' | 'connectTimeout'
+>;
 
 /** --wait: tail and check. */
 export interface WaitFlag {
@@ -48,16 +40,8 @@ export interface StreamFlags {
   readonly restserver?: string;
 }
 
-/** Output options of every command that prints events. */
-export interface OutputFlags {
-  readonly format: FormatName;
-  readonly color: ColorMode;
-  readonly utc?: true;
-  /** --stats true, --no-stats false, neither undefined */
-  readonly stats?: boolean;
-  readonly statsInterval?: string;
-  readonly stuckAfter?: string;
-}
+/** Output options of every command that prints events: the choices already checked by Commander. */
+export type OutputFlags = { readonly format: FormatName; readonly color: ColorMode; readonly utc?: true } & Pick<OutputOptions, 'stats' | 'statsInterval' | 'stuckAfter'>;
 
 /** --no-aliases: the commands that have a node to ask. */
 export interface AliasFlag {

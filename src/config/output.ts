@@ -8,19 +8,9 @@ import { COLOR_MODES, FORMATS } from '../format/names.js';
 import { DEFAULT_STATS_INTERVAL_SEC, DEFAULT_STUCK_AFTER_SEC } from './defaults.js';
 import type { ResolveIO } from './io.js';
 import type { Env } from './paths.js';
+import type { OutputOptions } from './raw-options.js';
 import type { OutputConfig } from './types.js';
 import { decideColor, parseChoice, parseSeconds } from './values.js';
-
-/** The output options resolveOutput reads (strings as typed; `aliases` false with --no-aliases). */
-export interface OutputOptions {
-  readonly format?: string;
-  readonly color?: string;
-  readonly utc?: boolean;
-  readonly aliases?: boolean;
-  readonly stats?: boolean;
-  readonly statsInterval?: string;
-  readonly stuckAfter?: string;
-}
 
 export function resolveOutput(raw: OutputOptions, env: Env, io: Pick<ResolveIO, 'stdoutIsTTY' | 'stderrIsTTY'>): OutputConfig {
   const format = raw.format === undefined ? 'pretty' : parseChoice(raw.format, '--format', FORMATS);

@@ -16,8 +16,8 @@
  * - The parent gone (killed with SIGKILL): the child sees its IPC channel
  *   close and stops as on SIGTERM (adoptLauncher), instead of running on alone.
  */
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { ExitCode } from '../errors.js';
 import type { StopSignals } from './stop-signals.js';
 
 /** Set in the child's environment; the child removes it at once. */
@@ -37,7 +37,9 @@ export function raiseAgain(sig: NodeJS.Signals, signals: StopSignals): number {
  * when the child could not be started at all (the caller runs the command
  * itself then).
  */
-export function relaunch(flags: readonly string[], signals: StopSignals, o: { readonly stoppable: boolean }): Promise<number | undefined> {
+export async function relaunch(flags: readonly string[], signals: StopSignals, o: { readonly stoppable: boolean }): Promise<number | undefined> {
+  // Loaded only here: the commands that are not relaunched (and --help) do not pay for it.
+  const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [...flags, ...process.execArgv, ...process.argv.slice(1)], {
       stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
@@ -53,8 +55,8 @@ export function relaunch(flags: readonly string[], signals: StopSignals, o: { re
     });
     child.once('exit', (code, sig) => {
       if (code !== null) return resolve(code);
-      if (sig === null) return resolve(1);
-      if (o.stoppable && (sig === 'SIGINT' || sig === 'SIGTERM')) return resolve(0);
+      if (sig === null) return resolve(ExitCode.INTERNAL);
+      if (o.stoppable && (sig === 'SIGINT' || sig === 'SIGTERM')) return resolve(ExitCode.OK);
       resolve(raiseAgain(sig, signals));
     });
   });
@@ -68,11 +70,13 @@ export function relaunch(flags: readonly string[], signals: StopSignals, o: { re
 export function adoptLauncher(env: NodeJS.ProcessEnv = process.env): boolean {
   if (env[RELAUNCHED_ENV] !== '1') return false;
   delete env[RELAUNCHED_ENV];
+  const parentGone = () => process.kill(process.pid, 'SIGTERM');
   const channel = process.channel;
   if (channel) {
     // The channel only tells that the parent is gone: it keeps nothing running.
     channel.unref();
-    process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
+    if (process.connected) process.once('disconnect', parentGone);
+    else parentGone();
   }
   return true;
 }

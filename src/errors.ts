@@ -10,12 +10,26 @@ export type ErrorKind =
   | 'refused' // 5: refused by lnd
   | 'stream-ended'; // 6: stream ended and --no-reconnect
 
-const EXIT_CODES: Readonly<Record<ErrorKind, number>> = {
-  usage: 2,
-  config: 3,
-  connection: 4,
-  refused: 5,
-  'stream-ended': 6,
+/** The documented exit codes (SPEC, "Exit codes"): the one place their numbers are written. */
+export const ExitCode = {
+  OK: 0,
+  /** A bug: anything that is not an HtlcTailError. */
+  INTERNAL: 1,
+  USAGE: 2,
+  CONFIG: 3,
+  CONNECTION: 4,
+  REFUSED: 5,
+  /** The stream ended and --no-reconnect was given. */
+  STREAM_ENDED: 6,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+const EXIT_CODES: Readonly<Record<ErrorKind, ExitCode>> = {
+  usage: ExitCode.USAGE,
+  config: ExitCode.CONFIG,
+  connection: ExitCode.CONNECTION,
+  refused: ExitCode.REFUSED,
+  'stream-ended': ExitCode.STREAM_ENDED,
 };
 
 /**
@@ -32,13 +46,10 @@ export class HtlcTailError extends Error {
   }
 }
 
-export const EXIT_OK = 0;
-export const EXIT_INTERNAL = 1;
-
 /** The documented exit code for an error: 1 for anything that is not an HtlcTailError (a bug). */
-export function exitCodeFor(err: unknown): number {
+export function exitCodeFor(err: unknown): ExitCode {
   if (err instanceof HtlcTailError) return EXIT_CODES[err.kind];
-  return EXIT_INTERNAL;
+  return ExitCode.INTERNAL;
 }
 
 export const usageError = (msg: string) => new HtlcTailError('usage', msg);

@@ -7,13 +7,12 @@
 import { X509Certificate, type KeyObject } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { configError } from '../errors.js';
+import { configError, ExitCode } from '../errors.js';
 import { fail, ok, warn, type StepOutcome } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** A certificate expiring sooner than this gets a warning. */
 export const CERT_WARN_DAYS = 30;
-const EXIT_CONNECTION = 4;
 
 export interface CertSummary {
   /** e.g. `EC P-256`, `RSA 2048`, `Ed25519`. */
@@ -163,10 +162,10 @@ export function certOutcome(x: X509Certificate, t: CertTarget): StepOutcome {
   const base = `${t.source}: ${kind}, ${validity}; ${names}; ${ips}`;
 
   if (!(left > 0)) {
-    return fail(EXIT_CONNECTION, `${base}; the certificate has expired`, RENEW);
+    return fail(ExitCode.CONNECTION, `${base}; the certificate has expired`, RENEW);
   }
   if (s.notBefore.getTime() > t.now.getTime()) {
-    return fail(EXIT_CONNECTION, `${base}; not valid before ${s.notBefore.toISOString()}`, "check this machine's clock, or wait until then");
+    return fail(ExitCode.CONNECTION, `${base}; not valid before ${s.notBefore.toISOString()}`, "check this machine's clock, or wait until then");
   }
   if (!covers) {
     const isIp = net.isIP(t.name) !== 0;
@@ -175,7 +174,7 @@ export function certOutcome(x: X509Certificate, t: CertTarget): StepOutcome {
     const extra = isIp ? `tlsextraip=${t.name}` : `tlsextradomain=${t.name}`;
     const what = t.nameSource === '--tls-server-name' ? `--tls-server-name ${t.name}` : `the host ${t.name}`;
     return fail(
-      EXIT_CONNECTION,
+      ExitCode.CONNECTION,
       `${base}; it does not cover ${what}`,
       `${pass}, or add ${extra} to lnd.conf, delete tls.cert and tls.key, restart lnd and copy the new tls.cert here`,
     );

@@ -1,7 +1,7 @@
 /** The config step's pure part: which lnd.conf was read, and each connection setting with where it came from. */
 import type { Config } from '../config/types.js';
 import { cleanPath, defaultLndDir, getEnv, type Env } from '../config/paths.js';
-import { ENV_VARS } from '../config/resolve.js';
+import { ENV_VARS } from '../config/connection.js';
 import { addressOf } from '../lnd/target.js';
 import { ok, warn, type StepOutcome } from './types.js';
 

@@ -4,6 +4,7 @@
  * after "; "), then one result line. Untrusted text (lnd's error texts, the
  * node's alias) is sanitized here, so no control character reaches the terminal.
  */
+import { ExitCode } from '../errors.js';
 import type { Colorizer } from '../format/types.js';
 import { sanitize } from '../format/sanitize.js';
 import type { StepReport, StepStatus } from './types.js';
@@ -36,7 +37,7 @@ export function formatStepLine(r: StepReport, idWidth: number, c: Colorizer): st
 export function formatResultLine(reports: readonly StepReport[], address: string | undefined, c: Colorizer): string {
   const first = reports.find((r) => r.status === 'fail');
   if (first) {
-    return `${c.bold(c.red('not ready'))}: ${first.id} failed (exit ${first.exitCode ?? 1})`;
+    return `${c.bold(c.red('not ready'))}: ${first.id} failed (exit ${first.exitCode ?? ExitCode.INTERNAL})`;
   }
   const warnings = reports.filter((r) => r.status === 'warn').length;
   const where = address ? ` lnd at ${address}` : '';

@@ -22,14 +22,13 @@ import {
   type MacaroonOp,
   type ParsedMacaroon,
 } from '../macaroon/index.js';
-import { configError } from '../errors.js';
+import { configError, ExitCode } from '../errors.js';
 import { fail, ok, warn, type StepOutcome } from './types.js';
 
 export const SUBSCRIBE_METHOD = '/routerrpc.Router/SubscribeHtlcEvents';
 const DAY_MS = 86_400_000;
 /** A macaroon expiring sooner than this gets a warning. */
 export const MACAROON_WARN_DAYS = 7;
-const EXIT_REFUSED = 5;
 
 /**
  * Permissions in a compact form: entities with the same actions share one
@@ -111,17 +110,17 @@ export function macaroonOutcome(m: ParsedMacaroon, source: string, now: Date): S
 
   if (expiry && expiry.getTime() <= now.getTime()) {
     return fail(
-      EXIT_REFUSED,
+      ExitCode.REFUSED,
       `${base}; expired ${expiry.toISOString()}`,
       'bake a new one (lncli bakemacaroon offchain:read info:read, or lncli constrainmacaroon with a later timeout) or use readonly.macaroon (--macaroonpath)',
     );
   }
   if (m.thirdPartyCaveats > 0) {
-    return fail(EXIT_REFUSED, `${base}; lnd refuses macaroons with third-party caveats`, 'use readonly.macaroon (--macaroonpath)');
+    return fail(ExitCode.REFUSED, `${base}; lnd refuses macaroons with third-party caveats`, 'use readonly.macaroon (--macaroonpath)');
   }
   if (!canSubscribe) {
     return fail(
-      EXIT_REFUSED,
+      ExitCode.REFUSED,
       `${base}; it lacks offchain:read, which SubscribeHtlcEvents needs`,
       'use readonly.macaroon (or admin.macaroon, router.macaroon) with --macaroonpath; invoice.macaroon does not have it',
     );

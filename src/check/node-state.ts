@@ -4,9 +4,9 @@
  * lnd refuses every other call until the wallet is unlocked and the RPC
  * server is active.
  */
+import { ExitCode } from '../errors.js';
 import { fail, ok, warn, type StepOutcome } from './types.js';
 
-const EXIT_REFUSED = 5;
 const WAIT = 'or run htlc-tail with --wait to wait until it is ready';
 
 export function walletStateOutcome(state: string): StepOutcome {
@@ -16,13 +16,13 @@ export function walletStateOutcome(state: string): StepOutcome {
     case 'RPC_ACTIVE':
       return warn('wallet unlocked, RPC active, lnd still starting its server (RPC_ACTIVE)', 'calls may be refused for a moment; try again shortly');
     case 'UNLOCKED':
-      return fail(EXIT_REFUSED, 'wallet unlocked, lnd still starting up (UNLOCKED)', `try again shortly, ${WAIT}`);
+      return fail(ExitCode.REFUSED, 'wallet unlocked, lnd still starting up (UNLOCKED)', `try again shortly, ${WAIT}`);
     case 'LOCKED':
-      return fail(EXIT_REFUSED, 'wallet locked (LOCKED)', `unlock it (lncli unlock), ${WAIT}`);
+      return fail(ExitCode.REFUSED, 'wallet locked (LOCKED)', `unlock it (lncli unlock), ${WAIT}`);
     case 'NON_EXISTING':
-      return fail(EXIT_REFUSED, 'no wallet yet (NON_EXISTING)', `create it (lncli create), ${WAIT}`);
+      return fail(ExitCode.REFUSED, 'no wallet yet (NON_EXISTING)', `create it (lncli create), ${WAIT}`);
     case 'WAITING_TO_START':
-      return fail(EXIT_REFUSED, 'lnd is waiting to start, RPC services not available (WAITING_TO_START)', `try again later, ${WAIT}`);
+      return fail(ExitCode.REFUSED, 'lnd is waiting to start, RPC services not available (WAITING_TO_START)', `try again later, ${WAIT}`);
     default:
       return warn(`wallet state ${state}, unknown to this version of htlc-tail`, 'going on; the steps below tell whether lnd serves calls');
   }

@@ -4,14 +4,14 @@
  * that do not depend on a failure still run. The exit code is that of the
  * first failure in step order, 0 when nothing failed (warnings allowed).
  */
-import { EXIT_INTERNAL, exitCodeFor, HtlcTailError } from '../errors.js';
+import { ExitCode, exitCodeFor, HtlcTailError } from '../errors.js';
 import { fail, type Step, type StepOutcome, type StepReport } from './types.js';
 
 /** The outcome for an error thrown by a step: an HtlcTailError is a failure with its exit code; anything else is a bug (1). */
 export function outcomeOfError(err: unknown): StepOutcome {
   if (err instanceof HtlcTailError) return fail(exitCodeFor(err), oneLine(err.message));
   const msg = err instanceof Error ? err.message : String(err);
-  return fail(EXIT_INTERNAL, `internal error: ${oneLine(msg)} (this is a bug; run with --debug for details)`);
+  return fail(ExitCode.INTERNAL, `internal error: ${oneLine(msg)} (this is a bug; run with --debug for details)`);
 }
 
 export function oneLine(s: string): string {
@@ -64,5 +64,5 @@ function firstBlocker<C>(step: Step<C>, done: ReadonlyMap<string, StepReport>): 
 /** 0 when no step failed, else the exit code of the first failure. */
 export function checkExitCode(reports: readonly StepReport[]): number {
   const first = reports.find((r) => r.status === 'fail');
-  return first ? (first.exitCode ?? EXIT_INTERNAL) : 0;
+  return first ? (first.exitCode ?? ExitCode.INTERNAL) : ExitCode.OK;
 }

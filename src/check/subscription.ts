@@ -7,7 +7,7 @@ import { classifyStatus, type ClassifyContext } from '../lnd/classify.js';
 import { subscribeHtlcEvents, type HtlcConnection, type StreamStatus } from '../lnd/htlc-stream.js';
 import type { LndTarget } from '../lnd/target.js';
 import type { HtlcEvent } from '../events/model.js';
-import { exitCodeFor } from '../errors.js';
+import { ExitCode, exitCodeFor } from '../errors.js';
 import { fail, ok, warn, type StepOutcome } from './types.js';
 
 export type FirstAnswer =
@@ -58,11 +58,11 @@ export function subscriptionOutcome(a: FirstAnswer, ctx: ClassifyContext, timeou
       );
     case 'status': {
       if (a.status.code === 0) {
-        return fail(5, `lnd at ${ctx.address} ended SubscribeHtlcEvents at once, without an event`, 'check lnd\'s log (is routerrpc enabled?)');
+        return fail(ExitCode.REFUSED, `lnd at ${ctx.address} ended SubscribeHtlcEvents at once, without an event`, 'check lnd\'s log (is routerrpc enabled?)');
       }
       const cls = classifyStatus(a.status.code, a.status.details, ctx);
       // A stream that lnd ends while shutting down: lnd is going away, a connection problem here.
-      const code = cls.error.kind === 'stream-ended' ? 4 : exitCodeFor(cls.error);
+      const code = cls.error.kind === 'stream-ended' ? ExitCode.CONNECTION : exitCodeFor(cls.error);
       return fail(code, cls.error.message);
     }
   }

@@ -1,9 +1,8 @@
 /** The TCP step: can a connection to lnd's gRPC port be opened within the connect timeout? */
+import { ExitCode } from '../errors.js';
 import net from 'node:net';
 import { connectionReason } from '../lnd/classify.js';
 import { fail, ok, type StepOutcome } from './types.js';
-
-const EXIT_CONNECTION = 4;
 
 export function tcpReachable(host: string, port: number, address: string, timeoutMs: number): Promise<StepOutcome> {
   return new Promise((resolve) => {
@@ -20,7 +19,7 @@ export function tcpReachable(host: string, port: number, address: string, timeou
       () =>
         done(
           fail(
-            EXIT_CONNECTION,
+            ExitCode.CONNECTION,
             `${address}: no answer within ${timeoutMs / 1000} s`,
             'check --rpcserver, that lnd runs and that no firewall drops the packets, or raise --connect-timeout',
           ),
@@ -34,7 +33,7 @@ export function tcpReachable(host: string, port: number, address: string, timeou
     sock.once('error', (e: NodeJS.ErrnoException) => {
       done(
         fail(
-          EXIT_CONNECTION,
+          ExitCode.CONNECTION,
           `cannot reach ${address} (${connectionReason(String(e.code ?? e.message))})`,
           'check that lnd runs, that --rpcserver (or rpclisten in lnd.conf) is right, and firewalls',
         ),

@@ -5,12 +5,14 @@
  * whose prerequisites did not pass.
  */
 
+import type { ExitCode } from '../errors.js';
+
 export type StepStatus = 'ok' | 'warn' | 'fail' | 'skip';
 
 /** What a step found. `fail` carries the documented exit code of the failure. */
 export type StepOutcome =
   | { readonly status: 'ok' | 'warn'; readonly detail: string; readonly remedy?: string }
-  | { readonly status: 'fail'; readonly detail: string; readonly remedy?: string; readonly exitCode: number };
+  | { readonly status: 'fail'; readonly detail: string; readonly remedy?: string; readonly exitCode: ExitCode };
 
 export interface Step<C> {
   /** Short id, used in `needs` and as the line's label. */
@@ -26,7 +28,7 @@ export interface StepReport {
   readonly detail: string;
   readonly remedy?: string;
   /** For `fail`: the exit code. */
-  readonly exitCode?: number;
+  readonly exitCode?: ExitCode;
   /** For `skip`: the failed step that made this one meaningless. */
   readonly skippedBecause?: string;
 }
@@ -34,5 +36,5 @@ export interface StepReport {
 export const ok = (detail: string): StepOutcome => ({ status: 'ok', detail });
 export const warn = (detail: string, remedy?: string): StepOutcome =>
   remedy === undefined ? { status: 'warn', detail } : { status: 'warn', detail, remedy };
-export const fail = (exitCode: number, detail: string, remedy?: string): StepOutcome =>
+export const fail = (exitCode: ExitCode, detail: string, remedy?: string): StepOutcome =>
   remedy === undefined ? { status: 'fail', detail, exitCode } : { status: 'fail', detail, remedy, exitCode };

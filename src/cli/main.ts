@@ -10,7 +10,11 @@
  * - Help and version end with 0 and nothing on stderr even when the reader
  *   goes away (`htlc-tail --help | head -1`).
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from './commander.js';
+import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import { ExitCode } from '../errors.js';
+import { StopSignals } from '../runtime/stop-signals.js';
+import type { Invocation } from './dispatch.js';
 import {
   addDebugOption,
   addDemoOptions,
@@ -18,17 +22,19 @@ import {
   addNodeOptions,
   addOutputOptions,
   addProfileOptions,
+  addReplayOutputOptions,
   addStreamOptions,
   addWaitOption,
 } from './options.js';
 import { reportFatal } from './report.js';
 import { addReportCommand } from './report-command.js';
+import { optionsAs } from './typed-options.js';
 
 const VERSION = '0.1.0';
 
-type Run = (name: string, opts: Record<string, unknown>, args: string[]) => Promise<number>;
+type Run = (invocation: Invocation) => Promise<void>;
 
-function buildProgram(run: Run): Command {
+function buildProgram(run: Run) {
   const program = new Command('htlc-tail')
     .description("Tail a Lightning node's HTLC events live (lnd's routerrpc SubscribeHtlcEvents)")
     .version(VERSION, '-V, --version')
@@ -51,24 +57,19 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))).action(
-    async (opts: Record<string, unknown>, cmd: Command) => {
-      if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
-      process.exitCode = await run('tail', opts, []);
-    },
-  );
+  const tail = addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))));
+  tail.action(async (opts, cmd) => {
+    if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
+    await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
+  });
 
   addDebugOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
-    .action(async (opts) => {
-      process.exitCode = await run('demo', opts, []);
-    });
+    .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 
   addDebugOption(addWaitOption(addNodeOptions(program.command('check')), 'check'))
     .description('diagnose config, TLS, macaroon and node; exit 0 when ready to tail')
-    .action(async (opts) => {
-      process.exitCode = await run('check', opts, []);
-    });
+    .action(async (opts) => run({ command: 'check', opts: optionsAs<CheckOptions>()(opts) }));
 
   const replay = program
     .command('replay')
@@ -76,25 +77,22 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     .argument('[file]', 'file to read, or - for standard input (default: -)')
     .optionsGroup('Replay options:')
     .option('--strict', 'exit 3 at the first bad line instead of skipping it');
-  addDebugOption(addFilterOptions(addOutputOptions(replay, { aliases: false })))
-    .action(async (file: string | undefined, opts) => {
-      process.exitCode = await run('replay', opts, file === undefined ? [] : [file]);
-    });
+  addDebugOption(addFilterOptions(addReplayOutputOptions(replay))).action(async (file, opts) =>
+    run({ command: 'replay', opts: optionsAs<ReplayOptions>()(opts), file }),
+  );
 
   program
     .command('help')
     .description('show help for a command, like --help')
     .argument('[command]', 'the command (default: the general help)')
-    .action(async (name: string | undefined) => {
+    .action(async (name) => {
       if (name === undefined) return program.outputHelp();
       const sub = program.commands.find((c) => c.name() === name && c.name() !== 'help');
       if (sub) return sub.outputHelp();
       if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
       throw await unknownCommand(name, program);
     });
-  addReportCommand(program, async (opts) => {
-    process.exitCode = await run('report', opts, []);
-  });
+  addReportCommand(program).action(async (opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts) }));
 
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();
@@ -108,29 +106,10 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 }
 
 /** The usage error for a word that is no command; the suggestion code loads only then. */
-async function unknownCommand(word: string, program: Command): Promise<CommanderError> {
+async function unknownCommand(word: string, program: { readonly commands: readonly { name(): string }[] }): Promise<CommanderError> {
   const { unknownCommandMessage } = await import('./suggest.js');
   const names = program.commands.map((c) => c.name());
-  return new CommanderError(2, 'htlc-tail.unknownCommand', unknownCommandMessage(word, names));
-}
-
-async function dispatch(name: string, opts: Record<string, unknown>, args: string[]): Promise<number> {
-  // The long-running commands: a small, flat heap (see runtime/heap-tuning.ts).
-  if (name !== 'check' && name !== 'report') (await import('../runtime/heap-tuning.js')).tuneHeap();
-  switch (name) {
-    case 'tail':
-      return (await import('../commands/tail.js')).runTailCommand(opts);
-    case 'demo':
-      return (await import('../commands/demo.js')).runDemoCommand(opts);
-    case 'check':
-      return (await import('../commands/check.js')).runCheckCommand(opts);
-    case 'replay':
-      return (await import('../commands/replay.js')).runReplayCommand(opts, args);
-    case 'report':
-      return (await import('../commands/report.js')).runReportCommand(opts);
-    default:
-      throw new Error(`unknown command ${name}`);
-  }
+  return new CommanderError(ExitCode.USAGE, 'htlc-tail.unknownCommand', unknownCommandMessage(word, names));
 }
 
 /**
@@ -144,14 +123,21 @@ function quietClosedStdout(): void {
   process.stdout.on('error', () => undefined);
 }
 
-export async function main(argv: string[]): Promise<void> {
+/**
+ * Runs the command line. `signals` are the stop-signal handlers bin/ installed
+ * before this module loaded (a signal while the CLI loads is not lost); the
+ * command that handles signals takes them over (cli/dispatch.ts).
+ */
+export async function main(argv: string[], signals: StopSignals = new StopSignals()): Promise<void> {
   const debug = argv.includes('--debug');
   quietClosedStdout();
-  const program = buildProgram(async (name, opts, args) => {
+  const program = buildProgram(async (invocation) => {
     try {
-      return await dispatch(name, opts, args);
+      // Loaded once a command runs: --help and usage errors do without it.
+      const { dispatch } = await import('./dispatch.js');
+      process.exitCode = await dispatch(invocation, signals);
     } catch (err) {
-      return reportFatal(err, debug);
+      process.exitCode = reportFatal(err, debug);
     }
   });
   try {
@@ -160,7 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       if (err.code === 'htlc-tail.unknownCommand') process.stderr.write(`htlc-tail: ${err.message}\n`);
       // Help and version end with 0; every parse error is a usage error (2).
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      process.exitCode = err.exitCode === ExitCode.OK ? ExitCode.OK : ExitCode.USAGE;
       return;
     }
     process.exitCode = reportFatal(err, debug);

@@ -5,6 +5,11 @@
  * headings, defaults shown in help (from the same constants the code uses),
  * choices from the typed lists. Validation and resolution happen in config/.
  *
+ * Typed with @commander-js/extra-typings: each function adds its options to
+ * the command's inferred options type, and cli/typed-options.ts checks that
+ * the type each command's options end up with is exactly the one config/
+ * declares for it (config/options.ts), so a flag renamed here alone fails tsc.
+ *
  * Which command takes which group:
  *
  *   tail    node + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
@@ -12,19 +17,20 @@
  *   check   node + --connect-timeout + --wait
  *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
  */
-import { Command, Option } from 'commander';
+import { Option, type Command, type OptionValues } from './commander.js';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
 import { COLOR_MODES, FORMATS, TRANSPORTS } from '../format/names.js';
 import { DEMO_RATE } from '@htlc-tail/lnd-sim/defaults';
 
 const collect = (value: string, previous: string[] = []): string[] => previous.concat(value);
 
+
 export const CONNECTION_HEADING = 'Connection options:';
 export const OUTPUT_HEADING = 'Output options:';
 export const FILTER_HEADING = 'Filters (AND across options; a comma list or a repeated option means OR):';
 
 /** Where the node is and how to authenticate: tail and check. */
-export function addNodeOptions(cmd: Command): Command {
+export function addNodeOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup(CONNECTION_HEADING)
     .option('--rpcserver <host:port>', "lnd's gRPC address (env LNCLI_RPCSERVER; default: lnd.conf rpclisten, else localhost:10009)")
@@ -39,7 +45,7 @@ export function addNodeOptions(cmd: Command): Command {
 }
 
 /** lncli profiles (the tail only, for now). */
-export function addProfileOptions(cmd: Command): Command {
+export function addProfileOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup(CONNECTION_HEADING)
     .option('-p, --profile <name>', "an lncli profile (env LNCLI_PROFILE; default: the profiles file's default when no connection option is given; '' turns profiles off)")
@@ -47,14 +53,14 @@ export function addProfileOptions(cmd: Command): Command {
 }
 
 /** --wait: tail and check. */
-export function addWaitOption(cmd: Command, what: string): Command {
+export function addWaitOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>, what: string) {
   return cmd.optionsGroup(CONNECTION_HEADING).option('--wait', `keep retrying until lnd is reachable, unlocked and ready, then ${what}`);
 }
 
 const transportOption = (what = 'how to reach lnd') => new Option('--transport <name>', `${what} (default: grpc)`).choices(TRANSPORTS);
 
 /** The live stream's options: the tail. */
-export function addStreamOptions(cmd: Command): Command {
+export function addStreamOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup(CONNECTION_HEADING)
     .option('--no-reconnect', 'exit (code 6) when the stream is lost instead of reconnecting')
@@ -62,14 +68,15 @@ export function addStreamOptions(cmd: Command): Command {
     .option('--restserver <host:port>', "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
 }
 
-/** The output options; `aliases: false` leaves out --no-aliases (replay has no node to ask). */
-export function addOutputOptions(cmd: Command, o: { aliases: boolean } = { aliases: true }): Command {
-  cmd
+function addOutputBase<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
     .optionsGroup(OUTPUT_HEADING)
     .addOption(new Option('-f, --format <format>', 'output format').choices(FORMATS).default('pretty'))
     .addOption(new Option('--color <when>', 'colour output (NO_COLOR and FORCE_COLOR honoured)').choices(COLOR_MODES).default('auto'))
     .option('--utc', 'pretty and table show UTC instead of local time, marked Z (jsonl is always UTC)');
-  if (o.aliases) cmd.option('--no-aliases', 'do not look up peer aliases');
+}
+
+function addSummaryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('--stats', 'print a summary on stderr at exit (default: on when stderr is a terminal)')
     .option('--no-stats', 'no summary at exit')
@@ -77,7 +84,17 @@ export function addOutputOptions(cmd: Command, o: { aliases: boolean } = { alias
     .option('--stuck-after <sec>', `the summary lists HTLCs in flight longer than SEC seconds (default: ${DEFAULT_STUCK_AFTER_SEC})`);
 }
 
-export function addFilterOptions(cmd: Command): Command {
+/** The output options of the commands that tail a node. */
+export function addOutputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return addSummaryOptions(addOutputBase(cmd).option('--no-aliases', 'do not look up peer aliases'));
+}
+
+/** The output options of replay: no --no-aliases (there is no node to ask). */
+export function addReplayOutputOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return addSummaryOptions(addOutputBase(cmd));
+}
+
+export function addFilterOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup(FILTER_HEADING)
     .option('--type <list>', 'keep events of these types: send,receive,forward,unknown', collect)
@@ -92,7 +109,7 @@ export function addFilterOptions(cmd: Command): Command {
 }
 
 /** The demo's own options. */
-export function addDemoOptions(cmd: Command): Command {
+export function addDemoOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup('Demo options:')
     .option('--rate <n>', `events per second the simulated node sends (default: ${DEMO_RATE})`)
@@ -102,6 +119,6 @@ export function addDemoOptions(cmd: Command): Command {
 }
 
 /** --debug, in the general group beside --help. */
-export function addDebugOption(cmd: Command): Command {
+export function addDebugOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd.optionsGroup('Options:').option('--debug', 'show the stack of an internal error');
 }

@@ -2,7 +2,7 @@
  * `htlc-tail report`'s command line (Commander only; validation happens in
  * config/report-config.ts).
  */
-import { Command, Option } from 'commander';
+import { Option, type Command, type OptionValues } from './commander.js';
 import { REPORT_BY, REPORT_FORMATS } from '../report/columns.js';
 
 const LEGEND = `
@@ -28,7 +28,8 @@ Examples:
   htlc-tail report --by reason -f markdown     failure reasons as a markdown table
   htlc-tail report --by day -f csv > days.csv  daily totals for a spreadsheet`;
 
-export function addReportCommand(program: Command, action: (opts: Record<string, unknown>) => Promise<void>): Command {
+/** The report command, without its action (main.ts adds it). */
+export function addReportCommand<A extends unknown[], O extends OptionValues, G extends OptionValues>(program: Command<A, O, G>) {
   return program
     .command('report')
     .description('routing report from the history database: per channel, peer, failure reason, day or hour')
@@ -39,6 +40,5 @@ export function addReportCommand(program: Command, action: (opts: Record<string,
     .addOption(new Option('--by <key>', 'one row per').choices(REPORT_BY).default('channel'))
     .addOption(new Option('-f, --format <format>', 'output format').choices(REPORT_FORMATS).default('table'))
     .option('--debug', 'show stack traces of internal errors')
-    .addHelpText('after', LEGEND)
-    .action(action);
+    .addHelpText('after', LEGEND);
 }

@@ -1,23 +1,14 @@
 /**
  * The message for a word where a command would be (`htlc-tail chek`):
  * SPEC: "A mistyped command is a usage error (exit 2) that names the closest
- * command". The closest is by Levenshtein distance (case-insensitive); it is
- * named as "did you mean" when it is close enough to be a typo, and the
- * commands are always listed.
+ * command". The closest (util/closest-names.ts) is named as "did you mean"
+ * when it is close enough to be a typo, and the commands are always listed.
  */
-import leven from 'leven';
+import { closestNames } from '../util/closest-names.js';
 
-/** The closest name to `word`, and whether it is close enough to be a typo of it. */
-export function closestName(word: string, names: readonly string[]): { name: string; likely: boolean } | undefined {
-  const w = word.toLowerCase();
-  let best: { name: string; d: number } | undefined;
-  for (const name of names) {
-    const d = leven(w, name.toLowerCase());
-    if (best === undefined || d < best.d) best = { name, d };
-  }
-  if (best === undefined) return undefined;
-  const close = best.d <= Math.max(2, Math.floor(Math.max(w.length, best.name.length) / 2)) || best.name.startsWith(w) || w.startsWith(best.name);
-  return { name: best.name, likely: close };
+/** The command a mistyped word most likely means: within half the longer one's length (at least 2), or a prefix either way. */
+function likelyCommand(word: string, names: readonly string[]): string | undefined {
+  return closestNames(word, names, 1, (name) => Math.max(2, Math.floor(Math.max(word.length, name.length) / 2)))[0];
 }
 
 export function unknownCommandMessage(word: string, names: readonly string[]): string {
@@ -26,7 +17,7 @@ export function unknownCommandMessage(word: string, names: readonly string[]): s
   if (word.toLowerCase() === 'tail') {
     return `${shown} is not a command: tailing is the default, so run htlc-tail with options only (commands: ${list}); see htlc-tail --help`;
   }
-  const best = closestName(word, names);
-  const mean = best?.likely ? ` (did you mean ${best.name}?)` : '';
+  const best = likelyCommand(word, names);
+  const mean = best !== undefined ? ` (did you mean ${best}?)` : '';
   return `unknown command ${shown}${mean}; the commands are ${list}, and with no command htlc-tail tails lnd (options only); see htlc-tail --help`;
 }

@@ -12,7 +12,7 @@
  * change of state), and the report of the try that found it ready follows.
  */
 import { defaultConfigIo } from '../config/io.js';
-import type { RawOptions } from '../config/types.js';
+import type { CheckOptions } from '../config/options.js';
 import { decideColor } from '../config/values.js';
 import { HtlcTailError } from '../errors.js';
 import { createColorizer } from '../format/colorizer.js';
@@ -25,7 +25,7 @@ import { checkWhenReady } from '../check/wait.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import type { StepReport } from '../check/types.js';
 
-export async function runCheckCommand(opts: Record<string, unknown>): Promise<number> {
+export async function runCheckCommand(opts: CheckOptions): Promise<number> {
   const io = defaultConfigIo();
   const env = process.env;
   const debug = opts.debug === true;
@@ -54,13 +54,13 @@ export async function runCheckCommand(opts: Record<string, unknown>): Promise<nu
   if (opts.wait === true) {
     ({ reports, run } = await checkWhenReady({
       steps: CHECK_STEPS,
-      makeRun: () => new CheckRun(opts as RawOptions, env, io),
+      makeRun: () => new CheckRun(opts, env, io),
       notify: stderrNotify(true),
       onError,
     }));
     for (const r of reports) print(formatStepLine(r, idWidth, colors(run)));
   } else {
-    run = new CheckRun(opts as RawOptions, env, io);
+    run = new CheckRun(opts, env, io);
     const current = run;
     try {
       reports = await runSteps(CHECK_STEPS, run, { onReport: (r) => print(formatStepLine(r, idWidth, colors(current))), onError });

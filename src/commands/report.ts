@@ -3,7 +3,8 @@
  * database, on stdout; nothing else is written there.
  */
 import os from 'node:os';
-import { resolveReportConfig, type ReportRawOptions } from '../config/report-config.js';
+import type { ReportOptions } from '../config/options.js';
+import { resolveReportConfig } from '../config/report-config.js';
 import { openStore } from '../history/open.js';
 import { listNodes, selectNodes } from '../history/nodes.js';
 import { translateStoreError } from '../history/store-errors.js';
@@ -11,8 +12,8 @@ import { createLineWriter } from '../output/writer.js';
 import { buildReport } from '../report/aggregate.js';
 import { renderReport } from '../report/index.js';
 
-export async function runReportCommand(opts: Record<string, unknown>): Promise<number> {
-  const config = resolveReportConfig(opts as ReportRawOptions, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
+export async function runReportCommand(opts: ReportOptions): Promise<number> {
+  const config = resolveReportConfig(opts, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
   const store = await openStore(config.db.path, 'read');
   let lines: string[];
   try {

@@ -7,7 +7,8 @@
  * or generate permission, e.g. admin.macaroon), one warning on stderr at
  * start names readonly.macaroon and the bakemacaroon command for a minimal one.
  */
-import { resolveNodes, type NodeOptions } from '../config/nodes.js';
+import { resolveNodes } from '../config/nodes.js';
+import type { TailOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
 import { stderrNotify } from '../pipeline/notices.js';
@@ -18,6 +19,7 @@ import { targetSpecOf } from '../config/target-spec.js';
 import { allowsMethod, excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
 import { runTail } from '../pipeline/run-tail.js';
 import { sourceFor } from '../pipeline/rest-source.js';
+import type { StopSignals } from '../runtime/stop-signals.js';
 
 /**
  * The least-privilege warning for these macaroon bytes, or undefined: none
@@ -37,8 +39,9 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
   return excess.length > 0 ? `warning: ${excessAdvice(source, excess)}` : undefined;
 }
 
-export async function runTailCommand(opts: Record<string, unknown>): Promise<number> {
-  const { nodes, notices } = await resolveNodes(opts as NodeOptions, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
+/** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
+export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
+  const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
   // One node, connected directly, for now: several nodes and the SOCKS5 proxy come with the transport layer.
   if (nodes.length > 1) {
     throw usageError(`${nodes.length} profiles selected (${nodes.map((n) => n.name).join(', ')}); watching several nodes in one run is not available yet: pick one with -p NAME`);
@@ -53,5 +56,5 @@ export async function runTailCommand(opts: Record<string, unknown>): Promise<num
   const target = buildTarget(targetSpecOf(config));
   const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
   if (warning) notify(warning);
-  return runTail(config, sourceFor(config, target), notify);
+  return runTail(config, sourceFor(config, target), notify, signals);
 }

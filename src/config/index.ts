@@ -11,7 +11,8 @@ export type {
   OutputConfig,
   RawOptions,
 } from './types.js';
-export { resolveConfig, ENV_VARS } from './resolve.js';
+export { resolveConfig } from './resolve.js';
+export { ENV_VARS } from './connection.js';
 export { defaultConfigIo, type ResolveIO, type ConfigIo } from './io.js';
 export { targetSpecOf } from './target-spec.js';
 export { parseLndConf, type LndConf, type LndConfValue } from './lndconf.js';

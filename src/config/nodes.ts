@@ -13,8 +13,8 @@
  * profile's cert and macaroon, and `--macaroonpath` replaces the jar's
  * macaroon (nothing is then decrypted).
  */
-import leven from 'leven';
 import { configError, usageError } from '../errors.js';
+import { closestNames, typoDistance } from '../util/closest-names.js';
 import { formatHostPort } from './listen.js';
 import type { ResolveIO } from './io.js';
 import { getEnv, type Env } from './paths.js';
@@ -67,17 +67,6 @@ export interface NodesDeps {
 /** A generous connect timeout for onion addresses when --connect-timeout is not given: Tor may need many seconds to build a circuit. */
 export const ONION_CONNECT_TIMEOUT_MS = 60_000;
 
-/** The names of the file closest to `name`, for "did you mean". */
-export function closestNames(name: string, names: readonly string[], max = 3): string[] {
-  const scored = names.map((n) => ({ n, d: leven(name.toLowerCase(), n.toLowerCase()) }));
-  const limit = Math.max(2, Math.floor(name.length / 2));
-  return scored
-    .filter((s) => s.d <= limit || s.n.toLowerCase().includes(name.toLowerCase()))
-    .sort((a, b) => a.d - b.d)
-    .slice(0, max)
-    .map((s) => s.n);
-}
-
 function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', source: string): ProfileEntry[] {
   if (names === 'all') {
     if (file.profiles.length === 0) throw configError(`profiles file ${file.path} holds no profiles (${source} all); add one with lncli profile add`);
@@ -87,7 +76,7 @@ function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', sour
     const p = file.profiles.find((e) => e.name === name);
     if (p) return p;
     const all = file.profiles.map((e) => e.name);
-    const near = closestNames(name, all);
+    const near = closestNames(name, all, 3, typoDistance(name));
     const hint = near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : all.length ? `it has ${all.map((n) => `"${n}"`).join(', ')}` : 'it has no profiles';
     throw configError(`profile "${name}" (${source}) not found in ${file.path}; ${hint}`);
   });

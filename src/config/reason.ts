@@ -4,10 +4,11 @@
  * the enum numbers the filter compares; an unknown name is a usage error that
  * names the closest valid name and lists them all.
  */
-import leven from 'leven';
 import { usageError } from '../errors.js';
+import { closestNames } from '../util/closest-names.js';
 import { FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
-import { splitList, type ReasonSpec } from '../events/filter.js';
+import type { ReasonSpec } from '../events/filter.js';
+import { splitList } from './option-list.js';
 
 const WIRE = [...FAILURE_CODE_NAMES].map(([n, name]) => [name.toLowerCase(), n] as const);
 const DETAIL = FAILURE_DETAIL_NAMES.map((name, n) => [name.toLowerCase(), n] as const);
@@ -15,13 +16,9 @@ const DETAIL = FAILURE_DETAIL_NAMES.map((name, n) => [name.toLowerCase(), n] as 
 /** Every name --reason accepts, lower case: wire failures, then failure details. */
 export const REASON_NAMES: readonly string[] = [...WIRE.map(([n]) => n), ...DETAIL.map(([n]) => n)];
 
+/** The valid name closest to a mistyped one: a third of its length away at most (at least 2). */
 function closest(word: string): string | undefined {
-  let best: [string, number] | undefined;
-  for (const name of REASON_NAMES) {
-    const d = leven(word, name);
-    if (best === undefined || d < best[1]) best = [name, d];
-  }
-  return best && best[1] <= Math.max(2, Math.floor(word.length / 3)) ? best[0] : undefined;
+  return closestNames(word, REASON_NAMES, 1, Math.max(2, Math.floor(word.length / 3)))[0];
 }
 
 /** The reasons given, or null when --reason was not given. */

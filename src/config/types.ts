@@ -1,8 +1,7 @@
 /**
- * The config layer's two types: RawOptions, the plain object the CLI hands
- * down (exactly what Commander parsed; nothing here imports Commander), and
- * Config, the one resolved, validated, readonly configuration every other
- * layer reads.
+ * The config layer's result: Config, the one resolved, validated, readonly
+ * configuration every other layer reads (and RawOptions, what it is resolved
+ * from: raw-options.ts).
  */
 import type { FilterSpec } from '../events/filter.js';
 import type { ColorMode, FormatName, TransportName } from '../format/names.js';
@@ -13,59 +12,7 @@ export type { FilterSpec } from '../events/filter.js';
 export type { NetworkName } from './networks.js';
 export type { HostPort } from './listen.js';
 
-/**
- * Options as Commander gives them: strings as typed, booleans for switches,
- * arrays for repeatable options (each element may itself be a comma list).
- * Every field is optional; `undefined` means "not given on the command line".
- */
-export interface RawOptions {
-  // connection
-  readonly rpcserver?: string;
-  readonly lnddir?: string;
-  readonly network?: string;
-  readonly configfile?: string;
-  readonly tlscertpath?: string;
-  readonly macaroonpath?: string;
-  /** --tls-server-name */
-  readonly tlsServerName?: string;
-  readonly lndconnect?: string;
-  /** --connect-timeout SEC */
-  readonly connectTimeout?: string;
-  readonly wait?: boolean;
-  /** true by default; --no-reconnect gives false */
-  readonly reconnect?: boolean;
-  /** --transport grpc|rest|ws (default grpc) */
-  readonly transport?: string;
-  /** --restserver HOST:PORT, for the rest and ws transports */
-  readonly restserver?: string;
-
-  // output
-  readonly format?: string;
-  readonly color?: string;
-  readonly utc?: boolean;
-  /** true by default; --no-aliases gives false */
-  readonly aliases?: boolean;
-  /** --stats true, --no-stats false, neither undefined */
-  readonly stats?: boolean;
-  /** --stats-interval SEC */
-  readonly statsInterval?: string;
-  /** --stuck-after SEC */
-  readonly stuckAfter?: string;
-
-  // filters
-  readonly type?: readonly string[] | string;
-  readonly event?: readonly string[] | string;
-  readonly channel?: readonly string[] | string;
-  readonly inChannel?: readonly string[] | string;
-  readonly outChannel?: readonly string[] | string;
-  readonly failures?: boolean;
-  readonly minAmount?: string;
-  /** --reason NAME[,NAME] (repeatable) */
-  readonly reason?: readonly string[] | string;
-  readonly count?: string;
-
-  readonly debug?: boolean;
-}
+export type { RawOptions } from './raw-options.js';
 
 /** A TCP address to dial, and where the setting came from (for messages and `htlc-tail check`). */
 export interface Endpoint extends HostPort {

@@ -4,11 +4,10 @@
  * none of them gets one warning naming the closest aliases, so a typo does
  * not look like a quiet node. Pure: the caller prints the lines.
  *
- * Closeness, case-insensitively: a known alias that starts with the text
- * given (or that the text starts with) is closest, then one that contains
- * it, then by Levenshtein distance; at most three are named.
+ * Closeness as util/closest-names.ts has it (a prefix, then containment,
+ * then Levenshtein distance, case-insensitively); at most three are named.
  */
-import leven from 'leven';
+import { closestNames } from '../util/closest-names.js';
 import { specAliases, type FilterSpec } from './filter.js';
 
 const SHOWN = 3;
@@ -20,16 +19,9 @@ function quote(s: string): string {
 
 const fold = (s: string): string => s.normalize('NFC').toLowerCase();
 
-/** The known aliases closest to `given`, closest first (at most `n`). */
+/** The known aliases closest to `given`, closest first (at most `n`); equally close ones in code-unit order. */
 export function closestAliases(given: string, known: readonly string[], n = SHOWN): string[] {
-  const g = fold(given);
-  const scored = [...new Set(known)].map((alias) => {
-    const a = fold(alias);
-    const rank = a.startsWith(g) || g.startsWith(a) ? 0 : a.includes(g) || g.includes(a) ? 1 : 2;
-    return { alias, rank, d: leven(g, a) };
-  });
-  scored.sort((x, y) => x.rank - y.rank || x.d - y.d || (x.alias < y.alias ? -1 : x.alias > y.alias ? 1 : 0));
-  return scored.slice(0, n).map((x) => x.alias);
+  return closestNames(given, [...new Set(known)].sort(), n);
 }
 
 /**

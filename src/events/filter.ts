@@ -1,6 +1,7 @@
 /**
- * The event filter (SPEC, "Filters"): compiled once from the options into a
- * FilterSpec, then into one predicate over output items.
+ * The event filter (SPEC, "Filters"): a FilterSpec (parsed from the options
+ * by config/filter-options.ts) made into one predicate over output items.
+ * Pure matching: no option names, no parsing.
  *
  * - AND across options; a comma list or a repeated option means OR.
  * - Gap markers always pass (they are not HTLC events).
@@ -11,11 +12,10 @@
  *   UNKNOWN and any number this tool does not know.
  * - `--event`: default every kind but `subscribed`; events with no oneof member
  *   (`unknown`) pass the default; `unknown` may also be listed.
- * - `--channel/--in-channel/--out-channel ID`: a decimal channel id or a
- *   BLOCKxTXxOUT short channel id (a text of digits and `x` or `:` that is
- *   neither, such as `123:1:0` or `1x2`, is a usage error); anything else is a peer alias, compared
- *   case-insensitively with the alias enrichment put on the event, else with
- *   the `lookupAlias` function given to makeFilter.
+ * - `--channel/--in-channel/--out-channel ID`: channel ids match the event's
+ *   ids; a peer alias is compared case-insensitively with the alias
+ *   enrichment put on the event, else with the `lookupAlias` function given
+ *   to makeFilter.
  * - `--failures`: link_fail, forward_fail, and final_htlc with settled false.
  * - `--reason NAME`: link_fail events whose wire_failure or failure_detail
  *   is one of the names (parsed in config/reason.ts). Only link_fail carries
@@ -25,14 +25,18 @@
  *   HtlcInfo correlation copied from its HTLC's first event), the larger of
  *   incoming and outgoing, at least SAT; events with no known amount drop.
  */
-import { usageError } from '../errors.js';
+import { EVENT_TYPE } from './enums.js';
 import type { EventKind, HtlcEvent, HtlcInfo, OutputItem } from './model.js';
-import { compileChannels, type ChannelRefs } from './channel-refs.js';
-import { splitList } from './option-list.js';
 
-export { splitList } from './option-list.js';
-
-export type { ChannelRefs } from './channel-refs.js';
+/** The channels of `--channel`, `--in-channel` or `--out-channel`. */
+export interface ChannelRefs {
+  /** Decimal channel ids. */
+  readonly ids: ReadonlySet<string>;
+  /** Peer aliases, lower-cased (matched case-insensitively). */
+  readonly aliases: readonly string[];
+  /** The same aliases as the user typed them, for messages. */
+  readonly aliasesAsGiven: readonly string[];
+}
 
 export const FILTER_TYPES = ['send', 'receive', 'forward', 'unknown'] as const;
 export type FilterTypeName = (typeof FILTER_TYPES)[number];
@@ -67,17 +71,6 @@ export interface FilterSpec {
   readonly reasons?: ReasonSpec | null;
 }
 
-/** The filter options as the CLI hands them down (strings, comma lists, repeats). */
-export interface FilterOptions {
-  readonly type?: string | readonly string[];
-  readonly event?: string | readonly string[];
-  readonly channel?: string | readonly string[];
-  readonly inChannel?: string | readonly string[];
-  readonly outChannel?: string | readonly string[];
-  readonly failures?: boolean;
-  readonly minAmount?: string;
-}
-
 /** A spec that keeps what SPEC keeps with no filter options: everything but `subscribed`. */
 export const DEFAULT_FILTER_SPEC: FilterSpec = Object.freeze({
   types: null,
@@ -89,60 +82,6 @@ export const DEFAULT_FILTER_SPEC: FilterSpec = Object.freeze({
   minAmountMsat: null,
   reasons: null,
 });
-
-const show = (s: string): string => JSON.stringify(s);
-
-function compileNames<T extends string>(
-  v: string | readonly string[] | undefined,
-  option: string,
-  allowed: readonly T[],
-): Set<T> | undefined {
-  const items = splitList(v, option);
-  if (!items) return undefined;
-  const out = new Set<T>();
-  for (const it of items) {
-    const name = it.toLowerCase() as T;
-    if (!allowed.includes(name)) {
-      throw usageError(`${option} ${show(it)} is not known; use one or more of ${allowed.join(', ')} (comma-separated or repeated)`);
-    }
-    out.add(name);
-  }
-  return out;
-}
-
-/**
- * `--min-amount SAT`: a non-negative decimal number of satoshis with at most 3
- * decimals (msat precision), returned as exact msat.
- */
-export function parseSatToMsat(text: string, option = '--min-amount'): bigint {
-  const t = text.trim();
-  const m = /^(\d+)(?:\.(\d{0,3}))?$/.exec(t);
-  if (!m) {
-    const why = /^\d+\.\d{4,}$/.test(t) ? 'has more than 3 decimals (1 msat = 0.001 sat)' : 'is not an amount';
-    throw usageError(`${option} ${show(text)} ${why}; give satoshis, e.g. ${option} 1000 or ${option} 0.5`);
-  }
-  const frac = (m[2] ?? '').padEnd(3, '0');
-  return BigInt(m[1]!) * 1000n + BigInt(frac);
-}
-
-/**
- * Compiles the filter options. Throws a usage error (exit 2) naming the option
- * and the allowed values. `reasons` is --reason as config/reason.ts parsed it.
- */
-export function compileFilterSpec(o: FilterOptions, reasons: ReasonSpec | null = null): FilterSpec {
-  const types = compileNames(o.type, '--type', FILTER_TYPES) ?? null;
-  const events = compileNames<EventKind>(o.event, '--event', FILTER_EVENTS) ?? DEFAULT_EVENTS;
-  return Object.freeze({
-    types,
-    events,
-    channel: compileChannels(o.channel, '--channel'),
-    inChannel: compileChannels(o.inChannel, '--in-channel'),
-    outChannel: compileChannels(o.outChannel, '--out-channel'),
-    failures: o.failures === true || reasons !== null,
-    minAmountMsat: o.minAmount === undefined ? null : parseSatToMsat(o.minAmount),
-    reasons,
-  });
-}
 
 /** Whether a spec names any channel by peer alias (which needs alias lookups). */
 export function specUsesAliases(spec: FilterSpec): boolean {
@@ -174,7 +113,7 @@ function decGte(a: string, b: string): boolean {
   return a >= b;
 }
 
-const TYPE_BY_NUMBER: Readonly<Record<number, FilterTypeName>> = { 1: 'send', 2: 'receive', 3: 'forward' };
+const TYPE_BY_NUMBER: Readonly<Record<number, FilterTypeName>> = { [EVENT_TYPE.SEND]: 'send', [EVENT_TYPE.RECEIVE]: 'receive', [EVENT_TYPE.FORWARD]: 'forward' };
 
 type Check = (e: HtlcEvent) => boolean;
 
@@ -220,7 +159,7 @@ export function makeFilter(spec: FilterSpec, lookupAlias?: AliasLookup): (item: 
     const unknown = spec.types.has('unknown');
     checks.push((e) => {
       let t = e.eventType;
-      if (t === 0) t = e.corr?.firstEventType ?? 0;
+      if (t === EVENT_TYPE.UNKNOWN) t = e.corr?.firstEventType ?? EVENT_TYPE.UNKNOWN;
       switch (TYPE_BY_NUMBER[t]) {
         case 'send':
           return send;

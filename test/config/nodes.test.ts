@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { inspect } from 'node:util';
-import { closestNames, resolveNodes, ONION_CONNECT_TIMEOUT_MS, type NodeOptions, type ResolvedNodes } from '../../src/config/nodes.js';
+import { closestNames, typoDistance } from '../../src/util/closest-names.js';
+import { resolveNodes, ONION_CONNECT_TIMEOUT_MS, type NodeOptions, type ResolvedNodes } from '../../src/config/nodes.js';
 import type { PasswordProvider } from '../../src/config/profile-connection.js';
 import { HtlcTailError } from '../../src/errors.js';
 import { FIXTURE_PASSWORD, profilesJson, simProfiles, type ProfileSpec } from '../fixtures/make-profiles.js';
@@ -104,10 +105,11 @@ describe('selection', () => {
     expect(r.result.nodes.every((n) => n.config.connection.macaroon.kind === 'bytes')).toBe(true);
   });
 
-  test('closestNames', () => {
-    expect(closestNames('admn', ['plain', 'admin', 'encrypted'])).toEqual(['admin']);
-    expect(closestNames('umbrel', ['Umbrel-main', 'start9'])).toEqual(['Umbrel-main']);
-    expect(closestNames('zzzzzz', ['plain'])).toEqual([]);
+  test('closestNames (as pickProfiles calls it)', () => {
+    const closest = (name: string, names: string[]) => closestNames(name, names, 3, typoDistance(name));
+    expect(closest('admn', ['plain', 'admin', 'encrypted'])).toEqual(['admin']);
+    expect(closest('umbrel', ['Umbrel-main', 'start9'])).toEqual(['Umbrel-main']);
+    expect(closest('zzzzzz', ['plain'])).toEqual([]);
   });
 });
 

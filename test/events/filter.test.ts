@@ -1,12 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import {
-  compileFilterSpec,
-  DEFAULT_FILTER_SPEC,
-  makeFilter,
-  parseSatToMsat,
-  specUsesAliases,
-  type FilterOptions,
-} from '../../src/events/filter.js';
+import { compileFilterSpec, parseSatToMsat, type FilterOptions } from '../../src/config/filter-options.js';
+import { DEFAULT_FILTER_SPEC, makeFilter, specUsesAliases } from '../../src/events/filter.js';
 import type { OutputItem } from '../../src/events/model.js';
 import { HtlcTailError } from '../../src/errors.js';
 import { finalHtlc, forward, forwardFail, gap, info, IN, linkFail, makeEvent, OTHER, OUT, settle, subscribed, unknownKind } from './builders.js';

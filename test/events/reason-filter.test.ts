@@ -6,7 +6,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { parseReasons, REASON_NAMES } from '../../src/config/reason.js';
 import { closestAliases, unmatchedAliasWarnings } from '../../src/events/alias-suggest.js';
-import { compileFilterSpec, makeFilter, type FilterOptions } from '../../src/events/filter.js';
+import { compileFilterSpec, type FilterOptions } from '../../src/config/filter-options.js';
+import { makeFilter } from '../../src/events/filter.js';
 import type { OutputItem } from '../../src/events/model.js';
 import { HtlcTailError } from '../../src/errors.js';
 import { finalHtlc, forward, forwardFail, gap, linkFail, settle } from './builders.js';

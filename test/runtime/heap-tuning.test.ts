@@ -1,8 +1,15 @@
+/** The heap-sizing decision (runtime/heap-tuning.ts): which commands get which node flags; the user's own flags win. */
 import { describe, test, expect } from '@jest/globals';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { SEMI_SPACE_CAP_MB, userSizedOldGeneration, userSizedYoungGeneration } from '../../src/runtime/heap-tuning.js';
+import {
+  HEAP_TUNED_COMMANDS,
+  heapFlagsFor,
+  OLD_GENERATION_FLAG,
+  OLD_GROWING_PERCENT,
+  SEMI_SPACE_CAP_MB,
+  userSizedOldGeneration,
+  userSizedYoungGeneration,
+  YOUNG_GENERATION_FLAG,
+} from '../../src/runtime/heap-tuning.js';
 
 describe('userSizedYoungGeneration(execArgv, NODE_OPTIONS)', () => {
   test.each<[string, readonly string[], string | undefined, boolean]>([
@@ -53,86 +60,34 @@ describe('userSizedOldGeneration(execArgv, NODE_OPTIONS)', () => {
   });
 });
 
-// ---------------------------------------------------------------------------
-// tuneHeap changes V8 flags: never call it in the jest process. A child
-// node imports the built module, calls it, allocates, and reports the largest
-// new-space size it saw.
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const BUILT = `${ROOT}dist/runtime/heap-tuning.js`;
-
-/**
- * A rolling window of 2000 small objects over 3M iterations: uncapped, V8 grows
- * the new space to its maximum (2 × 16 MB) by about 0.7M iterations. The loop
- * yields every 5000 iterations so the gc PerformanceObserver callback can run.
- */
-const SCRIPT = `
-import v8 from 'node:v8';
-const { tuneHeap } = await import(${JSON.stringify(pathToFileURL(BUILT).href)});
-tuneHeap();
-const newSpace = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space').space_size;
-const keep = new Array(2000);
-let max = newSpace();
-for (let i = 0; i < 3000000; i++) {
-  keep[i % 2000] = { i, s: 'x' + i, a: [i, i + 1] };
-  if (i % 5000 === 0) {
-    await new Promise((r) => setImmediate(r));
-    max = Math.max(max, newSpace());
-  }
-}
-max = Math.max(max, newSpace());
-process.stdout.write(JSON.stringify({ max, kept: keep.length }) + '\\n');
-`;
-
-function maxNewSpace(nodeArgs: readonly string[], env: Record<string, string>): Promise<number> {
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) {
-    if (v !== undefined && k !== 'NODE_OPTIONS' && !k.startsWith('HTLC_TAIL_')) clean[k] = v;
-  }
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--input-type=module', '-e', SCRIPT], {
-      env: { ...clean, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`child exited ${code}: ${err.trim()}`));
-      try {
-        resolve((JSON.parse(out) as { max: number }).max);
-      } catch {
-        reject(new Error(`unexpected child output: ${out} ${err}`));
-      }
-    });
-  });
-}
-
-describe('tuneHeap in a child node (built dist/): the young generation', () => {
-  const MB = 1024 * 1024;
-  const capped = 2 * SEMI_SPACE_CAP_MB * MB + MB;
-
-  test('dist/runtime/heap-tuning.js is built (run npx tsc -p tsconfig.json first)', () => {
-    expect(existsSync(BUILT)).toBe(true);
+describe('heapFlagsFor(command, execArgv, env): the node flags a run is relaunched with', () => {
+  const BOTH = [YOUNG_GENERATION_FLAG, OLD_GENERATION_FLAG];
+  test.each<[string, string, readonly string[], Record<string, string>, string[]]>([
+    ['tail: both', 'tail', [], {}, BOTH],
+    ['demo: both', 'demo', [], {}, BOTH],
+    ['replay: both', 'replay', [], {}, BOTH],
+    ['check: none (it ends in seconds)', 'check', [], {}, []],
+    ['report: none', 'report', [], {}, []],
+    ['help: none', 'help', [], {}, []],
+    ['HTLC_TAIL_NO_HEAP_TUNING=1: none', 'tail', [], { HTLC_TAIL_NO_HEAP_TUNING: '1' }, []],
+    ['HTLC_TAIL_NO_HEAP_TUNING=0 is not 1: both', 'tail', [], { HTLC_TAIL_NO_HEAP_TUNING: '0' }, BOTH],
+    ['already started with both (the relaunched child): none', 'tail', BOTH, {}, []],
+    ['the user sized the young generation: only the old-generation flag', 'tail', ['--max-semi-space-size=16'], {}, [OLD_GENERATION_FLAG]],
+    ['the user sized it in NODE_OPTIONS: the same', 'demo', [], { NODE_OPTIONS: '--max_semi_space_size=2' }, [OLD_GENERATION_FLAG]],
+    ['the user set --max-old-space-size: only the young-generation flag', 'tail', ['--max-old-space-size=200'], {}, [YOUNG_GENERATION_FLAG]],
+    ['the user set --heap-growing-percent: only the young-generation flag', 'replay', ['--heap-growing-percent=50'], {}, [YOUNG_GENERATION_FLAG]],
+    ['both set by the user: none', 'tail', ['--max-young-generation-size=8'], { NODE_OPTIONS: '--max-old-space-size=300' }, []],
+    ['unrelated node flags: both', 'tail', ['--enable-source-maps'], { NODE_OPTIONS: '--no-warnings' }, BOTH],
+  ])('%s', (_name, command, execArgv, env, want) => {
+    expect(heapFlagsFor(command, execArgv, env)).toEqual(want);
   });
 
-  test.each<[string, readonly string[], Record<string, string>, 'capped' | 'grows']>([
-    ['default: new space stays within 2 × the cap', [], {}, 'capped'],
-    ['HTLC_TAIL_NO_HEAP_TUNING=1: V8 grows it past the cap', [], { HTLC_TAIL_NO_HEAP_TUNING: '1' }, 'grows'],
-    ['--max-semi-space-size=16 on the command line wins', ['--max-semi-space-size=16'], {}, 'grows'],
-    ['--max_semi_space_size=16 in NODE_OPTIONS wins', [], { NODE_OPTIONS: '--max_semi_space_size=16' }, 'grows'],
-  ])(
-    '%s',
-    async (_name, nodeArgs, env, want) => {
-      const max = await maxNewSpace(nodeArgs, env);
-      if (want === 'capped') {
-        expect(max).toBeLessThanOrEqual(capped);
-        // It did reach the cap: the allocation is enough to make V8 grow.
-        expect(max).toBeGreaterThanOrEqual(2 * SEMI_SPACE_CAP_MB * MB);
-      } else expect(max).toBeGreaterThan(capped);
-    },
-    60_000,
-  );
+  test('the flags are the documented ones', () => {
+    expect([YOUNG_GENERATION_FLAG, OLD_GENERATION_FLAG]).toEqual([`--max-semi-space-size=${SEMI_SPACE_CAP_MB}`, `--heap-growing-percent=${OLD_GROWING_PERCENT}`]);
+    expect([SEMI_SPACE_CAP_MB, OLD_GROWING_PERCENT]).toEqual([8, 25]);
+  });
+
+  test('HEAP_TUNED_COMMANDS: the long-running commands', () => {
+    expect([...HEAP_TUNED_COMMANDS].sort()).toEqual(['demo', 'replay', 'tail']);
+  });
 });

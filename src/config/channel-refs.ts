@@ -1,22 +1,14 @@
 /**
- * Channel references of the filters (`--channel`, `--in-channel`,
+ * Parsing the channel references of the filters (`--channel`, `--in-channel`,
  * `--out-channel`): a decimal channel id or a BLOCKxTXxOUT short channel id,
  * else a peer alias. Digits with `x` or `:` separators that are neither (`123:1:0`,
  * `1x2`, `1x2x3x4`, out of range) are a usage error naming the option: they
  * were meant as a channel id, and as an alias they would match nothing.
  */
 import { usageError } from '../errors.js';
-import { parseChannelRef } from './scid.js';
+import type { ChannelRefs } from '../events/filter.js';
+import { parseChannelRef } from '../events/scid.js';
 import { splitList } from './option-list.js';
-
-export interface ChannelRefs {
-  /** Decimal channel ids. */
-  readonly ids: ReadonlySet<string>;
-  /** Peer aliases, lower-cased (matched case-insensitively). */
-  readonly aliases: readonly string[];
-  /** The same aliases as the user typed them, for messages. */
-  readonly aliasesAsGiven: readonly string[];
-}
 
 const show = (s: string): string => JSON.stringify(s);
 

@@ -17,7 +17,7 @@
  */
 import { buildNode } from '../dist/sim/node-state.js';
 import { FloodMix } from '../dist/sim/flood.js';
-import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { AliasBook } from '../dist/events/aliases.js';
 import { getFormatter, PLAIN_COLORIZER } from '../dist/format/index.js';

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { buildNode } from '../dist/sim/node-state.js';
 import { FloodMix } from '../dist/sim/flood.js';
-import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { Stats } from '../dist/events/stats.js';
 import { compileFilterSpec, makeFilter } from '../dist/events/filter.js';

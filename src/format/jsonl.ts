@@ -5,7 +5,7 @@
  * unquoted or between quotes without escaping is produced by this program
  * (decimal strings of the model, enum names, RFC 3339 times, scids, hex);
  * strings that come from the node (aliases, failure_string) are JSON-escaped
- * (pieces/json-string.ts). 64-bit quantities are written with the digits of their
+ * (codec/json/json-string.ts). 64-bit quantities are written with the digits of their
  * decimal strings, so they are exact even above 2^53.
  *
  * A SEND's incoming side and a RECEIVE's outgoing side are left out of the
@@ -15,11 +15,12 @@ import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
 import { rfc3339FromNs } from './pieces/rfc3339-ns.js';
 import { scidOf } from './pieces/scid.js';
-import { eventTypeJson, failureCodeJson, failureDetailJson } from './pieces/enum-json.js';
+import { eventTypeJson, failureCodeJson, failureDetailJson } from '../codec/json/enum-json.js';
 import { effectiveEventType, forwardFeeMsat, htlcInfoOf } from './pieces/htlc-info.js';
 import { nsToMsDecimal } from './pieces/ns-to-ms.js';
 import { toHex } from './pieces/hex.js';
-import { jsonString } from './pieces/json-string.js';
+import { jsonString } from '../codec/json/json-string.js';
+import { BoundedCache } from '../util/bounded-cache.js';
 import { gapJson } from './pieces/gap-json.js';
 
 export function formatJsonl(item: OutputItem, _ctx?: FormatContext): string {
@@ -71,8 +72,8 @@ function timeAndTimestamp(ns: string): string {
   return (time === null ? 'null' : '"' + time + '"') + ',"timestamp_ns":"' + ns + '"';
 }
 
-const inFragments = new Map<string, string>();
-const outFragments = new Map<string, string>();
+const inFragments = new BoundedCache<string, string>(MAX_CACHED);
+const outFragments = new BoundedCache<string, string>(MAX_CACHED);
 
 /** `,"incoming_channel_id":"<id>"` and, when the id is not 0, `,"incoming_scid":"<scid>"`. */
 function incomingChannel(id: string): string {
@@ -80,7 +81,6 @@ function incomingChannel(id: string): string {
   if (f === undefined) {
     f = ',"incoming_channel_id":"' + id + '"';
     if (id !== '0') f += ',"incoming_scid":"' + scidOf(id) + '"';
-    if (inFragments.size >= MAX_CACHED) inFragments.clear();
     inFragments.set(id, f);
   }
   return f;
@@ -92,7 +92,6 @@ function outgoingChannel(id: string): string {
   if (f === undefined) {
     f = '","outgoing_channel_id":"' + id + '"';
     if (id !== '0') f += ',"outgoing_scid":"' + scidOf(id) + '"';
-    if (outFragments.size >= MAX_CACHED) outFragments.clear();
     outFragments.set(id, f);
   }
   return f;

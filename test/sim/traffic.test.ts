@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import { loadProtos } from '../../src/lnd/protos.js';
 import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
 import { Correlator } from '../../src/events/correlate.js';

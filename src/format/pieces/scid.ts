@@ -4,15 +4,14 @@
  * per-event cost at one Map lookup. The cache is bounded.
  */
 import { scidFromChannelId } from '../../events/scid.js';
+import { BoundedCache } from '../../util/bounded-cache.js';
 
-const MAX = 4096;
-const cache = new Map<string, string>();
+const cache = new BoundedCache<string, string>(4096);
 
 export function scidOf(channelId: string): string {
   let s = cache.get(channelId);
   if (s === undefined) {
     s = scidFromChannelId(channelId);
-    if (cache.size >= MAX) cache.clear();
     cache.set(channelId, s);
   }
   return s;

@@ -9,10 +9,5 @@ import { BoundedCache } from '../../util/bounded-cache.js';
 const cache = new BoundedCache<string, string>(4096);
 
 export function scidOf(channelId: string): string {
-  let s = cache.get(channelId);
-  if (s === undefined) {
-    s = scidFromChannelId(channelId);
-    cache.set(channelId, s);
-  }
-  return s;
+  return cache.getOrMake(channelId, scidFromChannelId);
 }

@@ -11,6 +11,7 @@
  * A SEND's incoming side and a RECEIVE's outgoing side are left out of the
  * amounts and timelocks when both are 0 (lnd fills only the side that exists).
  */
+import { EVENT_TYPE } from '../events/enums.js';
 import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
 import { rfc3339FromNs } from './pieces/rfc3339-ns.js';
@@ -109,8 +110,8 @@ export function jsonlEvent(ev: HtlcEvent): string {
     const type = effectiveEventType(ev);
     const inZero = info.incomingAmtMsat === '0' && info.incomingTimelock === 0;
     const outZero = info.outgoingAmtMsat === '0' && info.outgoingTimelock === 0;
-    const showIn = !(inZero && type === 1);
-    const showOut = !(outZero && type === 2);
+    const showIn = !(inZero && type === EVENT_TYPE.SEND);
+    const showOut = !(outZero && type === EVENT_TYPE.RECEIVE);
     if (showIn) s += ',"incoming_amt_msat":' + info.incomingAmtMsat;
     if (showOut) s += ',"outgoing_amt_msat":' + info.outgoingAmtMsat;
     if (showIn) s += ',"incoming_timelock":' + info.incomingTimelock;

@@ -22,7 +22,7 @@
  *
  * How: one regular expression for the whole line (V8 runs it as machine code,
  * several times faster than a scan in JavaScript), its captures checked and
- * converted as decode-json.ts does.
+ * converted as decode.ts does.
  *
  * Strings: V8 makes a substring of 13 or more characters as a view into its
  * parent, which would keep the whole decoded input piece alive for as long as

@@ -16,7 +16,7 @@
  * usage: npm run build && node bench/metrics.mjs [N events] [channels] [pairs per channel]
  */
 import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
-import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { AliasBook } from '../dist/events/aliases.js';
 import { getFormatter, PLAIN_COLORIZER } from '../dist/format/index.js';

@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
-import { decodeHtlcEventWire } from '../dist/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
 import { Correlator } from '../dist/events/correlate.js';
 import { Stats } from '../dist/events/stats.js';
 import { compileFilterSpec } from '../dist/config/filter-options.js';

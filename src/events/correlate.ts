@@ -52,18 +52,22 @@
  *   A replay of an HTLC that has already aged out of it is not recognised.
  *
  * Storage: `HtlcTable` (htlc-table.ts), flat typed arrays with no object per
- * HTLC but the HtlcInfo it keeps: about 115 bytes per record plus 8 bytes of
- * hash index per record of capacity, grown by doubling up to the caps. So the
- * defaults bound the correlator at roughly 120,000 × 130 B ≈ 16 MB (plus the
- * retained HtlcInfos, about 100 B each) in the worst case (a stream that never
- * resolves anything), and a few MB on a healthy node. Cost per event: O(1),
- * and nothing allocated but the event's `corr`.
+ * HTLC (its HtlcInfo is kept as numbers too): 148 bytes per record plus 8 to
+ * 16 bytes of hash index per record of capacity, grown by doubling up to the
+ * caps. So the defaults bound the correlator at 120,000 × 148 B + 1 MB of
+ * index ≈ 19 MB in the worst case (a stream that never resolves anything),
+ * and a few MB on a healthy node. Cost per event: O(1), and nothing allocated
+ * but the event's `corr` (and the HtlcInfo in it, rebuilt from the table).
  *
  * Pure: no I/O, no timers, no wall clock; time is the events' `timestamp_ns`.
  */
 import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from './model.js';
 import { withRecorded } from './recorded.js';
-import { HtlcTable, joinU64, KEY, NONE, nsBig, nsDiff, OPEN, RECENT, splitNs, splitU64 } from './htlc-table.js';
+import { nsDiff, splitNs, splitU64 } from './decimal-split.js';
+import { HtlcTable, newKey, NONE, OPEN, RECENT } from './htlc-table.js';
+import { listInFlight, type InFlightHtlc } from './in-flight.js';
+
+export type { InFlightHtlc } from './in-flight.js';
 
 export interface CorrelatorOptions {
   /** Cap on unresolved HTLCs (default 100,000). Oldest out first, counted in `evicted`. */
@@ -72,22 +76,6 @@ export interface CorrelatorOptions {
   readonly maxRecent?: number;
   /** An unresolved HTLC first seen longer ago than this (lnd's clock) is dropped, counted in `expired` (default 30 days). */
   readonly maxAgeNs?: bigint;
-}
-
-/** An unresolved HTLC, as reported by `Correlator.inFlight`. */
-export interface InFlightHtlc {
-  /** event_type of its first event (SEND or FORWARD in practice). */
-  readonly eventType: number;
-  /** timestamp_ns of its first event (lnd's clock), decimal string. */
-  readonly firstSeenNs: string;
-  /** nowNs − firstSeenNs, decimal string (may be negative when the clocks disagree). */
-  readonly ageNs: string;
-  readonly incomingChannelId: string;
-  readonly incomingHtlcId: string;
-  readonly outgoingChannelId: string;
-  readonly outgoingHtlcId: string;
-  /** HtlcInfo of its first event, when it carried one (amounts, timelocks). */
-  readonly info?: HtlcInfo;
 }
 
 export const DEFAULT_MAX_UNRESOLVED = 100_000;
@@ -105,9 +93,6 @@ const FORWARD = 1;
 const FINAL = 16;
 const OUTCOME = 2 | 4 | 8;
 
-/** The event's timestamp as (sec, ns). */
-const NOW = new Float64Array(2);
-
 /** The corr of an event that follows nothing: its own type and info. */
 function ownCorr(ev: HtlcEvent): Correlation {
   return ev.info ? { firstEventType: ev.eventType, info: ev.info } : { firstEventType: ev.eventType };
@@ -119,6 +104,10 @@ export class Correlator {
   /** maxAgeNs as (sec, ns). */
   private readonly maxAge = new Float64Array(2);
   private readonly t: HtlcTable;
+  /** The key of the event being correlated (see the header), as HtlcTable takes it. */
+  private readonly key = newKey();
+  /** The event's timestamp as (sec, ns). */
+  private readonly now = new Float64Array(2);
   private evictedCount = 0;
   private expiredCount = 0;
 
@@ -164,14 +153,15 @@ export class Correlator {
   private correlate(ev: HtlcEvent): HtlcEvent {
     const bit = BIT[ev.event];
     if (bit === undefined) return ev; // subscribed, unknown
-    splitNs(ev.timestampNs, NOW, 0);
+    splitNs(ev.timestampNs, this.now, 0);
     this.expire();
 
-    // The key that identifies the HTLC (see the header), in KEY.
+    // The key that identifies the HTLC (see the header).
     const final = bit === FINAL;
-    splitU64(ev.incomingChannelId, KEY, 0);
-    splitU64(ev.incomingHtlcId, KEY, 2);
-    if (KEY[0] === 0 && KEY[1] === 0) {
+    const key = this.key;
+    splitU64(ev.incomingChannelId, key, 0);
+    splitU64(ev.incomingHtlcId, key, 2);
+    if (key[0] === 0 && key[1] === 0) {
       // final_htlc is only ever about an incoming HTLC; a SEND link_fail before any
       // htlc id was assigned is not unique.
       if (final || (ev.event === 'link_fail' && ev.outgoingHtlcId === '0')) {
@@ -179,14 +169,14 @@ export class Correlator {
         return ev;
       }
     }
-    if (final) KEY.fill(0, 4);
+    if (final) key.fill(0, 4);
     else {
-      splitU64(ev.outgoingChannelId, KEY, 4);
-      splitU64(ev.outgoingHtlcId, KEY, 6);
+      splitU64(ev.outgoingChannelId, key, 4);
+      splitU64(ev.outgoingHtlcId, key, 6);
     }
 
     const t = this.t;
-    const s = t.find();
+    const s = t.find(key);
     if (s === NONE) {
       ev.corr = ownCorr(ev);
       this.insert(bit, ev);
@@ -199,7 +189,7 @@ export class Correlator {
     if (
       !final &&
       t.hasOut[s] === 1 &&
-      (ids[o + 4] !== KEY[4] || ids[o + 5] !== KEY[5] || ids[o + 6] !== KEY[6] || ids[o + 7] !== KEY[7])
+      (ids[o + 4] !== key[4] || ids[o + 5] !== key[5] || ids[o + 6] !== key[6] || ids[o + 7] !== key[7])
     ) {
       ev.corr = ownCorr(ev);
       return ev;
@@ -212,10 +202,10 @@ export class Correlator {
     }
     t.seen[s] = prior | bit;
     if (t.hasOut[s] === 0 && !final) {
-      ids[o + 4] = KEY[4]!;
-      ids[o + 5] = KEY[5]!;
-      ids[o + 6] = KEY[6]!;
-      ids[o + 7] = KEY[7]!;
+      ids[o + 4] = key[4]!;
+      ids[o + 5] = key[5]!;
+      ids[o + 6] = key[6]!;
+      ids[o + 7] = key[7]!;
       t.hasOut[s] = 1;
     }
 
@@ -249,32 +239,10 @@ export class Correlator {
    * `final_htlc` yet. `nowNs` is in lnd's clock domain (Unix ns).
    */
   inFlight(nowNs: bigint): InFlightHtlc[] {
-    const t = this.t;
-    const out: InFlightHtlc[] = [];
-    for (let s = t.oldest(OPEN); s !== NONE; s = t.newer(s)) {
-      const o = s * 8;
-      const ids = t.ids;
-      const first = nsBig(t.ts[s * 2]!, t.ts[s * 2 + 1]!);
-      const out1 = t.hasOut[s] === 1;
-      const h: {
-        -readonly [K in keyof InFlightHtlc]: InFlightHtlc[K];
-      } = {
-        eventType: t.firstType[s]!,
-        firstSeenNs: first.toString(),
-        ageNs: (nowNs - first).toString(),
-        incomingChannelId: joinU64(ids[o]!, ids[o + 1]!),
-        incomingHtlcId: joinU64(ids[o + 2]!, ids[o + 3]!),
-        outgoingChannelId: out1 ? joinU64(ids[o + 4]!, ids[o + 5]!) : '0',
-        outgoingHtlcId: out1 ? joinU64(ids[o + 6]!, ids[o + 7]!) : '0',
-      };
-      const info = t.infoOf(s);
-      if (info) h.info = info;
-      out.push(h);
-    }
-    return out;
+    return listInFlight(this.t, nowNs);
   }
 
-  /** A record for the HTLC in KEY, first seen in `ev`: unresolved after a forward, else recent. */
+  /** A record for the HTLC in `this.key`, first seen in `ev`: unresolved after a forward, else recent. */
   private insert(bit: number, ev: HtlcEvent): void {
     const t = this.t;
     let l: typeof OPEN | typeof RECENT = RECENT;
@@ -285,9 +253,9 @@ export class Correlator {
         this.evictedCount++;
       }
     } else if (t.size(RECENT) >= this.maxRecent) t.remove(t.oldest(RECENT));
-    const s = t.insert(l);
-    t.ts[s * 2] = NOW[0]!;
-    t.ts[s * 2 + 1] = NOW[1]!;
+    const s = t.insert(this.key, l);
+    t.ts[s * 2] = this.now[0]!;
+    t.ts[s * 2 + 1] = this.now[1]!;
     t.firstType[s] = ev.eventType;
     t.seen[s] = bit;
     t.hasOut[s] = bit === FINAL ? 0 : 1;
@@ -295,7 +263,7 @@ export class Correlator {
   }
 
   private durationNs(s: number): string {
-    return nsDiff(NOW[0]!, NOW[1]!, this.t.ts[s * 2]!, this.t.ts[s * 2 + 1]!);
+    return nsDiff(this.now[0]!, this.now[1]!, this.t.ts[s * 2]!, this.t.ts[s * 2 + 1]!);
   }
 
   private corrOf(s: number, durationNs: string | undefined, replayed: boolean): Correlation {
@@ -311,8 +279,8 @@ export class Correlator {
 
   /** Drops unresolved records first seen more than maxAge before the event (oldest first, amortized O(1)). */
   private expire(): void {
-    const nowSec = NOW[0]!;
-    const nowNs = NOW[1]!;
+    const nowSec = this.now[0]!;
+    const nowNs = this.now[1]!;
     if (nowSec === 0 && nowNs === 0) return;
     const t = this.t;
     const ageSec = this.maxAge[0]!;

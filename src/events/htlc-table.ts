@@ -13,15 +13,20 @@
  *
  * Numbers: every uint64 id is held exactly as two doubles, `hi = ⌊v / 10^10⌋`
  * and `lo = v mod 10^10` (both below 2^35), parsed from the canonical decimal
- * strings of the event model (see `splitU64`). A timestamp is held as
- * seconds and nanoseconds (`splitNs`). The HtlcInfo is held as numbers too
+ * strings of the event model (`splitU64`, decimal-split.ts). A timestamp is
+ * held as seconds and nanoseconds (`splitNs`). The HtlcInfo is held as numbers too
  * (timelocks, and amounts as `splitU64` pairs) and built again when asked for:
  * keeping the event's own object would keep it and its two strings alive, and
  * promote them, for every HTLC.
  *
- * Per record: 16 doubles, 5 int32 and 4 bytes (about 152 bytes), plus 8 bytes
- * of hash index per record of capacity.
+ * Per record: 16 doubles, 4 int32 and 4 bytes (148 bytes), plus 8 to 16
+ * bytes of hash index per record of capacity (the index is the power of two
+ * at or above twice the capacity).
+ *
+ * Keys: `find` and `insert` take the key as an argument, a Float64Array of
+ * KEY_LENGTH numbers (`newKey()`), so each caller owns its scratch key.
  */
+import { joinU64, splitU64 } from './decimal-split.js';
 import type { HtlcInfo } from './model.js';
 
 /** No record (slot numbers are ≥ 0). */
@@ -33,80 +38,22 @@ export const OPEN = 1;
 export const RECENT = 2;
 type ListId = typeof OPEN | typeof RECENT;
 
-const TEN10 = 1e10;
-const TEN9 = 1e9;
-
 /**
- * Writes the uint64 decimal string `s` into `out[at]` (hi) and `out[at + 1]`
- * (lo), exactly. A string that is not a decimal number gives (−1, −1): the
- * normalizers never produce one.
- */
-export function splitU64(s: string, out: Float64Array, at: number): void {
-  splitDecimal(s, 10, out, at);
-  if (out[at]! < 0) out[at + 1] = -1;
-}
-
-/**
- * Parses the decimal `s` into `out[at]` (the digits before the last `low`) and
- * `out[at + 1]` (the last `low` digits), exactly (`s` of at most low + 15
- * digits); not a decimal number → (−1, 0). A digit loop: no substrings.
- */
-function splitDecimal(s: string, low: number, out: Float64Array, at: number): void {
-  const n = s.length;
-  const cut = n - low;
-  let hi = 0;
-  let lo = 0;
-  if (n === 0 || cut > 15) hi = -1;
-  else {
-    for (let i = 0; i < n; i++) {
-      const d = s.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) {
-        hi = -1;
-        lo = 0;
-        break;
-      }
-      if (i < cut) hi = hi * 10 + d;
-      else lo = lo * 10 + d;
-    }
-  }
-  out[at] = hi;
-  out[at + 1] = lo;
-}
-
-/** The decimal string of the uint64 held as (hi, lo) by `splitU64`. */
-export function joinU64(hi: number, lo: number): string {
-  return hi === 0 ? String(lo) : String(hi) + String(lo).padStart(10, '0');
-}
-
-/** Writes a Unix-ns decimal string into `out[at]` (seconds) and `out[at + 1]` (ns); not a number → (0, 0). */
-export function splitNs(s: string, out: Float64Array, at: number): void {
-  splitDecimal(s, 9, out, at);
-  if (out[at]! < 0) out[at] = 0;
-}
-
-/** (sec, ns) as a BigInt of ns. */
-export function nsBig(sec: number, ns: number): bigint {
-  return BigInt(sec) * 1_000_000_000n + BigInt(ns);
-}
-
-/** a − b in ns, exact, as a decimal string (a and b as (sec, ns)). */
-export function nsDiff(aSec: number, aNs: number, bSec: number, bNs: number): string {
-  const ds = aSec - bSec;
-  // |ds| < 9·10^6 s keeps ds·10^9 + (aNs − bNs) below 2^53: exact as a double.
-  if (ds < 9e6 && ds > -9e6) return String(ds * TEN9 + (aNs - bNs));
-  return (nsBig(aSec, aNs) - nsBig(bSec, bNs)).toString();
-}
-
-/**
- * The key being looked up or inserted, as `splitU64` pairs: [0,1] incoming
+ * A key being looked up or inserted, as `splitU64` pairs: [0,1] incoming
  * channel, [2,3] incoming htlc id, [4,5] outgoing channel, [6,7] outgoing htlc
  * id. A key with incoming channel 0 (a send) is all four ids; any other key is
  * the incoming (channel, htlc id) alone.
  */
-export const KEY = new Float64Array(8);
+export type HtlcKey = Float64Array;
 
-function keyHash(): number {
-  const k = KEY;
+export const KEY_LENGTH = 8;
+
+/** A key to fill (with `splitU64`) and pass to find/insert. */
+export function newKey(): HtlcKey {
+  return new Float64Array(KEY_LENGTH);
+}
+
+function keyHash(k: HtlcKey): number {
   const all = k[0] === 0 && k[1] === 0;
   let h = 0x811c9dc5;
   for (let j = all ? 2 : 0, end = all ? 8 : 4; j < end; j++) {
@@ -120,7 +67,7 @@ function keyHash(): number {
 }
 
 export class HtlcTable {
-  /** Per slot, 8 doubles: the four ids as in KEY (for a record keyed by the incoming side, [4..7] are its outgoing ids when `hasOut`). */
+  /** Per slot, 8 doubles: the four ids as in a key (for a record keyed by the incoming side, [4..7] are its outgoing ids when `hasOut`). */
   ids: Float64Array;
   /** Per slot, 2 doubles: timestamp of the first event (sec, ns). */
   ts: Float64Array;
@@ -218,10 +165,9 @@ export class HtlcTable {
     return this.list[slot]!;
   }
 
-  /** The record whose key is KEY, or NONE. */
-  find(): number {
-    const h = keyHash();
-    const k = KEY;
+  /** The record whose key is `k`, or NONE. */
+  find(k: HtlcKey): number {
+    const h = keyHash(k);
     const all = k[0] === 0 && k[1] === 0;
     const ids = this.ids;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
@@ -235,19 +181,19 @@ export class HtlcTable {
   }
 
   /**
-   * A new record keyed by KEY (ids[4..7] set from KEY too), at the newest end
+   * A new record keyed by `k` (ids[4..7] set from `k` too), at the newest end
    * of list `l`. The caller keeps the record count within `maxCapacity` by
    * dropping records first.
    */
-  insert(l: ListId): number {
+  insert(k: HtlcKey, l: ListId): number {
     let s = this.freeHead;
     if (s !== NONE) this.freeHead = this.next[s]!;
     else {
       if (this.used === this.capacity) this.grow();
       s = this.used++;
     }
-    this.ids.set(KEY, s * 8);
-    const h = keyHash();
+    this.ids.set(k, s * 8);
+    const h = keyHash(k);
     this.hashOf[s] = h;
     let i = h & this.mask;
     while (this.index[i] !== 0) i = (i + 1) & this.mask;

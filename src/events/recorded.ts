@@ -11,6 +11,8 @@
  *   (fee_msat: a forward; the event's own type; which amounts were left out),
  *   else the computed one when it agrees with the amounts shown, else none.
  */
+import type { Mutable } from '../util/mutable.js';
+import { EVENT_TYPE } from './enums.js';
 import type { Correlation, HtlcEvent, HtlcInfo, RecordedCorrelation } from './model.js';
 
 /** Whether a type would show the amounts the line showed (jsonl hides a zero SEND incoming / RECEIVE outgoing side, and writes a fee for a forward with both amounts). */
@@ -18,9 +20,9 @@ function agrees(type: number, info: HtlcInfo | undefined): boolean {
   if (info === undefined) return true;
   const inZero = info.incomingAmtMsat === '0' && info.incomingTimelock === 0;
   const outZero = info.outgoingAmtMsat === '0' && info.outgoingTimelock === 0;
-  if (type === 3) return info.incomingAmtMsat === '0' || info.outgoingAmtMsat === '0';
-  if (type === 1) return !inZero;
-  if (type === 2) return !outZero;
+  if (type === EVENT_TYPE.FORWARD) return info.incomingAmtMsat === '0' || info.outgoingAmtMsat === '0';
+  if (type === EVENT_TYPE.SEND) return !inZero;
+  if (type === EVENT_TYPE.RECEIVE) return !outZero;
   return true;
 }
 
@@ -32,7 +34,7 @@ export function withRecorded(ev: HtlcEvent, computed: Correlation | undefined, r
     const c = computed?.firstEventType;
     if (c !== undefined && agrees(c, ownInfo ? (ev.info ?? undefined) : rec.info)) firstEventType = c;
   }
-  const corr: { -readonly [K in keyof Correlation]: Correlation[K] } = {};
+  const corr: Mutable<Correlation> = {};
   if (info !== undefined) corr.info = info;
   if (firstEventType !== undefined) corr.firstEventType = firstEventType;
   if (rec.durationNs !== undefined) corr.durationNs = rec.durationNs;

@@ -5,21 +5,23 @@
  * unquoted or between quotes without escaping is produced by this program
  * (decimal strings of the model, enum names, RFC 3339 times, scids, hex);
  * strings that come from the node (aliases, failure_string) are JSON-escaped
- * (pieces/json-string.ts). 64-bit quantities are written with the digits of their
+ * (codec/json/json-string.ts). 64-bit quantities are written with the digits of their
  * decimal strings, so they are exact even above 2^53.
  *
  * A SEND's incoming side and a RECEIVE's outgoing side are left out of the
  * amounts and timelocks when both are 0 (lnd fills only the side that exists).
  */
+import { EVENT_TYPE } from '../events/enums.js';
 import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
 import { rfc3339FromNs } from './pieces/rfc3339-ns.js';
 import { scidOf } from './pieces/scid.js';
-import { eventTypeJson, failureCodeJson, failureDetailJson } from './pieces/enum-json.js';
+import { eventTypeJson, failureCodeJson, failureDetailJson } from '../codec/json/enum-json.js';
 import { effectiveEventType, forwardFeeMsat, htlcInfoOf } from './pieces/htlc-info.js';
 import { nsToMsDecimal } from './pieces/ns-to-ms.js';
 import { toHex } from './pieces/hex.js';
-import { jsonString } from './pieces/json-string.js';
+import { jsonString } from '../codec/json/json-string.js';
+import { BoundedMap } from '../util/bounded-map.js';
 import { gapJson } from './pieces/gap-json.js';
 
 export function formatJsonl(item: OutputItem, _ctx?: FormatContext): string {
@@ -71,8 +73,8 @@ function timeAndTimestamp(ns: string): string {
   return (time === null ? 'null' : '"' + time + '"') + ',"timestamp_ns":"' + ns + '"';
 }
 
-const inFragments = new Map<string, string>();
-const outFragments = new Map<string, string>();
+const inFragments = new BoundedMap<string, string>(MAX_CACHED);
+const outFragments = new BoundedMap<string, string>(MAX_CACHED);
 
 /** `,"incoming_channel_id":"<id>"` and, when the id is not 0, `,"incoming_scid":"<scid>"`. */
 function incomingChannel(id: string): string {
@@ -80,7 +82,6 @@ function incomingChannel(id: string): string {
   if (f === undefined) {
     f = ',"incoming_channel_id":"' + id + '"';
     if (id !== '0') f += ',"incoming_scid":"' + scidOf(id) + '"';
-    if (inFragments.size >= MAX_CACHED) inFragments.clear();
     inFragments.set(id, f);
   }
   return f;
@@ -92,7 +93,6 @@ function outgoingChannel(id: string): string {
   if (f === undefined) {
     f = '","outgoing_channel_id":"' + id + '"';
     if (id !== '0') f += ',"outgoing_scid":"' + scidOf(id) + '"';
-    if (outFragments.size >= MAX_CACHED) outFragments.clear();
     outFragments.set(id, f);
   }
   return f;
@@ -110,8 +110,8 @@ export function jsonlEvent(ev: HtlcEvent): string {
     const type = effectiveEventType(ev);
     const inZero = info.incomingAmtMsat === '0' && info.incomingTimelock === 0;
     const outZero = info.outgoingAmtMsat === '0' && info.outgoingTimelock === 0;
-    const showIn = !(inZero && type === 1);
-    const showOut = !(outZero && type === 2);
+    const showIn = !(inZero && type === EVENT_TYPE.SEND);
+    const showOut = !(outZero && type === EVENT_TYPE.RECEIVE);
     if (showIn) s += ',"incoming_amt_msat":' + info.incomingAmtMsat;
     if (showOut) s += ',"outgoing_amt_msat":' + info.outgoingAmtMsat;
     if (showIn) s += ',"incoming_timelock":' + info.incomingTimelock;

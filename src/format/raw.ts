@@ -1,86 +1,14 @@
 /**
  * `--format raw`: per event, the JSON value lnd's REST gateway puts under
- * "result" for the same HtlcEvent: protojson with proto field names and
- * unpopulated fields emitted, fields in field-number order, uint64 as decimal
- * strings, uint32 as numbers, enums as names (the number when unknown), bytes
- * as standard base64 with padding, an unset HtlcInfo as null, and only the
- * oneof member that is set (none for `unknown`). Correlation results and
- * aliases are not part of lnd's message and never appear here.
- *
- * Gap markers are written as the same gap line as jsonl
- * ({"event":"gap",...}); `replay` recognizes and skips them.
+ * "result" for the same HtlcEvent (codec/raw/encode.ts). Gap markers are
+ * written as the same gap line as jsonl ({"event":"gap",...}); `replay`
+ * recognizes them.
  */
-import type { HtlcEvent, HtlcInfo, OutputItem } from '../events/model.js';
+import { encodeRawEvent } from '../codec/raw/encode.js';
+import type { OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
-import { eventTypeJson, failureCodeJson, failureDetailJson } from './pieces/enum-json.js';
-import { toBase64 } from './pieces/base64.js';
 import { gapJson } from './pieces/gap-json.js';
-import { jsonString } from './pieces/json-string.js';
 
 export function formatRaw(item: OutputItem, _ctx?: FormatContext): string {
-  if (item.event === 'gap') return gapJson(item);
-  return rawEvent(item);
-}
-
-function infoJson(info: HtlcInfo | null | undefined): string {
-  if (info == null) return 'null';
-  return (
-    '{"incoming_timelock":' +
-    info.incomingTimelock +
-    ',"outgoing_timelock":' +
-    info.outgoingTimelock +
-    ',"incoming_amt_msat":"' +
-    info.incomingAmtMsat +
-    '","outgoing_amt_msat":"' +
-    info.outgoingAmtMsat +
-    '"}'
-  );
-}
-
-export function rawEvent(ev: HtlcEvent): string {
-  let s =
-    '{"incoming_channel_id":"' +
-    ev.incomingChannelId +
-    '","outgoing_channel_id":"' +
-    ev.outgoingChannelId +
-    '","incoming_htlc_id":"' +
-    ev.incomingHtlcId +
-    '","outgoing_htlc_id":"' +
-    ev.outgoingHtlcId +
-    '","timestamp_ns":"' +
-    ev.timestampNs +
-    '","event_type":' +
-    eventTypeJson(ev.eventType);
-  switch (ev.event) {
-    case 'forward':
-      s += ',"forward_event":{"info":' + infoJson(ev.info) + '}';
-      break;
-    case 'forward_fail':
-      s += ',"forward_fail_event":{}';
-      break;
-    case 'settle':
-      s += ',"settle_event":{"preimage":"' + (ev.preimage ? toBase64(ev.preimage) : '') + '"}';
-      break;
-    case 'link_fail':
-      s +=
-        ',"link_fail_event":{"info":' +
-        infoJson(ev.info) +
-        ',"wire_failure":' +
-        failureCodeJson(ev.wireFailure ?? 0) +
-        ',"failure_detail":' +
-        failureDetailJson(ev.failureDetail ?? 0) +
-        ',"failure_string":' +
-        jsonString(ev.failureString ?? '') +
-        '}';
-      break;
-    case 'subscribed':
-      s += ',"subscribed_event":{}';
-      break;
-    case 'final_htlc':
-      s += ',"final_htlc_event":{"settled":' + (ev.settled === true) + ',"offchain":' + (ev.offchain === true) + '}';
-      break;
-    case 'unknown':
-      break;
-  }
-  return s + '}';
+  return item.event === 'gap' ? gapJson(item) : encodeRawEvent(item);
 }

@@ -35,7 +35,7 @@ import { GrpcCode } from './classify.js';
 import { GrpcFrameError, GrpcFrameReader } from './grpc-frames.js';
 import { addressOf, type LndTarget } from './target.js';
 import { stepTimeoutStatus, type AttemptStep, type StreamStatus } from './reasons.js';
-import { decodeHtlcEventWire } from '../events/decode-wire.js';
+import { decodeHtlcEventWire } from '../codec/wire/decode-htlc-event.js';
 import type { HtlcEvent } from '../events/model.js';
 
 export const SUBSCRIBE_HTLC_EVENTS = '/routerrpc.Router/SubscribeHtlcEvents';

@@ -11,7 +11,7 @@
  * Outcomes the correlator cannot match (their forward came before the run, or
  * it dropped it at its caps) are not counted either way.
  */
-import { splitNs } from '../events/htlc-table.js';
+import { splitNs } from '../events/decimal-split.js';
 import { METRICS } from './names.js';
 import { series, typeName, type Series } from './series.js';
 

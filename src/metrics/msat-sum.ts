@@ -9,7 +9,7 @@
  * beyond what a node forwards during one run) and correct to 16 significant
  * digits beyond. The sum itself stays exact (`toBigInt`).
  */
-import { splitU64 } from '../events/htlc-table.js';
+import { splitU64 } from '../events/decimal-split.js';
 
 const TEN10 = 1e10;
 

@@ -9,7 +9,7 @@
  * - an lnd error line, `{"error": {...}}` or an HTTP error body
  *   `{"code": 2, "message": "..."}`: the recorded stream failed there; not an event;
  * - htlc-tail's own `-f jsonl` line (`{"event":"settle",...}`): read with
- *   what the capture recorded (jsonl-line.ts);
+ *   what the capture recorded (codec/jsonl/read-line.ts);
  * - a gap line `{"event":"gap",...}` that `-f raw`/`-f jsonl` print after a
  *   reconnection: passed through, so `-f raw | replay -f raw` keeps it;
  * - a blank line (skipped);
@@ -17,14 +17,14 @@
  *   none of these shapes (`{"foo":1}`: no HtlcEvent field, no "event").
  *
  * Lines exactly as `htlc-tail -f raw` writes them are read by a strict
- * scanner (fast-raw.ts) that gives the same event as the general path below;
+ * scanner (codec/raw/fast-line.ts) that gives the same event as the general path below;
  * everything else goes through JSON.parse and decodeJsonEvent.
  */
-import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../events/decode-json.js';
+import { decodeJsonlLine, isJsonlEventValue, JsonlLineError } from '../codec/jsonl/read-line.js';
+import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../codec/raw/decode.js';
+import { parseRawLine, REST_PREFIX } from '../codec/raw/fast-line.js';
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
-import { parseRawLine, REST_PREFIX } from './fast-raw.js';
-import { decodeJsonlLine, isJsonlEventValue, JsonlLineError } from './jsonl-line.js';
 
 export type ReplayLine =
   | { readonly kind: 'blank' }

@@ -5,7 +5,7 @@
  * msat exact, ending with a bold total row.
  */
 import { csvField, CSV_RECORD_END } from '../format/pieces/csv-field.js';
-import { jsonString } from '../format/pieces/json-string.js';
+import { jsonString } from '../codec/json/json-string.js';
 import { sanitize } from '../format/sanitize.js';
 import { isMs, LABEL_KEYS, type Cell, type Report, type ReportRow } from './columns.js';
 

@@ -4,7 +4,7 @@
  * status. Shared by the chunked HTTP stream and the WebSocket, so both treat
  * every kind of line the same way.
  */
-import { decodeJsonEvent } from '../events/decode-json.js';
+import { decodeJsonEvent } from '../codec/raw/decode.js';
 import type { HtlcEvent } from '../events/model.js';
 import type { StreamStatus } from '../lnd/htlc-stream.js';
 import { classifyRestLine, safeText } from './rest-line.js';

@@ -1,6 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
 import { AliasBook, type ChannelRow } from '../../src/events/aliases.js';
-import { CH, chan, final, forward, fwdIds, htlcInfo, makeHtlc, sendIds, subscribed } from './htlc-builders.js';
+import { CH, chan, final, forward, fwdIds, htlcInfo, makeHtlc, sendIds, subscribed } from '../builders.js';
 
 const PUB = { alice: '02' + 'a'.repeat(64), bob: '03' + 'b'.repeat(64), carol: '02' + 'c'.repeat(64), dave: '03' + 'd'.repeat(64) };
 const ALIAS_SCID = chan(16_000_000, 0, 1); // an scid-alias from lnd's reserved range

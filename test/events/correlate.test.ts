@@ -19,7 +19,7 @@ import {
   sendIds,
   settle,
   subscribed,
-} from './htlc-builders.js';
+} from '../builders.js';
 
 const { SEND, RECEIVE, FORWARD, UNKNOWN } = EVENT_TYPE;
 

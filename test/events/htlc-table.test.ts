@@ -1,17 +1,6 @@
 import { describe, test, expect } from '@jest/globals';
-import {
-  FREE,
-  HtlcTable,
-  joinU64,
-  KEY,
-  NONE,
-  nsBig,
-  nsDiff,
-  OPEN,
-  RECENT,
-  splitNs,
-  splitU64,
-} from '../../src/events/htlc-table.js';
+import { joinU64, nsBig, nsDiff, splitNs, splitU64 } from '../../src/events/decimal-split.js';
+import { FREE, HtlcTable, newKey, NONE, OPEN, RECENT } from '../../src/events/htlc-table.js';
 import type { HtlcInfo } from '../../src/events/model.js';
 import { mulberry32 } from '../prng.js';
 
@@ -197,13 +186,16 @@ function identity(ids: Ids): string {
   return ids[0] === '0' ? ids.join('/') : `${ids[0]}/${ids[1]}`;
 }
 
+/** The key the tests fill and pass to find/insert. */
+const KEY = newKey();
+
 function setKey(ids: readonly string[]): void {
   for (let j = 0; j < 4; j++) splitU64(ids[j]!, KEY, 2 * j);
 }
 
 function findIds(t: HtlcTable, ids: readonly string[]): number {
   setKey(ids);
-  return t.find();
+  return t.find(KEY);
 }
 
 function walk(t: HtlcTable, l: ListId, limit: number): number[] {
@@ -345,7 +337,7 @@ function modelRun(cfg: ModelConfig): void {
       // KEY holds this key's full four ids; for a keyed-by-incoming record [4..7] are its outgoing ids.
       setKey(ids);
       const l: ListId = rnd() < 0.5 ? OPEN : RECENT;
-      const s = t.insert(l);
+      const s = t.insert(KEY, l);
       if (!(s >= 0) || model.has(key) || bySlot.has(s)) fail(op, `insert ${key}: slot`, s, 'a free slot');
       const stored = Array.from(t.ids.subarray(s * 8, s * 8 + 8)).join(',');
       if (stored !== Array.from(KEY).join(',')) fail(op, `ids of ${key}`, stored, Array.from(KEY).join(','));
@@ -412,7 +404,7 @@ describe('HtlcTable: keys', () => {
   test('incoming channel ≠ 0: only the incoming (channel, htlc id) identifies the record', () => {
     const t = new HtlcTable(8);
     setKey(['7', '3', '9', '1']);
-    const s = t.insert(OPEN);
+    const s = t.insert(KEY, OPEN);
     expect(findIds(t, ['7', '3', '9', '1'])).toBe(s);
     expect(findIds(t, ['7', '3', '0', '0'])).toBe(s);
     expect(findIds(t, ['7', '3', '18446744073709551615', '42'])).toBe(s);
@@ -426,11 +418,11 @@ describe('HtlcTable: keys', () => {
   test('incoming channel 0 (a send): all four ids identify the record', () => {
     const t = new HtlcTable(8);
     setKey(['0', '0', '9', '1']);
-    const a = t.insert(OPEN);
+    const a = t.insert(KEY, OPEN);
     setKey(['0', '0', '9', '2']);
-    const b = t.insert(OPEN);
+    const b = t.insert(KEY, OPEN);
     setKey(['0', '0', '10000000009', '1']);
-    const c = t.insert(RECENT);
+    const c = t.insert(KEY, RECENT);
     expect(new Set([a, b, c]).size).toBe(3);
     expect([findIds(t, ['0', '0', '9', '1']), findIds(t, ['0', '0', '9', '2']), findIds(t, ['0', '0', '10000000009', '1'])]).toEqual([a, b, c]);
     expect(findIds(t, ['0', '0', '9', '3'])).toBe(NONE);
@@ -449,16 +441,16 @@ describe('HtlcTable: keys', () => {
   ])('keys with equal hashes are told apart (%s)', (_name, a, b) => {
     const t = new HtlcTable(4);
     setKey(a);
-    const sa = t.insert(OPEN);
+    const sa = t.insert(KEY, OPEN);
     expect(findIds(t, b)).toBe(NONE);
     setKey(b);
-    const sb = t.insert(OPEN);
+    const sb = t.insert(KEY, OPEN);
     expect(sb).not.toBe(sa);
     expect([findIds(t, a), findIds(t, b)]).toEqual([sa, sb]);
     t.remove(sa);
     expect([findIds(t, a), findIds(t, b)]).toEqual([NONE, sb]);
     setKey(a);
-    const sa2 = t.insert(RECENT);
+    const sa2 = t.insert(KEY, RECENT);
     t.remove(sb);
     expect([findIds(t, a), findIds(t, b)]).toEqual([sa2, NONE]);
   });
@@ -468,7 +460,7 @@ describe('HtlcTable: keys', () => {
     const chans = ['5', '10000000005', '20000000005', '18446744060000000005'];
     const slots = chans.map((c) => {
       setKey([c, '1', '0', '0']);
-      return t.insert(OPEN);
+      return t.insert(KEY, OPEN);
     });
     expect(chans.map((c) => findIds(t, [c, '1', '0', '0']))).toEqual(slots);
     expect(new Set(slots).size).toBe(chans.length);
@@ -486,7 +478,7 @@ describe('HtlcTable: info', () => {
   test.each(infos.map((i): [string, HtlcInfo] => [JSON.stringify(i), i]))('setInfo/infoOf round trip: %s', (_s, info) => {
     const t = new HtlcTable(4);
     setKey(['1', '1', '2', '2']);
-    const s = t.insert(OPEN);
+    const s = t.insert(KEY, OPEN);
     expect(t.hasInfoOf(s)).toBe(false);
     expect(t.infoOf(s)).toBeUndefined();
     t.setInfo(s, info);
@@ -499,7 +491,7 @@ describe('HtlcTable: info', () => {
   test.each([[null], [undefined]])('setInfo(%p) clears it', (none) => {
     const t = new HtlcTable(4);
     setKey(['1', '1', '2', '2']);
-    const s = t.insert(OPEN);
+    const s = t.insert(KEY, OPEN);
     t.setInfo(s, infos[2]);
     t.setInfo(s, none);
     expect(t.hasInfoOf(s)).toBe(false);
@@ -510,7 +502,7 @@ describe('HtlcTable: info', () => {
     const t = new HtlcTable(8);
     const slots = infos.map((info, k) => {
       setKey([String(k + 1), '0', '0', '0']);
-      const s = t.insert(k % 2 ? OPEN : RECENT);
+      const s = t.insert(KEY, k % 2 ? OPEN : RECENT);
       t.setInfo(s, info);
       return s;
     });
@@ -520,16 +512,16 @@ describe('HtlcTable: info', () => {
   test('a freed slot reused by a new record does not keep the old info', () => {
     const t = new HtlcTable(2);
     setKey(['1', '1', '0', '0']);
-    const a = t.insert(OPEN);
+    const a = t.insert(KEY, OPEN);
     t.setInfo(a, infos[2]);
     setKey(['1', '2', '0', '0']);
-    const b = t.insert(OPEN);
+    const b = t.insert(KEY, OPEN);
     t.setInfo(b, infos[1]);
     t.remove(a);
     expect(t.listOf(a)).toBe(FREE);
     expect(findIds(t, ['1', '1', '0', '0'])).toBe(NONE);
     setKey(['3', '3', '0', '0']);
-    const c = t.insert(RECENT);
+    const c = t.insert(KEY, RECENT);
     expect(c).toBe(a); // the slot was reused (no growth: capacity 2)
     expect(t.hasInfoOf(c)).toBe(false);
     expect(t.infoOf(c)).toBeUndefined();

@@ -10,7 +10,7 @@ import { compileFilterSpec, type FilterOptions } from '../../src/config/filter-o
 import { makeFilter } from '../../src/events/filter.js';
 import type { OutputItem } from '../../src/events/model.js';
 import { HtlcTailError } from '../../src/errors.js';
-import { finalHtlc, forward, forwardFail, gap, linkFail, settle } from './builders.js';
+import { makeFinalHtlc, makeForward, makeForwardFail, makeGap, makeLinkFail, makeSettle } from '../builders.js';
 
 const keeps = (reason: string[], item: OutputItem, o: FilterOptions = {}): boolean =>
   makeFilter(compileFilterSpec(o, parseReasons(reason)))(item);
@@ -28,24 +28,24 @@ function usage(f: () => unknown): string {
 
 describe('--reason', () => {
   test.each<[string, string[], OutputItem, boolean]>([
-    ['failure_detail name', ['insufficient_balance'], linkFail({ wireFailure: 15, failureDetail: 6 }), true],
-    ['case-insensitive', ['INSUFFICIENT_Balance'], linkFail({ wireFailure: 15, failureDetail: 6 }), true],
-    ['wire_failure name', ['temporary_channel_failure'], linkFail({ wireFailure: 15, failureDetail: 6 }), true],
-    ['another reason drops', ['fee_insufficient'], linkFail({ wireFailure: 15, failureDetail: 6 }), false],
-    ['a list: one of them', ['fee_insufficient,insufficient_balance'], linkFail({ wireFailure: 15, failureDetail: 6 }), true],
-    ['repeated: one of them', ['fee_insufficient', 'unknown_invoice'], linkFail({ wireFailure: 1, failureDetail: 19 }), true],
-    ['wire name 12 (FEE_INSUFFICIENT)', ['fee_insufficient'], linkFail({ wireFailure: 12, failureDetail: 1 }), true],
-    ['forward_fail carries no reason: dropped', ['insufficient_balance'], forwardFail(), false],
-    ['final_htlc carries no reason: dropped', ['insufficient_balance'], finalHtlc(false), false],
-    ['settle: dropped (implies --failures)', ['insufficient_balance'], settle(), false],
-    ['forward: dropped', ['insufficient_balance'], forward(), false],
-    ['gaps pass', ['insufficient_balance'], gap(), true],
+    ['failure_detail name', ['insufficient_balance'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
+    ['case-insensitive', ['INSUFFICIENT_Balance'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
+    ['wire_failure name', ['temporary_channel_failure'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
+    ['another reason drops', ['fee_insufficient'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), false],
+    ['a list: one of them', ['fee_insufficient,insufficient_balance'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
+    ['repeated: one of them', ['fee_insufficient', 'unknown_invoice'], makeLinkFail({ wireFailure: 1, failureDetail: 19 }), true],
+    ['wire name 12 (FEE_INSUFFICIENT)', ['fee_insufficient'], makeLinkFail({ wireFailure: 12, failureDetail: 1 }), true],
+    ['forward_fail carries no reason: dropped', ['insufficient_balance'], makeForwardFail(), false],
+    ['final_htlc carries no reason: dropped', ['insufficient_balance'], makeFinalHtlc(false), false],
+    ['settle: dropped (implies --failures)', ['insufficient_balance'], makeSettle(), false],
+    ['forward: dropped', ['insufficient_balance'], makeForward(), false],
+    ['gaps pass', ['insufficient_balance'], makeGap(), true],
   ])('%s', (_n, reason, item, kept) => {
     expect(keeps(reason, item)).toBe(kept);
   });
 
   test('AND with other filters', () => {
-    const ev = linkFail({ wireFailure: 15, failureDetail: 6 });
+    const ev = makeLinkFail({ wireFailure: 15, failureDetail: 6 });
     expect(keeps(['insufficient_balance'], ev, { type: ['forward'] })).toBe(true);
     expect(keeps(['insufficient_balance'], ev, { type: ['send'] })).toBe(false);
   });

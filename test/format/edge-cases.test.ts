@@ -8,8 +8,8 @@ import { formatJsonl } from '../../src/format/jsonl.js';
 import { formatRaw } from '../../src/format/raw.js';
 import { formatPretty } from '../../src/format/pretty.js';
 import { formatTable } from '../../src/format/table.js';
-import { decodeJsonEvent } from '../../src/events/decode-json.js';
-import { makeEvent, makeHtlcInfo } from '../events/make-event.js';
+import { decodeJsonEvent } from '../../src/codec/raw/decode.js';
+import { makeHtlc, makeHtlcInfo } from '../builders.js';
 
 const NOW = Date.UTC(2023, 10, 14, 23, 0, 0);
 const plain = { colorizer: PLAIN_COLORIZER, utc: true, now: () => NOW };
@@ -36,7 +36,7 @@ interface Case {
 const CASES: Case[] = [
   {
     name: 'event_type 7 (unknown)',
-    ev: makeEvent({ eventType: 7 }),
+    ev: makeHtlc({ eventType: 7 }),
     jsonl: ['"event_type":7,'],
     jsonlParsed: { event_type: 7, event: 'forward' },
     raw: ['"event_type":7,'],
@@ -45,7 +45,7 @@ const CASES: Case[] = [
   },
   {
     name: 'wire_failure 1234, failure_detail 99',
-    ev: makeEvent({ event: 'link_fail', wireFailure: 1234, failureDetail: 99, failureString: 'x' }),
+    ev: makeHtlc({ event: 'link_fail', wireFailure: 1234, failureDetail: 99, failureString: 'x' }),
     jsonl: ['"wire_failure":1234,"failure_detail":99,'],
     jsonlParsed: { wire_failure: 1234, failure_detail: 99, failure_string: 'x' },
     raw: ['"wire_failure":1234,"failure_detail":99,'],
@@ -53,7 +53,7 @@ const CASES: Case[] = [
   },
   {
     name: 'negative enum values',
-    ev: makeEvent({ event: 'link_fail', eventType: -1, wireFailure: -2, failureDetail: -3, failureString: '' }),
+    ev: makeHtlc({ event: 'link_fail', eventType: -1, wireFailure: -2, failureDetail: -3, failureString: '' }),
     jsonl: ['"event_type":-1,', '"wire_failure":-2,"failure_detail":-3,'],
     jsonlParsed: { event_type: -1, wire_failure: -2, failure_detail: -3, failure_string: '' },
     raw: ['"event_type":-1,', '"wire_failure":-2,"failure_detail":-3,'],
@@ -61,7 +61,7 @@ const CASES: Case[] = [
   },
   {
     name: 'no oneof member',
-    ev: makeEvent({ event: 'unknown' }),
+    ev: makeHtlc({ event: 'unknown' }),
     jsonl: ['{"event":"unknown",'],
     jsonlParsed: { event: 'unknown', event_type: 'FORWARD', incoming_scid: '830412x1903x1' },
     raw: ['"event_type":"FORWARD"}'],
@@ -69,7 +69,7 @@ const CASES: Case[] = [
   },
   {
     name: 'max uint64 ids',
-    ev: makeEvent({ incomingChannelId: MAX, outgoingChannelId: MAX, incomingHtlcId: MAX, outgoingHtlcId: MAX }),
+    ev: makeHtlc({ incomingChannelId: MAX, outgoingChannelId: MAX, incomingHtlcId: MAX, outgoingHtlcId: MAX }),
     jsonl: [
       `"incoming_channel_id":"${MAX}","incoming_scid":"16777215x16777215x65535","incoming_htlc_id":"${MAX}"`,
       `"outgoing_channel_id":"${MAX}","outgoing_scid":"16777215x16777215x65535","outgoing_htlc_id":"${MAX}"`,
@@ -80,7 +80,7 @@ const CASES: Case[] = [
   },
   {
     name: 'amounts above 2^53 msat',
-    ev: makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: MAX, outgoingAmtMsat: BIG }) }),
+    ev: makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: MAX, outgoingAmtMsat: BIG }) }),
     jsonl: [`"incoming_amt_msat":${MAX},"outgoing_amt_msat":${BIG},`, '"fee_msat":18437736874454810622'],
     jsonlParsed: { incoming_timelock: 830600 },
     raw: [`"incoming_amt_msat":"${MAX}","outgoing_amt_msat":"${BIG}"`],
@@ -88,7 +88,7 @@ const CASES: Case[] = [
   },
   {
     name: 'multi-line, non-ASCII failure string with control characters',
-    ev: makeEvent({ event: 'link_fail', wireFailure: 12, failureDetail: 1, failureString: ML }),
+    ev: makeHtlc({ event: 'link_fail', wireFailure: 12, failureDetail: 1, failureString: ML }),
     jsonl: ['"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"'],
     jsonlParsed: { failure_string: ML, wire_failure: 'FEE_INSUFFICIENT', failure_detail: 'NO_DETAIL' },
     raw: ['"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"'],
@@ -97,7 +97,7 @@ const CASES: Case[] = [
   },
   {
     name: 'settle with empty preimage',
-    ev: makeEvent({ event: 'settle', preimage: new Uint8Array(0) }),
+    ev: makeHtlc({ event: 'settle', preimage: new Uint8Array(0) }),
     jsonl: ['{"event":"settle",'],
     jsonlParsed: { event: 'settle' },
     raw: ['"settle_event":{"preimage":""}'],
@@ -105,7 +105,7 @@ const CASES: Case[] = [
   },
   {
     name: 'link_fail with null info',
-    ev: makeEvent({ event: 'link_fail', info: null, wireFailure: 18, failureDetail: 1, failureString: '' }),
+    ev: makeHtlc({ event: 'link_fail', info: null, wireFailure: 18, failureDetail: 1, failureString: '' }),
     jsonl: ['"outgoing_htlc_id":"7","wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}'],
     jsonlParsed: { wire_failure: 'UNKNOWN_NEXT_PEER' },
     raw: ['"link_fail_event":{"info":null,"wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}'],
@@ -114,7 +114,7 @@ const CASES: Case[] = [
   },
   {
     name: 'timestamp 0',
-    ev: makeEvent({ timestampNs: '0' }),
+    ev: makeHtlc({ timestampNs: '0' }),
     jsonl: ['"time":null,"timestamp_ns":"0",'],
     jsonlParsed: { time: null, timestamp_ns: '0' },
     raw: ['"timestamp_ns":"0",'],

@@ -2,7 +2,7 @@ import { describe, test, expect } from '@jest/globals';
 import type { OutputItem } from '../../src/events/model.js';
 import { formatJsonl } from '../../src/format/jsonl.js';
 import { PLAIN_COLORIZER } from '../../src/format/colorizer.js';
-import { CHAN_IN, CHAN_OUT, makeEvent, makeHtlcInfo } from '../events/make-event.js';
+import { IN as CHAN_IN, OUT as CHAN_OUT, makeHtlc, makeHtlcInfo } from '../builders.js';
 
 const ctx = { colorizer: PLAIN_COLORIZER, utc: false };
 const info = makeHtlcInfo();
@@ -15,22 +15,22 @@ const AMTS = '"incoming_amt_msat":1251750,"outgoing_amt_msat":1250500,"incoming_
 const cases: Array<[string, OutputItem, string]> = [
   [
     'forward (FORWARD) with fee',
-    makeEvent(),
+    makeHtlc(),
     `{"event":"forward","event_type":"FORWARD",${T},${IDS},${AMTS},"fee_msat":1250}`,
   ],
   [
     'aliases after each scid, JSON-escaped',
-    makeEvent({ incomingAlias: 'ACINQ', outgoingAlias: 'a"b\\c\n\u001b ⚡' }),
+    makeHtlc({ incomingAlias: 'ACINQ', outgoingAlias: 'a"b\\c\n\u001b ⚡' }),
     `{"event":"forward","event_type":"FORWARD",${T},${IN},"incoming_alias":"ACINQ","incoming_htlc_id":"42",${OUT},"outgoing_alias":"a\\"b\\\\c\\n\\u001b ⚡","outgoing_htlc_id":"7",${AMTS},"fee_msat":1250}`,
   ],
   [
     'empty alias is left out',
-    makeEvent({ incomingAlias: '' }),
+    makeHtlc({ incomingAlias: '' }),
     `{"event":"forward","event_type":"FORWARD",${T},${IDS},${AMTS},"fee_msat":1250}`,
   ],
   [
     'SEND forward: the zero incoming side is left out, no fee',
-    makeEvent({
+    makeHtlc({
       eventType: 1,
       incomingChannelId: '0',
       incomingHtlcId: '0',
@@ -40,7 +40,7 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'RECEIVE link_fail: the zero outgoing side is left out',
-    makeEvent({
+    makeHtlc({
       event: 'link_fail',
       eventType: 2,
       outgoingChannelId: '0',
@@ -54,12 +54,12 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'FORWARD link_fail on the outgoing side (outgoing htlc id 0)',
-    makeEvent({ event: 'link_fail', outgoingHtlcId: '0', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc' }),
+    makeHtlc({ event: 'link_fail', outgoingHtlcId: '0', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc' }),
     `{"event":"link_fail","event_type":"FORWARD",${T},${IN},"incoming_htlc_id":"42",${OUT},"outgoing_htlc_id":"0",${AMTS},"fee_msat":1250,"wire_failure":"TEMPORARY_CHANNEL_FAILURE","failure_detail":"INSUFFICIENT_BALANCE","failure_string":"insufficient bandwidth to route htlc"}`,
   ],
   [
     'settle after its forward: amounts from correlation, preimage hex, duration',
-    makeEvent({
+    makeHtlc({
       event: 'settle',
       preimage: Uint8Array.from([0x00, 0xab, 0xcd, 0xef]),
       corr: { info, firstEventType: 3, durationNs: '9412353' },
@@ -68,17 +68,17 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'settle without correlation: ids only',
-    makeEvent({ event: 'settle', preimage: Uint8Array.from([1]) }),
+    makeHtlc({ event: 'settle', preimage: Uint8Array.from([1]) }),
     `{"event":"settle","event_type":"FORWARD",${T},${IDS},"preimage":"01"}`,
   ],
   [
     'forward_fail with a whole-ms duration',
-    makeEvent({ event: 'forward_fail', corr: { info, firstEventType: 3, durationNs: '5000000' } }),
+    makeHtlc({ event: 'forward_fail', corr: { info, firstEventType: 3, durationNs: '5000000' } }),
     `{"event":"forward_fail","event_type":"FORWARD",${T},${IDS},${AMTS},"fee_msat":1250,"duration_ms":5}`,
   ],
   [
     'final_htlc of a forward: type UNKNOWN, fee by the first event type',
-    makeEvent({
+    makeHtlc({
       event: 'final_htlc',
       eventType: 0,
       outgoingChannelId: '0',
@@ -91,27 +91,27 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'final_htlc on chain, not settled, no correlation',
-    makeEvent({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: false }),
+    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: false }),
     `{"event":"final_htlc","event_type":"UNKNOWN",${T},${IN},"incoming_htlc_id":"42","outgoing_channel_id":"0","outgoing_htlc_id":"0","settled":false,"offchain":false}`,
   ],
   [
     'replayed: no duration',
-    makeEvent({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '10', replayed: true } }),
+    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '10', replayed: true } }),
     `{"event":"settle","event_type":"FORWARD",${T},${IDS},${AMTS},"fee_msat":1250,"replayed":true}`,
   ],
   [
     'negative duration (lnd clock stepped back)',
-    makeEvent({ event: 'settle', preimage: new Uint8Array(0), corr: { durationNs: '-1500' } }),
+    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { durationNs: '-1500' } }),
     `{"event":"settle","event_type":"FORWARD",${T},${IDS},"duration_ms":-0.0015}`,
   ],
   [
     'negative fee (outgoing above incoming)',
-    makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: '1000', outgoingAmtMsat: '1001' }) }),
+    makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '1000', outgoingAmtMsat: '1001' }) }),
     `{"event":"forward","event_type":"FORWARD",${T},${IDS},"incoming_amt_msat":1000,"outgoing_amt_msat":1001,"incoming_timelock":830600,"outgoing_timelock":830560,"fee_msat":-1}`,
   ],
   [
     'subscribed',
-    makeEvent({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
+    makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
     '{"event":"subscribed","event_type":"UNKNOWN","time":null,"timestamp_ns":"0","incoming_channel_id":"0","incoming_htlc_id":"0","outgoing_channel_id":"0","outgoing_htlc_id":"0"}',
   ],
   [

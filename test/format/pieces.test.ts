@@ -10,11 +10,11 @@ import { displayWidth } from '../../src/format/pieces/display-width.js';
 import { fitWidth, padWidth } from '../../src/format/pieces/fit-width.js';
 import { clockText, eventClock, msFromNs, NO_TIME } from '../../src/format/pieces/clock.js';
 import { scidOf } from '../../src/format/pieces/scid.js';
-import { eventTypeJson, failureCodeJson, failureDetailJson } from '../../src/format/pieces/enum-json.js';
+import { eventTypeJson, failureCodeJson, failureDetailJson } from '../../src/codec/json/enum-json.js';
 import { effectiveEventType, forwardFeeMsat, htlcInfoOf } from '../../src/format/pieces/htlc-info.js';
 import { toHex } from '../../src/format/pieces/hex.js';
-import { toBase64 } from '../../src/format/pieces/base64.js';
-import { makeEvent, makeHtlcInfo } from '../events/make-event.js';
+import { toBase64 } from '../../src/codec/json/base64.js';
+import { makeHtlc, makeHtlcInfo } from '../builders.js';
 
 describe('rfc3339FromNs', () => {
   test.each([
@@ -224,26 +224,26 @@ describe('htlc info, event type and fee of an event', () => {
   const info = makeHtlcInfo();
   const corrInfo = makeHtlcInfo({ incomingAmtMsat: '2000', outgoingAmtMsat: '1000' });
   test.each([
-    ['own info', makeEvent({ info }), info],
-    ['null info, even with corr.info', makeEvent({ info: null, corr: { info: corrInfo } }), undefined],
-    ['settle: corr.info', makeEvent({ event: 'settle', corr: { info: corrInfo } }), corrInfo],
-    ['settle without correlation', makeEvent({ event: 'settle' }), undefined],
+    ['own info', makeHtlc({ info }), info],
+    ['null info, even with corr.info', makeHtlc({ info: null, corr: { info: corrInfo } }), undefined],
+    ['settle: corr.info', makeHtlc({ event: 'settle', corr: { info: corrInfo } }), corrInfo],
+    ['settle without correlation', makeHtlc({ event: 'settle' }), undefined],
   ])('%s', (_name, ev, want) => expect(htlcInfoOf(ev)).toEqual(want));
 
   test.each([
-    [makeEvent({ eventType: 1 }), 1],
-    [makeEvent({ event: 'final_htlc', eventType: 0, corr: { firstEventType: 3 } }), 3],
-    [makeEvent({ event: 'final_htlc', eventType: 0 }), 0],
-    [makeEvent({ eventType: 7, corr: { firstEventType: 3 } }), 7],
+    [makeHtlc({ eventType: 1 }), 1],
+    [makeHtlc({ event: 'final_htlc', eventType: 0, corr: { firstEventType: 3 } }), 3],
+    [makeHtlc({ event: 'final_htlc', eventType: 0 }), 0],
+    [makeHtlc({ eventType: 7, corr: { firstEventType: 3 } }), 7],
   ])('effective type %#', (ev, want) => expect(effectiveEventType(ev)).toBe(want));
 
   test.each([
-    ['forward', makeEvent(), '1250'],
-    ['send', makeEvent({ eventType: 1 }), undefined],
-    ['final of a forward', makeEvent({ event: 'final_htlc', eventType: 0, corr: { firstEventType: 3, info } }), '1250'],
-    ['zero side', makeEvent({ info: makeHtlcInfo({ outgoingAmtMsat: '0' }) }), undefined],
-    ['negative', makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: '1000', outgoingAmtMsat: '1001' }) }), '-1'],
-    ['above 2^53', makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: '9007199254740993', outgoingAmtMsat: '9007199254740992' }) }), '1'],
+    ['forward', makeHtlc(), '1250'],
+    ['send', makeHtlc({ eventType: 1 }), undefined],
+    ['final of a forward', makeHtlc({ event: 'final_htlc', eventType: 0, corr: { firstEventType: 3, info } }), '1250'],
+    ['zero side', makeHtlc({ info: makeHtlcInfo({ outgoingAmtMsat: '0' }) }), undefined],
+    ['negative', makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '1000', outgoingAmtMsat: '1001' }) }), '-1'],
+    ['above 2^53', makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '9007199254740993', outgoingAmtMsat: '9007199254740992' }) }), '1'],
   ])('fee: %s', (_name, ev, want) => expect(forwardFeeMsat(ev, htlcInfoOf(ev))).toBe(want));
 });
 

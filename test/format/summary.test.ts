@@ -3,7 +3,7 @@ import { formatDurationNs, formatMsatAsSat, formatSummary } from '../../src/form
 import { sanitize } from '../../src/format/sanitize.js';
 import type { Summary } from '../../src/events/stats.js';
 import { EVENT_TYPE } from '../../src/events/enums.js';
-import { CH, T0, at, htlcInfo } from '../events/htlc-builders.js';
+import { CH, T0, at, htlcInfo } from '../builders.js';
 
 const { SEND, RECEIVE, FORWARD, UNKNOWN } = EVENT_TYPE;
 

@@ -3,7 +3,7 @@ import type { OutputItem } from '../../src/events/model.js';
 import { PLAIN_COLORIZER, createColorizer } from '../../src/format/colorizer.js';
 import { formatTable, tableHeader, TABLE_COLUMNS } from '../../src/format/table.js';
 import { displayWidth } from '../../src/format/pieces/display-width.js';
-import { makeEvent, makeHtlcInfo } from '../events/make-event.js';
+import { makeHtlc, makeHtlcInfo } from '../builders.js';
 
 const NOW = Date.UTC(2023, 10, 14, 23, 0, 0);
 const ctx = { colorizer: PLAIN_COLORIZER, utc: true, now: () => NOW };
@@ -52,15 +52,15 @@ describe('table header', () => {
 });
 
 const rows: Array<[string, OutputItem, string[]]> = [
-  ['forward', makeEvent({ incomingAlias: 'ACINQ' }), ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (ACINQ)', '830502x12x0', '1,250.500', '1.250']],
+  ['forward', makeHtlc({ incomingAlias: 'ACINQ' }), ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (ACINQ)', '830502x12x0', '1,250.500', '1.250']],
   [
     'settle',
-    makeEvent({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '9412353' } }),
+    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '9412353' } }),
     ['22:13:20.123', 'FORWARD', 'settle', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '9.4 ms', 'settled'],
   ],
   [
     'link_fail',
-    makeEvent({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc\nsecond line' }),
+    makeHtlc({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc\nsecond line' }),
     [
       '22:13:20.123', 'FORWARD', 'link_fail', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '',
       'failed TEMPORARY_CHANNEL_FAILURE/INSUFFICIENT_BALANCE: not enough outbound liquidity on the outgoing channel — lnd: insufficient bandwidth to route htlc …',
@@ -68,27 +68,27 @@ const rows: Array<[string, OutputItem, string[]]> = [
   ],
   [
     'final_htlc',
-    makeEvent({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: true, corr: { info, firstEventType: 3, durationNs: '2000000000' } }),
+    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: true, corr: { info, firstEventType: 3, durationNs: '2000000000' } }),
     ['22:13:20.123', 'FORWARD', 'final_htlc', '830412x1903x1', '', '1,250.500', '1.250', '2.00 s', 'failed'],
   ],
   [
     'replayed',
-    makeEvent({ event: 'forward_fail', corr: { info, firstEventType: 3, durationNs: '1', replayed: true } }),
+    makeHtlc({ event: 'forward_fail', corr: { info, firstEventType: 3, durationNs: '1', replayed: true } }),
     ['22:13:20.123', 'FORWARD', 'forward_fail', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '', 'failed: an error came back from further along the route [replayed]'],
   ],
   [
     'subscribed',
-    makeEvent({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
+    makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
     ['--:--:--.---', '', 'subscribed', '', '', '', '', '', "subscribed to lnd's HTLC events"],
   ],
   [
     'another day, unknown type and member',
-    makeEvent({ event: 'unknown', eventType: 7, timestampNs: '1600000000000000000' }),
+    makeHtlc({ event: 'unknown', eventType: 7, timestampNs: '1600000000000000000' }),
     ['09-13 12:26:40', '#7', 'unknown', '830412x1903x1', '830502x12x0', '', '', '', 'an event of a kind this version of htlc-tail does not know'],
   ],
   [
     'max ids: the scid fits',
-    makeEvent({ incomingChannelId: '18446744073709551615' }),
+    makeHtlc({ incomingChannelId: '18446744073709551615' }),
     ['22:13:20.123', 'FORWARD', 'forward', '16777215x16777215x65535', '830502x12x0', '1,250.500', '1.250'],
   ],
 ];
@@ -112,12 +112,12 @@ const wide = { ...ctx, width: 200 };
 const cutRows: Array<[string, OutputItem, string[]]> = [
   [
     'long alias cut with …',
-    makeEvent({ incomingAlias: 'a-very-long-alias-that-does-not-fit' }),
+    makeHtlc({ incomingAlias: 'a-very-long-alias-that-does-not-fit' }),
     ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (a-very-lo…)', '830502x12x0', '1,250.500', '1.250'],
   ],
   [
     'wide alias cut by display width',
-    makeEvent({ incomingAlias: '闪电网络节点闪电网络节点', outgoingAlias: '🐙🐙🐙🐙🐙🐙🐙' }),
+    makeHtlc({ incomingAlias: '闪电网络节点闪电网络节点', outgoingAlias: '🐙🐙🐙🐙🐙🐙🐙' }),
     ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (闪电网络…)', '830502x12x0 (🐙🐙🐙🐙🐙…)', '1,250.500', '1.250'],
   ],
 ];
@@ -131,7 +131,7 @@ describe('table rows on a wide terminal: aliases cut to their column', () => {
 
 describe('table piped: nothing is cut', () => {
   test('a long alias is written whole and pushes the row right', () => {
-    const line = formatTable(makeEvent({ incomingAlias: 'a-very-long-alias-that-does-not-fit', outgoingAlias: '闪电网络节点闪电网络节点' }), ctx);
+    const line = formatTable(makeHtlc({ incomingAlias: 'a-very-long-alias-that-does-not-fit', outgoingAlias: '闪电网络节点闪电网络节点' }), ctx);
     expect(line).toContain('830412x1903x1 (a-very-long-alias-that-does-not-fit)  830502x12x0 (闪电网络节点闪电网络节点)');
     expect(line).not.toContain('…');
   });
@@ -139,7 +139,7 @@ describe('table piped: nothing is cut', () => {
 
 describe('table: numbers are never cut', () => {
   test('an amount wider than its column overflows', () => {
-    const line = formatTable(makeEvent({ info: makeHtlcInfo({ incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993' }) }), ctx);
+    const line = formatTable(makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993' }) }), ctx);
     expect(line).toContain('9,007,199,254,740.993');
     expect(line).toContain('18,437,736,874,454,810.622');
     expect(line).not.toContain('…');

@@ -6,7 +6,7 @@ import { AliasBook } from '../../src/events/aliases.js';
 import { Correlator } from '../../src/events/correlate.js';
 import { ChannelLabels } from '../../src/metrics/channel-labels.js';
 import { createMetrics } from '../../src/metrics/metrics.js';
-import { CH, chan, forward, fwdIds, htlcInfo, linkFail, settle } from '../events/htlc-builders.js';
+import { CH, chan, forward, fwdIds, htlcInfo, linkFail, settle } from '../builders.js';
 import { promtool, PROMTOOL_MISSING } from '../helpers/prometheus.js';
 import { sample, seriesLabels } from './read.js';
 

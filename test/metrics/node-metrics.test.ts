@@ -24,7 +24,7 @@ import {
   sendIds,
   settle,
   subscribed,
-} from '../events/htlc-builders.js';
+} from '../builders.js';
 import { sample } from './read.js';
 
 type Step = HtlcEvent | ((n: NodeMetrics) => void);

@@ -13,7 +13,7 @@ import { AliasBook } from '../../src/events/aliases.js';
 import { Correlator } from '../../src/events/correlate.js';
 import { startMetrics, type MetricsRun } from '../../src/metrics/index.js';
 import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
-import { subscribed } from '../events/htlc-builders.js';
+import { subscribed } from '../builders.js';
 import { describeIf, PROMETHEUS_MISSING, PROMTOOL_MISSING, promtool, startPrometheus, type PromSample, type RunningPrometheus } from '../helpers/prometheus.js';
 import { METRICS } from '../../src/metrics/names.js';
 import { ROOT } from '../e2e/run-cli.js';

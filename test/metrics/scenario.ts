@@ -5,7 +5,7 @@
  * metrics code.
  */
 import type { HtlcEvent } from '../../src/events/model.js';
-import { CH, MS, final, forward, forwardFail, fwdIds, htlcInfo, linkFail, recvIds, sendIds, settle } from '../events/htlc-builders.js';
+import { CH, MS, final, forward, forwardFail, fwdIds, htlcInfo, linkFail, recvIds, sendIds, settle } from '../builders.js';
 import { mulberry32 } from '../prng.js';
 
 export const CHANNELS = [CH.A, CH.B, CH.C, CH.D] as const;

@@ -7,7 +7,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { Pipeline } from '../../src/pipeline/pipeline.js';
 import type { LineWriter } from '../../src/output/writer.js';
-import { makeEvent } from '../events/make-event.js';
+import { makeHtlc } from '../builders.js';
 
 function lines(): { writer: LineWriter; out: string[] } {
   const out: string[] = [];
@@ -40,9 +40,9 @@ describe('Pipeline hold', () => {
     const { writer, out } = lines();
     const p = pipeline(writer);
     p.hold();
-    p.push(makeEvent({ incomingHtlcId: '1' }));
+    p.push(makeHtlc({ incomingHtlcId: '1' }));
     p.gap(1_000, 2_000, 'connection lost');
-    p.push(makeEvent({ incomingHtlcId: '2' }));
+    p.push(makeHtlc({ incomingHtlcId: '2' }));
     expect(out).toEqual([]);
     p.release();
     expect(out.map((l) => JSON.parse(l)).map((o) => (o.event === 'gap' ? 'gap' : o.incoming_htlc_id))).toEqual(['1', 'gap', '2']);
@@ -52,8 +52,8 @@ describe('Pipeline hold', () => {
     const { writer } = lines();
     const p = pipeline(writer, 2);
     p.hold();
-    p.push(makeEvent({ incomingHtlcId: '1' }));
-    p.push(makeEvent({ incomingHtlcId: '2' }));
+    p.push(makeHtlc({ incomingHtlcId: '1' }));
+    p.push(makeHtlc({ incomingHtlcId: '2' }));
     expect(p.countReached).toBe(false);
     p.release();
     expect(p.countReached).toBe(true);

@@ -5,8 +5,8 @@
  * and `-f raw` writes the same JSON value lnd puts under "result".
  */
 import { describe, expect, test } from '@jest/globals';
-import { decodeJsonEvent } from '../../src/events/decode-json.js';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeJsonEvent } from '../../src/codec/raw/decode.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import { formatRaw } from '../../src/format/raw.js';
 import { buildNode, encodeHtlcEvent, fromProtoObject, TrafficGenerator, type WireHtlcEvent, errorBody, errorLine, goJsonString, resultLine } from '@htlc-tail/lnd-sim';
 import { classifyRestLine } from '../../src/rest/rest-line.js';

@@ -3,7 +3,7 @@
  * certificate pinned as the only root, macaroon in the `macaroon` metadata.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { loadProtos } from '../../src/lnd/protos.js';
 

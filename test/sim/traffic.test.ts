@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import { loadProtos } from '../../src/lnd/protos.js';
 import { encodeHtlcEvent, FloodMix, buildNode, FLOW_KINDS, TrafficGenerator, type FlowKind, type ScheduledEvent, fromProtoObject, toProtoObject, type WireHtlcEvent } from '@htlc-tail/lnd-sim';
 import { FlowFactory, Rng } from '@htlc-tail/lnd-sim/internals';

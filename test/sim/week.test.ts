@@ -8,7 +8,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { Correlator } from '../../src/events/correlate.js';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import type { GapMarker, HtlcEvent } from '../../src/events/model.js';
 import { formatJsonl } from '../../src/format/jsonl.js';
 import { formatRaw } from '../../src/format/raw.js';

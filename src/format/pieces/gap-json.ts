@@ -5,7 +5,7 @@
  */
 import type { GapMarker } from '../../events/model.js';
 import { rfc3339FromMs } from './rfc3339-ms.js';
-import { jsonString } from './json-string.js';
+import { jsonString } from '../../codec/json/json-string.js';
 
 function time(ms: number): string {
   const t = rfc3339FromMs(ms);

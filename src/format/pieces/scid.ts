@@ -4,16 +4,10 @@
  * per-event cost at one Map lookup. The cache is bounded.
  */
 import { scidFromChannelId } from '../../events/scid.js';
+import { BoundedMap } from '../../util/bounded-map.js';
 
-const MAX = 4096;
-const cache = new Map<string, string>();
+const cache = new BoundedMap<string, string>(4096);
 
 export function scidOf(channelId: string): string {
-  let s = cache.get(channelId);
-  if (s === undefined) {
-    s = scidFromChannelId(channelId);
-    if (cache.size >= MAX) cache.clear();
-    cache.set(channelId, s);
-  }
-  return s;
+  return cache.getOrSet(channelId, scidFromChannelId);
 }

@@ -1,6 +1,6 @@
 /**
  * The fast path of `replay`: a strict reader for exactly the line that
- * `htlc-tail -f raw` writes (format/raw.ts `rawEvent`), and for the same text
+ * `htlc-tail -f raw` writes (encode.ts `encodeRawEvent`), and for the same text
  * wrapped as an lnd REST line `{"result":...}`, straight into the event model
  * without JSON.parse and its intermediate objects.
  *
@@ -12,15 +12,17 @@
  * Anything else (another key order, spacing, JSON names, extra or missing
  * fields, numbers where strings belong, leading zeros, unknown enum names,
  * out-of-range values, …) gives `undefined`, and the caller takes the slow
- * path (JSON.parse + decodeJsonEvent), which is lenient and explains errors.
+ * path (JSON.parse + decodeJsonEvent, decode.ts), which is lenient and
+ * explains errors.
  *
  * Invariant: whenever an event is returned, it deep-equals (same keys in the
  * same order, same values, the preimage a plain Uint8Array) what
- * decodeJsonEvent(JSON.parse(line)) (or of its "result") gives.
+ * decodeJsonEvent(JSON.parse(line)) (or of its "result") gives; a property
+ * test (test/codec/raw-fast-line.test.ts) checks it against JSON.parse.
  *
  * How: one regular expression for the whole line (V8 runs it as machine code,
  * several times faster than a scan in JavaScript), its captures checked and
- * converted as decode-json.ts does.
+ * converted as decode.ts does.
  *
  * Strings: V8 makes a substring of 13 or more characters as a view into its
  * parent, which would keep the whole decoded input piece alive for as long as
@@ -28,8 +30,10 @@
  * are such views: channel ids and failure texts repeat and come from small
  * caches of copies; other long values are built from short copies.
  */
-import { EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../events/enums.js';
-import type { EventKind, HtlcEvent, HtlcInfo } from '../events/model.js';
+import { EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../../events/enums.js';
+import type { EventKind, HtlcEvent, HtlcInfo } from '../../events/model.js';
+import { BoundedMap } from '../../util/bounded-map.js';
+import type { Mutable } from '../../util/mutable.js';
 
 /** How an lnd REST line starts; a line parsed by parseRawLine starting so was one. */
 export const REST_PREFIX = '{"result":';
@@ -98,29 +102,22 @@ function copied(v: string): string {
 
 /**
  * Strings that repeat (channel ids, failure texts), each kept once as a
- * copy of its own. Bounded: emptied when full, and long strings are not kept.
+ * copy of its own (memos of pure functions: what they hold changes no
+ * result). Bounded: long strings are not kept.
  */
-class StringCache {
-  private readonly map = new Map<string, string>();
-  constructor(
-    private readonly copy: (v: string) => string,
-    private readonly maxEntries: number,
-    private readonly maxLength: number,
-  ) {}
-  get(v: string): string {
-    if (v.length < SLICE_MIN) return v;
-    if (v.length > this.maxLength) return this.copy(v);
-    const hit = this.map.get(v);
-    if (hit !== undefined) return hit;
-    if (this.map.size >= this.maxEntries) this.map.clear();
-    const c = this.copy(v);
-    this.map.set(c, c);
-    return c;
-  }
-}
+const channelIds = new BoundedMap<string, string>(4096);
+const failureTexts = new BoundedMap<string, string>(1024);
 
-const channelIds = new StringCache(detached, 4096, 20);
-const failureTexts = new StringCache(copied, 1024, 256);
+/** `v` (a capture: maybe a view into the line) as a string of its own, from `cache` when it is there. */
+function shared(v: string, cache: BoundedMap<string, string>, copy: (v: string) => string, maxLength: number): string {
+  if (v.length < SLICE_MIN) return v;
+  if (v.length > maxLength) return copy(v);
+  const hit = cache.get(v);
+  if (hit !== undefined) return hit;
+  const c = copy(v);
+  cache.set(c, c); // keyed by the copy: a key that is a view would keep the line alive
+  return c;
+}
 
 /** A uint64 capture within range, or undefined. */
 function u64(v: string): string | undefined {
@@ -128,7 +125,7 @@ function u64(v: string): string | undefined {
 }
 
 function channelId(v: string): string | undefined {
-  return v.length === 20 && v > U64_MAX ? undefined : channelIds.get(v);
+  return v.length === 20 && v > U64_MAX ? undefined : shared(v, channelIds, detached, 20);
 }
 
 /** A uint32 capture as a number, or -1 when out of range. */
@@ -148,7 +145,7 @@ function enumValue(name: string | undefined, num: string | undefined, names: Rea
 
 /** The text of a failure_string capture (the contents between the quotes), or undefined. */
 function text(v: string): string | undefined {
-  if (v.indexOf('\\') < 0) return failureTexts.get(v);
+  if (v.indexOf('\\') < 0) return shared(v, failureTexts, copied, 256);
   try {
     // Escapes read exactly as JSON.parse reads them (and the result is a fresh string).
     return JSON.parse('"' + v + '"') as string;
@@ -157,43 +154,13 @@ function text(v: string): string | undefined {
   }
 }
 
-const B64 = new Int8Array(128).fill(-1);
-{
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < abc.length; i++) B64[abc.charCodeAt(i)] = i;
-}
-
 /**
- * A preimage capture (standard base64, "=" padding only at the end) decoded
- * as Buffer.from(v, 'base64') does, or undefined when it is not padded to a
- * multiple of 4 (the slow path takes those).
+ * A preimage capture (standard base64, "=" padding only at the end) as a
+ * plain Uint8Array, or undefined when it is not padded to a multiple of 4
+ * (the slow path takes those).
  */
 function base64(v: string): Uint8Array | undefined {
-  const len = v.length;
-  if ((len & 3) !== 0) return undefined;
-  let body = len;
-  if (body > 0 && v.charCodeAt(body - 1) === 0x3d) body--;
-  if (body > 0 && v.charCodeAt(body - 1) === 0x3d) body--;
-  const out = new Uint8Array((body * 3) >> 2);
-  let o = 0;
-  let i = 0;
-  const full = body & ~3;
-  for (; i < full; i += 4) {
-    const x = (B64[v.charCodeAt(i)]! << 18) | (B64[v.charCodeAt(i + 1)]! << 12) | (B64[v.charCodeAt(i + 2)]! << 6) | B64[v.charCodeAt(i + 3)]!;
-    out[o++] = x >> 16;
-    out[o++] = (x >> 8) & 0xff;
-    out[o++] = x & 0xff;
-  }
-  // The last group: 2 or 3 characters before the padding (the unused low bits are ignored, as Buffer does).
-  const rest = body - i;
-  if (rest === 2) {
-    out[o] = (B64[v.charCodeAt(i)]! << 2) | (B64[v.charCodeAt(i + 1)]! >> 4);
-  } else if (rest === 3) {
-    const x = (B64[v.charCodeAt(i)]! << 12) | (B64[v.charCodeAt(i + 1)]! << 6) | B64[v.charCodeAt(i + 2)]!;
-    out[o++] = x >> 10;
-    out[o] = (x >> 2) & 0xff;
-  }
-  return out;
+  return (v.length & 3) === 0 ? new Uint8Array(Buffer.from(v, 'base64')) : undefined;
 }
 
 /** The HtlcInfo from its four captures (all undefined: null), or undefined when out of range. */
@@ -209,8 +176,6 @@ function info(it: string | undefined, ot: string | undefined, ia: string | undef
 
 // ---------------------------------------------------------------------------
 // The line
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /**
  * The event of a line exactly as `htlc-tail -f raw` writes it, or of the same

@@ -1,9 +1,9 @@
 import { describe, test, expect } from '@jest/globals';
-import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../../src/events/decode-json.js';
-import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
+import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../../src/codec/raw/decode.js';
+import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { rawEvent } from '../../src/format/raw.js';
-import { CHAN_IN, CHAN_OUT, makeEvent, makeHtlcInfo, RAW_HEAD as HEAD, RAW_INFO as INFO } from './make-event.js';
+import { encodeRawEvent } from '../../src/codec/raw/encode.js';
+import { IN, OUT, makeHtlc, makeHtlcInfo, RAW_HEAD as HEAD, RAW_INFO as INFO } from '../builders.js';
 
 const MAX = '18446744073709551615';
 
@@ -50,24 +50,24 @@ const LND_VALUES: Array<[string, Record<string, unknown>]> = [
 
 describe('raw(decodeJsonEvent(x)) deep-equals x for lnd-shaped x', () => {
   test.each(LND_VALUES)('%s', (_name, x) => {
-    expect(JSON.parse(rawEvent(decodeJsonEvent(x)))).toEqual(x);
+    expect(JSON.parse(encodeRawEvent(decodeJsonEvent(x)))).toEqual(x);
   });
 });
 
 const MODEL_EVENTS: Array<[string, HtlcEvent]> = [
-  ['forward', makeEvent()],
-  ['forward, null info', makeEvent({ info: null })],
-  ['forward_fail', makeEvent({ event: 'forward_fail' })],
-  ['settle', makeEvent({ event: 'settle', preimage: Uint8Array.from([0xfb, 0xff, 0x00, 0x01]) })],
-  ['settle, empty preimage', makeEvent({ event: 'settle', preimage: new Uint8Array(0) })],
-  ['link_fail', makeEvent({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'a\nb' })],
-  ['link_fail unknown enums', makeEvent({ event: 'link_fail', info: null, wireFailure: 1234, failureDetail: -1, failureString: '' })],
-  ['final_htlc', makeEvent({ event: 'final_htlc', eventType: 0, settled: false, offchain: true })],
-  ['subscribed', makeEvent({ event: 'subscribed', eventType: 0, timestampNs: '0' })],
-  ['unknown, event_type 7', makeEvent({ event: 'unknown', eventType: 7 })],
+  ['forward', makeHtlc()],
+  ['forward, null info', makeHtlc({ info: null })],
+  ['forward_fail', makeHtlc({ event: 'forward_fail' })],
+  ['settle', makeHtlc({ event: 'settle', preimage: Uint8Array.from([0xfb, 0xff, 0x00, 0x01]) })],
+  ['settle, empty preimage', makeHtlc({ event: 'settle', preimage: new Uint8Array(0) })],
+  ['link_fail', makeHtlc({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'a\nb' })],
+  ['link_fail unknown enums', makeHtlc({ event: 'link_fail', info: null, wireFailure: 1234, failureDetail: -1, failureString: '' })],
+  ['final_htlc', makeHtlc({ event: 'final_htlc', eventType: 0, settled: false, offchain: true })],
+  ['subscribed', makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0' })],
+  ['unknown, event_type 7', makeHtlc({ event: 'unknown', eventType: 7 })],
   [
     'big numbers',
-    makeEvent({
+    makeHtlc({
       incomingChannelId: MAX,
       timestampNs: MAX,
       info: makeHtlcInfo({ incomingAmtMsat: '9007199254740993', outgoingAmtMsat: MAX, incomingTimelock: 4294967295 }),
@@ -77,7 +77,7 @@ const MODEL_EVENTS: Array<[string, HtlcEvent]> = [
 
 describe('decodeJsonEvent(JSON.parse(raw(e))) equals e', () => {
   test.each(MODEL_EVENTS)('%s', (_name, e) => {
-    expect(decodeJsonEvent(JSON.parse(rawEvent(e)))).toEqual(e);
+    expect(decodeJsonEvent(JSON.parse(encodeRawEvent(e)))).toEqual(e);
   });
 });
 
@@ -98,7 +98,7 @@ const lfield = (n: number, bytes: number[]) => [...varint(BigInt((n << 3) | 2)),
 
 describe('wire and JSON decoders agree', () => {
   const info = [...vfield(1, 830600), ...vfield(2, 830560), ...vfield(3, 9007199254740993n), ...vfield(4, 1250500)];
-  const head = [...vfield(1, BigInt(CHAN_IN)), ...vfield(2, BigInt(MAX)), ...vfield(3, 42), ...vfield(4, 7), ...vfield(5, 1700000000123456789n)];
+  const head = [...vfield(1, BigInt(IN)), ...vfield(2, BigInt(MAX)), ...vfield(3, 42), ...vfield(4, 7), ...vfield(5, 1700000000123456789n)];
   test.each([
     ['forward', [...head, ...vfield(6, 3), ...lfield(7, lfield(1, info))]],
     ['forward, unset info', [...head, ...vfield(6, 1), ...lfield(7, [])]],
@@ -117,7 +117,7 @@ describe('wire and JSON decoders agree', () => {
     ['no member, type 7', [...head, ...vfield(6, 7)]],
   ] as Array<[string, number[]]>)('%s', (_name, bytes) => {
     const fromWire = decodeHtlcEventWire(Uint8Array.from(bytes));
-    expect(decodeJsonEvent(JSON.parse(rawEvent(fromWire)))).toEqual(fromWire);
+    expect(decodeJsonEvent(JSON.parse(encodeRawEvent(fromWire)))).toEqual(fromWire);
   });
 });
 
@@ -127,8 +127,8 @@ describe('lenient like protojson', () => {
     [
       'JSON (camelCase) names',
       {
-        incomingChannelId: CHAN_IN,
-        outgoingChannelId: CHAN_OUT,
+        incomingChannelId: IN,
+        outgoingChannelId: OUT,
         incomingHtlcId: '42',
         outgoingHtlcId: '7',
         timestampNs: '1700000000123456789',

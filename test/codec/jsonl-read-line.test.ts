@@ -1,10 +1,10 @@
 /**
- * htlc-tail's own jsonl read back (src/replay/jsonl-line.ts): exact numbers
+ * htlc-tail's own jsonl read back (src/codec/jsonl/read-line.ts): exact numbers
  * from the line's digits, the fields lnd sent restored, what correlation
  * added kept as recorded, and bad lines named by key.
  */
 import { describe, expect, test } from '@jest/globals';
-import { decodeJsonlLine, JsonlLineError, msTextToNs } from '../../src/replay/jsonl-line.js';
+import { decodeJsonlLine, JsonlLineError, msTextToNs } from '../../src/codec/jsonl/read-line.js';
 import { formatJsonl } from '../../src/format/jsonl.js';
 import { Correlator } from '../../src/events/correlate.js';
 

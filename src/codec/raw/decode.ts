@@ -1,7 +1,8 @@
 /**
- * Normalizer for lnd's HtlcEvent as JSON: the value lnd's REST gateway puts
- * under "result" (and what `--format raw` writes), parsed by JSON.parse, into
- * the event model. The inverse of format/raw.ts.
+ * lnd's HtlcEvent as JSON (protojson): the value lnd's REST gateway puts under
+ * "result" (and what `--format raw` writes), parsed by JSON.parse, into the
+ * event model. The inverse of encode.ts; the general path that fast-line.ts
+ * speeds up for canonical lines.
  *
  * Accepts what protojson emits, and is lenient the way protojson parsing is:
  * - field names in proto form (incoming_channel_id) or JSON form (incomingChannelId);
@@ -15,8 +16,9 @@
  *   member gives the kind `unknown`, as in the wire decoder).
  * Everything else throws a JsonEventError that names the field.
  */
-import { EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from './enums.js';
-import type { EventKind, HtlcEvent, HtlcInfo } from './model.js';
+import { EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../../events/enums.js';
+import type { EventKind, HtlcEvent, HtlcInfo } from '../../events/model.js';
+import type { Mutable } from '../../util/mutable.js';
 
 export class JsonEventError extends Error {
   override name = 'JsonEventError';
@@ -225,9 +227,7 @@ export function decodeJsonEvent(value: unknown): HtlcEvent {
     kind = k;
   }
 
-  const ev: {
-    -readonly [K in keyof HtlcEvent]: HtlcEvent[K];
-  } = {
+  const ev: Mutable<HtlcEvent> = {
     event: kind,
     eventType: enumValue(field(o, 'event_type', 'eventType', ''), EVENT_TYPE_NUMBERS, 'HtlcEvent.EventType', 'event_type'),
     timestampNs: u64(field(o, 'timestamp_ns', 'timestampNs', ''), 'timestamp_ns'),

@@ -1,6 +1,6 @@
 /** jsonString: valid JSON for any text, and no raw line or paragraph separator or NEL (line-oriented readers split there). */
 import { describe, expect, test } from '@jest/globals';
-import { jsonString } from '../../src/format/pieces/json-string.js';
+import { jsonString } from '../../src/codec/json/json-string.js';
 import { gapJson } from '../../src/format/pieces/gap-json.js';
 
 describe('jsonString', () => {

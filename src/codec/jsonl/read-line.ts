@@ -28,8 +28,9 @@
  * kind, is a bad line (JsonlLineError names the key).
  */
 import { isLosslessNumber, parse } from 'lossless-json';
-import { EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../events/enums.js';
-import { EVENT_KINDS, type EventKind, type HtlcEvent, type HtlcInfo, type RecordedCorrelation } from '../events/model.js';
+import { EVENT_TYPE, EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../../events/enums.js';
+import { EVENT_KINDS, type EventKind, type HtlcEvent, type HtlcInfo, type RecordedCorrelation } from '../../events/model.js';
+import type { Mutable } from '../../util/mutable.js';
 
 export class JsonlLineError extends Error {
   override name = 'JsonlLineError';
@@ -169,7 +170,7 @@ export function decodeJsonlObject(o: Obj): HtlcEvent {
   if (typeof kind !== 'string' || !KINDS.has(kind)) throw bad('event', `is not an event kind (${EVENT_KINDS.join(', ')}, or gap)`);
   const event = kind as EventKind;
   const eventType = enumValue(o, 'event_type', EVENT_TYPE_NUMBERS, true)!;
-  const ev: { -readonly [K in keyof HtlcEvent]: HtlcEvent[K] } = {
+  const ev: Mutable<HtlcEvent> = {
     event,
     eventType,
     timestampNs: u64(o, 'timestamp_ns', true)!,
@@ -213,11 +214,11 @@ export function decodeJsonlObject(o: Obj): HtlcEvent {
   const durationNs = durationText === undefined ? undefined : msTextToNs(durationText);
   if (durationText !== undefined && durationNs === undefined) throw bad('duration_ms', 'is not a whole number of nanoseconds in ms');
   const replayed = bool(o, 'replayed') === true;
-  const rec: { -readonly [K in keyof RecordedCorrelation]: RecordedCorrelation[K] } = {};
+  const rec: Mutable<RecordedCorrelation> = {};
   if (!ownInfo && amounts) rec.info = amounts.info;
-  if (fee) rec.firstEventType = 3;
-  else if (eventType !== 0) rec.firstEventType = eventType;
-  else if (amounts && amounts.inShown !== amounts.outShown) rec.firstEventType = amounts.inShown ? 2 : 1;
+  if (fee) rec.firstEventType = EVENT_TYPE.FORWARD;
+  else if (eventType !== EVENT_TYPE.UNKNOWN) rec.firstEventType = eventType;
+  else if (amounts && amounts.inShown !== amounts.outShown) rec.firstEventType = amounts.inShown ? EVENT_TYPE.RECEIVE : EVENT_TYPE.SEND;
   if (durationNs !== undefined) rec.durationNs = durationNs;
   if (replayed) rec.replayed = true;
   ev.recorded = rec;

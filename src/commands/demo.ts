@@ -8,10 +8,8 @@
 import { resolveConfig } from '../config/resolve.js';
 import type { RawOptions } from '../config/types.js';
 import { defaultConfigIo } from '../config/io.js';
-import { targetSpecOf } from '../config/target-spec.js';
-import { buildTarget } from '../lnd/credentials.js';
+import { connectNode } from '../pipeline/node-config.js';
 import { runTail } from '../pipeline/run-tail.js';
-import { sourceFor } from '../pipeline/rest-source.js';
 import { usageError } from '../errors.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import { StopSignals } from '../runtime/stop-signals.js';
@@ -47,8 +45,7 @@ export async function runDemoCommand(opts: Record<string, unknown>): Promise<num
     for (const k of Object.keys(env)) if (k.startsWith('LNCLI_') || k === 'HTLC_TAIL_LNDCONNECT') delete env[k];
     const raw: RawOptions = { ...(opts as RawOptions), lnddir: demo.lnddir, network: demo.network };
     const config = resolveConfig(raw, env, defaultConfigIo());
-    const target = buildTarget(targetSpecOf(config));
-    return await runTail(config, sourceFor(config, target), notify, signals);
+    return await runTail(config, [connectNode({ name: null, config, proxy: null })], notify, signals);
   } finally {
     await demo.stop();
   }

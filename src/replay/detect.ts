@@ -22,7 +22,7 @@
  */
 import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../events/decode-json.js';
 import type { GapMarker, HtlcEvent } from '../events/model.js';
-import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
+import { classifyRestValue, jsonErrorReason, safeText } from '../transport/rest/rest-line.js';
 import { parseRawLine, REST_PREFIX } from './fast-raw.js';
 import { decodeJsonlLine, isJsonlEventValue, JsonlLineError } from './jsonl-line.js';
 

@@ -6,7 +6,7 @@
  * (transport-agnostic); this file only adapts them to grpc-js.
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { LndProtos } from '../lnd/protos.js';
+import type { LndProtos } from './protos.js';
 import { encodeHtlcEvent } from './encode-wire.js';
 import type { EventSink } from './stream-source.js';
 import type { WireHtlcEvent } from './wire-event.js';

@@ -8,7 +8,7 @@
  */
 import { listenOn } from './listen.js';
 import http2 from 'node:http2';
-import type { LndProtos } from '../lnd/protos.js';
+import type { LndProtos } from './protos.js';
 import { encodeHtlcEvent } from './encode-wire.js';
 import { peerIp, STATUS_UNKNOWN, type RpcBackend, type RpcFailure } from './grpc-server.js';
 import type { EventSink } from './stream-source.js';

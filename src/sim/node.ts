@@ -6,7 +6,7 @@
  * scripted streams, and a flood mode.
  */
 import { randomBytes } from 'node:crypto';
-import { loadProtos } from '../lnd/protos.js';
+import { loadProtos } from './protos.js';
 import {
   DEFAULT_MACAROON_NAMES,
   DEFAULT_MACAROON_PERMISSIONS,

@@ -3,7 +3,7 @@
  * default) or `h2` (the batched node:http2 implementation, the default for
  * flood mode). Both serve the same backend with lnd's TLS material.
  */
-import type { LndProtos } from '../lnd/protos.js';
+import type { LndProtos } from './protos.js';
 import { bindServer, buildServer, type RpcBackend } from './grpc-server.js';
 import { buildH2Server, closeH2, listenH2 } from './h2-server.js';
 

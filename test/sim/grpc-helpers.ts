@@ -5,7 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { loadProtos } from '../../src/lnd/protos.js';
+import { loadProtos } from '../../src/sim/protos.js';
 
 export interface CallError {
   code: number;

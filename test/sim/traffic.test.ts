@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeHtlcEventWire } from '../../src/events/decode-wire.js';
-import { loadProtos } from '../../src/lnd/protos.js';
+import { loadProtos } from '../../src/sim/protos.js';
 import { encodeHtlcEvent } from '../../src/sim/encode-wire.js';
 import { Correlator } from '../../src/events/correlate.js';
 import { FloodMix } from '../../src/sim/flood.js';

@@ -20,8 +20,12 @@ export function grpcLookups(target: LndTarget, timeoutMs: number = target.connec
   const client = new GrpcUnaryClient(target, timeoutMs);
   let methods: Promise<UnaryMethods> | undefined;
   const call = async (pick: (m: UnaryMethods) => UnaryMethod, request: Record<string, unknown>, withMacaroon = true) => {
-    const m = pick(await (methods ??= loadUnaryMethods()));
-    return m.decode(await client.call(m.path, m.encode(request), withMacaroon));
+    const method = (methods ??= loadUnaryMethods()).then(pick);
+    const answer = await client.call(
+      method.then((m) => ({ path: m.path, body: m.encode(request) })),
+      withMacaroon,
+    );
+    return (await method).decode(answer);
   };
   return {
     getInfo: async () => nodeInfoOf(await call((m) => m.getInfo, {})),

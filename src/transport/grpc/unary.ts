@@ -30,6 +30,12 @@ interface Link {
   error?: unknown;
 }
 
+/** A call's path and its encoded request (or a promise of them, e.g. while the protos load). */
+export interface UnaryRequest {
+  readonly path: string;
+  readonly body: Uint8Array;
+}
+
 export class GrpcUnaryClient {
   private link: Link | undefined;
   private opening: Promise<Link> | undefined;
@@ -41,8 +47,12 @@ export class GrpcUnaryClient {
     private readonly timeoutMs: number = target.connectTimeoutMs,
   ) {}
 
-  /** Calls `path` with the encoded request; resolves with the answer's bytes. */
-  call(path: string, request: Uint8Array, withMacaroon = true): Promise<Buffer> {
+  /**
+   * Makes the call; resolves with the answer's bytes. It counts as in flight
+   * from now (close() waits for it), while the request is still being
+   * prepared and the connection opened, both at once.
+   */
+  call(request: UnaryRequest | Promise<UnaryRequest>, withMacaroon = true): Promise<Buffer> {
     if (this.closing) return Promise.reject<Buffer>({ code: GrpcCode.CANCELLED, details: 'the tail is ending' } satisfies CallStatus);
     this.inFlight++;
     this.link?.session.ref();
@@ -62,12 +72,17 @@ export class GrpcUnaryClient {
         done({ code: GrpcCode.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
         req?.close(http2.constants.NGHTTP2_CANCEL);
       }, this.timeoutMs);
-      this.open().then(
-        (link) => {
-          if (settled) return;
-          req = this.request(link, path, request, withMacaroon, done);
-        },
-        (e: unknown) => done({ code: GrpcCode.UNAVAILABLE, details: `No connection established. Last error: ${failureText(e)}` }),
+      const opened = this.open();
+      opened.catch(() => undefined); // reported below, once the request is ready
+      Promise.resolve(request).then(
+        (r) =>
+          opened.then(
+            (link) => {
+              if (!settled) req = this.request(link, r.path, r.body, withMacaroon, done);
+            },
+            (e: unknown) => done({ code: GrpcCode.UNAVAILABLE, details: `No connection established. Last error: ${failureText(e)}` }),
+          ),
+        (e: unknown) => done({ code: GrpcCode.INTERNAL, details: `the request cannot be encoded (${(e as Error).message})` }),
       );
     });
   }

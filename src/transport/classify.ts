@@ -175,7 +175,7 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
   return mk('refused', `${at} refused ${ctx.call}: ${firstLine(d) || `status ${code}`}`);
 }
 
-/** A message for TLS failures found in a grpc-js or Node TLS error text, or undefined. */
+/** A message for TLS failures found in a Node TLS error text, or undefined. */
 export function classifyTlsText(d: string, ctx: ClassifyContext): string | undefined {
   if (/altnames|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate/i.test(d)) {
     return nameNotCoveredMessage(ctx);

@@ -1,8 +1,8 @@
 /**
  * HTTP(S) proxy variables. Every connection htlc-tail makes to lnd (the gRPC
- * stream, the unary calls, REST and WebSocket) is direct: the variables are
- * ignored by all of them alike (grpc-js, which would honour them, is told
- * not to in lnd/channel.ts). When one that names a proxy is set, the tail
+ * stream, the unary calls, REST and WebSocket) is opened by dial.ts: directly,
+ * or through the node's SOCKS5 proxy. The HTTP(S) proxy variables are
+ * ignored by all of them alike; when one that names a proxy is set, the tail
  * says once that it ignores it, so nobody wonders why traffic bypasses it.
  * Pure: the environment is passed in.
  */

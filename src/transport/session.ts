@@ -13,8 +13,7 @@
  *   no gap line.
  * - A gap runs from the last moment the lost connection was known alive (its
  *   last data or keepalive answer, or the final status lnd sent) to the moment
- *   lnd confirmed the new subscription; its reason is worded by
- *   reasons.ts, the same on every transport.
+ *   lnd confirmed the new subscription; reasons.ts words its reason.
  * - Backoff: 0.5 s doubling to 30 s with jitter. It starts again from 0.5 s
  *   only after a stream was healthy (delivered an HTLC event, or lasted
  *   `healthyAfterMs`), so a node that ends every stream at once is retried
@@ -26,9 +25,8 @@
  *   made, a backoff.
  *
  * Errors that retrying cannot fix (a refused macaroon, a wrong certificate,
- * missing permission) end the session at once with their exit code. This is
- * the only stream handler: every transport (gRPC in grpc/connector.ts, REST and WebSocket in
- * rest/connector.ts) plugs into it as a StreamConnector.
+ * missing permission) end the session at once with their exit code. Every
+ * transport (grpc/connector.ts, rest/connector.ts) plugs in as a StreamConnector.
  */
 import { HtlcTailError } from '../errors.js';
 import type { HtlcEvent } from '../events/model.js';
@@ -41,8 +39,6 @@ import { SessionNotices } from './session-notices.js';
 import type { StreamStatus } from './status.js';
 import type { HtlcStream } from './stream.js';
 import { ProbeAborted, ProbeError } from './tls-probe.js';
-
-export type { StreamConnection, StreamConnector } from './connector.js';
 
 /** Without an HTLC event, a stream counts as healthy (and resets the backoff) after this long. */
 export const HEALTHY_AFTER_MS = 30_000;

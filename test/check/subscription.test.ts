@@ -11,24 +11,14 @@ import tls from 'node:tls';
 import { firstAnswer, subscriptionOutcome } from '../../src/check/subscription.js';
 import { subscribeContext } from '../../src/transport/classify.js';
 import type { LndTarget } from '../../src/transport/target.js';
+import { cleanupList, listen as listenOn } from '../helpers/servers.js';
 import { generateLndCert } from '../../src/sim/cert.js';
 
 const CERT = generateLndCert({ host: 'testhost' });
 const TIMEOUT_MS = 800;
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function listen(server: net.Server): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
+const cleanups = cleanupList();
+afterEach(() => cleanups.run());
+const listen = (server: net.Server): Promise<number> => listenOn(server, cleanups);
 
 function target(port: number): LndTarget {
   return { host: '127.0.0.1', port, tlsServerName: '127.0.0.1', certPem: Buffer.from(CERT.certPem), certSource: 'tls.cert', macaroon: null, macaroonSource: 'none', connectTimeoutMs: TIMEOUT_MS };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { classifyStatus, type ClassifyContext } from '../../src/transport/classify.js';
-import { decodeGrpcMessage } from '../../src/transport/grpc/htlc-stream.js';
+import { decodeGrpcMessage } from '../../src/transport/grpc/h2-status.js';
 
 const CTX: ClassifyContext = {
   address: 'node:10009',

@@ -6,7 +6,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { StreamSession, type StreamConnector } from '../../src/transport/session.js';
+import type { StreamConnector } from '../../src/transport/connector.js';
+import { StreamSession } from '../../src/transport/session.js';
 import type { StreamHandlers } from '../../src/transport/stream.js';
 import { classifyStatus, classifyStepTimeout, subscribeContext } from '../../src/transport/classify.js';
 import { stepTimeoutStatus, type StreamStatus } from '../../src/transport/reasons.js';

@@ -47,11 +47,6 @@ import { connectH2, grpcRequestHeaders } from './h2-connect.js';
 import { codeForReset, errorText, goawayOf, lostStatus, statusOfHeaders, statusOfNonGrpcResponse, tooManyPings, type Goaway } from './h2-status.js';
 import { KeepalivePinger, keepalivePolicy, slowDownAfterTooManyPings, type KeepalivePolicy, type KeepaliveSettings } from './keepalive.js';
 
-export { codeForHttpStatus, codeForReset, decodeGrpcMessage, statusOfHeaders } from './h2-status.js';
-export { keepalivePolicy, type KeepalivePolicy } from './keepalive.js';
-export type { HtlcConnection, HtlcStream, StreamHandlers } from '../stream.js';
-export type { StreamStatus } from '../status.js';
-
 export const SUBSCRIBE_HTLC_EVENTS = '/routerrpc.Router/SubscribeHtlcEvents';
 
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;

@@ -8,25 +8,16 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import { subscribeHtlcEvents, type StreamStatus } from '../../../src/transport/grpc/htlc-stream.js';
+import { subscribeHtlcEvents } from '../../../src/transport/grpc/htlc-stream.js';
+import type { StreamStatus } from '../../../src/transport/status.js';
 import type { LndTarget } from '../../../src/transport/target.js';
+import { cleanupList, listen as listenOn } from '../../helpers/servers.js';
 import { generateLndCert } from '../../../src/sim/cert.js';
 
 const CERT = generateLndCert({ host: 'testhost' });
-const cleanups: Array<() => Promise<void> | void> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-function listen(server: net.Server): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('error', () => undefined);
-  });
-  cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
-}
+const cleanups = cleanupList();
+afterEach(() => cleanups.run());
+const listen = (server: net.Server): Promise<number> => listenOn(server, cleanups);
 
 function target(port: number): LndTarget {
   return {
@@ -58,7 +49,7 @@ function run(t: LndTarget, policy?: { timeMs: number; timeoutMs: number }) {
       },
       policy,
     );
-    cleanups.push(() => conn.close());
+    cleanups.add(() => conn.close());
   });
   return { log, ended, alive: () => alive };
 }

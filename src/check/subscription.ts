@@ -12,7 +12,7 @@
  */
 import { classifyStreamStatus, type ClassifyContext } from '../transport/classify.js';
 import { subscribeHtlcEvents } from '../transport/grpc/htlc-stream.js';
-import type { StreamStatus } from '../transport/status.js';
+import { GrpcCode, type StreamStatus } from '../transport/status.js';
 import type { HtlcConnection } from '../transport/stream.js';
 import type { LndTarget } from '../transport/target.js';
 import type { HtlcEvent } from '../events/model.js';
@@ -69,7 +69,7 @@ export function subscriptionOutcome(a: FirstAnswer, ctx: ClassifyContext, timeou
         'lnd before 0.16 sends nothing until an HTLC moves; a newer lnd answers at once, so check its log, or raise --connect-timeout',
       );
     case 'status': {
-      if (a.status.code === 0) {
+      if (a.status.code === GrpcCode.OK) {
         return fail(5, `lnd at ${ctx.address} ended SubscribeHtlcEvents at once, without an event`, 'check lnd\'s log (is routerrpc enabled?)');
       }
       const cls = classifyStreamStatus(a.status, ctx, a.headers === true);

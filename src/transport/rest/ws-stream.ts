@@ -28,9 +28,13 @@ import { streamLine } from './stream-lines.js';
 /** No ping from lnd for this long (after a first one) = connection lost. lnd pings every 30 s. */
 export const PING_SILENCE_MS = 90_000;
 
+/** WebSocket close codes (RFC 6455 7.4.1): a normal end, and a connection dropped without a close frame. */
+const WS_NORMAL_CLOSURE = 1000;
+const WS_ABNORMAL_CLOSURE = 1006;
+
 export function closeStatus(code: number, reason: string): StreamStatus {
-  if (code === 1000) return { code: GrpcCode.OK, details: '' };
-  if (code === 1006) return { code: GrpcCode.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' };
+  if (code === WS_NORMAL_CLOSURE) return { code: GrpcCode.OK, details: '' };
+  if (code === WS_ABNORMAL_CLOSURE) return { code: GrpcCode.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' };
   const why = reason ? `: ${safeText(reason).slice(0, 200)}` : '';
   return { code: GrpcCode.UNAVAILABLE, details: `the WebSocket was closed by the server (code ${code}${why})` };
 }

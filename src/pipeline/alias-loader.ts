@@ -16,15 +16,12 @@
  *   never sees a half-loaded table.
  */
 import type { AliasBook } from '../events/aliases.js';
-import type { ChannelSummary } from '../transport/lookups.js';
+import type { ChannelSummary, NodeLookups } from '../transport/lookups.js';
 import { GrpcCode } from '../transport/status.js';
 import type { Notify } from './notices.js';
 
-/** The node calls alias lookups need (the calls of NodeLookups that the loader makes; the gRPC and REST transports both provide them). */
-export interface AliasLookups {
-  listChannels(): Promise<ChannelSummary[]>;
-  getNodeAlias(pubkey: string): Promise<string>;
-}
+/** The calls of a node's lookups (transport/lookups.ts NodeLookups, over gRPC or REST) that the loader makes. */
+export type AliasLookups = Pick<NodeLookups, 'listChannels' | 'getNodeAlias'>;
 
 /** GetNodeInfo calls in flight at once during a load. */
 const NODE_INFO_CONCURRENCY = 8;

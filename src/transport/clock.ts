@@ -1,7 +1,8 @@
 /**
- * Time as the session sees it: the wall clock (gap lines are wall-clock
+ * Time as the transport sees it: the wall clock (gap lines are wall-clock
  * times) and timers. Injectable, so the reconnect loop's backoff, settle and
- * health timers run in unit tests without sleeping.
+ * health timers, and the gRPC stream's connect bound and keepalive pings,
+ * run in unit tests without sleeping.
  */
 export interface Timer {
   /** A timer that does not keep the process alive by itself. */

@@ -168,6 +168,7 @@ class GrpcHtlcStream {
     this.state = { name: 'ended' };
     this.clock.clearTimeout(this.connectTimer);
     this.pinger.stop();
+    if (!this.session) this.dialing.abort(); // ended before connecting (cancelled): no connection needed
     this.handlers.onEnd(status);
   }
 

@@ -48,7 +48,6 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
   const connectTimer = setTimeout(() => finish(stepTimeoutStatus(step, 'rest', addressOf(target), target.connectTimeoutMs)), target.connectTimeoutMs);
 
   const req = https.request(getRequestOptions(target, HTLC_EVENTS_PATH, { onStep: (s) => (step = s), signal: dialing.signal }));
-  req.on('socket', (s) => s.setKeepAlive(true, 30_000));
   req.on('error', (e: NodeJS.ErrnoException) => finish({ code: GrpcCode.UNAVAILABLE, details: networkDetails(e), cause: 'lost' }));
   req.on('response', (r) => {
     clearTimeout(connectTimer);

@@ -19,6 +19,8 @@ import { classifyRestLine, safeText } from './rest-line.js';
 export const HTLC_EVENTS_PATH = '/v2/router/htlcevents';
 export const MACAROON_HEADER = 'Grpc-Metadata-Macaroon';
 
+/** TCP keepalive probes after this long idle. */
+const TCP_KEEPALIVE_MS = 30_000;
 /** The dial's own bound backs up the caller's timer (or the request's timeout), which fires first. */
 const DIAL_BACKUP_MS = 1_000;
 
@@ -64,6 +66,8 @@ export function dialedConnection(target: LndTarget, onStep?: (step: ConnectStep)
   return (_options, done) => {
     dial({ host: target.host, port: target.port, proxy: target.proxy ?? null, timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS, signal }).then(
       (raw) => {
+        // TCP keepalive on the connection itself (the REST stream has no pings of its own).
+        raw.setKeepAlive(true, TCP_KEEPALIVE_MS);
         onStep?.('tls');
         const sock = tls.connect({ socket: raw, ca: o.ca, servername: o.servername, ALPNProtocols: o.ALPNProtocols, checkServerIdentity: o.checkServerIdentity });
         sock.once('secureConnect', () => onStep?.('protocol'));

@@ -2,7 +2,7 @@
 import type { Config } from '../config/types.js';
 import { cleanPath, defaultLndDir, getEnv, type Env } from '../config/paths.js';
 import { ENV_VARS } from '../config/connection.js';
-import { addressOf } from '../lnd/target.js';
+import { addressOf } from '../transport/target.js';
 import { ok, warn, type StepOutcome } from './types.js';
 
 /** Where lnd's directory came from: `--lnddir`, `LNCLI_LNDDIR`, lnd.conf's `lnddir`, or `default`. */

@@ -3,7 +3,7 @@
  * network the config chose when it matters (the macaroon path is lnd's default
  * for that network); a node on another network then gets a warning.
  */
-import type { NodeInfoSummary } from '../lnd/unary.js';
+import type { NodeInfoSummary } from '../transport/lookups.js';
 import { ok, warn, type StepOutcome } from './types.js';
 
 export function nodeInfoOutcome(

@@ -1,8 +1,9 @@
 /**
  * The eight steps of `htlc-tail check`, in order, and the state they share
- * (the resolved config, the cert and macaroon read from their files, one gRPC
- * channel). Each step's judgement lives in a pure function beside it; this
- * file does the I/O.
+ * (the resolved config, the cert and macaroon read from their files, one
+ * connection for the unary calls). Each step's judgement lives in a pure
+ * function beside it; this file does the I/O, every socket through the
+ * transport's dial (transport/dial.ts).
  *
  *   config → cert, macaroon, tcp → tls (cert, tcp) → lnd ready (tls)
  *          → GetInfo, subscribe (lnd ready, macaroon)
@@ -14,13 +15,13 @@ import type { ResolveIO } from '../config/io.js';
 import type { Env } from '../config/paths.js';
 import { targetSpecOf } from '../config/target-spec.js';
 import { exitCodeFor } from '../errors.js';
-import { openChannel, type LndChannel } from '../lnd/channel.js';
-import { classifyStatus, GrpcCode, type ClassifyContext } from '../lnd/classify.js';
-import { buildTarget, type TargetSpec } from '../lnd/credentials.js';
-import { loadProtos, type LndProtos } from '../lnd/protos.js';
-import { addressOf, type LndTarget } from '../lnd/target.js';
-import { probeTls } from '../lnd/tls-probe.js';
-import { isGrpcStatusError, unaryClient, type UnaryClient } from '../lnd/unary.js';
+import { classifyStatus, type ClassifyContext } from '../transport/classify.js';
+import { buildTarget, type TargetSpec } from '../transport/credentials.js';
+import { grpcLookups, type GrpcLookups } from '../transport/grpc/lookups.js';
+import { GRPC_PORT } from '../transport/port-words.js';
+import { GrpcCode, isCallStatus } from '../transport/status.js';
+import { addressOf, type LndTarget } from '../transport/target.js';
+import { probeTls } from '../transport/tls-probe.js';
 import { certOutcome, parseCertPem } from './cert.js';
 import { configOutcome, lndDirSource } from './config-summary.js';
 import { macaroonOutcome, parseMacaroonFile } from './macaroon.js';
@@ -37,9 +38,8 @@ export class CheckRun {
   private cert?: Pick<LndTarget, 'certPem' | 'certSource' | 'certMissingPath'>;
   private mac?: Pick<LndTarget, 'macaroon' | 'macaroonSource'>;
   private built?: LndTarget;
-  protos?: LndProtos;
-  channel?: LndChannel;
-  unary?: UnaryClient;
+  /** The unary calls (GetState, GetInfo) on one connection, made when first used. */
+  private unary?: GrpcLookups;
 
   constructor(
     readonly opts: RawOptions,
@@ -70,18 +70,25 @@ export class CheckRun {
       macaroon: this.mac?.macaroon ?? null,
       macaroonSource: this.mac?.macaroonSource ?? 'no macaroon',
       connectTimeoutMs: spec.connectTimeoutMs,
+      proxy: spec.proxy ?? null,
     };
     return this.built;
   }
 
+  /** The unary calls to the node, on a connection of their own (opened by the first call). */
+  lookups(): GrpcLookups {
+    this.unary ??= grpcLookups(this.target());
+    return this.unary;
+  }
+
   classifyContext(call: string, permission: string): ClassifyContext {
     const t = this.target();
-    return { address: addressOf(t), macaroonSource: t.macaroonSource, certSource: t.certSource, call, permission };
+    return { address: addressOf(t), macaroonSource: t.macaroonSource, certSource: t.certSource, call, permission, words: GRPC_PORT };
   }
 
   close(): void {
-    this.channel?.close();
-    this.channel = undefined;
+    this.unary?.close();
+    this.unary = undefined;
   }
 }
 
@@ -151,7 +158,7 @@ const tcpStep: Step<CheckRun> = {
   needs: ['config'],
   run(r) {
     const s = r.spec!;
-    return tcpReachable(s.host, s.port, addressOf(s), s.connectTimeoutMs);
+    return tcpReachable(s.host, s.port, addressOf(s), s.connectTimeoutMs, s.proxy ?? null);
   },
 };
 
@@ -160,7 +167,7 @@ const tlsStep: Step<CheckRun> = {
   needs: ['cert', 'tcp'],
   async run(r) {
     const t = r.target();
-    const res = await probeTls(t);
+    const res = await probeTls(t, { words: GRPC_PORT });
     const by = t.certPem ? `the pinned cert ${t.certSource}` : 'the system CA roots';
     const detail = `handshake ok (${res.protocol ?? 'TLS'}${res.alpn ? `, ${res.alpn}` : ''}): verified by ${by} for ${t.tlsServerName}`;
     if (res.alpn !== 'h2') return warn(`${detail}; but the server did not agree on HTTP/2`, "gRPC needs HTTP/2: is that lnd's gRPC port?");
@@ -168,25 +175,15 @@ const tlsStep: Step<CheckRun> = {
   },
 };
 
-async function ensureChannel(r: CheckRun): Promise<UnaryClient> {
-  if (r.unary) return r.unary;
-  const t = r.target();
-  r.protos = await loadProtos();
-  r.channel = openChannel(r.protos.grpc, t);
-  r.unary = unaryClient(r.protos, r.channel, t, t.connectTimeoutMs);
-  return r.unary;
-}
-
 const readyStep: Step<CheckRun> = {
   id: 'lnd ready',
   needs: ['tls'],
   async run(r) {
-    const client = await ensureChannel(r);
     let state: string;
     try {
-      state = await client.getState();
+      state = await r.lookups().getState();
     } catch (err) {
-      if (!isGrpcStatusError(err)) throw err;
+      if (!isCallStatus(err)) throw err;
       if (err.code === GrpcCode.UNIMPLEMENTED) return warn(OLD_LND_STATE);
       const cls = classifyStatus(err.code, err.details, r.classifyContext('State.GetState', ''));
       return fail(exitCodeFor(cls.error), cls.error.message);
@@ -199,14 +196,13 @@ const getInfoStep: Step<CheckRun> = {
   id: 'GetInfo',
   needs: ['lnd ready', 'macaroon'],
   async run(r): Promise<StepOutcome> {
-    const client = await ensureChannel(r);
     try {
-      const info = await client.getInfo();
+      const info = await r.lookups().getInfo();
       const c = r.config!.connection;
       const defaultMacaroon = c.macaroon.kind === 'file' && c.macaroon.source === 'default';
       return nodeInfoOutcome(info, defaultMacaroon ? { network: c.network, source: c.networkSource } : undefined);
     } catch (err) {
-      if (!isGrpcStatusError(err)) throw err;
+      if (!isCallStatus(err)) throw err;
       const cls = classifyStatus(err.code, err.details, r.classifyContext('GetInfo', 'info:read'));
       if (/permission denied/i.test(err.details) || err.code === GrpcCode.PERMISSION_DENIED) {
         return warn(`${cls.error.message}; without it there are no peer aliases or block height`);
@@ -225,7 +221,6 @@ const subscribeStep: Step<CheckRun> = {
   id: 'subscribe',
   needs: ['lnd ready', 'macaroon'],
   async run(r) {
-    await ensureChannel(r);
     const t = r.target();
     const answer = await firstAnswer(t, t.connectTimeoutMs);
     return subscriptionOutcome(answer, r.classifyContext('SubscribeHtlcEvents', 'offchain:read'), t.connectTimeoutMs);

@@ -11,8 +11,8 @@
  * warning (wallet locked or not created, lnd still starting, RPC server not
  * active yet).
  */
-import { backoffDelay } from '../lnd/backoff.js';
-import { ProbeError } from '../lnd/tls-probe.js';
+import { backoffDelay } from '../transport/backoff.js';
+import { ProbeError } from '../transport/tls-probe.js';
 import { runSteps, type RunHooks } from './runner.js';
 import type { Step, StepReport } from './types.js';
 

@@ -17,7 +17,7 @@ import { decideColor } from '../config/values.js';
 import { HtlcTailError } from '../errors.js';
 import { createColorizer } from '../format/colorizer.js';
 import type { Colorizer } from '../format/types.js';
-import { addressOf } from '../lnd/target.js';
+import { addressOf } from '../transport/target.js';
 import { formatResultLine, formatStepLine } from '../check/format.js';
 import { checkExitCode, runSteps } from '../check/runner.js';
 import { CHECK_STEPS, CheckRun } from '../check/steps.js';

@@ -8,10 +8,8 @@
 import { demoConfig, demoSettings } from '../config/demo-config.js';
 import type { DemoOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
-import { targetSpecOf } from '../config/target-spec.js';
-import { buildTarget } from '../lnd/credentials.js';
+import { connectNode } from '../pipeline/node-config.js';
 import { runTail } from '../pipeline/run-tail.js';
-import { sourceFor } from '../pipeline/rest-source.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
 
@@ -26,8 +24,7 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
     const where = rest ? `${demo.node.rpcserver}, REST ${demo.node.restserver}` : demo.node.rpcserver;
     notify(`demo: simulated lnd node on ${where} (lnddir ${demo.lnddir}); Ctrl-C to stop`, 'info');
     const config = demoConfig(opts, { lnddir: demo.lnddir, network: demo.network }, process.env, defaultConfigIo());
-    const target = buildTarget(targetSpecOf(config));
-    return await runTail(config, sourceFor(config, target), notify, signals);
+    return await runTail(config, [connectNode({ name: null, config, proxy: null })], notify, signals);
   } finally {
     await demo.stop();
   }

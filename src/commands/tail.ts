@@ -14,11 +14,9 @@ import { terminalPasswordPrompt } from '../cli/password-prompt.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import { usageError } from '../errors.js';
 import { formatHostPort } from '../config/listen.js';
-import { buildTarget } from '../lnd/credentials.js';
-import { targetSpecOf } from '../config/target-spec.js';
 import { allowsMethod, excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
+import { connectNode } from '../pipeline/node-config.js';
 import { runTail } from '../pipeline/run-tail.js';
-import { sourceFor } from '../pipeline/rest-source.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
 
 /**
@@ -46,15 +44,18 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   if (nodes.length > 1) {
     throw usageError(`${nodes.length} profiles selected (${nodes.map((n) => n.name).join(', ')}); watching several nodes in one run is not available yet: pick one with -p NAME`);
   }
-  const { config, proxy } = nodes[0]!;
+  const node = nodes[0]!;
+  const { config, proxy } = node;
   if (proxy) {
     const ep = config.connection.restServer ?? config.connection.rpcServer;
     throw usageError(`${formatHostPort(ep)} needs the SOCKS5 proxy ${formatHostPort(proxy)} (${proxy.source}), and connecting through a proxy is not available yet; unset HTLC_TAIL_SOCKS5 or use a direct address`);
   }
   const notify = stderrNotify();
   for (const n of notices) notify(n);
-  const target = buildTarget(targetSpecOf(config));
+  // The node's connection (its files read now); run-tail takes the list of nodes.
+  const connection = connectNode(node);
+  const target = connection.target.current;
   const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
   if (warning) notify(warning);
-  return runTail(config, sourceFor(config, target), notify, signals);
+  return runTail(config, [connection], notify, signals);
 }

@@ -2,7 +2,7 @@
  * The bridge from the resolved Config to the lnd layer's TargetSpec (which
  * buildTarget turns into an LndTarget by reading the cert and macaroon files).
  */
-import type { TargetSpec } from '../lnd/credentials.js';
+import type { TargetSpec } from '../transport/credentials.js';
 import type { Config, Endpoint } from './types.js';
 
 /**

@@ -16,17 +16,12 @@
  *   never sees a half-loaded table.
  */
 import type { AliasBook } from '../events/aliases.js';
-import type { ChannelSummary, NodeInfoSummary } from '../lnd/unary.js';
+import type { ChannelSummary, NodeLookups } from '../transport/lookups.js';
+import { GrpcCode } from '../transport/status.js';
 import type { Notify } from './notices.js';
 
-/** The node calls alias lookups need; the gRPC and REST transports both provide them. */
-export interface AliasLookups {
-  listChannels(): Promise<ChannelSummary[]>;
-  getNodeAlias(pubkey: string): Promise<string>;
-  getInfo(): Promise<NodeInfoSummary>;
-  /** Releases the connection once the calls in flight are done (when the lookups have one of their own). */
-  close?(): void;
-}
+/** The calls of a node's lookups (transport/lookups.ts NodeLookups, over gRPC or REST) that the loader makes. */
+export type AliasLookups = Pick<NodeLookups, 'listChannels' | 'getNodeAlias'>;
 
 /** GetNodeInfo calls in flight at once during a load. */
 const NODE_INFO_CONCURRENCY = 8;
@@ -141,11 +136,11 @@ function details(e: unknown): string {
  */
 function isConnectionGone(e: unknown): boolean {
   const code = (e as { code?: number })?.code;
-  return code === 1 /* CANCELLED */ || code === 14 /* UNAVAILABLE */ || /channel has been shut down/i.test(details(e));
+  return code === GrpcCode.CANCELLED || code === GrpcCode.UNAVAILABLE || /channel has been shut down/i.test(details(e));
 }
 
 function isPermissionDenied(e: unknown): boolean {
-  return (e as { code?: number })?.code === 7 || /permission denied/i.test(details(e));
+  return (e as { code?: number })?.code === GrpcCode.PERMISSION_DENIED || /permission denied/i.test(details(e));
 }
 
 function reason(e: unknown, permission: string): string {

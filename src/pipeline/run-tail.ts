@@ -1,10 +1,13 @@
 /**
- * Runs a live tail: one event source (an lnd session) into the pipeline, with
- * the output writer, signals, --count, alias lookups and the summary. Shared by
- * `htlc-tail` and `htlc-tail demo`, so both behave the same.
+ * Runs a live tail: each node's event source into its lane of the pipeline
+ * (node-tail.ts), all lanes into one output (output.ts) in arrival order,
+ * with the output writer, signals, --count, alias lookups and the summaries.
+ * Shared by `htlc-tail` and `htlc-tail demo`, so both behave the same. It
+ * takes a list of nodes (one today; several nodes in one run come with
+ * issue 15): a failure that retrying cannot fix on any node ends the run.
  *
  * Signals: SIGINT/SIGTERM are handled from the start (runtime/stop-signals.ts)
- * to the exit of the process. The first one stops the source (a pending
+ * to the exit of the process. The first one stops the sources (a pending
  * connect, probe or backoff is abandoned at once); every event already
  * received is still written and the summary printed; later signals change
  * nothing. The final flush waits for a slow reader, but after a signal it
@@ -12,101 +15,57 @@
  * what was not written, and the process exits 0 (output/bounded-flush.ts).
  */
 import type { Config } from '../config/types.js';
-import { AliasBook } from '../events/aliases.js';
-import { makeFilter } from '../events/filter.js';
-import { unmatchedAliasWarnings } from '../events/alias-suggest.js';
-import { outputFormatContext } from '../runtime/format-context.js';
-import type { HtlcEvent } from '../events/model.js';
-import { createLineWriter } from '../output/writer.js';
-import { Pipeline } from './pipeline.js';
-import type { EventSource } from './source.js';
-import { stderrNotify, type Notify } from './notices.js';
-import { AliasLoader, type AliasLookups } from './alias-loader.js';
-import { SummaryPrinter } from './summary-printer.js';
-import { StopSignals } from '../runtime/stop-signals.js';
 import { flushBounded, STALL_MS } from '../output/bounded-flush.js';
-import { proxyNotice } from '../lnd/proxy-env.js';
-
-export interface SourceHooks {
-  readonly notify: Notify;
-  onEvent(ev: HtlcEvent): void;
-  onGap(fromMs: number, toMs: number, reason: string): void;
-  /** A subscription is established; `lookups` reaches the node's unary calls for aliases and block height. */
-  onSubscribed(lookups: AliasLookups | undefined, reconnected: boolean): void;
-}
-
-export type SourceFactory = (hooks: SourceHooks) => EventSource;
+import { createLineWriter } from '../output/writer.js';
+import { outputFormatContext } from '../runtime/format-context.js';
+import { StopSignals } from '../runtime/stop-signals.js';
+import type { NodeConnection } from '../transport/node-connection.js';
+import { proxyNotice } from '../transport/proxy-env.js';
+import { NodeTail } from './node-tail.js';
+import { stderrNotify, type Notify } from './notices.js';
+import { OutputStage } from './output.js';
 
 export async function runTail(
   config: Config,
-  makeSource: SourceFactory,
+  nodes: readonly NodeConnection[],
   notify: Notify = stderrNotify(),
   signals: StopSignals = new StopSignals(),
 ): Promise<number> {
-  let source: EventSource | undefined;
-  const book = config.output.aliases ? new AliasBook() : undefined;
-  const loader = book ? new AliasLoader(book, notify) : undefined;
-  let lookupsInUse: AliasLookups | undefined;
+  const tails: NodeTail[] = [];
   let stopping = false;
   const stop = () => {
     stopping = true;
-    loader?.close();
-    source?.stop();
+    for (const t of tails) t.stop();
   };
   const writer = createLineWriter(process.stdout, stop);
-  const pipeline = new Pipeline({
-    collectStats: config.output.stats,
+  const output = new OutputStage({
     format: config.output.format,
     ctx: outputFormatContext(config.output, process.stdout),
-    filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
     count: config.count,
     writer,
-    pause: () => source?.pause(),
-    resume: () => source?.resume(),
+    pause: () => tails.forEach((t) => t.source.pause()),
+    resume: () => tails.forEach((t) => t.source.resume()),
     onCountReached: stop,
-    aliases: book,
-    onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
   });
-  const summary = new SummaryPrinter(config.output, pipeline, book);
   const proxy = proxyNotice(process.env);
   if (proxy) notify(proxy);
+  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify));
 
-  source = makeSource({
-    notify,
-    onEvent: (ev) => pipeline.push(ev),
-    onGap: (from, to, reason) => pipeline.gap(from, to, reason),
-    onSubscribed: (lookups, reconnected) => {
-      if (!reconnected) notify('subscribed to HTLC events', 'info');
-      lookupsInUse = lookups;
-      summary.setLookups(lookups);
-      if (loader && lookups) {
-        loader.setLookups(lookups);
-        if (!reconnected) {
-          pipeline.hold();
-          void loader.load().finally(() => {
-            pipeline.release();
-            if (book!.isLoaded) for (const w of unmatchedAliasWarnings(config.filter, book!.knownAliases())) notify(`warning: ${w}`);
-          });
-        }
-      }
-    },
-  });
-
-  // A signal that came before (during start-up) stops the source at once.
+  // A signal that came before (during start-up) stops the sources at once.
   signals.onStop(stop);
-  summary.startInterval();
+  for (const t of tails) t.startInterval();
   let failure: { error: unknown } | undefined;
   try {
-    await source.run();
-  } catch (error) {
-    failure = { error };
+    await Promise.all(
+      tails.map((t) =>
+        t.source.run().catch((error: unknown) => {
+          failure ??= { error };
+          for (const other of tails) if (other !== t) other.stop();
+        }),
+      ),
+    );
   } finally {
-    summary.stopInterval();
-    // The stream ended while the first alias lookup was still running: let it finish
-    // (bounded by its deadline), so the events held for it get their aliases.
-    if (!stopping) await loader?.idle();
-    loader?.close();
-    pipeline.release();
+    for (const t of tails) await t.drain(stopping);
     let unwritten: { lines: number; bytes: number } | undefined;
     if (!writer.closed && !(await flushBounded(writer, (cb) => signals.onStop(cb)))) unwritten = writer.pending();
     if (unwritten) {
@@ -114,13 +73,13 @@ export async function runTail(
         `stdout took no output for ${STALL_MS / 1000} s after the stop signal; ${unwritten.lines} line${unwritten.lines === 1 ? '' : 's'} (${unwritten.bytes} bytes) not written`,
       );
     }
-    if (!writer.closed) summary.printFinal();
-    lookupsInUse?.close?.();
+    if (!writer.closed) for (const t of tails) t.printSummary();
+    for (const t of tails) t.close();
     // stdout still holds what it did not take, and would keep the process alive until a reader takes it.
     if (unwritten) setTimeout(() => process.exit(), 200).unref();
   }
   // Events received before the stream failed (held for the first alias lookup) may have reached
   // --count on release: then the count came first, and the run ended normally.
-  if (failure && !pipeline.countReached) throw failure.error;
+  if (failure && !output.countReached) throw failure.error;
   return 0;
 }

@@ -12,26 +12,34 @@
  * starts on a line of its own (after the `^C` the terminal echoed).
  */
 import type { AliasBook } from '../events/aliases.js';
+import type { Correlator } from '../events/correlate.js';
+import type { Stats } from '../events/stats.js';
 import { formatSummary } from '../format/summary.js';
-import type { Pipeline } from './pipeline.js';
-import type { AliasLookups } from './alias-loader.js';
+import type { NodeLookups } from '../transport/lookups.js';
+import { GrpcCode } from '../transport/status.js';
 import type { Config } from '../config/types.js';
 import { createColorizer } from '../format/colorizer.js';
+
+/** What the summary reads: one node's statistics and HTLCs in flight (a NodeLane, or a Pipeline). */
+export interface SummarySource {
+  readonly stats: Stats;
+  readonly correlator: Correlator;
+}
 
 export class SummaryPrinter {
   private timer: NodeJS.Timeout | undefined;
   private blockHeight: number | undefined;
-  private lookups: AliasLookups | undefined;
+  private lookups: Pick<NodeLookups, 'getInfo'> | undefined;
   private asking = false;
   private denied = false;
 
   constructor(
     private readonly out: Config['output'],
-    private readonly pipeline: Pipeline,
+    private readonly pipeline: SummarySource,
     private readonly book: AliasBook | undefined,
   ) {}
 
-  setLookups(l: AliasLookups | undefined): void {
+  setLookups(l: Pick<NodeLookups, 'getInfo'> | undefined): void {
     this.lookups = l;
     this.refreshHeight();
   }
@@ -48,7 +56,7 @@ export class SummaryPrinter {
       (e: unknown) => {
         this.asking = false;
         const d = (e as { details?: string; message?: string })?.details ?? (e as Error)?.message ?? '';
-        if ((e as { code?: number })?.code === 7 || /permission denied/i.test(d)) this.denied = true;
+        if ((e as { code?: number })?.code === GrpcCode.PERMISSION_DENIED || /permission denied/i.test(d)) this.denied = true;
       },
     );
   }

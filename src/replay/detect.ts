@@ -24,7 +24,7 @@ import { decodeJsonlLine, isJsonlEventValue, JsonlLineError } from '../codec/jso
 import { decodeJsonEvent, isGapMarkerJson, JsonEventError } from '../codec/raw/decode.js';
 import { parseRawLine, REST_PREFIX } from '../codec/raw/fast-line.js';
 import type { GapMarker, HtlcEvent } from '../events/model.js';
-import { classifyRestValue, jsonErrorReason, safeText } from '../rest/rest-line.js';
+import { classifyRestValue, jsonErrorReason, safeText } from '../transport/rest/rest-line.js';
 
 export type ReplayLine =
   | { readonly kind: 'blank' }

@@ -25,8 +25,8 @@ import { formatSummary } from '../format/summary.js';
 import { createLineWriter } from '../output/writer.js';
 import type { Notify } from '../pipeline/notices.js';
 import { Pipeline } from '../pipeline/pipeline.js';
-import { LineSplitter } from '../rest/line-splitter.js';
-import { safeText } from '../rest/rest-line.js';
+import { LineSplitter } from '../util/line-splitter.js';
+import { safeText } from '../transport/rest/rest-line.js';
 import { detectLine } from './detect.js';
 import type { HtlcEvent } from '../events/model.js';
 

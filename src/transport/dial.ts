@@ -13,7 +13,7 @@
  */
 import net from 'node:net';
 import { HtlcTailError } from '../errors.js';
-import { connectionReason } from '../lnd/classify.js';
+import { connectionReason } from './net-reason.js';
 
 export interface DialProxy {
   readonly host: string;

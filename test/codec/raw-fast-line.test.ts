@@ -12,7 +12,7 @@ import type { HtlcEvent, HtlcInfo } from '../../src/events/model.js';
 import { encodeRawEvent } from '../../src/codec/raw/encode.js';
 import { detectLine } from '../../src/replay/detect.js';
 import { parseRawLine, REST_PREFIX } from '../../src/codec/raw/fast-line.js';
-import { classifyRestValue } from '../../src/rest/rest-line.js';
+import { classifyRestValue } from '../../src/transport/rest/rest-line.js';
 import { CH, at, fwdIds, forward, forwardFail, final, htlcInfo, linkFail, makeHtlc, recvIds, sendIds, settle, subscribed } from '../builders.js';
 import { mulberry32 } from '../prng.js';
 

@@ -5,7 +5,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { loadProtos } from '../../src/lnd/protos.js';
+import { loadProtos } from '@htlc-tail/lnd-sim/internals';
 
 export interface CallError {
   code: number;

@@ -1,8 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
-import { loadProtos } from '../../src/lnd/protos.js';
 import { encodeHtlcEvent, FloodMix, buildNode, FLOW_KINDS, TrafficGenerator, type FlowKind, type ScheduledEvent, fromProtoObject, toProtoObject, type WireHtlcEvent } from '@htlc-tail/lnd-sim';
-import { FlowFactory, Rng } from '@htlc-tail/lnd-sim/internals';
+import { FlowFactory, Rng, loadProtos } from '@htlc-tail/lnd-sim/internals';
 import { Correlator } from '../../src/events/correlate.js';
 
 const node = buildNode(42);

@@ -6,6 +6,7 @@
 export { FlowFactory } from './flows.js';
 export { Rng } from './rng.js';
 export { ipBytes } from './cert.js';
+export { loadProtos } from './protos.js';
 export {
   EVENT_TYPE_NUMBERS,
   eventTypeName,

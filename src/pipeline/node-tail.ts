@@ -1,0 +1,98 @@
+/**
+ * One node's share of a live tail: its lane of the pipeline (correlator,
+ * statistics, alias book, hold), its alias loader and summary, and its event
+ * source (the NodeConnection's session), wired together. run-tail.ts makes
+ * one per node and feeds them all into one output.
+ */
+import type { Config } from '../config/types.js';
+import { unmatchedAliasWarnings } from '../events/alias-suggest.js';
+import { AliasBook } from '../events/aliases.js';
+import { makeFilter } from '../events/filter.js';
+import type { EventSource, NodeConnection } from '../transport/node-connection.js';
+import { AliasLoader } from './alias-loader.js';
+import { NodeLane } from './lane.js';
+import type { Notify } from './notices.js';
+import type { OutputStage } from './output.js';
+import { SummaryPrinter } from './summary-printer.js';
+
+export class NodeTail {
+  readonly lane: NodeLane;
+  readonly source: EventSource;
+  private readonly book: AliasBook | undefined;
+  private readonly loader: AliasLoader | undefined;
+  private readonly summary: SummaryPrinter;
+
+  constructor(
+    readonly node: NodeConnection,
+    private readonly config: Config,
+    output: OutputStage,
+    private readonly notify: Notify,
+  ) {
+    const book = config.output.aliases ? new AliasBook() : undefined;
+    const loader = book ? new AliasLoader(book, notify) : undefined;
+    this.book = book;
+    this.loader = loader;
+    this.lane = new NodeLane({
+      output,
+      collectStats: config.output.stats,
+      filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
+      aliases: book,
+      onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
+      pause: () => this.source.pause(),
+      resume: () => this.source.resume(),
+    });
+    this.summary = new SummaryPrinter(config.output, this.lane, book);
+    this.source = node.open({
+      notify,
+      onEvent: (ev) => this.lane.push(ev),
+      onGap: (from, to, reason) => this.lane.gap(from, to, reason),
+      onSubscribed: (reconnected) => this.subscribed(reconnected),
+    });
+  }
+
+  /** A subscription is established: lookups for aliases and the block height; the first time, events wait for the first alias load. */
+  private subscribed(reconnected: boolean): void {
+    if (!reconnected) this.notify('subscribed to HTLC events', 'info');
+    const lookups = this.node.lookups();
+    this.summary.setLookups(lookups);
+    const { loader, book } = this;
+    if (!loader || !book) return;
+    loader.setLookups(lookups);
+    if (reconnected) return;
+    this.lane.hold();
+    void loader.load().finally(() => {
+      this.lane.release();
+      if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
+    });
+  }
+
+  startInterval(): void {
+    this.summary.startInterval();
+  }
+
+  /** The tail is stopping: no new lookups; the source stops at once. */
+  stop(): void {
+    this.loader?.close();
+    this.source.stop();
+  }
+
+  /**
+   * The source ended. When it ended by itself (not stopped) while the first
+   * alias lookup was still running, that lookup may finish (bounded by its
+   * deadline), so the events held for it get their aliases; then they go out.
+   */
+  async drain(stopping: boolean): Promise<void> {
+    this.summary.stopInterval();
+    if (!stopping) await this.loader?.idle();
+    this.loader?.close();
+    this.lane.release();
+  }
+
+  printSummary(): void {
+    this.summary.printFinal();
+  }
+
+  close(): void {
+    this.node.close();
+  }
+}

@@ -39,6 +39,8 @@ export class AliasLoader {
   constructor(
     private readonly book: AliasBook,
     private readonly notify: Notify,
+    /** After each load that reached lnd (the book holds what it answered). */
+    private readonly onLoaded: () => void = () => {},
   ) {}
 
   /** The tail is ending: lookups still running fail quietly, and no new ones start. */
@@ -64,6 +66,9 @@ export class AliasLoader {
 
   load(): Promise<void> {
     this.running ??= this.doLoad()
+      .then((reached) => {
+        if (reached && !this.closed) this.onLoaded();
+      })
       .catch((e: unknown) => this.warnOnce('internal', `peer alias lookup failed (${details(e).split('\n', 1)[0]}); showing channel ids only`))
       .finally(() => {
         this.running = undefined;
@@ -77,21 +82,22 @@ export class AliasLoader {
     this.notify(`warning: ${msg}`);
   }
 
-  private async doLoad(): Promise<void> {
+  /** True when lnd answered ListChannels and the book was loaded. */
+  private async doLoad(): Promise<boolean> {
     const l = this.lookups;
-    if (!l || this.listDenied) return;
+    if (!l || this.listDenied) return false;
     let channels: ChannelSummary[];
     try {
       channels = await l.listChannels();
     } catch (e) {
       this.book.refreshFailed();
-      if (isConnectionGone(e)) return;
+      if (isConnectionGone(e)) return false;
       if (isPermissionDenied(e)) this.listDenied = true;
       this.warnOnce(
         'list',
         `cannot look up peer aliases (ListChannels: ${reason(e, 'offchain:read')}); showing channel ids only (--no-aliases skips the lookups)`,
       );
-      return;
+      return false;
     }
     const nodeAliases = new Map<string, string>();
     if (!this.nodeInfoDenied) {
@@ -121,6 +127,7 @@ export class AliasLoader {
       channels.map((c) => ({ chan_id: c.chanId, remote_pubkey: c.remotePubkey, peer_alias: c.peerAlias })),
       nodeAliases,
     );
+    return true;
   }
 }
 

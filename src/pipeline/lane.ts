@@ -10,6 +10,7 @@ import { Correlator } from '../events/correlate.js';
 import type { GapMarker, HtlcEvent, OutputItem } from '../events/model.js';
 import { Stats } from '../events/stats.js';
 import type { OutputStage } from './output.js';
+import type { NodeSink } from './sink.js';
 
 /** Events held (for the first alias lookup) beyond this many pause the node's source. */
 const HOLD_PAUSE_AT = 10_000;
@@ -27,6 +28,8 @@ export interface LaneOptions {
    * on a busy stream. Default true.
    */
   readonly collectStats?: boolean;
+  /** What else sees every event of this node, before the filters (history, metrics). */
+  readonly sinks?: readonly NodeSink[];
   /** Stop and restart reading this node's events (while many are held). */
   readonly pause: () => void;
   readonly resume: () => void;
@@ -75,6 +78,8 @@ export class NodeLane {
       book.enrich(ev);
       if (this.o.onUnknownChannel && book.unknownChannel(ev)) this.o.onUnknownChannel();
     }
+    const sinks = this.o.sinks;
+    if (sinks) for (const s of sinks) s.event(ev);
     if (this.o.filter(ev)) out.event(ev);
   }
 
@@ -82,7 +87,11 @@ export class NodeLane {
   gap(fromMs: number, toMs: number, reason: string): void {
     if (this.o.output.countReached) return;
     const gap: GapMarker = { event: 'gap', fromMs, toMs, reason };
-    if (this.held) this.held.push(gap);
-    else this.o.output.gap(gap);
+    if (this.held) {
+      this.held.push(gap);
+      return;
+    }
+    if (this.o.sinks) for (const s of this.o.sinks) s.gap(gap);
+    this.o.output.gap(gap);
   }
 }

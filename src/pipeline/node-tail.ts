@@ -13,6 +13,7 @@ import { AliasLoader } from './alias-loader.js';
 import { NodeLane } from './lane.js';
 import type { Notify } from './notices.js';
 import type { OutputStage } from './output.js';
+import type { NodeSink } from './sink.js';
 import { SummaryPrinter } from './summary-printer.js';
 
 export class NodeTail {
@@ -27,9 +28,11 @@ export class NodeTail {
     private readonly config: Config,
     output: OutputStage,
     private readonly notify: Notify,
+    /** What else sees every event of this node: history, metrics (pipeline/sink.ts). */
+    private readonly sinks: readonly NodeSink[] = [],
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
-    const loader = book ? new AliasLoader(book, notify) : undefined;
+    const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
     this.book = book;
     this.loader = loader;
     this.lane = new NodeLane({
@@ -37,6 +40,7 @@ export class NodeTail {
       collectStats: config.output.stats,
       filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
       aliases: book,
+      sinks,
       onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
       pause: () => this.source.pause(),
       resume: () => this.source.resume(),
@@ -47,12 +51,14 @@ export class NodeTail {
       onEvent: (ev) => this.lane.push(ev),
       onGap: (from, to, reason) => this.lane.gap(from, to, reason),
       onSubscribed: (reconnected) => this.subscribed(reconnected),
+      onLost: (reason) => sinks.forEach((s) => s.lost(reason)),
     });
   }
 
   /** A subscription is established: lookups for aliases and the block height; the first time, events wait for the first alias load. */
   private subscribed(reconnected: boolean): void {
     if (!reconnected) this.notify('subscribed to HTLC events', 'info');
+    for (const s of this.sinks) s.subscribed(reconnected);
     const lookups = this.node.lookups();
     this.summary.setLookups(lookups);
     const { loader, book } = this;
@@ -92,7 +98,9 @@ export class NodeTail {
     this.summary.printFinal();
   }
 
-  close(): void {
+  /** The run ends: the sinks write what is pending (after the last event), the node's connection closes. */
+  async close(): Promise<void> {
+    for (const s of this.sinks) await s.close();
     this.node.close();
   }
 }

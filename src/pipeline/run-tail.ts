@@ -24,12 +24,15 @@ import { proxyNotice } from '../transport/proxy-env.js';
 import { NodeTail } from './node-tail.js';
 import { stderrNotify, type Notify } from './notices.js';
 import { OutputStage } from './output.js';
+import type { SinkFactory } from './sink.js';
 
 export async function runTail(
   config: Config,
   nodes: readonly NodeConnection[],
   notify: Notify = stderrNotify(),
   signals: StopSignals = new StopSignals(),
+  /** The sinks of each node besides the output (history, metrics); none by default. */
+  sinksOf: SinkFactory = () => [],
 ): Promise<number> {
   const tails: NodeTail[] = [];
   let stopping = false;
@@ -49,7 +52,7 @@ export async function runTail(
   });
   const proxy = proxyNotice(process.env);
   if (proxy) notify(proxy);
-  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify));
+  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify, await sinksOf(node)));
 
   // A signal that came before (during start-up) stops the sources at once.
   signals.onStop(stop);
@@ -74,7 +77,7 @@ export async function runTail(
       );
     }
     if (!writer.closed) for (const t of tails) t.printSummary();
-    for (const t of tails) t.close();
+    for (const t of tails) await t.close();
     // stdout still holds what it did not take, and would keep the process alive until a reader takes it.
     if (unwritten) setTimeout(() => process.exit(), 200).unref();
   }

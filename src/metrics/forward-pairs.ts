@@ -6,7 +6,7 @@
  * sums per outgoing channel stay whole.
  */
 import type { ChannelLabels } from './channel-labels.js';
-import { METRICS, OTHER_CHANNEL, OUTCOMES } from './names.js';
+import { OTHER_CHANNEL, OUTCOMES } from './names.js';
 import { series, type Series } from './series.js';
 
 /** Default bound on channel pairs per node. */
@@ -36,7 +36,8 @@ export class ForwardPairs {
   private pairs = 0;
 
   constructor(
-    private readonly node: string,
+    /** The node label of the series made from now on. */
+    public node: string,
     private readonly channels: ChannelLabels,
     private readonly maxPairs = DEFAULT_MAX_PAIRS,
   ) {}
@@ -47,7 +48,7 @@ export class ForwardPairs {
     const pair = entry.byOut.get(outId) ?? this.pair(entry, this.channels.label(outId));
     let s = pair.byOutcome[which];
     if (s === undefined) {
-      s = series(METRICS.forwards, { node: this.node, outcome: OUTCOMES[which]!, in_channel: pair.inLabel, out_channel: pair.outLabel });
+      s = series({ node: this.node, outcome: OUTCOMES[which]!, in_channel: pair.inLabel, out_channel: pair.outLabel });
       pair.byOutcome[which] = s;
       this.series.push(s);
     }

@@ -12,7 +12,6 @@
  * it dropped it at its caps) are not counted either way.
  */
 import { splitNs } from '../events/decimal-split.js';
-import { METRICS } from './names.js';
 import { series, typeName, type Series } from './series.js';
 
 export class InFlight {
@@ -23,7 +22,10 @@ export class InFlight {
   private epochSec = -1;
   private epochNs = 0;
 
-  constructor(private readonly node: string) {}
+  constructor(
+    /** The node label of the series made from now on. */
+    public node: string,
+  ) {}
 
   /** A forward event of this type (not a replay). */
   started(type: number): void {
@@ -54,7 +56,7 @@ export class InFlight {
   of(type: number): Series {
     let s = this.byType.get(type);
     if (s === undefined) {
-      s = series(METRICS.inFlight, { node: this.node, type: typeName(type) });
+      s = series({ node: this.node, type: typeName(type) });
       this.byType.set(type, s);
       this.series.push(s);
     }

@@ -1,18 +1,18 @@
 /**
- * The metrics of one run: one NodeMetrics per node, the htlc_tail_* families
- * rendered from them (render.ts), and a prom-client Registry of its own (never
- * the library's global default registry) with prom-client's default process
- * metrics. prom-client is loaded here, lazily, only when a run asks for metrics.
+ * The metrics of one run: a prom-client Registry of its own (never the
+ * library's global default registry) with the htlc_tail_* families
+ * (families.ts) and prom-client's default process metrics, and one
+ * NodeMetrics per node. prom-client is loaded here, lazily, only when a run
+ * asks for metrics.
  *
  * One instance lives for the whole run, across reconnects, so counters never
  * go backwards; `node(name)` returns the same NodeMetrics for the same name.
  */
 import type * as PromClient from 'prom-client';
 import { ChannelLabels } from './channel-labels.js';
+import { registerFamilies } from './families.js';
 import { DEFAULT_MAX_PAIRS } from './forward-pairs.js';
-import { NodeMetrics } from './node-metrics.js';
-import { ExpositionWriter } from './exposition.js';
-import { renderFamilies } from './render.js';
+import { NodeMetrics, type SettleHistogram } from './node-metrics.js';
 
 export interface MetricsOptions {
   /** prom-client's default process metrics (process_*, nodejs_*); default true. */
@@ -25,9 +25,7 @@ export interface MetricsOptions {
 
 export class HtlcMetrics {
   private readonly nodes: NodeMetrics[] = [];
-  private readonly byName = new Map<string, NodeMetrics>();
-  /** The last exposition's size: the next one's buffer starts that big. */
-  private lastSize = 0;
+  private readonly settle: SettleHistogram;
 
   constructor(
     prom: typeof PromClient,
@@ -35,18 +33,23 @@ export class HtlcMetrics {
     private readonly opts: MetricsOptions = {},
   ) {
     if (opts.processMetrics !== false) prom.collectDefaultMetrics({ register: registry });
+    this.settle = registerFamilies(prom, registry, () => this.nodes);
   }
 
-  /** The sink for node `name` (its pubkey or profile name: the `node` label), made on first use. */
+  /** The metrics of node `name` (the `node` label), made on first use. */
   node(name: string): NodeMetrics {
-    let n = this.byName.get(name);
+    let n = this.nodes.find((x) => x.node === name);
     if (n === undefined) {
       const labels = this.opts.maxUnlistedChannels ? new ChannelLabels(this.opts.maxUnlistedChannels) : new ChannelLabels();
-      n = new NodeMetrics(name, labels, this.opts.maxChannelPairs ?? DEFAULT_MAX_PAIRS);
-      this.byName.set(name, n);
+      n = new NodeMetrics(name, this.settle, labels, this.opts.maxChannelPairs ?? DEFAULT_MAX_PAIRS);
       this.nodes.push(n);
     }
     return n;
+  }
+
+  /** Whether a node of the run has this label. */
+  has(name: string): boolean {
+    return this.nodes.some((x) => x.node === name);
   }
 
   /** The Content-Type of `render()`'s text (Prometheus text format 0.0.4). */
@@ -54,21 +57,14 @@ export class HtlcMetrics {
     return this.registry.contentType;
   }
 
-  /**
-   * The exposition, UTF-8: every family's current values (ours, taken at one
-   * instant, then the registry's process metrics).
-   */
-  async render(): Promise<Buffer> {
-    const w = renderFamilies(this.nodes, new ExpositionWriter(this.lastSize + 4096));
-    w.text(await this.registry.metrics());
-    const out = w.end();
-    this.lastSize = out.length;
-    return out;
+  /** The exposition: every family's current values (prom-client's rendering). */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  /** The exposition as text. */
-  async text(): Promise<string> {
-    return (await this.render()).toString('utf8');
+  /** The exposition as text (the same as render(); tests read it). */
+  text(): Promise<string> {
+    return this.render();
   }
 }
 

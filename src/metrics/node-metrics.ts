@@ -1,11 +1,12 @@
 /**
- * One node's metrics: the MetricsSink the pipeline calls per event, gap and
- * stream state change. It keeps plain running values in series records that
- * are created once per label set (per channel, pair of channels or failure
- * reason, never per HTLC), rendered at scrape time (render.ts). So an event
- * costs a few Map lookups and additions: no label strings are built, hashed
- * or validated per event (prom-client's own `inc(labels)` does all three on
- * every call).
+ * One node's metrics: what the node's sink (node-sink.ts) calls per event,
+ * gap and stream state change. Counters and gauges are plain running values
+ * in series records made once per label set (per channel, pair of channels
+ * or failure reason, never per HTLC); prom-client gets them at scrape time
+ * (families.ts). So an event costs a few Map lookups and additions: no label
+ * strings are built, hashed or validated per event. Settle times are observed
+ * into prom-client's histogram directly (a histogram's buckets cannot be set
+ * from outside), one call per settle of a forward or payment.
  *
  * What is counted (SPEC "Metrics"; the README's Monitoring section says the same):
  * - htlc_tail_events_total: every event received (replays and `subscribed`
@@ -34,25 +35,28 @@ import type { AliasBook } from '../events/aliases.js';
 import { EVENT_TYPE, failureCodeName, failureDetailName } from '../events/enums.js';
 import type { EventKind, HtlcEvent } from '../events/model.js';
 import { ChannelLabels } from './channel-labels.js';
-import { labelKey, seriesPrefix } from './exposition.js';
 import { DEFAULT_MAX_PAIRS, FAILED_DOWNSTREAM, FAILED_HERE, ForwardPairs, SETTLED } from './forward-pairs.js';
-import { HistogramSeries } from './histogram.js';
 import { InFlight } from './in-flight.js';
 import { MsatSplitter, MsatSum } from './msat-sum.js';
-import { METRICS, SETTLE_BUCKETS, type Labels } from './names.js';
-import { series, typeName, type Series } from './series.js';
-import type { MetricsSink } from './sink.js';
+import type { Labels } from './names.js';
+import { relabel, series, typeName, type Series } from './series.js';
 
 export type { Series } from './series.js';
 
-/** The per-outgoing-channel sums and link failures. */
+/** What NodeMetrics needs of prom-client's Histogram (htlc_tail_settle_seconds). */
+export interface SettleHistogram {
+  observe(labels: Labels, seconds: number): void;
+  zero(labels: Labels): void;
+  remove(labels: Labels): void;
+}
+
+/** The per-outgoing-channel sums (exact msat) and their series, and the link failures. */
 export interface OutChannel {
-  readonly labels: Labels;
   readonly earned: MsatSum;
   readonly missed: MsatSum;
   readonly forwarded: MsatSum;
-  /** The three sums' lines up to their values. */
-  readonly prefixes: { readonly earned: Buffer; readonly missed: Buffer; readonly forwarded: Buffer };
+  /** The three sums' series (their values set from the sums at scrape time). */
+  readonly series: { readonly earned: Series; readonly missed: Series; readonly forwarded: Series };
   /** A forward's outcome touched this channel: its three msat series are exposed. */
   forwards: boolean;
   /** wire_failure → failure_detail → series */
@@ -81,18 +85,17 @@ function isForward(ev: HtlcEvent): boolean {
   return ev.eventType === EVENT_TYPE.FORWARD || (ev.eventType === EVENT_TYPE.UNKNOWN && ev.corr?.firstEventType === EVENT_TYPE.FORWARD);
 }
 
-export class NodeMetrics implements MetricsSink {
-  readonly nodeLabels: Labels;
-  readonly nodeKey: string;
-  /** Every series, in creation order, for the exposition. */
+export class NodeMetrics {
+  /** Series by family, in creation order. */
   readonly eventSeries: Series[] = [];
   readonly linkFailureSeries: Series[] = [];
   readonly outChannels: OutChannel[] = [];
-  readonly settleSeries: HistogramSeries[] = [];
-  /** htlc_tail_stream_up */
-  streamUp = 0;
-  reconnects = 0;
-  gaps = 0;
+  /** htlc_tail_stream_up, _reconnects_total, _gaps_total */
+  readonly streamUp: Series;
+  readonly reconnects: Series;
+  readonly gaps: Series;
+  /** htlc_tail_last_event_timestamp_seconds (exposed once an HTLC event came). */
+  readonly lastEvent: Series;
   /** timestamp_ns of the last HTLC event, as lnd sent it. */
   lastEventNs: string | undefined;
   aliases: AliasBook | undefined;
@@ -101,23 +104,32 @@ export class NodeMetrics implements MetricsSink {
   private readonly forwards: ForwardPairs;
   private readonly inFlight: InFlight;
   private readonly outs = new Map<string, OutChannel>();
-  private readonly settles = new Map<number, HistogramSeries>();
+  /** event_type → the label set of its settle-time series */
+  private readonly settleLabels = new Map<number, Labels>();
   private readonly msat = new MsatSplitter();
 
   constructor(
-    readonly node: string,
+    private name: string,
+    private readonly settle: SettleHistogram,
     private readonly channels: ChannelLabels = new ChannelLabels(),
     maxPairs = DEFAULT_MAX_PAIRS,
   ) {
-    this.nodeLabels = { node };
-    this.nodeKey = labelKey(this.nodeLabels);
-    this.forwards = new ForwardPairs(node, channels, maxPairs);
-    this.inFlight = new InFlight(node);
+    this.forwards = new ForwardPairs(name, channels, maxPairs);
+    this.inFlight = new InFlight(name);
+    this.streamUp = series({ node: name });
+    this.reconnects = series({ node: name });
+    this.gaps = series({ node: name });
+    this.lastEvent = series({ node: name });
     for (const [kind, type] of EXPECTED_EVENTS) this.eventSeriesFor(kind, type);
     for (const t of TRACKED_TYPES) {
       this.inFlight.of(t);
       this.settleFor(t);
     }
+  }
+
+  /** The `node` label. */
+  get node(): string {
+    return this.name;
   }
 
   get forwardSeries(): readonly Series[] {
@@ -128,22 +140,48 @@ export class NodeMetrics implements MetricsSink {
     return this.inFlight.series;
   }
 
+  /** Every counter and gauge series of this node. */
+  allSeries(): Series[] {
+    const out = [...this.eventSeries, ...this.forwards.series, ...this.linkFailureSeries, ...this.inFlight.series, this.streamUp, this.reconnects, this.gaps, this.lastEvent];
+    for (const o of this.outChannels) out.push(o.series.earned, o.series.missed, o.series.forwarded);
+    return out;
+  }
+
+  /**
+   * A new `node` label for every series of this node (the node's sink names
+   * it by its address until GetInfo tells its pubkey; see node-sink.ts). The
+   * next scrape removes the old label sets and exposes the values under the new.
+   */
+  rename(name: string): void {
+    if (name === this.name) return;
+    this.name = name;
+    this.forwards.node = name;
+    this.inFlight.node = name;
+    for (const s of this.allSeries()) relabel(s, name);
+    for (const [type, labels] of this.settleLabels) {
+      this.settle.remove(labels);
+      const next = { ...labels, node: name };
+      this.settleLabels.set(type, next);
+      this.settle.zero(next);
+    }
+  }
+
   setAliases(book: AliasBook | undefined): void {
     this.aliases = book;
     this.channels.setDirectory(book);
   }
 
   subscribed(reconnected: boolean): void {
-    this.streamUp = 1;
-    if (reconnected) this.reconnects++;
+    this.streamUp.value = 1;
+    if (reconnected) this.reconnects.value++;
   }
 
   streamLost(): void {
-    this.streamUp = 0;
+    this.streamUp.value = 0;
   }
 
-  gap(_fromMs: number, _toMs: number, _reason: string): void {
-    this.gaps++;
+  gap(): void {
+    this.gaps.value++;
     this.inFlight.gap(this.lastEventNs);
   }
 
@@ -196,8 +234,8 @@ export class NodeMetrics implements MetricsSink {
     }
     let s = byDetail.get(detail);
     if (s === undefined) {
-      s = series(METRICS.linkFailures, {
-        ...out.labels,
+      s = series({
+        ...out.series.earned.labels,
         wire_failure: failureCodeName(wire) ?? String(wire),
         failure_detail: failureDetailName(detail) ?? String(detail),
       });
@@ -219,7 +257,7 @@ export class NodeMetrics implements MetricsSink {
     if (dur === undefined) return; // it follows no forward this run saw
     const type = corr!.firstEventType ?? ev.eventType;
     const durNs = Number(dur);
-    if (settle && durNs >= 0) this.settleFor(type).observe(durNs / 1e9);
+    if (settle && durNs >= 0) this.settle.observe(this.settleFor(type), durNs / 1e9);
     this.inFlight.resolved(type, ev.timestampNs, durNs);
   }
 
@@ -229,17 +267,12 @@ export class NodeMetrics implements MetricsSink {
     const label = this.channels.label(id);
     let out = this.outs.get(label);
     if (out === undefined) {
-      const labels = { node: this.node, out_channel: label };
+      const labels = { node: this.name, out_channel: label };
       out = {
-        labels,
         earned: new MsatSum(),
         missed: new MsatSum(),
         forwarded: new MsatSum(),
-        prefixes: {
-          earned: seriesPrefix(METRICS.feesEarned.name, labels),
-          missed: seriesPrefix(METRICS.feesMissed.name, labels),
-          forwarded: seriesPrefix(METRICS.forwarded.name, labels),
-        },
+        series: { earned: series(labels), missed: series(labels), forwarded: series(labels) },
         forwards: false,
         failures: new Map(),
       };
@@ -257,20 +290,20 @@ export class NodeMetrics implements MetricsSink {
     }
     let s = byType.get(type);
     if (s === undefined) {
-      s = series(METRICS.events, { node: this.node, event: kind, type: typeName(type) });
+      s = series({ node: this.name, event: kind, type: typeName(type) });
       byType.set(type, s);
       this.eventSeries.push(s);
     }
     return s;
   }
 
-  private settleFor(type: number): HistogramSeries {
-    let h = this.settles.get(type);
-    if (h === undefined) {
-      h = new HistogramSeries({ node: this.node, type: typeName(type) }, SETTLE_BUCKETS);
-      this.settles.set(type, h);
-      this.settleSeries.push(h);
+  private settleFor(type: number): Labels {
+    let labels = this.settleLabels.get(type);
+    if (labels === undefined) {
+      labels = { node: this.name, type: typeName(type) };
+      this.settleLabels.set(type, labels);
+      this.settle.zero(labels);
     }
-    return h;
+    return labels;
   }
 }

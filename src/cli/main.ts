@@ -19,6 +19,7 @@ import {
   addDebugOption,
   addDemoOptions,
   addFilterOptions,
+  addMetricsOption,
   addNodeOptions,
   addOutputOptions,
   addProfileOptions,
@@ -57,13 +58,13 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))));
+  const tail = addDebugOption(addMetricsOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))));
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
   });
 
-  addDebugOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))
+  addDebugOption(addMetricsOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo'))))))
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 

@@ -29,6 +29,13 @@ export const CONNECTION_HEADING = 'Connection options:';
 export const OUTPUT_HEADING = 'Output options:';
 export const FILTER_HEADING = 'Filters (AND across options; a comma list or a repeated option means OR):';
 
+/** --metrics-listen: tail, record and demo. */
+export function addMetricsOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup('Monitoring options:')
+    .option('--metrics-listen <host:port>', 'serve Prometheus metrics at http://HOST:PORT/metrics (:PORT is loopback; 0.0.0.0:PORT every interface)');
+}
+
 /** Where the node is and how to authenticate: tail and check. */
 export function addNodeOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd

@@ -10,22 +10,27 @@ import type { DemoOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { connectNode } from '../pipeline/node-config.js';
 import { runTail } from '../pipeline/run-tail.js';
+import { parseMetricsListen } from '../config/metrics-listen.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
 
 /** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
 export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): Promise<number> {
   const { rate, seed, rest, hostileAliases } = demoSettings(opts);
+  const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
   const { startDemoNode } = await import('@htlc-tail/lnd-sim');
   if (signals.received) return 0;
+  // --metrics-listen: bound before the node starts (exit 3 at once when it cannot be).
+  const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
   const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}), hostileAliases });
   const notify = stderrNotify();
   try {
     const where = rest ? `${demo.node.rpcserver}, REST ${demo.node.restserver}` : demo.node.rpcserver;
     notify(`demo: simulated lnd node on ${where} (lnddir ${demo.lnddir}); Ctrl-C to stop`, 'info');
     const config = demoConfig(opts, { lnddir: demo.lnddir, network: demo.network }, process.env, defaultConfigIo());
-    return await runTail(config, [connectNode({ name: null, config, proxy: null })], notify, signals);
+    return await runTail(config, [connectNode({ name: null, config, proxy: null })], notify, signals, metrics?.sinkFactory);
   } finally {
+    await metrics?.close();
     await demo.stop();
   }
 }

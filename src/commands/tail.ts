@@ -17,6 +17,7 @@ import { formatHostPort } from '../config/listen.js';
 import { allowsMethod, excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
 import { connectNode } from '../pipeline/node-config.js';
 import { runTail } from '../pipeline/run-tail.js';
+import { parseMetricsListen } from '../config/metrics-listen.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
 
 /**
@@ -39,6 +40,7 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
 
 /** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
 export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
+  const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
   const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
   // One node, connected directly, for now: several nodes and the SOCKS5 proxy come with the transport layer.
   if (nodes.length > 1) {
@@ -57,5 +59,11 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   const target = connection.target.current;
   const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
   if (warning) notify(warning);
-  return runTail(config, [connection], notify, signals);
+  // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
+  const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
+  try {
+    return await runTail(config, [connection], notify, signals, metrics?.sinkFactory);
+  } finally {
+    await metrics?.close();
+  }
 }

@@ -61,6 +61,11 @@ export interface FilterFlags {
   readonly count?: string;
 }
 
+/** --metrics-listen HOST:PORT: tail, record and demo (parsed by config/metrics-listen.ts). */
+export interface MetricsFlag {
+  readonly metricsListen?: string;
+}
+
 export interface DebugFlag {
   readonly debug?: true;
 }
@@ -74,10 +79,10 @@ export interface DemoFlags {
 }
 
 /** `htlc-tail` (the default command). */
-export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & DebugFlag;
+export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail demo` */
-export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & DebugFlag;
+export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail check` */
 export type CheckOptions = NodeFlags & WaitFlag & DebugFlag;

@@ -71,8 +71,8 @@ const GENERAL = ['--help', '--debug'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, ...GENERAL, '--version']],
-    ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
+    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--version']],
+    ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
     ['check', ['check', '--help'], [...NODE, ...GENERAL]],
     ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
   ])('%s', async (_name, args, want) => {
@@ -92,6 +92,8 @@ describe('each command lists exactly the options it accepts', () => {
     ['check', ['check', '--transport', 'rest']],
     ['replay', ['replay', '--no-aliases']],
     ['replay', ['replay', '--rpcserver', 'x:1']],
+    ['replay', ['replay', '--metrics-listen', ':9464']],
+    ['check', ['check', '--metrics-listen', ':9464']],
   ])('%s refuses an option it does not list: %j → exit 2', async (_name, args) => {
     const r = await run(args);
     expect(r.code).toBe(2);

@@ -44,7 +44,7 @@ const R1 = recvIds(CH.C, 9);
 /** 1,001,000 → 1,000,000 msat: fee 1,000 msat. */
 const INFO = htlcInfo(1_001_000, 1_000_000);
 
-const gap = (n: NodeMetrics) => n.gap(1, 2, 'stream lost');
+const gap = (n: NodeMetrics) => n.gap();
 const lost = (n: NodeMetrics) => n.streamLost();
 const up = (reconnected: boolean) => (n: NodeMetrics) => n.subscribed(reconnected);
 
@@ -235,7 +235,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
       forward(F1, 0n, INFO),
       settle(F1, 1n * SEC),
       lost,
-      (n) => expect(n.streamUp).toBe(0),
+      (n) => expect(n.streamUp.value).toBe(0),
       gap,
       up(true),
       forward(F2, 20n * SEC, INFO),

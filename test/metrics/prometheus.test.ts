@@ -44,7 +44,7 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
 
   beforeAll(async () => {
     run = await startMetrics(parseMetricsListen('127.0.0.1:0'));
-    sink = run.node(NODE);
+    sink = run.metrics.node(NODE);
     const book = new AliasBook();
     book.load(CHANNELS.map((c, i) => ({ chan_id: c, remote_pubkey: `03${String(i).repeat(64)}`, peer_alias: ALIASES[i] })));
     sink.setAliases(book);
@@ -62,7 +62,7 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     // The stream is lost: Prometheus sees it down; then the reconnect, its gap, part B.
     sink.streamLost();
     await prom.waitFor(`htlc_tail_stream_up{node="${NODE}"}`, (r) => r[0]?.value[1] === '0');
-    sink.gap(Date.now() - 2000, Date.now(), 'stream lost');
+    sink.gap();
     sink.subscribed(true);
     feed([subscribed()]);
     tally.events.set('subscribed|UNKNOWN', 2);

@@ -49,7 +49,7 @@ describe('metrics server', () => {
 
   beforeAll(async () => {
     run = await startMetrics(parseMetricsListen('127.0.0.1:0'), { processMetrics: false });
-    run.node('03abc').subscribed(false);
+    run.metrics.node('03abc').subscribed(false);
     base = `http://${run.server.address}`;
   });
   afterAll(() => run.close());

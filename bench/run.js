@@ -23,7 +23,8 @@
  *   BENCH_REPLAY_LINES=1000000   lines in the replay capture (generated once into the out dir)
  *   BENCH_LATENCY_EVENTS=5000, BENCH_LATENCY_RATE=1000, BENCH_LATENCY_WARMUP=500
  *   BENCH_STARTUP_RUNS=15
- *   BENCH_ONLY=throughput,replay,startup,rss,latency   a subset of the sections
+ *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape   a subset of the sections
+ *                           (metrics, metrics-scrape: bench/metrics.js)
  *   BENCH_OUT=bench/out     where latest.md, latest.json and the capture go
  *   BENCH_SMOKE=1           a tiny run that only checks the script works (N=2000, 1 run, no start-up
  *                           subtraction, small replay/RSS/latency runs): its figures mean nothing
@@ -34,6 +35,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { METRICS_CASES, metricsBench } from './metrics.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -59,7 +61,7 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,replay,startup,rss,latency').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES].join(',')).split(',').map((s) => s.trim()));
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -160,7 +162,7 @@ const toSink = (cmd, sink) => (sink === 'pipe' ? `set -o pipefail; ${cmd} | wc -
 // ---------------------------------------------------------------------------
 // Sections
 
-const results = { config: {}, machine: {}, throughput: null, replay: null, startup: null, rss: null, latency: null, notes: [] };
+const results = { config: {}, machine: {}, throughput: null, replay: null, startup: null, rss: null, latency: null, metrics: null, notes: [] };
 
 const HAS_TIME = fs.existsSync('/usr/bin/time');
 /** Prefix that makes GNU time report the command's CPU seconds (user, system) and peak RSS on stderr. */
@@ -549,6 +551,7 @@ function report() {
     );
     L.push('');
   }
+  if (results.metrics) L.push(...results.metrics.lines);
   // Targets
   const T = [];
   const row = (id) => t?.rows.find((x) => x.id === id);
@@ -576,6 +579,7 @@ function report() {
     const x = l.rows.find((y) => y.id === 'tail');
     T.push([`latency p99 < 5 ms at ${fmtInt(l.rate)}/s`, fmtMs(x.p99, 2), x.p99 < 5]);
   }
+  if (results.metrics) T.push(...results.metrics.targets);
   if (T.length) {
     L.push('### Targets');
     L.push('');
@@ -610,7 +614,7 @@ async function main() {
   };
   log(`N=${N} runs=${RUNS} rss=${RSS_SMALL}/${RSS_BIG} replay=${REPLAY_LINES} latency=${LAT_EVENTS}@${LAT_RATE}/s; sections ${[...SECTIONS].join(',')}`);
 
-  const needsFlood = ['throughput', 'replay', 'rss'].some((s) => SECTIONS.has(s));
+  const needsFlood = ['throughput', 'replay', 'rss', 'metrics'].some((s) => SECTIONS.has(s));
   let sim;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-'));
   try {
@@ -624,6 +628,10 @@ async function main() {
     if (SECTIONS.has('throughput')) await throughput(dir, sim.child.pid);
     if (SECTIONS.has('replay')) await replay(dir);
     if (SECTIONS.has('rss')) await rss(dir);
+    if (METRICS_CASES.some((c) => SECTIONS.has(c))) {
+      const ctx = { sections: SECTIONS, dir, N, RUNS, SMOKE, NODE, env: CHILD_ENV, sh, timed, parseTime, tailCmd, median, log, startProcess, stopProcess, fmtInt, fmtX, fmtMs };
+      results.metrics = await metricsBench(ctx);
+    }
     await stopProcess(sim);
     sim = undefined;
     if (SECTIONS.has('startup')) await startup();

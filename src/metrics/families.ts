@@ -12,6 +12,14 @@
  * allows; here an event costs additions, and a scrape pays only for the
  * series that changed. The settle-time histogram is observed per settle
  * (a histogram's buckets cannot be set from outside).
+ *
+ * Rendering: prom-client formats every label of every series at every scrape
+ * (escaping each value), which for a node with 500 channels (over 10,000
+ * series) is most of a scrape's time. A series' label set is one object for
+ * its whole life here (series.ts), so the counters and gauges hand it to
+ * prom-client as the value's `sharedLabels` (prom-client's own field, used by
+ * its histograms), whose formatted text prom-client keeps per object in a
+ * WeakMap: each label set is formatted once, not at every scrape.
  */
 import type * as PromClient from 'prom-client';
 import { channelInfoLabels } from './channel-info.js';
@@ -21,6 +29,14 @@ import type { Series } from './series.js';
 
 type Counter = PromClient.Counter<string>;
 type Gauge = PromClient.Gauge<string>;
+
+type Values = PromClient.MetricObjectWithValues<PromClient.MetricValue<string>>;
+const NO_LABELS: PromClient.LabelValues<string> = Object.freeze({});
+
+/** The values with their label sets as `sharedLabels` (formatted once per label object; see above). */
+export function withSharedLabels(m: Values): Values {
+  return { ...m, values: m.values.map((v) => ({ value: v.value, labels: NO_LABELS, sharedLabels: v.labels })) };
+}
 
 /** timestamp_ns (decimal string) → Unix seconds, as a double. */
 export function nsToSeconds(ns: string): number {
@@ -59,8 +75,19 @@ export function exportGauge(g: Gauge, s: Series): void {
  */
 export function registerFamilies(prom: typeof PromClient, registry: PromClient.Registry, nodes: () => readonly NodeMetrics[]): SettleHistogram {
   const opts = (d: MetricDef) => ({ name: d.name, help: d.help, labelNames: d.labelNames, registers: [registry] });
+  /** What the registry renders (registry.js asks `getForPromString()` first when a metric has it). */
+  class FamilyCounter extends prom.Counter<string> {
+    async getForPromString(): Promise<Values> {
+      return withSharedLabels(await this.get());
+    }
+  }
+  class FamilyGauge extends prom.Gauge<string> {
+    async getForPromString(): Promise<Values> {
+      return withSharedLabels(await this.get());
+    }
+  }
   const counter = (d: MetricDef, each: (n: NodeMetrics, export1: (s: Series) => void) => void): void => {
-    const c: Counter = new prom.Counter({
+    const c: Counter = new FamilyCounter({
       ...opts(d),
       collect: () => {
         const export1 = (s: Series) => exportCounter(c, s);
@@ -69,7 +96,7 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
     });
   };
   const gauge = (d: MetricDef, each: (n: NodeMetrics, export1: (s: Series) => void) => void): void => {
-    const g: Gauge = new prom.Gauge({
+    const g: Gauge = new FamilyGauge({
       ...opts(d),
       collect: () => {
         const export1 = (s: Series) => exportGauge(g, s);

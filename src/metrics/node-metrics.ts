@@ -43,6 +43,9 @@ import { relabel, series, typeName, type Series } from './series.js';
 
 export type { Series } from './series.js';
 
+/** Settle times held for a provisional label beyond this many (×2 numbers): observed under it. */
+const MAX_HELD_SETTLES = 2 * 20_000;
+
 /** What NodeMetrics needs of prom-client's Histogram (htlc_tail_settle_seconds). */
 export interface SettleHistogram {
   observe(labels: Labels, seconds: number): void;
@@ -107,6 +110,12 @@ export class NodeMetrics {
   /** event_type → the label set of its settle-time series */
   private readonly settleLabels = new Map<number, Labels>();
   private readonly msat = new MsatSplitter();
+  /**
+   * Settle times observed while the node's label is provisional (holdSettles()):
+   * event_type and seconds, flat. prom-client's histogram cannot move a series'
+   * buckets to a new label, so they are observed once the label is final.
+   */
+  private held: number[] | undefined;
 
   constructor(
     private name: string,
@@ -153,17 +162,31 @@ export class NodeMetrics {
    * next scrape removes the old label sets and exposes the values under the new.
    */
   rename(name: string): void {
-    if (name === this.name) return;
-    this.name = name;
-    this.forwards.node = name;
-    this.inFlight.node = name;
-    for (const s of this.allSeries()) relabel(s, name);
-    for (const [type, labels] of this.settleLabels) {
-      this.settle.remove(labels);
-      const next = { ...labels, node: name };
-      this.settleLabels.set(type, next);
-      this.settle.zero(next);
+    if (name !== this.name) {
+      this.name = name;
+      this.forwards.node = name;
+      this.inFlight.node = name;
+      for (const s of this.allSeries()) relabel(s, name);
+      for (const [type, labels] of this.settleLabels) {
+        this.settle.remove(labels);
+        const next = { ...labels, node: name };
+        this.settleLabels.set(type, next);
+        this.settle.zero(next);
+      }
     }
+    this.releaseSettles();
+  }
+
+  /** The label is provisional (see node-sink.ts): settle times wait for rename() or releaseSettles(). */
+  holdSettles(): void {
+    this.held ??= [];
+  }
+
+  /** The label is final: the settle times held are observed under it. */
+  releaseSettles(): void {
+    const held = this.held;
+    this.held = undefined;
+    if (held) for (let i = 0; i < held.length; i += 2) this.settle.observe(this.settleFor(held[i]!), held[i + 1]!);
   }
 
   setAliases(book: AliasBook | undefined): void {
@@ -257,7 +280,10 @@ export class NodeMetrics {
     if (dur === undefined) return; // it follows no forward this run saw
     const type = corr!.firstEventType ?? ev.eventType;
     const durNs = Number(dur);
-    if (settle && durNs >= 0) this.settle.observe(this.settleFor(type), durNs / 1e9);
+    if (settle && durNs >= 0) {
+      if (this.held === undefined) this.settle.observe(this.settleFor(type), durNs / 1e9);
+      else if (this.held.push(type, durNs / 1e9) >= MAX_HELD_SETTLES) this.releaseSettles();
+    }
     this.inFlight.resolved(type, ev.timestampNs, durNs);
   }
 

@@ -6,25 +6,21 @@
  * name when the node has one; else the identity pubkey from GetInfo; else
  * (GetInfo not permitted or failing once lnd is up) its `host:port`. GetInfo
  * is asked at the first subscription (lnd is up then, so the answer does not
- * depend on whether lnd was up when htlc-tail started). Until it answers:
- *
- * - the stream state (stream_up, reconnects, gaps) is exposed under the
- *   node's `host:port`, so a node that htlc-tail cannot reach from the start
- *   shows as down; it moves to the pubkey label with the answer;
- * - events and gaps wait here, in order (GetInfo answers in milliseconds;
- *   with alias lookups on, the pipeline holds the first events longer than
- *   that anyway), and are counted under the final label. Should more than
- *   MAX_WAITING arrive first, the label stays `host:port`.
+ * depend on whether lnd was up when htlc-tail started). Until it answers,
+ * everything counts under the node's `host:port` (so a node htlc-tail cannot
+ * reach from the start shows as down); with the answer every series moves to
+ * the pubkey label, its value with it (NodeMetrics.rename), so each event is
+ * counted once (settle times, which prom-client's histogram cannot move, are
+ * observed once the label is known). Events are never held here: holding the first thousands of a
+ * busy stream until GetInfo answered kept them alive long enough to be
+ * promoted to the old generation, which cost more CPU than the metrics did.
  */
 import type { AliasBook } from '../events/aliases.js';
-import type { GapMarker, HtlcEvent } from '../events/model.js';
+import type { HtlcEvent } from '../events/model.js';
 import type { NodeSink } from '../pipeline/sink.js';
 import type { NodeIdentity } from '../transport/node-connection.js';
 import type { HtlcMetrics } from './metrics.js';
 import type { NodeMetrics } from './node-metrics.js';
-
-/** Events waiting for the node's label beyond this many: the label stays host:port. */
-export const MAX_WAITING = 50_000;
 
 /** What the sink needs of the node's connection. */
 export interface NamedNode {
@@ -40,41 +36,33 @@ export const labelOf = (id: NodeIdentity): string => id.name ?? id.pubkey ?? id.
 
 export class MetricsNodeSink implements NodeSink {
   readonly metrics: NodeMetrics;
-  /** Events and gaps waiting for the label; undefined once it is known. */
-  private waiting: Array<HtlcEvent | GapMarker> | undefined;
-  private asked = false;
+  /** GetInfo is to be asked (no profile name), once. */
+  private ask: boolean;
 
   constructor(
     private readonly run: HtlcMetrics,
     private readonly node: NamedNode,
   ) {
-    const final = node.profile ?? undefined;
-    this.metrics = run.node(final ?? this.unique(node.address));
-    if (final === undefined) this.waiting = [];
+    this.metrics = run.node(node.profile ?? this.unique(node.address));
+    this.ask = node.profile === null;
+    if (this.ask) this.metrics.holdSettles();
   }
 
   event(ev: HtlcEvent): void {
-    const w = this.waiting;
-    if (w === undefined) {
-      this.metrics.event(ev);
-      return;
-    }
-    w.push(ev);
-    if (w.length >= MAX_WAITING) this.settle(undefined);
+    this.metrics.event(ev);
   }
 
-  gap(g: GapMarker): void {
-    if (this.waiting) this.waiting.push(g);
-    else this.metrics.gap();
+  gap(): void {
+    this.metrics.gap();
   }
 
   subscribed(reconnected: boolean): void {
     this.metrics.subscribed(reconnected);
-    if (this.waiting === undefined || this.asked) return;
-    this.asked = true;
+    if (!this.ask) return;
+    this.ask = false;
     this.node.identity().then(
-      (id) => this.settle(labelOf(id)),
-      () => this.settle(undefined),
+      (id) => this.label(labelOf(id)),
+      () => undefined, // identity() does not reject; host:port stays
     );
   }
 
@@ -86,22 +74,14 @@ export class MetricsNodeSink implements NodeSink {
     this.metrics.setAliases(book);
   }
 
-  /** Counts what waited (the run ends: under the label known so far). */
   close(): Promise<void> {
-    this.settle(undefined);
     return Promise.resolve();
   }
 
-  /** The label is known (undefined: keep host:port); what waited is counted now. */
-  private settle(label: string | undefined): void {
-    const w = this.waiting;
-    if (w === undefined) return;
-    this.waiting = undefined;
-    if (label !== undefined && label !== this.metrics.node) this.metrics.rename(this.unique(label));
-    for (const item of w) {
-      if (item.event === 'gap') this.metrics.gap();
-      else this.metrics.event(item);
-    }
+  /** The node's label is known: every series moves to it. */
+  private label(label: string): void {
+    if (label !== this.metrics.node) this.metrics.rename(this.unique(label));
+    else this.metrics.releaseSettles();
   }
 
   /** `label`, or (two nodes of the run with the same identity) the label with `@host:port`, numbered if need be. */

@@ -1,12 +1,13 @@
 /**
  * The metrics sink of one node (node-sink.ts): the `node` label (profile
- * name, else the pubkey from GetInfo, else host:port), events waiting for it
- * and counted once under it, and the stream state across reconnects.
+ * name, else the pubkey from GetInfo, else host:port), the series moving to
+ * it with their values (each event counted once), and the stream state
+ * across reconnects.
  */
 import { describe, expect, test } from '@jest/globals';
 import { Correlator } from '../../src/events/correlate.js';
 import { createMetrics, type HtlcMetrics } from '../../src/metrics/metrics.js';
-import { MAX_WAITING, MetricsNodeSink, type NamedNode } from '../../src/metrics/node-sink.js';
+import { MetricsNodeSink, type NamedNode } from '../../src/metrics/node-sink.js';
 import type { NodeIdentity } from '../../src/transport/node-connection.js';
 import { CH, SEC, forward, fwdIds, htlcInfo, settle, subscribed } from '../builders.js';
 import { sample, seriesLabels } from './read.js';
@@ -53,7 +54,7 @@ describe('the node label', () => {
     expect(await labelsOf(m)).toEqual(['alice']);
   });
 
-  test('no profile: host:port until GetInfo answers, then every series under the pubkey, events counted once', async () => {
+  test('no profile: host:port until GetInfo answers, then every series moves to the pubkey with its value', async () => {
     const m = await createMetrics({ processMetrics: false });
     const x = node(null);
     const sink = new MetricsNodeSink(m, x.n);
@@ -61,19 +62,22 @@ describe('the node label', () => {
     sink.subscribed(false);
     feed(sink, new Correlator());
     expect(x.calls()).toBe(1);
-    // Waiting: the stream shows up under host:port, the events are not counted yet.
+    // A scrape before the answer: everything under host:port.
     expect(await sample(m, 'htlc_tail_stream_up', { node: ADDR })).toBe(1);
-    expect(await sample(m, 'htlc_tail_forwards_total')).toBeUndefined();
+    expect(await sample(m, 'htlc_tail_forwards_total', { node: ADDR, outcome: 'settled' })).toBe(1);
     x.answer({ identity: PUB, pubkey: PUB });
     await tick();
+    sink.event(new Correlator().apply(subscribed()));
     expect(await labelsOf(m)).toEqual([PUB]);
     expect(await sample(m, 'htlc_tail_stream_up', { node: PUB })).toBe(1);
     expect(await sample(m, 'htlc_tail_forwards_total', { node: PUB, outcome: 'settled' })).toBe(1);
-    expect(await sample(m, 'htlc_tail_events_total', { node: PUB })).toBe(3);
+    expect(await sample(m, 'htlc_tail_events_total', { node: PUB })).toBe(4);
+    expect(await sample(m, 'htlc_tail_settle_seconds_count', { node: PUB, type: 'FORWARD' })).toBe(1);
     expect(await sample(m, 'htlc_tail_events_total', { node: ADDR })).toBeUndefined();
+    expect(await sample(m, 'htlc_tail_settle_seconds_count', { node: ADDR })).toBeUndefined();
   });
 
-  test('GetInfo not permitted: host:port stays, and what waited is counted under it', async () => {
+  test('GetInfo not permitted: host:port stays', async () => {
     const m = await createMetrics({ processMetrics: false });
     const x = node(null);
     const sink = new MetricsNodeSink(m, x.n);
@@ -83,19 +87,7 @@ describe('the node label', () => {
     await tick();
     expect(await labelsOf(m)).toEqual([ADDR]);
     expect(await sample(m, 'htlc_tail_events_total', { node: ADDR })).toBe(3);
-  });
-
-  test('the run ends before GetInfo answers: what waited is counted (under host:port)', async () => {
-    const m = await createMetrics({ processMetrics: false });
-    const x = node(null);
-    const sink = new MetricsNodeSink(m, x.n);
-    sink.subscribed(false);
-    feed(sink, new Correlator());
-    await sink.close();
-    expect(await sample(m, 'htlc_tail_events_total', { node: ADDR })).toBe(3);
-    x.answer({ identity: PUB, pubkey: PUB });
-    await tick();
-    expect(await sample(m, 'htlc_tail_events_total', { node: ADDR })).toBe(3);
+    expect(await sample(m, 'htlc_tail_settle_seconds_count', { node: ADDR, type: 'FORWARD' })).toBe(1);
   });
 
   test('two nodes of the run with the same pubkey: the second is told apart by its address', async () => {
@@ -111,19 +103,6 @@ describe('the node label', () => {
     await tick();
     expect((await labelsOf(m)).sort()).toEqual([PUB, `${PUB}@10.0.0.2:10009`].sort());
   });
-
-  test(`more than ${MAX_WAITING} events before GetInfo answers: counted under host:port, none held`, async () => {
-    const m = await createMetrics({ processMetrics: false });
-    const x = node(null);
-    const sink = new MetricsNodeSink(m, x.n);
-    sink.subscribed(false);
-    const ev = subscribed();
-    for (let i = 0; i < MAX_WAITING; i++) sink.event(ev);
-    expect(await sample(m, 'htlc_tail_events_total', { node: ADDR })).toBe(MAX_WAITING);
-    x.answer({ identity: PUB, pubkey: PUB });
-    await tick();
-    expect(await labelsOf(m)).toEqual([ADDR]);
-  });
 });
 
 describe('across reconnects', () => {
@@ -138,7 +117,7 @@ describe('across reconnects', () => {
     feed(sink, c);
     sink.lost();
     expect(await sample(m, 'htlc_tail_stream_up', { node: PUB })).toBe(0);
-    sink.gap({ event: 'gap', fromMs: 1, toMs: 2, reason: 'stream lost' });
+    sink.gap();
     sink.subscribed(true);
     // lnd replays the settle after its restart: an event received, not a second settled forward
     sink.event(c.apply(subscribed()));

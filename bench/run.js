@@ -629,7 +629,7 @@ async function main() {
     if (SECTIONS.has('replay')) await replay(dir);
     if (SECTIONS.has('rss')) await rss(dir);
     if (METRICS_CASES.some((c) => SECTIONS.has(c))) {
-      const ctx = { sections: SECTIONS, dir, N, RUNS, SMOKE, NODE, env: CHILD_ENV, sh, timed, parseTime, tailCmd, median, log, startProcess, stopProcess, fmtInt, fmtX, fmtMs };
+      const ctx = { sections: SECTIONS, dir, N, RUNS, SMOKE, NODE, env: CHILD_ENV, sh, timed, parseTime, cpuSeconds, tailCmd, median, log, startProcess, stopProcess, fmtInt, fmtX, fmtMs };
       results.metrics = await metricsBench(ctx);
     }
     await stopProcess(sim);

@@ -50,6 +50,12 @@ const sendTo = () =>
     };
     tick();
   });
+const stop = async () => {
+  await node.stop();
+  process.exit(0);
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
 for (;;) {
   await node.waitForStreams(1, 3_600_000);
   await sleep(20); // let the subscribed event go out first
@@ -57,9 +63,3 @@ for (;;) {
   process.stderr.write(`sent ${sent}\n`);
   while (node.openStreams > 0) await sleep(10);
 }
-const stop = async () => {
-  await node.stop();
-  process.exit(0);
-};
-process.on('SIGTERM', () => void stop());
-process.on('SIGINT', () => void stop());

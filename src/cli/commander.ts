@@ -23,6 +23,10 @@ export type Option<Usage extends string = '', PresetT = undefined, DefaultT = un
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type */
 export type CommanderError = typed.CommanderError;
 
+// The runtime classes with extra-typings' types (tsc needs these casts; the type-aware lint
+// rule, resolving both packages to the same declarations, does not see why).
+/* eslint-disable @typescript-eslint/no-unnecessary-type-assertion */
 export const Command = commander.Command as unknown as typeof typed.Command;
 export const Option = commander.Option as unknown as typeof typed.Option;
 export const CommanderError = commander.CommanderError as unknown as typeof typed.CommanderError;
+/* eslint-enable @typescript-eslint/no-unnecessary-type-assertion */

@@ -83,7 +83,7 @@ export function resolveConnection(raw: ConnectionOptions, env: Env, io: ResolveI
   const customDir = lndDir !== cleanPath(defaultDir, io.platform);
   const dataDir = !customDir && conf?.datadir ? cleanPath(conf.datadir.value, io.platform) : joinPath(io.platform, lndDir, 'data');
   const [network, networkSource]: [NetworkName, string] = netFromUser
-    ? [netFromUser, netGiven!.source]
+    ? [netFromUser, netGiven.source]
     : profile?.network
       ? [profile.network, profile.source]
       : conf?.network

@@ -64,5 +64,5 @@ export function resolveEndpoint(kind: EndpointKind, s: EndpointSources): Endpoin
   if (s.lndconnect) return { host: s.lndconnect.host, port: s.lndconnect.port, source: s.lndconnect.source };
   if (s.profile) return kind.fromProfile(s.profile);
   const t = s.conf && firstDialTarget(s.conf[kind.listenKey], kind.defaultPort, s.conf.fileName, kind.listenKey, kind.flag);
-  return t ? { host: t.host, port: t.port, source: confSource(s.conf!, t.line, kind.listenKey) } : { host: 'localhost', port: kind.defaultPort, source: 'default' };
+  return t ? { host: t.host, port: t.port, source: confSource(s.conf, t.line, kind.listenKey) } : { host: 'localhost', port: kind.defaultPort, source: 'default' };
 }

@@ -55,10 +55,10 @@ export function parseTimeArg(
   }
   m = RFC3339.exec(v);
   if (m) {
-    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m![i]));
+    const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
     if (!validDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s! > 60) throw bad('is not a valid time');
-    let secs = BigInt(Date.UTC(y!, mo! - 1, d!, h!, mi!, Math.min(s!, 59)) / 1000);
-    if (y! < 100) secs = BigInt(Math.floor(new Date(Date.UTC(2000, mo! - 1, d!, h!, mi!, Math.min(s!, 59))).setUTCFullYear(y!) / 1000));
+    let secs = BigInt(Date.UTC(y!, mo! - 1, d, h, mi, Math.min(s!, 59)) / 1000);
+    if (y! < 100) secs = BigInt(Math.floor(new Date(Date.UTC(2000, mo! - 1, d, h, mi, Math.min(s!, 59))).setUTCFullYear(y!) / 1000));
     if (s === 60) secs += 1n; // a leap second: the next second
     if (m[9] !== undefined) {
       const off = (Number(m[10]) * 60 + Number(m[11])) * 60;

@@ -227,7 +227,7 @@ export class Correlator {
     }
 
     // Resolved now (or touched again): to the newest end of the recent list.
-    if (t.listOf(s) === RECENT || (t.seen[s]! & (OUTCOME | FINAL)) !== 0) {
+    if (t.listOf(s) === RECENT || (t.seen[s] & (OUTCOME | FINAL)) !== 0) {
       if (t.listOf(s) !== RECENT && t.size(RECENT) >= this.maxRecent) t.remove(t.oldest(RECENT));
       t.touch(s, RECENT);
     }

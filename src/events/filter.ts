@@ -200,12 +200,12 @@ export function makeFilter(spec: FilterSpec, lookupAlias?: AliasLookup): (item: 
 
   if (checks.length === 1) {
     const only = checks[0]!;
-    return (item) => item.event === 'gap' || only(item as HtlcEvent);
+    return (item) => item.event === 'gap' || only(item);
   }
   const n = checks.length;
   return (item) => {
     if (item.event === 'gap') return true;
-    const e = item as HtlcEvent;
+    const e = item;
     for (let i = 0; i < n; i++) if (!checks[i]!(e)) return false;
     return true;
   };

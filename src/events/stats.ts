@@ -41,11 +41,9 @@
 import { EVENT_KINDS, type EventKind, type HtlcEvent, type HtlcInfo } from './model.js';
 import { EVENT_TYPE } from './enums.js';
 import type { InFlightHtlc } from './correlate.js';
+import { DurationSketch } from './duration-sketch.js';
+import { TopCounter } from './top-counter.js';
 
-/** Distinct keys a top-k table holds exactly before it turns into a sketch. */
-export const TOP_TABLE_CAPACITY = 10_000;
-/** Samples kept exactly before percentiles come from the histogram. */
-export const EXACT_SAMPLES = 10_000;
 /** Entries of a top list in a Summary. */
 export const TOP_N = 5;
 /** Stuck HTLCs listed in a Summary (all are counted). */
@@ -140,141 +138,6 @@ export interface SnapshotOptions {
   readonly blockHeight?: number;
   /** `Correlator.inFlight(nowNs)`. */
   readonly inFlight: readonly InFlightHtlc[];
-}
-
-/**
- * Counts per key; exact up to `capacity` distinct keys, then Space-Saving
- * (Metwally et al.): a new key replaces the smallest counter and inherits its
- * count + 1, so every reported count is ≥ the true one and over by ≤ total/capacity.
- */
-export class TopCounter {
-  private readonly counts = new Map<string, number>();
-  private totalCount = 0;
-  private overflowed = false;
-
-  constructor(private readonly capacity: number = TOP_TABLE_CAPACITY) {}
-
-  add(key: string): void {
-    this.totalCount++;
-    const c = this.counts.get(key);
-    if (c !== undefined) {
-      this.counts.set(key, c + 1);
-      return;
-    }
-    if (this.counts.size < this.capacity) {
-      this.counts.set(key, 1);
-      return;
-    }
-    let minKey: string | undefined;
-    let min = Infinity;
-    for (const [k, v] of this.counts) {
-      if (v < min) {
-        min = v;
-        minKey = k;
-      }
-    }
-    if (minKey !== undefined) this.counts.delete(minKey);
-    this.counts.set(key, min + 1);
-    this.overflowed = true;
-  }
-
-  get total(): number {
-    return this.totalCount;
-  }
-
-  get approximate(): boolean {
-    return this.overflowed;
-  }
-
-  /** The n largest, count descending, then key ascending (code-unit order). */
-  top(n: number): Array<[string, number]> {
-    return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, n);
-  }
-}
-
-const SUB_BITS = 6;
-const SUB = 1 << SUB_BITS; // 64 sub-buckets per power of two
-const MAX_EXP = 53;
-const HIST_SIZE = SUB + (MAX_EXP - SUB_BITS + 1) * SUB; // 3136
-const MAX_VALUE = 2 ** MAX_EXP - 1;
-
-function floorLog2(v: number): number {
-  let e = Math.floor(Math.log2(v));
-  if (2 ** e > v) e--;
-  else if (2 ** (e + 1) <= v) e++;
-  return e;
-}
-
-function bucketOf(v: number): number {
-  if (v < SUB) return v;
-  const e = floorLog2(v);
-  const shift = e - SUB_BITS;
-  const sub = Math.floor(v / 2 ** shift) - SUB; // 0..63
-  return SUB + shift * SUB + sub;
-}
-
-/** Midpoint of a bucket (exact value for the unit-wide buckets below 64). */
-function bucketValue(i: number): number {
-  if (i < SUB) return i;
-  const shift = Math.floor((i - SUB) / SUB);
-  const sub = (i - SUB) % SUB;
-  const width = 2 ** shift;
-  const lower = (SUB + sub) * width;
-  return lower + Math.floor((width - 1) / 2);
-}
-
-/**
- * Durations in ns: exact samples for the first EXACT_SAMPLES, and a log-linear
- * histogram throughout. Percentiles are nearest-rank.
- */
-export class DurationSketch {
-  private samples: number[] | undefined = [];
-  private readonly hist = new Float64Array(HIST_SIZE);
-  private n = 0;
-  private min = Infinity;
-  private max = -Infinity;
-
-  constructor(private readonly exactCap: number = EXACT_SAMPLES) {}
-
-  add(ns: bigint): void {
-    const v = ns <= 0n ? 0 : ns >= BigInt(MAX_VALUE) ? MAX_VALUE : Number(ns);
-    this.n++;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
-    this.hist[bucketOf(v)]!++;
-    if (this.samples !== undefined) {
-      if (this.samples.length < this.exactCap) this.samples.push(v);
-      else this.samples = undefined; // from now on, the histogram
-    }
-  }
-
-  get count(): number {
-    return this.n;
-  }
-
-  get exact(): boolean {
-    return this.samples !== undefined;
-  }
-
-  /** Nearest-rank percentiles (p in 0..100) in ns; undefined when empty. */
-  percentiles(ps: readonly number[]): number[] | undefined {
-    if (this.n === 0) return undefined;
-    const ranks = ps.map((p) => Math.min(this.n, Math.max(1, Math.ceil((p * this.n) / 100))));
-    if (this.samples !== undefined) {
-      const sorted = Float64Array.from(this.samples).sort();
-      return ranks.map((r) => sorted[r - 1]!);
-    }
-    return ranks.map((r) => {
-      let cum = 0;
-      for (let i = 0; i < HIST_SIZE; i++) {
-        cum += this.hist[i]!;
-        if (cum >= r) return Math.min(this.max, Math.max(this.min, bucketValue(i)));
-      }
-      return this.max;
-    });
-  }
 }
 
 function isForward(ev: HtlcEvent): boolean {

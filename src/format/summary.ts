@@ -13,7 +13,7 @@
  * - Colour: optional; any object with the methods of SummaryColorizer (the
  *   formatters' Colorizer in format/types.ts has them all). Identity when absent.
  */
-import type { ChannelPairCount, FailureReasonCount, StuckHtlc, Summary } from '../events/stats.js';
+import type { FailureReasonCount, StuckHtlc, Summary } from '../events/stats.js';
 import { EVENT_KINDS } from '../events/model.js';
 import { eventTypeName, failureCodeName, failureDetailName } from '../events/enums.js';
 import { scidFromChannelId } from '../events/scid.js';
@@ -180,7 +180,7 @@ export function formatSummary(summary: Summary, ctx: SummaryContext = {}): strin
       bold('Top failing channel pairs') + dim(` (failed forwards, ${p.total} total${p.approximate ? ', approximate' : ''})`),
     );
     const w = countWidth(p.top);
-    for (const x of p.top as readonly ChannelPairCount[]) {
+    for (const x of p.top) {
       lines.push(`  ${String(x.count).padStart(w)}  ${ch(x.incomingChannelId)} → ${ch(x.outgoingChannelId)}`);
     }
   }

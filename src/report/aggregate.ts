@@ -133,7 +133,7 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
   } else {
     const bucketed = q.by === 'day' || q.by === 'hour';
     const channels = peerOfChannel(db, scope.nodes);
-    const size = bucketed ? BUCKET_NS[q.by as 'day' | 'hour'] : 0n;
+    const size = bucketed ? BUCKET_NS[q.by] : 0n;
     // Settle times come with the out-side rows (last column); each list also joins its node's total.
     const times = new SettleTimes();
     const withTimes = (read: (r: unknown[]) => Totals) => (r: unknown[]) => {

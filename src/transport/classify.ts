@@ -10,7 +10,7 @@
  */
 import { HtlcTailError } from '../errors.js';
 import { GRPC_PORT, type PortWords } from './port-words.js';
-import { GrpcCode, type StreamStatus } from './status.js';
+import { GrpcCode, grpcCodeName, type StreamStatus } from './status.js';
 import { connectionReason } from './net-reason.js';
 import { addressOf } from './target.js';
 
@@ -166,7 +166,7 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
     if (lndEnded) {
       // lnd answered: the connection is fine, lnd ended the call (retried like a lost stream).
       const said = firstLine(d) || 'no message';
-      return mk('connection', `${at} ended ${ctx.call} with status ${GrpcCode[code]} (${said}); the connection works: check lnd's log`, 'unreachable', true);
+      return mk('connection', `${at} ended ${ctx.call} with status ${grpcCodeName(code)} (${said}); the connection works: check lnd's log`, 'unreachable', true);
     }
     const tls = classifyTlsText(d, ctx);
     if (tls) return { ...mk('connection', tls, undefined, false), ...(credentialOf(d) ? { credential: credentialOf(d) } : {}) };

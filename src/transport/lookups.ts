@@ -34,34 +34,43 @@ export interface NodeLookups {
   close(): void;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- untyped answers from protobufjs and JSON.parse, narrowed here */
+// The answers come untyped (protobufjs objects, JSON.parse): each field is checked here.
+type Fields = Readonly<Record<string, unknown>>;
+const fieldsOf = (v: unknown): Fields => (typeof v === 'object' && v !== null ? (v as Fields) : {});
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : '');
+/** A uint64 id as lnd's decimal string (protobufjs gives strings; a number or BigInt is printed exactly). */
+const idOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : '0');
 
-export function nodeInfoOf(r: any): NodeInfoSummary {
+export function nodeInfoOf(answer: unknown): NodeInfoSummary {
+  const r = fieldsOf(answer);
+  const chain = fieldsOf(Array.isArray(r.chains) ? (r.chains as unknown[])[0] : undefined);
   return {
-    alias: r.alias ?? '',
-    identityPubkey: r.identity_pubkey ?? '',
-    version: r.version ?? '',
-    blockHeight: Number(r.block_height ?? 0),
+    alias: textOf(r.alias),
+    identityPubkey: textOf(r.identity_pubkey),
+    version: textOf(r.version),
+    blockHeight: Number(idOf(r.block_height ?? 0)),
     syncedToChain: Boolean(r.synced_to_chain),
-    network: r.chains?.[0]?.network || undefined,
+    network: textOf(chain.network) || undefined,
   };
 }
 
-export function channelsOf(r: any): ChannelSummary[] {
-  return (Array.isArray(r.channels) ? r.channels : []).map((c: any) => ({
-    chanId: String(c.chan_id ?? '0'),
-    remotePubkey: c.remote_pubkey ?? '',
-    peerAlias: peerAliasOf(c.peer_alias),
-    active: Boolean(c.active),
-  }));
+export function channelsOf(answer: unknown): ChannelSummary[] {
+  const list = fieldsOf(answer).channels;
+  return (Array.isArray(list) ? (list as unknown[]) : []).map((v) => {
+    const c = fieldsOf(v);
+    return {
+      chanId: idOf(c.chan_id ?? '0'),
+      remotePubkey: textOf(c.remote_pubkey),
+      peerAlias: peerAliasOf(c.peer_alias),
+      active: Boolean(c.active),
+    };
+  });
 }
 
 /** GetNodeInfo's answer: the node's alias, '' when it has none. */
-export function nodeAliasOf(r: any): string {
-  return r?.node?.alias ?? '';
+export function nodeAliasOf(answer: unknown): string {
+  return textOf(fieldsOf(fieldsOf(answer).node).alias);
 }
-
-/* eslint-enable @typescript-eslint/no-explicit-any */
 
 /**
  * lnd's ListChannels (with peer_alias_lookup) puts its lookup error into

@@ -9,18 +9,27 @@
  * the same over gRPC, REST and WebSocket.
  */
 
-export enum GrpcCode {
-  OK = 0,
-  CANCELLED = 1,
-  UNKNOWN = 2,
-  DEADLINE_EXCEEDED = 4,
-  NOT_FOUND = 5,
-  PERMISSION_DENIED = 7,
-  RESOURCE_EXHAUSTED = 8,
-  UNIMPLEMENTED = 12,
-  INTERNAL = 13,
-  UNAVAILABLE = 14,
-  UNAUTHENTICATED = 16,
+/**
+ * gRPC's status codes (the ones this tool names). A code on the wire is any number, so this is
+ * a table of numbers rather than an enum: `status.code === GrpcCode.UNAVAILABLE` compares numbers.
+ */
+export const GrpcCode = {
+  OK: 0,
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  DEADLINE_EXCEEDED: 4,
+  NOT_FOUND: 5,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  UNIMPLEMENTED: 12,
+  INTERNAL: 13,
+  UNAVAILABLE: 14,
+  UNAUTHENTICATED: 16,
+} as const;
+
+/** A code's name (`UNAVAILABLE`), or the number for one this table does not name. */
+export function grpcCodeName(code: number): string {
+  return Object.entries(GrpcCode).find(([, v]) => v === code)?.[0] ?? String(code);
 }
 
 /** Why the transport ended a stream itself (as opposed to lnd sending a status). */
@@ -59,6 +68,17 @@ export interface StreamStatus {
 export interface CallStatus {
   readonly code: number;
   readonly details: string;
+}
+
+/** A unary call's failure as an Error (a stack for --debug), carrying the gRPC code and lnd's text. */
+export class CallFailure extends Error implements CallStatus {
+  constructor(
+    readonly code: number,
+    readonly details: string,
+  ) {
+    super(details);
+    this.name = 'CallFailure';
+  }
 }
 
 export function isCallStatus(e: unknown): e is CallStatus {

@@ -46,7 +46,7 @@ describe('firstAnswer', () => {
   });
 
   test('HTTP/2 up, the call never answered: not refused, no answer (a warning)', async () => {
-    const port = await listen(h2Server(() => undefined) as unknown as net.Server);
+    const port = await listen(h2Server(() => undefined));
     const a = await firstAnswer(target(port), TIMEOUT_MS);
     expect(a).toEqual({ kind: 'timeout', headers: false });
     expect(subscriptionOutcome(a, subscribeContext(target(port)), TIMEOUT_MS).status).toBe('warn');
@@ -56,7 +56,7 @@ describe('firstAnswer', () => {
     const port = await listen(
       h2Server((stream) => {
         setTimeout(() => stream.respond({ ':status': 200, 'content-type': 'application/grpc' }), TIMEOUT_MS / 2);
-      }) as unknown as net.Server,
+      }),
     );
     const started = Date.now();
     const a = await firstAnswer(target(port), TIMEOUT_MS);
@@ -72,7 +72,7 @@ describe('firstAnswer', () => {
         stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '13', 'grpc-message': 'boom' }));
         stream.end();
-      }) as unknown as net.Server,
+      }),
     );
     const a = await firstAnswer(target(port), TIMEOUT_MS);
     expect(a).toEqual({ kind: 'status', status: { code: 13, details: 'boom' }, headers: true });

@@ -181,6 +181,7 @@ describe('bad input throws JsonEventError naming the field', () => {
     ['uint64 not a number', { incoming_channel_id: 'abc' }, 'incoming_channel_id'],
     ['uint64 negative', { incoming_channel_id: '-1' }, 'incoming_channel_id'],
     ['uint64 too big', { outgoing_channel_id: '18446744073709551616' }, 'outgoing_channel_id'],
+    // eslint-disable-next-line no-loss-of-precision -- the imprecise number is what is being refused
     ['uint64 unsafe JSON number', { timestamp_ns: 1700000000123456789 }, 'timestamp_ns'],
     ['uint64 fraction', { incoming_htlc_id: '1.5' }, 'incoming_htlc_id'],
     ['uint64 boolean', { outgoing_htlc_id: true }, 'outgoing_htlc_id'],

@@ -36,7 +36,7 @@ type Plain = Record<string, unknown>;
 
 /** protobufjs's decode of `bytes`, as the event model (field names and defaults as the model has them). */
 function viaProtobufjs(bytes: Uint8Array): Plain {
-  const o = HtlcEventType.toObject(HtlcEventType.decode(bytes), { longs: String, enums: Number, bytes: Array, defaults: true, oneofs: true }) as Plain;
+  const o = HtlcEventType.toObject(HtlcEventType.decode(bytes), { longs: String, enums: Number, bytes: Array, defaults: true, oneofs: true });
   const memberName = o['event'] as string | undefined;
   const kind = memberName === undefined ? 'unknown' : (memberName.replace(/_event$/, '') as EventKind);
   const m = (memberName === undefined ? {} : o[memberName]) as Plain;

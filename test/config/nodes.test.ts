@@ -222,7 +222,7 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     const text = fileWith();
     const m = /"data": "snacl:([^:]+):([^"]+)"/.exec(text)!;
     const ct = Buffer.from(m[2]!, 'base64');
-    ct[30] ^= 0xff;
+    ct[30] = ct[30]! ^ 0xff;
     const e = await failure({ profile: 'encrypted' }, {}, { [DEFAULT_FILE]: text.replace(m[2]!, ct.toString('base64')) });
     expect(e.kind).toBe('config');
     expect(e.message).toMatch(/^corrupt encrypted macaroon "readonly\.macaroon" in profile "encrypted"/);

@@ -6,7 +6,7 @@ import { MACAROON } from './fixtures.js';
 const FAST = { N: 1024, r: 8, p: 1 };
 const PW = 'hunter2 ✓';
 
-async function reasonOf(p: Promise<unknown>): Promise<SnaclFailure | string> {
+async function reasonOf(p: Promise<unknown>): Promise<string> {
   try {
     await p;
     return 'no error';
@@ -37,7 +37,7 @@ describe('snacl (lncli encrypted macaroons)', () => {
     const [, key, ct] = parts(data);
     for (const at of [0, 23, 24, ct.length - 1]) {
       const bad = Buffer.from(ct);
-      bad[at] ^= 0x01;
+      bad[at] = bad[at]! ^ 0x01;
       expect(await reasonOf(decryptSnacl(join(key, bad), Buffer.from(PW)))).toBe('corrupt');
     }
   });

@@ -51,7 +51,7 @@ async function check(args: string[]): Promise<CliResult> {
 function stepLines(stdout: string): Array<{ status: Status; id: StepId; line: string }> {
   const lines = stdout.split('\n').filter((l) => l !== '');
   const found = lines.slice(0, STEPS.length).map((line) => {
-    const m = /^(ok|warn|FAIL|skip) +(config|cert|macaroon|tcp|tls|lnd ready|GetInfo|subscribe)  /.exec(line);
+    const m = /^(ok|warn|FAIL|skip) +(config|cert|macaroon|tcp|tls|lnd ready|GetInfo|subscribe) {2}/.exec(line);
     if (!m) throw new Error(`not a step line: ${line}`);
     return { status: m[1] as Status, id: m[2] as StepId, line };
   });

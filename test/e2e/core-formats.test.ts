@@ -192,7 +192,7 @@ describe('jsonl', () => {
     ['with aliases', 'jsonl', true],
     ['--no-aliases', 'jsonlNoAliases', false],
   ])('every step as SPEC schema 1 (%s)', async (_name, run, aliases) => {
-    const r = await ok(run as string);
+    const r = await ok(run);
     const lines = jsonLines(r.stdout);
     expect(lines.map(stepOf)).toEqual(Array.from({ length: STEP_COUNT }, (_, i) => i + 1));
     for (const line of lines) {
@@ -203,7 +203,7 @@ describe('jsonl', () => {
         delete got.outgoing_amt_msat;
         delete got.fee_msat;
       }
-      expect([k, STEP_NAMES[k], got]).toEqual([k, STEP_NAMES[k], expectedJsonl(k, aliases as boolean)]);
+      expect([k, STEP_NAMES[k], got]).toEqual([k, STEP_NAMES[k], expectedJsonl(k, aliases)]);
     }
   });
 

@@ -194,7 +194,7 @@ describe('clean ends', () => {
   test.each(['SIGTERM', 'SIGINT'] as const)('%s: exit 0, output flushed, summary printed with --stats', async (sig) => {
     const w = lineWatcher();
     const r = await runCli([...sim.args, '-f', 'jsonl', '--stats'], {
-      onStdout: (c, child) => {
+      onStdout: (c) => {
         w.onStdout(c);
       },
       onSpawn: (child) => {

@@ -32,8 +32,8 @@ function spawnTail(args: readonly string[], env: Record<string, string> = {}): P
     detached: true,
   });
   let stderr = '';
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (c: string) => (stderr += c));
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (c: string) => (stderr += c));
   const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>((resolve) =>
     child.on('close', (code, signal) => {

@@ -235,7 +235,7 @@ export function coreEvents(node: SimNode): Array<Record<string, unknown>> {
 
 /** The core scenario; `then` "hold" (use --count) or "end" (use --no-reconnect, exit 6). */
 export function coreScenario(node: SimNode, then: 'hold' | 'end'): Scenario {
-  return { steps: coreEvents(node).map((send) => ({ send })), then } as Scenario;
+  return { steps: coreEvents(node).map((send) => ({ send })), then };
 }
 
 /** The step number of a jsonl line (0 for the subscribed event). */

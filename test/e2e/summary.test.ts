@@ -34,7 +34,7 @@ function msg(kind: string, type: string, ids: Ids, ts: bigint, extra: Record<str
       timestamp_ns: ts.toString(),
       event_type: type,
       [`${kind}_event`]: extra,
-    } as HtlcEventObject,
+    },
   };
 }
 const fwd = (type: string, ids: Ids, ts: bigint, info: Info) => msg('forward', type, ids, ts, { info });

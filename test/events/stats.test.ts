@@ -1,6 +1,8 @@
 import { describe, test, expect } from '@jest/globals';
 import { Correlator } from '../../src/events/correlate.js';
-import { DurationSketch, Stats, TopCounter, type Summary } from '../../src/events/stats.js';
+import { DurationSketch } from '../../src/events/duration-sketch.js';
+import { Stats, type Summary } from '../../src/events/stats.js';
+import { TopCounter } from '../../src/events/top-counter.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { EVENT_TYPE } from '../../src/events/enums.js';
 import {

@@ -72,7 +72,7 @@ describe('-f csv', () => {
 
   test('parsed back, every cell is the jsonl value (exact digits, true/false), or empty where jsonl has no key', () => {
     const list = items();
-    const records = parseCsv(render(list), { columns: true, relax_column_count: false }) as Array<Record<string, string>>;
+    const records = parseCsv<Record<string, string>>(render(list), { columns: true, relax_column_count: false });
     expect(records).toHaveLength(list.length);
     records.forEach((rec, i) => {
       const item = list[i]!;
@@ -83,7 +83,8 @@ describe('-f csv', () => {
           continue;
         }
         const v = json[col];
-        expect({ i, col, cell: rec[col] }).toEqual({ i, col, cell: v === undefined || v === null ? '' : String(v) });
+        const want = v === undefined || v === null ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+        expect({ i, col, cell: rec[col] }).toEqual({ i, col, cell: want });
       }
     });
     expect(records[6]!.failure_string).toBe('insufficient bandwidth\r\n"quoted", comma\ttab');

@@ -111,7 +111,7 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
   };
 
   const query = async (expr: string): Promise<PromSample[]> => {
-    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
+    const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
     const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromSample[] | [number, string] } };
     if (body.status !== 'success') throw new Error(`Prometheus rejected ${expr}: ${body.error}`);
     const r = body.data!.result;

@@ -75,7 +75,7 @@ describe('killed with SIGKILL', () => {
         const [n, lo, hi, distinct] = db
           .prepare('SELECT count(*), min(incoming_htlc_id), max(incoming_htlc_id), count(DISTINCT incoming_htlc_id) FROM events WHERE incoming_htlc_id >= ? AND incoming_htlc_id < ?')
           .raw()
-          .get(r * 10_000_000, (r + 1) * 10_000_000) as number[];
+          .get(r * 10_000_000, (r + 1) * 10_000_000) as [number, number, number, number];
         expect(n).toBeGreaterThanOrEqual(run.committed);
         expect(n).toBeGreaterThan(0);
         expect(distinct).toBe(n);

@@ -94,9 +94,9 @@ describe('round trip', () => {
     const ca = new Correlator();
     const cb = new Correlator();
     for (const i of items) {
-      a.write(ca.apply({ ...(i as HtlcEvent) }));
-      a.write({ ...(i as HtlcEvent) }); // the same message again
-      b.write(cb.apply({ ...(i as HtlcEvent) }));
+      a.write(ca.apply({ ...(i) }));
+      a.write({ ...(i) }); // the same message again
+      b.write(cb.apply({ ...(i) }));
     }
     await w1.close();
     await w2.close();
@@ -139,11 +139,11 @@ describe('reading', () => {
     (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
       seen.push(sql);
       return prepare(sql);
-    }) as typeof db.prepare;
+    });
     try {
       const ns = BigInt(Date.parse(T)) * 1_000_000n;
-      [...readHistory(db, { nodes: [nodeId], sinceNs: ns, untilNs: ns + 10n ** 12n })];
-      [...readLastEvents(db, [nodeId], 10)];
+      void [...readHistory(db, { nodes: [nodeId], sinceNs: ns, untilNs: ns + 10n ** 12n })];
+      void [...readLastEvents(db, [nodeId], 10)];
       const { buildReport } = await import('../../src/report/aggregate.js');
       const { listNodes } = await import('../../src/history/nodes.js');
       for (const by of ['channel', 'peer', 'reason', 'day'] as const) buildReport(db, { by, nodes: listNodes(db), sinceNs: ns });

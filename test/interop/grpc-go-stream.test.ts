@@ -15,7 +15,6 @@ import { digitsOf, expectJsonlMatches, lines, runCliMerged, spawnCli, startInter
 const scidOf = (block: bigint, tx: bigint, out: bigint) => ((block << 40n) | (tx << 16n) | out).toString();
 const CHAN_A = scidOf(845602n, 1538n, 3n);
 const CHAN_B = scidOf(870001n, 2n, 1n);
-const CHAN_C = scidOf(790000n, 100n, 0n);
 /** A's alias comes with ListChannels, B's only from GetNodeInfo; C's peer is not in the graph. */
 const ALIASES: Record<string, string> = { [CHAN_A]: 'alice ⚡ routing', [CHAN_B]: "bob's node" };
 const PUBKEY_B = '03b0b0000000000000000000000000000000000000000000000000000000000b02';

@@ -94,10 +94,10 @@ export function spawnCli(args: readonly string[], opts: { env?: Record<string, s
   });
   let out = '';
   let err = '';
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));
-  child.stdout!.setEncoding('utf8');
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+  child.stdout.setEncoding('utf8');
   const read = () => {
-    if (child.stdout!.listenerCount('data') === 0) child.stdout!.on('data', (c: string) => (out += c));
+    if (child.stdout.listenerCount('data') === 0) child.stdout.on('data', (c: string) => (out += c));
   };
   if (!opts.paused) read();
   const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);

@@ -60,7 +60,6 @@ const ROW_B = fwd([3, 4, 3, 0, 0, 0, 12_000_000, 3900, 0, 0, 0, 500, 1500]);
 const ROW_A = fwd([4, 2, 0, 1, 1, 2, 0, 0, 40, 0, 0, null, null]);
 const ROW_C = fwd([2, 2, 0, 2, 0, 1, 0, 0, 3250, 2, 5_500_000, null, null]);
 const ROW_X = fwd([0, 1, 0, 1, 0, 0, 0, 0, 15, 0, 0, null, null]);
-const TOTAL = fwd([9, 9, 3, 4, 1, 3, 12_000_000, 3900, 3305, 2, 5_500_000, 500, 1500]);
 
 describe('report --by channel', () => {
   test('rows, keys in SPEC order, sorted by out_forwards', () => {
@@ -173,7 +172,7 @@ describe('csv', () => {
     const r = report(by);
     const csv = renderReport(r, 'csv').map((l) => l + '\n').join('');
     expect(csv.split('\r\n')[0]).toBe(r.keys.join(','));
-    const records = parseCsv(csv, { columns: true }) as Array<Record<string, string>>;
+    const records = parseCsv<Record<string, string>>(csv, { columns: true });
     const rows = jsonl(by);
     expect(records).toHaveLength(rows.length);
     records.forEach((rec, i) => {

@@ -1,12 +1,12 @@
 /** StopSignals: the first signal stops, later ones change nothing, a late callback hears an early signal. */
 import { describe, expect, test } from '@jest/globals';
 import { EventEmitter } from 'node:events';
-import { StopSignals, type SignalSource } from '../../src/runtime/stop-signals.js';
+import { StopSignals } from '../../src/runtime/stop-signals.js';
 
 describe('StopSignals', () => {
   test('the first signal runs the callbacks once; repeats are counted and ignored', () => {
     const proc = new EventEmitter();
-    const s = new StopSignals(proc as unknown as SignalSource);
+    const s = new StopSignals(proc);
     const seen: string[] = [];
     s.onStop((sig) => seen.push(`a:${sig}`));
     proc.emit('SIGTERM');

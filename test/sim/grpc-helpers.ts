@@ -56,7 +56,7 @@ export async function connect(target: string, certPem: string, options: grpc.Cha
 export function unary<T = any>(client: any, method: string, req: object, md: grpc.Metadata): Promise<T> {
   return new Promise((resolve, reject) => {
     client[method](req, md, { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null, res: T) =>
-      err ? reject({ code: err.code, details: err.details }) : resolve(res),
+      err ? reject(Object.assign(new Error(err.details), { code: err.code, details: err.details })) : resolve(res),
     );
   });
 }

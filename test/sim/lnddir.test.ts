@@ -64,6 +64,7 @@ describe('startDemoNode', () => {
 describe('scenarios', () => {
   test('bad steps are rejected with their place', () => {
     expect(() => parseScenario({ steps: [{ sleep: -1 }] })).toThrow('steps[0]: sleep must be a whole number >= 0');
+    // eslint-disable-next-line no-loss-of-precision -- the imprecise number is what is being refused
     expect(() => parseScenario({ steps: [{ send: { incoming_channel_id: 934529867202002945 } }] })).toThrow(/steps\[0\]\.send: incoming_channel_id: .* write 64-bit values as strings/);
     expect(() => parseScenario({ steps: [{ send: { settle_event: {}, forward_event: {} } }] })).toThrow(/more than one oneof member/);
     expect(() => parseScenario({ connections: [[{ error: 'x', code: 99 }]] })).toThrow('connections[0][0]: code must be a gRPC status code 1-16');

@@ -150,7 +150,7 @@ describe('traffic generator', () => {
 describe('wire encoding', () => {
   test('encodeHtlcEvent is byte-identical to protobufjs and decodes back', async () => {
     const { routerrpc } = await loadProtos();
-    const serialize = routerrpc.Router.service.SubscribeHtlcEvents.responseSerialize as (v: unknown) => Buffer;
+    const serialize = routerrpc.Router.service.SubscribeHtlcEvents!.responseSerialize as (v: unknown) => Buffer;
     const events = new TrafficGenerator({ seed: 3, node, startNs: START, rate: 100 }).take(1500).map((s) => s.event);
     const extra: WireHtlcEvent[] = [
       fromProtoObject({ subscribed_event: {}, timestamp_ns: '0' }, 0n),

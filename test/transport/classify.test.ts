@@ -47,7 +47,7 @@ describe('classifyStatus: what the HTTP/2 stream reports', () => {
 });
 
 describe('decodeGrpcMessage', () => {
-  test.each<[unknown, string]>([
+  test.each<[string | string[] | undefined, string]>([
     ['htlc%20event%20subscription%20terminated', 'htlc event subscription terminated'],
     ['caf%C3%A9', 'café'],
     ['100%', '100%'], // malformed: shown as sent

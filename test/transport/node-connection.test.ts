@@ -100,7 +100,7 @@ test('lookups(): a new connection once the macaroon file changed (read again bef
     const after = c.lookups();
     expect(after).not.toBe(before);
     expect((await after.listChannels()).length).toBe(node.node.channels.length);
-    await expect(before.getInfo()).rejects.toEqual({ code: 1, details: 'the tail is ending' }); // the old one is closed
+    await expect(before.getInfo()).rejects.toMatchObject({ code: 1, details: 'the tail is ending' }); // the old one is closed
   } finally {
     c.close();
   }

@@ -66,7 +66,7 @@ export function ipBytes(ip: string): Buffer {
   const [head = '', rest] = text.split('::');
   const h = head ? head.split(':') : [];
   const r = rest !== undefined && rest !== '' ? rest.split(':') : [];
-  const groups = [...h, ...Array(8 - h.length - r.length).fill('0'), ...r].map((g) => parseInt(g, 16));
+  const groups = [...h, ...new Array<string>(8 - h.length - r.length).fill('0'), ...r].map((g) => parseInt(g, 16));
   const out = Buffer.alloc(16);
   groups.forEach((g, i) => out.writeUInt16BE(g, i * 2));
   if (v4) Buffer.from(tail).copy(out, 12);

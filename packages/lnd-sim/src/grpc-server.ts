@@ -62,7 +62,7 @@ function callInfo(method: string, call: grpc.ServerUnaryCall<unknown, unknown> |
 
 /** The service definitions by name; Router's stream passes pre-encoded Buffers through its serializer. */
 function services(protos: LndProtos): Record<string, grpc.ServiceDefinition> {
-  const router = protos.routerrpc.Router.service as grpc.ServiceDefinition;
+  const router = protos.routerrpc.Router.service;
   const method = router.SubscribeHtlcEvents!;
   const serialize = method.responseSerialize;
   return {
@@ -72,21 +72,20 @@ function services(protos: LndProtos): Record<string, grpc.ServiceDefinition> {
   };
 }
 
-type Handler = (call: any, cb?: grpc.sendUnaryData<object>) => void;
-
 export function buildServer(protos: LndProtos, backend: RpcBackend): grpc.Server {
   const server = new protos.grpc.Server({ 'grpc.keepalive_time_ms': 60_000, 'grpc.keepalive_timeout_ms': 20_000 });
-  const impl: Record<string, Record<string, Handler>> = {};
-  const add = (method: string, handler: Handler) => {
+  const impl: Record<string, grpc.UntypedServiceImplementation> = {};
+  const add = (method: string, handler: grpc.UntypedHandleCall) => {
     const { service, name } = splitMethod(method);
     (impl[service] ??= {})[name] = handler;
   };
   for (const method of Object.keys(UNARY_METHODS)) {
-    add(method, (call: grpc.ServerUnaryCall<RpcRequest, object>, cb) => {
+    const unary: grpc.handleUnaryCall<RpcRequest, object> = (call, cb) => {
       const res = answerUnary(backend, callInfo(method, call), () => call.request);
-      if (isFailure(res)) cb!({ code: res.code, details: res.message });
-      else cb!(null, res);
-    });
+      if (isFailure(res)) cb({ code: res.code, details: res.message });
+      else cb(null, res);
+    };
+    add(method, unary);
   }
   add(SUBSCRIBE_HTLC_EVENTS, (call: grpc.ServerWritableStream<unknown, unknown>) => {
     const { macaroons, peerIp: ip } = callInfo(SUBSCRIBE_HTLC_EVENTS, call);

@@ -21,9 +21,11 @@ import {
   SUBSCRIBE_STATE,
   UNARY_METHODS,
   type RpcBackend,
+  type RpcRequest,
 } from './backend.js';
 import { encodeHtlcEvent } from './encode-wire.js';
 import { listenOn } from './listen.js';
+import type { MethodDefinition, ServiceClientConstructor } from '@grpc/grpc-js';
 import type { LndProtos } from './protos.js';
 import { SinkBase } from './sink-base.js';
 import type { WireHtlcEvent } from './wire-event.js';
@@ -155,10 +157,13 @@ function respondOk(stream: http2.ServerHttp2Stream): void {
 }
 
 /** The method's definition (serializers) in the loaded protos. */
-function methodDef(protos: LndProtos, method: string): any {
+function methodDef(protos: LndProtos, method: string): MethodDefinition<RpcRequest, object> {
   const { service, name } = splitMethod(method);
   const [pkg = '', svc = ''] = service.split('.');
-  return (protos as unknown as Record<string, any>)[pkg][svc].service[name];
+  const packages: Readonly<Record<string, Readonly<Record<string, ServiceClientConstructor>>>> = { lnrpc: protos.lnrpc, routerrpc: protos.routerrpc };
+  const def = packages[pkg]?.[svc]?.service[name];
+  if (!def) throw new Error(`the protos define no ${method}`);
+  return def as MethodDefinition<RpcRequest, object>;
 }
 
 export function buildH2Server(protos: LndProtos, backend: RpcBackend, certPem: string, keyPem: string): H2Server {

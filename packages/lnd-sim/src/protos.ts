@@ -10,19 +10,20 @@ export const PROTO_DIR = fileURLToPath(new URL('../protos/', import.meta.url));
 export const PROTO_FILES: readonly string[] = ['lightning.proto', 'stateservice.proto', 'routerrpc/router.proto'];
 
 export type GrpcModule = typeof import('@grpc/grpc-js');
+type ServiceConstructor = import('@grpc/grpc-js').ServiceClientConstructor;
 
 /** The loaded packages: `lnrpc` (Lightning, State) and `routerrpc` (Router). */
 export interface LndProtos {
   readonly grpc: GrpcModule;
-  // grpc-js's GrpcObject is untyped by nature; callers narrow what they use.
-  readonly lnrpc: any;
-  readonly routerrpc: any;
+  readonly lnrpc: { readonly Lightning: ServiceConstructor; readonly State: ServiceConstructor };
+  readonly routerrpc: { readonly Router: ServiceConstructor };
 }
 
 async function load(): Promise<LndProtos> {
   const [grpc, loader] = await Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader')]);
   const def = await loader.load([...PROTO_FILES], { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] });
-  const pkg = grpc.loadPackageDefinition(def) as any;
+  // loadPackageDefinition's GrpcObject is untyped by nature: these are the services the protos define.
+  const pkg = grpc.loadPackageDefinition(def) as unknown as Pick<LndProtos, 'lnrpc' | 'routerrpc'>;
   return { grpc, lnrpc: pkg.lnrpc, routerrpc: pkg.routerrpc };
 }
 

@@ -61,7 +61,7 @@ export function listChannelsResponse(node: SimNode, req: Record<string, unknown>
 
 /** GetNodeInfo: the graph's alias for a peer; NOT_FOUND `unable to find node` for unknown nodes. */
 export function getNodeInfoResponse(node: SimNode, req: Record<string, unknown>): object | RpcFailure {
-  const pub = String(req.pub_key ?? '');
+  const pub = typeof req.pub_key === 'string' ? req.pub_key : '';
   if (pub === node.pubkey) {
     return { node: { last_update: 0, pub_key: pub, alias: node.alias, color: node.color }, num_channels: node.channels.length, total_capacity: '0' };
   }

@@ -64,7 +64,7 @@ function checkStep(step: unknown, where: string): void {
   if ('send' in step) {
     if (!isObject(step.send)) throw new ScenarioError(`${where}.send: expected an HtlcEvent object`);
     try {
-      fromProtoObject(step.send as HtlcEventObject, 0n);
+      fromProtoObject(step.send, 0n);
     } catch (err) {
       throw new ScenarioError(`${where}.send: ${(err as Error).message}`);
     }
@@ -98,7 +98,7 @@ export function parseScenario(value: unknown): Scenario {
   if (value.then !== undefined && !['hold', 'end', 'traffic'].includes(value.then as string)) {
     throw new ScenarioError('then: expected "hold", "end" or "traffic"');
   }
-  return value as Scenario;
+  return value;
 }
 
 export async function loadScenarioFile(file: string): Promise<Scenario> {

@@ -36,7 +36,6 @@ const FORWARD_EVENT = tag(HtlcEventField.FORWARD_EVENT, LEN);
 const FORWARD_FAIL_EVENT = tag(HtlcEventField.FORWARD_FAIL_EVENT, LEN);
 const SETTLE_EVENT = tag(HtlcEventField.SETTLE_EVENT, LEN);
 const LINK_FAIL_EVENT = tag(HtlcEventField.LINK_FAIL_EVENT, LEN);
-const SUBSCRIBED_EVENT = tag(HtlcEventField.SUBSCRIBED_EVENT, LEN);
 const FINAL_HTLC_EVENT = tag(HtlcEventField.FINAL_HTLC_EVENT, LEN);
 
 const INFO_INCOMING_TIMELOCK = tag(HtlcInfoField.INCOMING_TIMELOCK, VARINT);

@@ -39,8 +39,8 @@ export function codeForReset(rst: number): number {
 }
 
 /** grpc-message is percent-encoded; a malformed one is shown as sent. */
-export function decodeGrpcMessage(v: unknown): string {
-  const s = Array.isArray(v) ? String(v[0] ?? '') : v === undefined ? '' : String(v);
+export function decodeGrpcMessage(v: string | string[] | undefined): string {
+  const s = Array.isArray(v) ? (v[0] ?? '') : (v ?? '');
   let text: string;
   try {
     text = decodeURIComponent(s);

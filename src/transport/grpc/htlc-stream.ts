@@ -266,13 +266,13 @@ class GrpcHtlcStream {
       this.deliver();
       if (this.paused) req.pause();
     });
-    req.on('trailers', (h) => {
+    req.on('trailers', (h: http2.IncomingHttpHeaders) => {
       this.trailers = statusOfHeaders(h) ?? { code: GrpcCode.UNKNOWN, details: 'the stream ended without a gRPC status' };
     });
     req.on('end', () => {
       if (this.trailers) this.end(this.trailers);
     });
-    req.on('error', (e) => {
+    req.on('error', (e: Error) => {
       this.salvage(req);
       const cause = (e as { cause?: unknown }).cause ?? e;
       if (this.connectionGone()) this.end(lostStatus(this.goaway, `connection lost: ${errorText(cause)}`));

@@ -3,7 +3,7 @@
  * (frames.ts, h2-status.ts) on a connection of its own, opened through
  * dial.ts on the first call and reused; a lost connection is opened again by
  * the next call. Each call has a deadline (sent as grpc-timeout too); its
- * failures reject with a CallStatus: lnd's status (trailers or a
+ * failures reject with a CallFailure (a CallStatus): lnd's status (trailers or a
  * trailers-only answer), DEADLINE_EXCEEDED, or UNAVAILABLE when there is no
  * connection (worded as grpc-js words it, so messages read as before).
  *
@@ -13,7 +13,7 @@
  */
 import http2 from 'node:http2';
 import { DialError } from '../dial.js';
-import { GrpcCode, type CallStatus, type StreamStatus } from '../status.js';
+import { CallFailure, GrpcCode, type CallStatus, type StreamStatus } from '../status.js';
 import type { LndTarget } from '../target.js';
 import { GrpcFrameReader } from './frames.js';
 import { connectH2, grpcFrame, grpcRequestHeaders } from './h2-connect.js';
@@ -53,7 +53,7 @@ export class GrpcUnaryClient {
    * prepared and the connection opened, both at once.
    */
   call(request: UnaryRequest | Promise<UnaryRequest>, withMacaroon = true): Promise<Buffer> {
-    if (this.closing) return Promise.reject<Buffer>({ code: GrpcCode.CANCELLED, details: 'the tail is ending' } satisfies CallStatus);
+    if (this.closing) return Promise.reject<Buffer>(new CallFailure(GrpcCode.CANCELLED, 'the tail is ending'));
     this.inFlight++;
     this.link?.session.ref();
     return new Promise<Buffer>((resolve, reject) => {
@@ -65,7 +65,7 @@ export class GrpcUnaryClient {
         clearTimeout(deadline);
         this.inFlight--;
         this.idle();
-        if (status) reject({ code: status.code, details: status.details } satisfies CallStatus);
+        if (status) reject(new CallFailure(status.code, status.details));
         else resolve(answer!);
       };
       const deadline = setTimeout(() => {
@@ -100,7 +100,7 @@ export class GrpcUnaryClient {
       (session) => {
         const link: Link = { session, up: false };
         session.once('connect', () => (link.up = true));
-        session.on('error', (e) => (link.error ??= e));
+        session.on('error', (e: Error) => (link.error ??= e));
         const forget = () => {
           if (this.link === link) this.link = undefined;
         };
@@ -137,10 +137,10 @@ export class GrpcUnaryClient {
       if (status) req.close(http2.constants.NGHTTP2_CANCEL);
     });
     req.on('data', (chunk: Buffer) => frames.push(chunk));
-    req.on('trailers', (h) => {
+    req.on('trailers', (h: http2.IncomingHttpHeaders) => {
       status ??= statusOfHeaders(h) ?? { code: GrpcCode.UNKNOWN, details: 'the call ended without a gRPC status' };
     });
-    req.on('error', (e) => {
+    req.on('error', (e: Error) => {
       const cause = (e as { cause?: unknown }).cause ?? e;
       status ??= gone() ? lost(cause) : { code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) };
     });

@@ -2,12 +2,12 @@
  * lnd's unary calls that the tail makes (for peer aliases and the block
  * height), over REST: `GET /v1/getinfo`, `GET /v1/channels?peer_alias_lookup=true`
  * and `GET /v1/graph/node/{pub_key}`, with the same dial, TLS and macaroon as
- * the stream. Errors are rejected as a CallStatus (`{code, details}`, gRPC's
+ * the stream. Errors are rejected as a CallFailure (`{code, details}`, gRPC's
  * codes), which is what the alias loader reports.
  */
 import https from 'node:https';
 import { channelsOf, nodeAliasOf, nodeInfoOf, type ChannelSummary, type NodeInfoSummary, type NodeLookups } from '../lookups.js';
-import { GrpcCode, isCallStatus, type CallStatus } from '../status.js';
+import { CallFailure, GrpcCode, isCallStatus } from '../status.js';
 import type { LndTarget } from '../target.js';
 import { ERROR_BODY_LIMIT, getRequestOptions, networkDetails, statusFromHttp } from './request.js';
 
@@ -15,7 +15,7 @@ const MAX_BODY = 64 * 1024 * 1024;
 
 function getJson(target: LndTarget, path: string): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const fail = (code: number, details: string) => reject({ code, details } satisfies CallStatus);
+    const fail = (code: number, details: string) => reject(new CallFailure(code, details));
     const req = https.request(getRequestOptions(target, path, { timeoutMs: target.connectTimeoutMs }), (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -50,7 +50,7 @@ function getJson(target: LndTarget, path: string): Promise<unknown> {
 export function restLookups(target: LndTarget): NodeLookups {
   let closed = false;
   const get = (path: string): Promise<unknown> =>
-    closed ? Promise.reject<unknown>({ code: GrpcCode.CANCELLED, details: 'the tail is ending' } satisfies CallStatus) : getJson(target, path);
+    closed ? Promise.reject<unknown>(new CallFailure(GrpcCode.CANCELLED, 'the tail is ending')) : getJson(target, path);
   return {
     async getInfo(): Promise<NodeInfoSummary> {
       return nodeInfoOf(await get('/v1/getinfo'));

@@ -76,7 +76,7 @@ describe('each connecting step is bounded and named', () => {
     const server = http2.createSecureServer({ key: CERT.keyPem, cert: CERT.certPem });
     server.on('stream', () => undefined); // never responds
     server.on('session', (s) => s.on('error', () => undefined));
-    const port = await listen(server as unknown as net.Server);
+    const port = await listen(server);
     const r = run(target(port));
     const s = await r.ended;
     expect(s).toMatchObject({ code: 14, cause: 'timeout', step: 'answer', details: `HTTP/2 up but 127.0.0.1:${port} sent no response headers to SubscribeHtlcEvents within 0.8 s` });
@@ -90,7 +90,7 @@ describe('each connecting step is bounded and named', () => {
       stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
     });
     server.on('session', (s) => s.on('error', () => undefined));
-    const port = await listen(server as unknown as net.Server);
+    const port = await listen(server);
     const r = run(target(port), { timeMs: 300, timeoutMs: 2_000 });
     await new Promise((res) => setTimeout(res, 2_500));
     expect(r.log).toEqual(['headers']);

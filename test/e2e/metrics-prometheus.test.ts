@@ -74,7 +74,7 @@ function scenario(node: SimNode) {
       second.map((send) => ({ send })),
     ],
     then: 'hold',
-  } as Scenario;
+  };
   // What each metric must show, from the scenario above.
   const want = {
     htlcEvents: first.length + second.length,

@@ -12,6 +12,14 @@
  * `-p umbrel --rpcserver 10.0.0.5:10009` dials that address with the
  * profile's cert and macaroon, and `--macaroonpath` replaces the jar's
  * macaroon (nothing is then decrypted).
+ *
+ * Several nodes: repeated -p, `-p all`, or repeated --lndconnect (one node
+ * per distinct URI). The options that set one node's address, files or
+ * names (--rpcserver, --macaroonpath, …) are then usage errors: they would
+ * apply to every node alike, which is never right; each profile or URI
+ * holds its own. The options shared by all nodes (--connect-timeout,
+ * --socks5, --wait, --no-reconnect, --transport, output and filters) apply
+ * to each node.
  */
 import { configError, usageError } from '../errors.js';
 import { closestNames, typoDistance } from '../util/closest-names.js';
@@ -26,9 +34,35 @@ import { isOnionHost, onionDefaultNotice, proxyForHost, socksFromOptions, type S
 import type { Config, RawOptions } from './types.js';
 
 /** RawOptions plus the options of several nodes, profiles and proxies. */
-export interface NodeOptions extends RawOptions, ProfileOptions {
+export interface NodeOptions extends Omit<RawOptions, 'lndconnect'>, ProfileOptions {
+  /** --lndconnect URI, repeatable: one node per distinct URI. */
+  readonly lndconnect?: string | readonly string[];
   /** --socks5 HOST:PORT */
   readonly socks5?: string;
+}
+
+/** The options that set one node's address, files or TLS name: refused when several nodes are named. */
+const ONE_NODE_OPTIONS: ReadonlyArray<readonly [keyof NodeOptions, string]> = [
+  ['rpcserver', '--rpcserver'],
+  ['restserver', '--restserver'],
+  ['lnddir', '--lnddir'],
+  ['network', '--network'],
+  ['configfile', '--configfile'],
+  ['tlscertpath', '--tlscertpath'],
+  ['macaroonpath', '--macaroonpath'],
+  ['tlsServerName', '--tls-server-name'],
+];
+
+/** The --lndconnect values, trimmed and without repeats (undefined: none given). */
+function lndconnectList(v: string | readonly string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return [...new Set((typeof v === 'string' ? [v] : v).map((u) => u.trim()))];
+}
+
+/** The options as resolveConfig reads them, for one node: one --lndconnect URI (or none). */
+function oneNode(raw: NodeOptions, uri: string | undefined): RawOptions {
+  const { lndconnect: _all, ...rest } = raw;
+  return uri === undefined ? rest : { ...rest, lndconnect: uri };
 }
 
 /** A profile as the rest of the program may show it (no secrets). */
@@ -121,9 +155,19 @@ async function profileNodes(
   const out: Array<{ name: string; config: Config; profile: ProfileInfo }> = [];
   for (const entry of entries) {
     const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password });
-    out.push({ name: entry.name, config: resolveConfig(raw, env, io, conn), profile: profileInfo(conn) });
+    out.push({ name: entry.name, config: resolveConfig(oneNode(raw, undefined), env, io, conn), profile: profileInfo(conn) });
   }
   return out;
+}
+
+/** A usage error for an option that sets one node's settings when several nodes are named. */
+function refuseOneNodeOptions(raw: NodeOptions, nodes: ReadonlyArray<{ readonly name: string | null; readonly config: Config }>): void {
+  const flag = ONE_NODE_OPTIONS.find(([k]) => raw[k] !== undefined)?.[1];
+  if (flag === undefined) return;
+  const named = nodes.every((n) => n.name !== null);
+  const list = nodes.map((n) => n.name ?? formatHostPort(n.config.connection.rpcServer)).join(', ');
+  const where = named ? 'set it in each profile (lncli profile add)' : 'each lndconnect URI holds its own';
+  throw usageError(`${flag} sets one node's connection, but ${nodes.length} nodes are named (${list}); ${where}, or tail that node alone`);
 }
 
 /** Resolves every node of the run. Throws HtlcTailErrors (usage 2, config 3). */
@@ -132,7 +176,11 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
   const named = socksFromOptions(raw.socks5, env, io.platform);
   const request = requestProfiles(raw, env, ctx);
 
-  const plain = () => [{ name: null, config: resolveConfig(raw, env, io), profile: null }];
+  const uris = lndconnectList(raw.lndconnect);
+  const plain = () =>
+    uris !== undefined && uris.length > 1
+      ? uris.map((uri) => ({ name: null, config: resolveConfig(oneNode(raw, uri), env, io), profile: null }))
+      : [{ name: null, config: resolveConfig(oneNode(raw, uris?.[0]), env, io), profile: null }];
   let base: Array<{ name: string | null; config: Config; profile: ProfileInfo | null }>;
   if (request.kind === 'named') {
     const why = `named by ${request.source}`;
@@ -157,6 +205,8 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
   } else {
     base = plain();
   }
+
+  if (base.length > 1) refuseOneNodeOptions(raw, base);
 
   const notices: string[] = [];
   const nodes = base.map((n): ResolvedNode => {

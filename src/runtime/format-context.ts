@@ -16,13 +16,16 @@ export interface OutputStream {
   readonly columns?: number;
 }
 
-export function outputFormatContext(output: Pick<OutputConfig, 'color' | 'utc'>, out: OutputStream): FormatContext {
+/** `nodeWidth`: the width of the node column when the run tails several nodes (FormatContext.nodeWidth). */
+export function outputFormatContext(output: Pick<OutputConfig, 'color' | 'utc'>, out: OutputStream, nodeWidth?: number): FormatContext {
   const colorizer = createColorizer(output.color);
   const utc = output.utc;
-  if (out.isTTY !== true) return { colorizer, utc };
+  const nodes = nodeWidth === undefined ? {} : { nodeWidth };
+  if (out.isTTY !== true) return { colorizer, utc, ...nodes };
   return {
     colorizer,
     utc,
+    ...nodes,
     get width(): number | undefined {
       const c = out.columns;
       return typeof c === 'number' && c > 0 ? c : undefined;

@@ -30,6 +30,8 @@ export class NodeTail {
     private readonly notify: Notify,
     /** What else sees every event of this node: history, metrics (pipeline/sink.ts). */
     private readonly sinks: readonly NodeSink[] = [],
+    /** The run tails several nodes: events and gaps carry the node's name (pipeline/lane.ts). */
+    private readonly several = false,
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
     const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
@@ -45,7 +47,9 @@ export class NodeTail {
       pause: () => this.source.pause(),
       resume: () => this.source.resume(),
     });
-    this.summary = new SummaryPrinter(config.output, this.lane, book);
+    // A profile names the node at once; otherwise its alias does, once GetInfo told it (see subscribed()).
+    if (several && node.config.profile !== null) this.lane.label(node.config.profile);
+    this.summary = new SummaryPrinter(config.output, this.lane, book, several ? () => node.name : undefined);
     this.source = node.open({
       notify,
       onEvent: (ev) => this.lane.push(ev),
@@ -55,21 +59,32 @@ export class NodeTail {
     });
   }
 
-  /** A subscription is established: lookups for aliases and the block height; the first time, events wait for the first alias load. */
+  /**
+   * A subscription is established: lookups for aliases and the block height.
+   * The first time, events wait for the first alias load and, for a node of
+   * several without a profile name, for GetInfo (its alias names the node,
+   * else host:port), so every line of the node carries the same name.
+   */
   private subscribed(reconnected: boolean): void {
     if (!reconnected) this.notify('subscribed to HTLC events', 'info');
     for (const s of this.sinks) s.subscribed(reconnected);
     const lookups = this.node.lookups();
     this.summary.setLookups(lookups);
-    const { loader, book } = this;
-    if (!loader || !book) return;
-    loader.setLookups(lookups);
+    const { loader, book, node } = this;
+    loader?.setLookups(lookups);
     if (reconnected) return;
+    const waits: Promise<unknown>[] = [];
+    if (this.several && node.config.profile === null) waits.push(node.identity().then(() => this.lane.label(node.name)));
+    if (loader && book) {
+      waits.push(
+        loader.load().finally(() => {
+          if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
+        }),
+      );
+    }
+    if (waits.length === 0) return;
     this.lane.hold();
-    void loader.load().finally(() => {
-      this.lane.release();
-      if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
-    });
+    void Promise.allSettled(waits).then(() => this.lane.release());
   }
 
   startInterval(): void {

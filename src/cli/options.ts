@@ -41,7 +41,7 @@ export function addNodeOptions<A extends unknown[], O extends OptionValues, G ex
     .option('--macaroonpath <file>', 'macaroon to use (env LNCLI_MACAROONPATH; default: readonly.macaroon of the network)')
     .option('--tls-server-name <name>', 'name to verify the certificate against (default: the host of --rpcserver)')
     .option('--lndconnect <uri>', 'lndconnect://host:port?cert=…&macaroon=… (env HTLC_TAIL_LNDCONNECT); repeat for several nodes', collect)
-    .option('--connect-timeout <sec>', `seconds to wait for a connection (default: ${DEFAULT_CONNECT_TIMEOUT_SEC}; 60 for a .onion address)`)
+    .option('--connect-timeout <sec>', `seconds to wait for a connection; 60 for a .onion address unless given (default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`)
     .option('--socks5 <host:port>', 'connect through this SOCKS5 proxy, e.g. Tor at 127.0.0.1:9050 (env HTLC_TAIL_SOCKS5; default: direct, Tor at 127.0.0.1:9050 for .onion)');
 }
 

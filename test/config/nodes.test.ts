@@ -198,7 +198,7 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     ['default file malformed', {}, {}, { [DEFAULT_FILE]: '{"profiles": 5}' }, 'config', /profiles file \/home\/u\/\.lncli\/profiles\.json is malformed/],
     ['--profile all of an empty file', { profile: 'all' }, {}, { [DEFAULT_FILE]: '{"profiles": []}' }, 'config', /holds no profiles/],
     ['--profiles-file without a default and no -p', { profilesFile: '/p.json' }, {}, { '/p.json': fileWith([], '') }, 'usage', /--profiles-file \/p\.json has no default profile; choose one with -p NAME \(profiles: "plain", "encrypted"/],
-    ['-p with --lndconnect', { profile: 'plain', lndconnect: 'lndconnect://h:1' }, {}, undefined, 'usage', /--profile and --lndconnect both name the node/],
+    ['-p with --lndconnect', { profile: 'plain', lndconnect: 'lndconnect://h:1' }, {}, undefined, 'usage', /--profile and --lndconnect both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs/],
     ['LNCLI_PROFILE with HTLC_TAIL_LNDCONNECT', {}, { LNCLI_PROFILE: 'plain', HTLC_TAIL_LNDCONNECT: 'lndconnect://h:1' }, undefined, 'usage', /LNCLI_PROFILE and HTLC_TAIL_LNDCONNECT/],
     ['--profiles-file with an empty value', { profilesFile: ' ', profile: 'plain' }, {}, undefined, 'usage', /--profiles-file needs a value/],
     ['all with other names', { profile: ['all', 'plain'] }, {}, undefined, 'usage', /already means every profile/],

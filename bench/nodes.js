@@ -47,9 +47,9 @@ function tailSamples(h, args) {
     });
     child.stderr.setEncoding('utf8').on('data', (d) => (err += d));
     child.on('close', (code) => {
-      const t = /bench-time [\d.]+ [\d.]+ (\d+)/.exec(err);
+      const t = /bench-time ([\d.]+) ([\d.]+) (\d+)/.exec(err);
       if (code !== 0) reject(new Error(`htlc-tail ${args.join(' ')} exited ${code}: ${err.trim().split('\n')[0]}`));
-      else resolve({ samples, rssKb: t ? Number(t[1]) : NaN, nodesSeen: perNode.size });
+      else resolve({ samples, rssKb: t ? Number(t[3]) : NaN, cpuS: t ? Number(t[1]) + Number(t[2]) : NaN, nodesSeen: perNode.size });
     });
   });
 }
@@ -66,7 +66,7 @@ export async function runNodesBench(h) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-nodes-'));
     const file = path.join(dir, 'profiles.json');
     let sim;
-    const x = { p50: [], p99: [], max: [], rssKb: [], measured: 0 };
+    const x = { p50: [], p99: [], max: [], rssKb: [], cpuS: [], measured: 0 };
     try {
       sim = await h.startProcess(['bench/nodes-sim.mjs', file, String(k), String(rate), String(events)], /ready/, `the ${k}-node sim`);
       for (let r = 0; r < h.RUNS; r++) {
@@ -79,14 +79,15 @@ export async function runNodesBench(h) {
         x.p99.push(h.percentile(measured, 99));
         x.max.push(measured[measured.length - 1]);
         x.rssKb.push(res.rssKb);
+        x.cpuS.push(res.cpuS);
         x.measured = measured.length;
-        h.log(`nodes run ${r + 1}/${h.RUNS}: ${k} node(s) at ${rate}/s combined: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms, peak RSS ${(res.rssKb / 1024).toFixed(1)} MB`);
+        h.log(`nodes run ${r + 1}/${h.RUNS}: ${k} node(s) at ${rate}/s combined: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms, peak RSS ${(res.rssKb / 1024).toFixed(1)} MB, CPU ${res.cpuS.toFixed(2)} s`);
       }
     } finally {
       await h.stopProcess(sim);
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    rows.push({ nodes: k, measured: x.measured, p50: h.median(x.p50), p99: h.median(x.p99), max: h.median(x.max), rssMb: h.median(x.rssKb) / 1024 });
+    rows.push({ nodes: k, measured: x.measured, p50: h.median(x.p50), p99: h.median(x.p99), max: h.median(x.max), rssMb: h.median(x.rssKb) / 1024, cpuS: h.median(x.cpuS) });
   }
   const one = rows.find((r) => r.nodes === 1);
   for (const r of rows) {
@@ -101,10 +102,10 @@ export function nodesReport(res) {
   const L = [];
   L.push(`### Several nodes: ${res.rate.toLocaleString('en-US')} events/s combined, ${res.events.toLocaleString('en-US')} events per run (first ${res.warmup} not measured)`);
   L.push('');
-  L.push('| nodes | p50 | p99 | max | p99 vs 1 node | peak RSS | RSS per added node |');
-  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  L.push('| nodes | p50 | p99 | max | p99 vs 1 node | CPU (whole run) | peak RSS | RSS per added node |');
+  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of res.rows) {
-    L.push(`| ${r.nodes} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${f(r.p99VsOne)}× | ${f(r.rssMb, 1)} MB | ${r.nodes > 1 ? `${f(r.mbPerNode)} MB` : '(baseline)'} |`);
+    L.push(`| ${r.nodes} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${f(r.p99VsOne)}× | ${f(r.cpuS)} s | ${f(r.rssMb, 1)} MB | ${r.nodes > 1 ? `${f(r.mbPerNode)} MB` : '(baseline)'} |`);
   }
   L.push('');
   const top = res.rows.reduce((a, b) => (b.nodes > a.nodes ? b : a), res.rows[0]);

@@ -27,7 +27,7 @@ import { formatHostPort } from './listen.js';
 import type { ResolveIO } from './io.js';
 import { getEnv, type Env } from './paths.js';
 import { PASSWORD_ENV, resolveProfileConnection, type PasswordProvider, type ProfileConnection } from './profile-connection.js';
-import { requestProfiles, type ProfileOptions } from './profile-select.js';
+import { NODE_FLAGS, requestProfiles, type ProfileOptions } from './profile-select.js';
 import { loadProfilesFile, type ProfileEntry, type ProfilesFile } from './profiles-file.js';
 import { resolveConfig } from './resolve.js';
 import { isOnionHost, onionDefaultNotice, proxyForHost, socksFromOptions, type SocksProxyConfig } from './socks.js';
@@ -43,13 +43,7 @@ export interface NodeOptions extends Omit<RawOptions, 'lndconnect'>, ProfileOpti
 
 /** The options that set one node's address, files or TLS name: refused when several nodes are named. */
 const ONE_NODE_OPTIONS: ReadonlyArray<readonly [keyof NodeOptions, string]> = [
-  ['rpcserver', '--rpcserver'],
-  ['restserver', '--restserver'],
-  ['lnddir', '--lnddir'],
-  ['network', '--network'],
-  ['configfile', '--configfile'],
-  ['tlscertpath', '--tlscertpath'],
-  ['macaroonpath', '--macaroonpath'],
+  ...NODE_FLAGS.filter(([k]) => k !== 'lndconnect'),
   ['tlsServerName', '--tls-server-name'],
 ];
 

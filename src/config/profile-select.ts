@@ -41,7 +41,7 @@ export interface ProfileOptions {
 }
 
 /** The flags (and HTLC_TAIL_LNDCONNECT) that name a node, in the words a message uses. */
-const NODE_FLAGS: ReadonlyArray<readonly [keyof ProfileOptions, string]> = [
+export const NODE_FLAGS: ReadonlyArray<readonly [keyof ProfileOptions, string]> = [
   ['rpcserver', '--rpcserver'],
   ['restserver', '--restserver'],
   ['lnddir', '--lnddir'],

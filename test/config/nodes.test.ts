@@ -279,3 +279,42 @@ describe('SOCKS5 proxy per node', () => {
     expect(e.message).toMatch(/--socks5 "http:\/\/proxy:3128": only SOCKS5 proxies are supported/);
   });
 });
+
+describe('several nodes', () => {
+  const uri = (host: string) => `lndconnect://${host}:10009?macaroon=${MACAROON.toString('base64url')}`;
+
+  test('-p repeated: those profiles in the order given, a name given twice once', async () => {
+    const r = await run({ profile: ['admin', 'plain', 'admin'] });
+    expect(r.result.nodes.map((n) => n.name)).toEqual(['admin', 'plain']);
+  });
+
+  test('--lndconnect repeated: one node per distinct URI, unnamed (their alias names them later)', async () => {
+    const r = await run({ lndconnect: [uri('a.example'), uri('b.example'), ` ${uri('a.example')} `] });
+    expect(r.result.nodes.map((n) => [n.name, n.config.connection.rpcServer.host])).toEqual([
+      [null, 'a.example'],
+      [null, 'b.example'],
+    ]);
+  });
+
+  test('one --lndconnect in a list is one node, as the single value was', async () => {
+    const r = await run({ lndconnect: [uri('a.example')] });
+    expect(r.result.nodes).toHaveLength(1);
+    expect(conn(r).rpcServer.host).toBe('a.example');
+  });
+
+  test.each<[string, NodeOptions, RegExp]>([
+    ['--rpcserver', { profile: ['admin', 'plain'], rpcserver: 'x:1' }, /^--rpcserver sets one node's connection, but 2 nodes are named \(admin, plain\); set it in each profile/],
+    ['--macaroonpath', { profile: 'all', macaroonpath: '/m' }, /^--macaroonpath sets one node's connection, but \d+ nodes are named/],
+    ['--tls-server-name', { lndconnect: [uri('a.example'), uri('b.example')], tlsServerName: 'n' }, /^--tls-server-name sets one node's connection, but 2 nodes are named \(a\.example:10009, b\.example:10009\); each lndconnect URI holds its own/],
+  ])('%s with several nodes: a usage error', async (_n, raw, re) => {
+    const e = await failure(raw, {}, { [DEFAULT_FILE]: profilesJson({ profiles: SPEC.profiles.filter((p) => p.name === 'admin' || p.name === 'plain') }) });
+    expect(e.kind).toBe('usage');
+    expect(e.message).toMatch(re);
+  });
+
+  test('two onion nodes, no proxy named: both through 127.0.0.1:9050, one notice', async () => {
+    const r = await run({ lndconnect: [uri(ONION), uri(`b${ONION.slice(1)}`)] });
+    expect(r.result.nodes.map((n) => n.proxy && `${n.proxy.host}:${n.proxy.port}`)).toEqual(['127.0.0.1:9050', '127.0.0.1:9050']);
+    expect(r.result.notices).toHaveLength(1);
+  });
+});

@@ -8,8 +8,9 @@
  *
  *   p99 at 20 nodes (target < 10 ms), and its ratio to 1 node at the same
  *   combined rate (what spreading the same traffic over 20 connections costs);
- *   RSS per node: (RSS at K − RSS at 1) / (K − 1), for K = 5 and 20, and
- *   their ratio (≈ 1 when memory is linear in nodes).
+ *   RSS per node: (RSS at K − RSS at 1) / (K − 1), for K = 5 and 20 (well
+ *   under a MB, so within the noise of peak RSS at 5), and peak RSS at 20
+ *   nodes as a ratio to 1 node (target ≤ 1.5×).
  *
  * Environment: BENCH_NODES=1,5,20  BENCH_NODES_RATE=2000  BENCH_NODES_EVENTS=10000
  * BENCH_NODES_WARMUP=1000 (BENCH_SMOKE: 1 and 3 nodes, 600 events).
@@ -109,11 +110,11 @@ export function nodesReport(res) {
   }
   L.push('');
   const top = res.rows.reduce((a, b) => (b.nodes > a.nodes ? b : a), res.rows[0]);
-  const mid = res.rows.filter((r) => r.nodes > 1 && r.nodes < top.nodes).at(-1);
+  const one = res.rows.find((r) => r.nodes === 1);
   const targets = [[`${top.nodes} nodes: p99 < 10 ms`, `${f(top.p99)} ms`, top.p99 < 10]];
-  if (mid) {
-    const lin = top.mbPerNode / mid.mbPerNode;
-    targets.push([`RSS per node at ${top.nodes} ÷ at ${mid.nodes} (linear ≈ 1, ≤ 1.5)`, `${f(lin)}×`, Number.isFinite(lin) ? lin <= 1.5 : undefined]);
+  if (one && top !== one) {
+    const ratio = top.rssMb / one.rssMb;
+    targets.push([`peak RSS at ${top.nodes} nodes ≤ 1.5× at 1 node (${f(top.mbPerNode)} MB per added node)`, `${f(ratio)}×`, Number.isFinite(ratio) ? ratio <= 1.5 : undefined]);
   }
   return { lines: L, targets };
 }

@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
@@ -39,9 +40,18 @@ function profileOf(name: string, node: SimNodeHandle, opts: { password?: string;
   };
 }
 
-function lndconnect(node: SimNodeHandle): string {
+function lndconnect(node: SimNodeHandle, port = node.port): string {
   const der = new X509Certificate(node.certPem).raw;
-  return `lndconnect://127.0.0.1:${node.port}?cert=${der.toString('base64url')}&macaroon=${node.macaroons.readonly.toString('base64url')}`;
+  return `lndconnect://127.0.0.1:${port}?cert=${der.toString('base64url')}&macaroon=${node.macaroons.readonly.toString('base64url')}`;
+}
+
+/** A port nothing listens on (bound, then closed). */
+async function deadPort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
 }
 
 /** Counts stdout lines per node as they arrive and lets a test act once a node printed k events. */
@@ -166,6 +176,24 @@ describe('two nodes by repeated --lndconnect', () => {
     expect(lines).toHaveLength(6);
     expect(lines.filter((l) => l.node === 'sim-delta')).toHaveLength(3);
     expect(lines.filter((l) => l.node === 'sim-epsilon')).toHaveLength(3);
+  });
+});
+
+describe('one node down', () => {
+  test('--wait: a node that is not up yet does not hold up the other; its waiting notice names it', async () => {
+    const port = await deadPort();
+    const r = await cli(['--lndconnect', lndconnect(nodes[3]!, port), '--lndconnect', lndconnect(nodes[4]!), '--wait', '-f', 'jsonl', '--count', '3', '--no-stats'], { env: HOME });
+    expectExit(r, 0);
+    const lines = jsonLines(r.stdout);
+    expect(lines.map((l) => l.node)).toEqual(['sim-epsilon', 'sim-epsilon', 'sim-epsilon']);
+    expect(r.stderr).toMatch(new RegExp(`^htlc-tail: 127\\.0\\.0\\.1:${port}: .*waiting`, 'm'));
+  });
+
+  test('without --wait: a node unreachable at start is exit 4 naming it, as with one node', async () => {
+    const port = await deadPort();
+    const r = await cli(['--lndconnect', lndconnect(nodes[3]!, port), '--lndconnect', lndconnect(nodes[4]!), '-f', 'jsonl', '--no-stats'], { env: HOME });
+    expectExit(r, 4);
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^htlc-tail: 127\\.0\\.0\\.1:${port}: cannot reach lnd at 127\\.0\\.0\\.1:${port}`));
   });
 });
 

@@ -30,6 +30,7 @@ import { PASSWORD_ENV, resolveProfileConnection, type PasswordProvider, type Pro
 import { NODE_FLAGS, requestProfiles, type ProfileOptions } from './profile-select.js';
 import { loadProfilesFile, type ProfileEntry, type ProfilesFile } from './profiles-file.js';
 import { resolveConfig } from './resolve.js';
+import { SnaclError } from './snacl.js';
 import { isOnionHost, onionDefaultNotice, proxyForHost, socksFromOptions, type SocksProxyConfig } from './socks.js';
 import type { Config, RawOptions } from './types.js';
 
@@ -110,14 +111,31 @@ function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', sour
   });
 }
 
-/** A password provider that reads HTLC_TAIL_MACAROON_PASSWORD, else asks once; each caller gets its own copy (they zero it). */
-function oncePassword(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): PasswordProvider {
+/**
+ * The passwords of a run's encrypted macaroons: HTLC_TAIL_MACAROON_PASSWORD,
+ * else asked once and reused for every profile; when the typed one does not
+ * decrypt a profile's macaroon (a typo, or profiles added with different
+ * passwords), that profile's password is asked for once more (`again`;
+ * never with the variable set, whose value is then simply wrong). Each
+ * caller gets its own copy (they zero it).
+ */
+function runPasswords(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): { first: PasswordProvider; again: PasswordProvider } {
   let cached: Promise<Buffer> | undefined;
-  return async (req) => {
-    const fromEnv = getEnv(env, PASSWORD_ENV, platform);
-    if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
-    cached ??= ask(req);
-    return Buffer.from(await cached);
+  const fromEnv = () => {
+    const v = getEnv(env, PASSWORD_ENV, platform);
+    return v !== undefined && v !== '' ? v : undefined;
+  };
+  return {
+    first: async (req) => {
+      const v = fromEnv();
+      if (v !== undefined) return Buffer.from(v, 'utf8');
+      cached ??= ask(req);
+      return Buffer.from(await cached);
+    },
+    again: async (req) => {
+      if (fromEnv() !== undefined) throw new SnaclError('wrong-password', 'wrong password');
+      return ask(req);
+    },
   };
 }
 
@@ -145,10 +163,10 @@ async function profileNodes(
   deps: NodesDeps,
 ): Promise<Array<{ name: string; config: Config; profile: ProfileInfo }>> {
   const entries = pickProfiles(file, names, source);
-  const password = oncePassword(env, io.platform, deps.password);
+  const passwords = runPasswords(env, io.platform, deps.password);
   const out: Array<{ name: string; config: Config; profile: ProfileInfo }> = [];
   for (const entry of entries) {
-    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password });
+    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password: passwords.first, passwordAgain: passwords.again });
     out.push({ name: entry.name, config: resolveConfig(oneNode(raw, undefined), env, io, conn), profile: profileInfo(conn) });
   }
   return out;

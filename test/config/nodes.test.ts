@@ -218,6 +218,38 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     expect(viaEnv.message).not.toContain('env secret');
   });
 
+  test('several profiles with different passwords: the typed one is reused, and asked again where it does not fit', async () => {
+    const other = 'another password';
+    const extra: ProfileSpec[] = [
+      { name: 'enc2', rpcserver: 'b:2', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }] },
+      { name: 'enc3', rpcserver: 'c:3', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: other, scrypt: FAST }] },
+    ];
+    const answers = [FIXTURE_PASSWORD, other];
+    const asked: string[] = [];
+    const password: PasswordProvider = async ({ profile }) => {
+      asked.push(profile);
+      return Buffer.from(answers.shift() ?? 'none', 'utf8');
+    };
+    const files = { [DEFAULT_FILE]: fileWith(extra) };
+    const r = await resolveNodes({ profile: ['encrypted', 'enc2', 'enc3'] }, {}, fakeIO(files, { homedir: HOME }), { password });
+    expect(r.nodes.map((n) => n.name)).toEqual(['encrypted', 'enc2', 'enc3']);
+    expect(asked).toEqual(['encrypted', 'enc3']);
+    // With the variable, nothing is asked: its value is simply wrong for enc3.
+    const e = await failure({ profile: ['encrypted', 'enc3'] }, { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD }, files);
+    expect(e.message).toMatch(/^wrong macaroon password for profile "enc3"/);
+  });
+
+  test('a typo at the prompt: asked once more for that profile, then exit 3', async () => {
+    let asked = 0;
+    const password: PasswordProvider = async () => {
+      asked++;
+      return Buffer.from(asked === 1 ? 'typo' : FIXTURE_PASSWORD, 'utf8');
+    };
+    const r = await resolveNodes({ profile: 'encrypted' }, {}, fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }), { password });
+    expect(r.nodes).toHaveLength(1);
+    expect(asked).toBe(2);
+  });
+
   test('corrupt encrypted data: exit 3 "corrupt encrypted macaroon"', async () => {
     const text = fileWith();
     const m = /"data": "snacl:([^:]+):([^"]+)"/.exec(text)!;

@@ -11,6 +11,7 @@ import { makeFilter } from '../events/filter.js';
 import type { EventSource, NodeConnection } from '../transport/node-connection.js';
 import { AliasLoader } from './alias-loader.js';
 import { NodeLane } from './lane.js';
+import type { NodeNames } from './node-names.js';
 import type { Notify } from './notices.js';
 import type { OutputStage } from './output.js';
 import type { NodeSink } from './sink.js';
@@ -22,6 +23,8 @@ export class NodeTail {
   private readonly book: AliasBook | undefined;
   private readonly loader: AliasLoader | undefined;
   private readonly summary: SummaryPrinter;
+  /** The node's name in this run, once claimed (a node without a profile; see node-names.ts). */
+  private named: string | undefined;
 
   constructor(
     readonly node: NodeConnection,
@@ -30,8 +33,8 @@ export class NodeTail {
     private readonly notify: Notify,
     /** What else sees every event of this node: history, metrics (pipeline/sink.ts). */
     private readonly sinks: readonly NodeSink[] = [],
-    /** The run tails several nodes: events and gaps carry the node's name (pipeline/lane.ts). */
-    private readonly several = false,
+    /** Set when the run tails several nodes: events and gaps then carry the node's name (lane.ts), unique in the run. */
+    private readonly names?: NodeNames,
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
     const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
@@ -48,8 +51,8 @@ export class NodeTail {
       resume: () => this.source.resume(),
     });
     // A profile names the node at once; otherwise its alias does, once GetInfo told it (see subscribed()).
-    if (several && node.config.profile !== null) this.lane.label(node.config.profile);
-    this.summary = new SummaryPrinter(config.output, this.lane, book, several ? () => node.name : undefined);
+    if (names && node.config.profile !== null) this.lane.label(node.config.profile);
+    this.summary = new SummaryPrinter(config.output, this.lane, book, names ? () => this.name : undefined);
     this.source = node.open({
       notify,
       onEvent: (ev) => this.lane.push(ev),
@@ -74,7 +77,15 @@ export class NodeTail {
     loader?.setLookups(lookups);
     if (reconnected) return;
     const waits: Promise<unknown>[] = [];
-    if (this.several && node.config.profile === null) waits.push(node.identity().then(() => this.lane.label(node.name)));
+    const names = this.names;
+    if (names && node.config.profile === null) {
+      waits.push(
+        node.identity().then(() => {
+          this.named = names.claim(node.name, node.address);
+          this.lane.label(this.named);
+        }),
+      );
+    }
     if (loader && book) {
       waits.push(
         loader.load().finally(() => {
@@ -85,6 +96,11 @@ export class NodeTail {
     if (waits.length === 0) return;
     this.lane.hold();
     void Promise.allSettled(waits).then(() => this.lane.release());
+  }
+
+  /** What this run calls the node (several nodes): its profile name, else its claimed alias, else what the connection says. */
+  get name(): string {
+    return this.named ?? this.node.name;
   }
 
   startInterval(): void {

@@ -25,6 +25,7 @@ import { HtlcTailError } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { NodeConnection } from '../transport/node-connection.js';
 import { proxyNotice } from '../transport/proxy-env.js';
+import { NodeNames } from './node-names.js';
 import { NodeTail } from './node-tail.js';
 import { nodeNotify, stderrNotify, type Notify } from './notices.js';
 import { OutputStage } from './output.js';
@@ -57,9 +58,12 @@ export async function runTail(
   });
   const proxy = proxyNotice(process.env);
   if (proxy) notify(proxy);
+  const names = several ? new NodeNames(nodes.map((n) => n.config.profile)) : undefined;
   for (const node of nodes) {
-    const say = several ? nodeNotify(notify, () => node.name) : notify;
-    tails.push(new NodeTail(node, config, output, say, await sinksOf(node), several));
+    let tail: NodeTail | undefined;
+    const say = several ? nodeNotify(notify, () => tail?.name ?? node.name) : notify;
+    tail = new NodeTail(node, config, output, say, await sinksOf(node), names);
+    tails.push(tail);
   }
 
   // A signal that came before (during start-up) stops the sources at once.
@@ -70,7 +74,7 @@ export async function runTail(
     await Promise.all(
       tails.map((t) =>
         t.source.run().catch((error: unknown) => {
-          failure ??= { error: several ? nodeError(t.node.name, error) : error };
+          failure ??= { error: several ? nodeError(t.name, error) : error };
           for (const other of tails) if (other !== t) other.stop();
         }),
       ),

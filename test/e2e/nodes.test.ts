@@ -177,6 +177,20 @@ describe('two nodes by repeated --lndconnect', () => {
     expect(lines.filter((l) => l.node === 'sim-delta')).toHaveLength(3);
     expect(lines.filter((l) => l.node === 'sim-epsilon')).toHaveLength(3);
   });
+
+  test('two nodes with the same alias: the later one is told apart by its address', async () => {
+    const twin = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 77, alias: 'sim-delta' });
+    try {
+      const r = await cli(['--lndconnect', lndconnect(nodes[3]!), '--lndconnect', lndconnect(twin), '-f', 'jsonl', '--count', '6', '--no-stats'], { env: HOME });
+      expectExit(r, 0);
+      const names = new Set(jsonLines(r.stdout).map((l) => l.node as string));
+      expect([...names].sort()).toEqual(expect.arrayContaining(['sim-delta']));
+      expect(names.size).toBe(2);
+      expect([...names].some((n) => /^sim-delta \(127\.0\.0\.1:\d+\)$/.test(n))).toBe(true);
+    } finally {
+      await twin.stop();
+    }
+  });
 });
 
 describe('one node down', () => {

@@ -81,6 +81,7 @@ export class NodeTail {
     if (names && node.config.profile === null) {
       waits.push(
         node.identity().then(() => {
+          if (this.named !== undefined) return;
           this.named = names.claim(node.name, node.address);
           this.lane.label(this.named);
         }),
@@ -122,6 +123,11 @@ export class NodeTail {
     this.summary.stopInterval();
     if (!stopping) await this.loader?.idle();
     this.loader?.close();
+    // Events held while GetInfo had not named the node yet go out under the name it has now.
+    if (this.names && this.named === undefined && this.node.config.profile === null) {
+      this.named = this.names.claim(this.node.name, this.node.address);
+      this.lane.label(this.named);
+    }
     this.lane.release();
   }
 

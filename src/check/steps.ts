@@ -11,7 +11,8 @@
 import { X509Certificate } from 'node:crypto';
 import { resolveConfig } from '../config/resolve.js';
 import type { Config, RawOptions } from '../config/types.js';
-import { proxyForHost, socksFromOptions, type SocksProxyConfig } from '../config/socks.js';
+import { socksFromOptions, type SocksProxyConfig } from '../config/socks.js';
+import { proxiedConfig } from '../config/nodes.js';
 import type { ResolveIO } from '../config/io.js';
 import type { Env } from '../config/paths.js';
 import { targetSpecOf } from '../config/target-spec.js';
@@ -109,13 +110,12 @@ const configStep: Step<CheckRun> = {
   id: 'config',
   needs: [],
   run(r) {
-    const config = r.node?.config ?? resolveConfig(r.opts, r.env, r.io);
+    const node = r.node ?? proxiedConfig(resolveConfig(r.opts, r.env, r.io), socksFromOptions(r.opts.socks5, r.env, r.io.platform), r.opts.connectTimeout !== undefined);
+    const config = node.config;
     r.config = config;
     // check always diagnoses the gRPC port, whatever --transport says.
-    const ep = config.connection.rpcServer;
-    const proxy = r.node ? r.node.proxy : proxyForHost(ep.host, socksFromOptions(r.opts.socks5, r.env, r.io.platform));
-    r.spec = { ...targetSpecOf(config, ep), proxy };
-    return configOutcome(config, lndDirSource(config, r.opts, r.env, r.io.platform, r.io.homedir));
+    r.spec = { ...targetSpecOf(config, config.connection.rpcServer), proxy: node.proxy };
+    return configOutcome(config, lndDirSource(config, r.opts, r.env, r.io.platform, r.io.homedir), node.proxy);
   },
 };
 

@@ -182,6 +182,17 @@ function refuseOneNodeOptions(raw: NodeOptions, nodes: ReadonlyArray<{ readonly 
   throw usageError(`${flag} sets one node's connection, but ${nodes.length} nodes are named (${list}); ${where}, or tail that node alone`);
 }
 
+/**
+ * A node's proxy (the named one, else Tor's default for an onion target,
+ * else none) and, for an onion target without --connect-timeout, the longer
+ * connect timeout. `check` uses it for its one node too.
+ */
+export function proxiedConfig(config: Config, named: SocksProxyConfig | null, timeoutGiven: boolean): { config: Config; proxy: SocksProxyConfig | null; onion: boolean } {
+  const ep = dialEndpoint(config);
+  const onion = isOnionHost(ep.host);
+  return { config: onion && !timeoutGiven ? withTimeout(config, ONION_CONNECT_TIMEOUT_MS) : config, proxy: proxyForHost(ep.host, named), onion };
+}
+
 /** Resolves every node of the run. Throws HtlcTailErrors (usage 2, config 3). */
 export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, deps: NodesDeps): Promise<ResolvedNodes> {
   const ctx = { platform: io.platform, env, homedir: io.homedir };
@@ -222,13 +233,8 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
 
   const notices: string[] = [];
   const nodes = base.map((n): ResolvedNode => {
-    const ep = dialEndpoint(n.config);
-    const proxy = proxyForHost(ep.host, named);
-    let config = n.config;
-    if (isOnionHost(ep.host)) {
-      if (!named && notices.length === 0) notices.push(onionDefaultNotice(formatHostPort(ep)));
-      if (raw.connectTimeout === undefined) config = withTimeout(config, ONION_CONNECT_TIMEOUT_MS);
-    }
+    const { config, proxy, onion } = proxiedConfig(n.config, named, raw.connectTimeout !== undefined);
+    if (onion && !named && notices.length === 0) notices.push(onionDefaultNotice(formatHostPort(dialEndpoint(config))));
     return { ...n, config, proxy };
   });
   return { nodes, notices };

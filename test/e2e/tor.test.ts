@@ -132,6 +132,7 @@ describe('through the SOCKS5 proxy', () => {
     const r = await cli(['check', ...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', socks()], { env: HOME });
     expectExit(r, 0);
     expect(r.stdout).toMatch(new RegExp(`accepts connections \\(through SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port}\\)`));
+    expect(r.stdout).toMatch(new RegExp(`^ok +config +.*; SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port} \\(--socks5\\)$`, 'm'));
     expect(r.stdout).toMatch(/^ready: htlc-tail can tail/m);
   });
 });
@@ -207,5 +208,10 @@ describe('an .onion target with no proxy named', () => {
       `htlc-tail: ${GRPC_ONION}:10009 is a Tor onion address and no proxy was named: connecting through Tor's SOCKS5 proxy at 127.0.0.1:9050 (set --socks5 or HTLC_TAIL_SOCKS5 for another, e.g. 127.0.0.1:9150 for Tor Browser)`,
     );
     expect(lines[1]).toMatch(/^htlc-tail: SOCKS5 proxy 127\.0\.0\.1:9050 refused the connection: is Tor running\?/);
+    // check: the config line names the default proxy, the tcp step fails naming it.
+    const c = await cli(['check', ...files(), '--rpcserver', `${GRPC_ONION}:10009`], { env: HOME });
+    expectExit(c, 4);
+    expect(c.stdout).toMatch(/^ok +config +.*; SOCKS5 proxy 127\.0\.0\.1:9050 \(default for \.onion addresses\)$/m);
+    expect(c.stdout).toMatch(/^FAIL +tcp +SOCKS5 proxy 127\.0\.0\.1:9050 refused the connection/m);
   });
 });

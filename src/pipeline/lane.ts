@@ -91,10 +91,11 @@ export class NodeLane {
     if (this.o.filter(ev)) out.event(ev);
   }
 
-  /** A gap marker; while events are held it waits in its place among them. */
-  gap(fromMs: number, toMs: number, reason: string): void {
+  /** A gap marker (`recordedNode`: the node a replayed capture names); while events are held it waits in its place among them. */
+  gap(fromMs: number, toMs: number, reason: string, recordedNode?: string): void {
     if (this.o.output.countReached) return;
-    const gap: GapMarker = this.node === undefined ? { event: 'gap', fromMs, toMs, reason } : { event: 'gap', fromMs, toMs, reason, node: this.node };
+    const node = this.node ?? recordedNode;
+    const gap: GapMarker = node === undefined ? { event: 'gap', fromMs, toMs, reason } : { event: 'gap', fromMs, toMs, reason, node };
     if (this.held) {
       this.held.push(gap);
       return;

@@ -119,6 +119,15 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
     expectNoSecrets(r, secrets);
   });
 
+  test('replay of a two-node jsonl capture gives it back line for line, node keys and all', async () => {
+    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-stats'], { env: PASSWORD_ENV });
+    expectExit(r, 0);
+    const replayed = await cli(['replay', '-', '-f', 'jsonl'], { env: HOME, input: r.stdout });
+    expectExit(replayed, 0);
+    expect(replayed.stdout).toBe(r.stdout);
+    expect(jsonLines(replayed.stdout).every((l) => l.node === 'alpha' || l.node === 'beta')).toBe(true);
+  });
+
   test('--profile all: the same two nodes; -f csv fills the node column', async () => {
     const file = twoFile();
     const r = await cli(['--profiles-file', file, '-p', 'all', '-f', 'csv', '--count', '6', '--no-aliases', '--no-stats'], { env: PASSWORD_ENV });

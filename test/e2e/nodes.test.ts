@@ -10,10 +10,10 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimNode, type SimNodeHandle } from '@htlc-tail/lnd-sim';
+import { deadPort } from '../helpers/socks5-proxy.js';
 import { FIXTURE_PASSWORD, lncliMacaroonName, writeProfiles, type ProfileSpec } from '../fixtures/make-profiles.js';
 import { jsonLines } from './run-cli.js';
 import { cli, expectExit, expectNoSecrets, macaroonSecrets } from './sim-fixture.js';
@@ -43,15 +43,6 @@ function profileOf(name: string, node: SimNodeHandle, opts: { password?: string;
 function lndconnect(node: SimNodeHandle, port = node.port): string {
   const der = new X509Certificate(node.certPem).raw;
   return `lndconnect://127.0.0.1:${port}?cert=${der.toString('base64url')}&macaroon=${node.macaroons.readonly.toString('base64url')}`;
-}
-
-/** A port nothing listens on (bound, then closed). */
-async function deadPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 /** Counts stdout lines per node as they arrive and lets a test act once a node printed k events. */

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimNode, type SimNodeHandle, type LndDirPaths } from '@htlc-tail/lnd-sim';
-import { fakeOnion, startSocksProxy, type TestSocksProxy } from '../helpers/socks5-proxy.js';
+import { deadPort, fakeOnion, startSocksProxy, type TestSocksProxy } from '../helpers/socks5-proxy.js';
 import { lncliMacaroonName, writeProfiles } from '../fixtures/make-profiles.js';
 import { jsonLines } from './run-cli.js';
 import { cli, expectExit, expectNoSecrets, macaroonSecrets, oneErrorLine } from './sim-fixture.js';
@@ -32,15 +32,6 @@ let proxy: TestSocksProxy;
 let tmp: string;
 let secrets: string[];
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** A port nothing listens on (bound, then closed). */
-async function deadPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-tor-'));

@@ -11,6 +11,7 @@
  *   startup     htlc-tail --help against node -e 0
  *   rss         peak RSS of htlc-tail -f jsonl streaming 200k and 1M events
  *   latency     server send → line on stdout, p50/p99, at 1,000 events/s
+ *   nodes       1, 5 and 20 nodes at 2,000 events/s combined: latency and RSS per node (bench/nodes.js)
  *
  * Prints a markdown table of medians (each figure with its ratio to its
  * baseline and the targets) and writes it to bench/out/latest.md (and the raw
@@ -23,8 +24,8 @@
  *   BENCH_REPLAY_LINES=1000000   lines in the replay capture (generated once into the out dir)
  *   BENCH_LATENCY_EVENTS=5000, BENCH_LATENCY_RATE=1000, BENCH_LATENCY_WARMUP=500
  *   BENCH_STARTUP_RUNS=15
- *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape   a subset of the sections
- *                           (metrics, metrics-scrape: bench/metrics.js)
+ *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape,nodes   a subset of the sections
+ *                           (metrics, metrics-scrape: bench/metrics.js; nodes: bench/nodes.js)
  *   BENCH_OUT=bench/out     where latest.md, latest.json and the capture go
  *   BENCH_SMOKE=1           a tiny run that only checks the script works (N=2000, 1 run, no start-up
  *                           subtraction, small replay/RSS/latency runs): its figures mean nothing
@@ -36,6 +37,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { METRICS_CASES, metricsBench } from './metrics.js';
+import { nodesReport, runNodesBench } from './nodes.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -61,7 +63,7 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES].join(',')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes'].join(',')).split(',').map((s) => s.trim()));
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -580,6 +582,11 @@ function report() {
     T.push([`latency p99 < 5 ms at ${fmtInt(l.rate)}/s`, fmtMs(x.p99, 2), x.p99 < 5]);
   }
   if (results.metrics) T.push(...results.metrics.targets);
+  const nodes = results.nodes ? nodesReport(results.nodes) : undefined;
+  if (nodes) {
+    L.push(...nodes.lines);
+    T.push(...nodes.targets);
+  }
   if (T.length) {
     L.push('### Targets');
     L.push('');
@@ -636,6 +643,7 @@ async function main() {
     sim = undefined;
     if (SECTIONS.has('startup')) await startup();
     if (SECTIONS.has('latency')) await latency();
+    if (SECTIONS.has('nodes')) results.nodes = await runNodesBench({ RUNS, SMOKE, NODE, CHILD_ENV, log, median, percentile, startProcess, stopProcess });
   } finally {
     await stopProcess(sim);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -58,6 +58,7 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
     ['### Start-up'],
     ['### Peak RSS'],
     ['### Latency'],
+    ['### Several nodes'],
     ['### Targets'],
   ])('section %s', (heading) => {
     expect(run.stdout).toContain(heading);
@@ -89,6 +90,11 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
   test('latency rows for the baseline and htlc-tail', () => {
     expect(run.stdout).toMatch(/\| baseline: grpc-js \+ proto-loader, console\.log\(response\) \| [\d,]+ \| [\d.]+ ms \|/);
     expect(run.stdout).toMatch(/\| htlc-tail -f jsonl \| [\d,]+ \| [\d.]+ ms \|/);
+  });
+
+  test('several-nodes rows for 1 and 3 nodes (events of every node arrived)', () => {
+    expect(run.stdout).toMatch(/^\| 1 \| -?[\d.]+ ms \| -?[\d.]+ ms \|/m);
+    expect(run.stdout).toMatch(/^\| 3 \| -?[\d.]+ ms \| -?[\d.]+ ms \|/m);
   });
 
   test('the same table is written to latest.md in BENCH_OUT', () => {

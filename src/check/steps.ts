@@ -11,6 +11,8 @@
 import { X509Certificate } from 'node:crypto';
 import { resolveConfig } from '../config/resolve.js';
 import type { Config, RawOptions } from '../config/types.js';
+import { socksFromOptions, type SocksProxyConfig } from '../config/socks.js';
+import { proxiedConfig } from '../config/nodes.js';
 import type { ResolveIO } from '../config/io.js';
 import type { Env } from '../config/paths.js';
 import { targetSpecOf } from '../config/target-spec.js';
@@ -31,6 +33,16 @@ import { firstAnswer, subscriptionOutcome } from './subscription.js';
 import { tcpReachable } from './tcp.js';
 import { fail, ok, warn, type Step, type StepOutcome } from './types.js';
 
+/** A node resolved before the steps run (a profile, one of several lndconnect URIs): the config step only reports it. */
+export interface CheckNode {
+  readonly config: Config;
+  /** The SOCKS5 proxy every connection goes through; null: direct. */
+  readonly proxy: SocksProxyConfig | null;
+}
+
+/** The options of one node as check reads them: RawOptions plus --socks5. */
+export type CheckNodeOptions = RawOptions & { readonly socks5?: string };
+
 /** Everything the steps share; filled in as they run. */
 export class CheckRun {
   config?: Config;
@@ -42,10 +54,12 @@ export class CheckRun {
   private unary?: GrpcLookups;
 
   constructor(
-    readonly opts: RawOptions,
+    readonly opts: CheckNodeOptions,
     readonly env: Env,
     readonly io: ResolveIO,
     readonly now: () => Date = () => new Date(),
+    /** Already resolved (profiles, several nodes): used as is. */
+    readonly node?: CheckNode,
   ) {}
 
   setCert(c: Pick<LndTarget, 'certPem' | 'certSource' | 'certMissingPath'>): void {
@@ -96,11 +110,12 @@ const configStep: Step<CheckRun> = {
   id: 'config',
   needs: [],
   run(r) {
-    const config = resolveConfig(r.opts, r.env, r.io);
+    const node = r.node ?? proxiedConfig(resolveConfig(r.opts, r.env, r.io), socksFromOptions(r.opts.socks5, r.env, r.io.platform), r.opts.connectTimeout !== undefined);
+    const config = node.config;
     r.config = config;
     // check always diagnoses the gRPC port, whatever --transport says.
-    r.spec = targetSpecOf(config, config.connection.rpcServer);
-    return configOutcome(config, lndDirSource(config, r.opts, r.env, r.io.platform, r.io.homedir));
+    r.spec = { ...targetSpecOf(config, config.connection.rpcServer), proxy: node.proxy };
+    return configOutcome(config, lndDirSource(config, r.opts, r.env, r.io.platform, r.io.homedir), node.proxy);
   },
 };
 

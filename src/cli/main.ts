@@ -52,6 +52,8 @@ Examples:
   htlc-tail --failures --type forward         only failed forwards
   htlc-tail --reason insufficient_balance     only failures for lack of outbound liquidity
   htlc-tail --lnddir /data/lnd -n testnet     another node directory and network
+  htlc-tail -p routing -p wallet -f jsonl     two lncli profiles in one stream (each line has "node")
+  htlc-tail --lndconnect 'lndconnect://…onion:10009?…'   a node over Tor (SOCKS5 at 127.0.0.1:9050)
   htlc-tail demo                              try it against the built-in simulated node
   htlc-tail help replay                       help for one command
 
@@ -68,7 +70,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 
-  addDebugOption(addWaitOption(addNodeOptions(program.command('check')), 'check'))
+  addDebugOption(addWaitOption(addProfileOptions(addNodeOptions(program.command('check'))), 'check'))
     .description('diagnose config, TLS, macaroon and node; exit 0 when ready to tail')
     .action(async (opts) => run({ command: 'check', opts: optionsAs<CheckOptions>()(opts) }));
 

@@ -12,9 +12,9 @@
  *
  * Which command takes which group:
  *
- *   tail    node + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
+ *   tail    node (with profiles and --socks5) + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
  *   demo    --transport only (it starts its own node) + output + filters + demo options
- *   check   node + --connect-timeout + --wait
+ *   check   node + profiles + --connect-timeout + --wait
  *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
  */
 import { Option, type Command, type OptionValues } from './commander.js';
@@ -47,15 +47,20 @@ export function addNodeOptions<A extends unknown[], O extends OptionValues, G ex
     .option('--tlscertpath <file>', "lnd's TLS certificate (env LNCLI_TLSCERTPATH; default: <lnddir>/tls.cert)")
     .option('--macaroonpath <file>', 'macaroon to use (env LNCLI_MACAROONPATH; default: readonly.macaroon of the network)')
     .option('--tls-server-name <name>', 'name to verify the certificate against (default: the host of --rpcserver)')
-    .option('--lndconnect <uri>', 'lndconnect://host:port?cert=…&macaroon=… (env HTLC_TAIL_LNDCONNECT)')
-    .option('--connect-timeout <sec>', `seconds to wait for a connection (default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`);
+    .option('--lndconnect <uri>', 'lndconnect://host:port?cert=…&macaroon=… (env HTLC_TAIL_LNDCONNECT); repeat for several nodes', collect)
+    .option('--connect-timeout <sec>', `seconds to wait for a connection; 60 for a .onion address unless given (default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`)
+    .option('--socks5 <host:port>', 'connect through this SOCKS5 proxy, e.g. Tor at 127.0.0.1:9050 (env HTLC_TAIL_SOCKS5; default: direct, Tor at 127.0.0.1:9050 for .onion)');
 }
 
-/** lncli profiles (the tail only, for now). */
+/** lncli profiles: tail and check. */
 export function addProfileOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .optionsGroup(CONNECTION_HEADING)
-    .option('-p, --profile <name>', "an lncli profile (env LNCLI_PROFILE; default: the profiles file's default when no connection option is given; '' turns profiles off)")
+    .option(
+      '-p, --profile <name>',
+      "an lncli profile; repeat for several nodes, 'all' for every profile (env LNCLI_PROFILE; default: the profiles file's default when no connection option is given; '' turns profiles off)",
+      collect,
+    )
     .option('--profiles-file <file>', 'lncli profiles file (env LNCLI_PROFILES; default: ~/.lncli/profiles.json)');
 }
 

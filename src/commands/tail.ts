@@ -7,7 +7,7 @@
  * or generate permission, e.g. admin.macaroon), one warning on stderr at
  * start names readonly.macaroon and the bakemacaroon command for a minimal one.
  */
-import { resolveNodes } from '../config/nodes.js';
+import { resolveNodes, type ResolvedNode } from '../config/nodes.js';
 import type { TailOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
@@ -42,28 +42,28 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
 export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
   const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
   const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
-  // One node, connected directly, for now: several nodes and the SOCKS5 proxy come with the transport layer.
-  if (nodes.length > 1) {
-    throw usageError(`${nodes.length} profiles selected (${nodes.map((n) => n.name).join(', ')}); watching several nodes in one run is not available yet: pick one with -p NAME`);
-  }
-  const node = nodes[0]!;
-  const { config, proxy } = node;
-  if (proxy) {
-    const ep = config.connection.restServer ?? config.connection.rpcServer;
-    throw usageError(`${formatHostPort(ep)} needs the SOCKS5 proxy ${formatHostPort(proxy)} (${proxy.source}), and connecting through a proxy is not available yet; unset HTLC_TAIL_SOCKS5 or use a direct address`);
+  const first = nodes[0]!;
+  if (nodes.length > 1 && first.config.output.format === 'raw') {
+    throw usageError(`-f raw is lnd's exact JSON, with no room for the node, and ${nodes.length} nodes are named (${nodeList(nodes)}); use -f jsonl (every line has "node") or tail one node`);
   }
   const notify = stderrNotify();
   for (const n of notices) notify(n);
-  // The node's connection (its files read now); run-tail takes the list of nodes.
-  const connection = connectNode(node);
-  const target = connection.target.current;
-  const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
-  if (warning) notify(warning);
+  // Each node's connection (its files read now); run-tail takes the list of nodes.
+  const connections = nodes.map((node) => connectNode(node));
+  for (const c of connections) {
+    const target = c.target.current;
+    const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
+    if (warning) notify(connections.length > 1 ? `${c.name}: ${warning}` : warning);
+  }
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
   const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
   try {
-    return await runTail(config, [connection], notify, signals, metrics?.sinkFactory);
+    return await runTail(first.config, connections, notify, signals, metrics?.sinkFactory);
   } finally {
     await metrics?.close();
   }
+}
+
+function nodeList(nodes: readonly ResolvedNode[]): string {
+  return nodes.map((n) => n.name ?? formatHostPort(n.config.connection.restServer ?? n.config.connection.rpcServer)).join(', ');
 }

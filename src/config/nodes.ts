@@ -12,6 +12,14 @@
  * `-p umbrel --rpcserver 10.0.0.5:10009` dials that address with the
  * profile's cert and macaroon, and `--macaroonpath` replaces the jar's
  * macaroon (nothing is then decrypted).
+ *
+ * Several nodes: repeated -p, `-p all`, or repeated --lndconnect (one node
+ * per distinct URI). The options that set one node's address, files or
+ * names (--rpcserver, --macaroonpath, …) are then usage errors: they would
+ * apply to every node alike, which is never right; each profile or URI
+ * holds its own. The options shared by all nodes (--connect-timeout,
+ * --socks5, --wait, --no-reconnect, --transport, output and filters) apply
+ * to each node.
  */
 import { configError, usageError } from '../errors.js';
 import { closestNames, typoDistance } from '../util/closest-names.js';
@@ -19,16 +27,37 @@ import { formatHostPort } from './listen.js';
 import type { ResolveIO } from './io.js';
 import { getEnv, type Env } from './paths.js';
 import { PASSWORD_ENV, resolveProfileConnection, type PasswordProvider, type ProfileConnection } from './profile-connection.js';
-import { requestProfiles, type ProfileOptions } from './profile-select.js';
+import { NODE_FLAGS, requestProfiles, type ProfileOptions } from './profile-select.js';
 import { loadProfilesFile, type ProfileEntry, type ProfilesFile } from './profiles-file.js';
 import { resolveConfig } from './resolve.js';
+import { SnaclError } from './snacl.js';
 import { isOnionHost, onionDefaultNotice, proxyForHost, socksFromOptions, type SocksProxyConfig } from './socks.js';
 import type { Config, RawOptions } from './types.js';
 
 /** RawOptions plus the options of several nodes, profiles and proxies. */
-export interface NodeOptions extends RawOptions, ProfileOptions {
+export interface NodeOptions extends Omit<RawOptions, 'lndconnect'>, ProfileOptions {
+  /** --lndconnect URI, repeatable: one node per distinct URI. */
+  readonly lndconnect?: string | readonly string[];
   /** --socks5 HOST:PORT */
   readonly socks5?: string;
+}
+
+/** The options that set one node's address, files or TLS name: refused when several nodes are named. */
+const ONE_NODE_OPTIONS: ReadonlyArray<readonly [keyof NodeOptions, string]> = [
+  ...NODE_FLAGS.filter(([k]) => k !== 'lndconnect'),
+  ['tlsServerName', '--tls-server-name'],
+];
+
+/** The --lndconnect values, trimmed and without repeats (undefined: none given). */
+function lndconnectList(v: string | readonly string[] | undefined): string[] | undefined {
+  if (v === undefined) return undefined;
+  return [...new Set((typeof v === 'string' ? [v] : v).map((u) => u.trim()))];
+}
+
+/** The options as resolveConfig reads them, for one node: one --lndconnect URI (or none). */
+function oneNode(raw: NodeOptions, uri: string | undefined): RawOptions {
+  const { lndconnect: _all, ...rest } = raw;
+  return uri === undefined ? rest : { ...rest, lndconnect: uri };
 }
 
 /** A profile as the rest of the program may show it (no secrets). */
@@ -82,14 +111,31 @@ function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', sour
   });
 }
 
-/** A password provider that reads HTLC_TAIL_MACAROON_PASSWORD, else asks once; each caller gets its own copy (they zero it). */
-function oncePassword(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): PasswordProvider {
+/**
+ * The passwords of a run's encrypted macaroons: HTLC_TAIL_MACAROON_PASSWORD,
+ * else asked once and reused for every profile; when the typed one does not
+ * decrypt a profile's macaroon (a typo, or profiles added with different
+ * passwords), that profile's password is asked for once more (`again`;
+ * never with the variable set, whose value is then simply wrong). Each
+ * caller gets its own copy (they zero it).
+ */
+function runPasswords(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): { first: PasswordProvider; again: PasswordProvider } {
   let cached: Promise<Buffer> | undefined;
-  return async (req) => {
-    const fromEnv = getEnv(env, PASSWORD_ENV, platform);
-    if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
-    cached ??= ask(req);
-    return Buffer.from(await cached);
+  const fromEnv = () => {
+    const v = getEnv(env, PASSWORD_ENV, platform);
+    return v !== undefined && v !== '' ? v : undefined;
+  };
+  return {
+    first: async (req) => {
+      const v = fromEnv();
+      if (v !== undefined) return Buffer.from(v, 'utf8');
+      cached ??= ask(req);
+      return Buffer.from(await cached);
+    },
+    again: async (req) => {
+      if (fromEnv() !== undefined) throw new SnaclError('wrong-password', 'wrong password');
+      return ask(req);
+    },
   };
 }
 
@@ -117,13 +163,34 @@ async function profileNodes(
   deps: NodesDeps,
 ): Promise<Array<{ name: string; config: Config; profile: ProfileInfo }>> {
   const entries = pickProfiles(file, names, source);
-  const password = oncePassword(env, io.platform, deps.password);
+  const passwords = runPasswords(env, io.platform, deps.password);
   const out: Array<{ name: string; config: Config; profile: ProfileInfo }> = [];
   for (const entry of entries) {
-    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password });
-    out.push({ name: entry.name, config: resolveConfig(raw, env, io, conn), profile: profileInfo(conn) });
+    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password: passwords.first, passwordAgain: passwords.again });
+    out.push({ name: entry.name, config: resolveConfig(oneNode(raw, undefined), env, io, conn), profile: profileInfo(conn) });
   }
   return out;
+}
+
+/** A usage error for an option that sets one node's settings when several nodes are named. */
+function refuseOneNodeOptions(raw: NodeOptions, nodes: ReadonlyArray<{ readonly name: string | null; readonly config: Config }>): void {
+  const flag = ONE_NODE_OPTIONS.find(([k]) => raw[k] !== undefined)?.[1];
+  if (flag === undefined) return;
+  const named = nodes.every((n) => n.name !== null);
+  const list = nodes.map((n) => n.name ?? formatHostPort(n.config.connection.rpcServer)).join(', ');
+  const where = named ? 'set it in each profile (lncli profile add)' : 'each lndconnect URI holds its own';
+  throw usageError(`${flag} sets one node's connection, but ${nodes.length} nodes are named (${list}); ${where}, or tail that node alone`);
+}
+
+/**
+ * A node's proxy (the named one, else Tor's default for an onion target,
+ * else none) and, for an onion target without --connect-timeout, the longer
+ * connect timeout. `check` uses it for its one node too.
+ */
+export function proxiedConfig(config: Config, named: SocksProxyConfig | null, timeoutGiven: boolean): { config: Config; proxy: SocksProxyConfig | null; onion: boolean } {
+  const ep = dialEndpoint(config);
+  const onion = isOnionHost(ep.host);
+  return { config: onion && !timeoutGiven ? withTimeout(config, ONION_CONNECT_TIMEOUT_MS) : config, proxy: proxyForHost(ep.host, named), onion };
 }
 
 /** Resolves every node of the run. Throws HtlcTailErrors (usage 2, config 3). */
@@ -132,7 +199,11 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
   const named = socksFromOptions(raw.socks5, env, io.platform);
   const request = requestProfiles(raw, env, ctx);
 
-  const plain = () => [{ name: null, config: resolveConfig(raw, env, io), profile: null }];
+  const uris = lndconnectList(raw.lndconnect);
+  const plain = () =>
+    uris !== undefined && uris.length > 1
+      ? uris.map((uri) => ({ name: null, config: resolveConfig(oneNode(raw, uri), env, io), profile: null }))
+      : [{ name: null, config: resolveConfig(oneNode(raw, uris?.[0]), env, io), profile: null }];
   let base: Array<{ name: string | null; config: Config; profile: ProfileInfo | null }>;
   if (request.kind === 'named') {
     const why = `named by ${request.source}`;
@@ -158,15 +229,12 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
     base = plain();
   }
 
+  if (base.length > 1) refuseOneNodeOptions(raw, base);
+
   const notices: string[] = [];
   const nodes = base.map((n): ResolvedNode => {
-    const ep = dialEndpoint(n.config);
-    const proxy = proxyForHost(ep.host, named);
-    let config = n.config;
-    if (isOnionHost(ep.host)) {
-      if (!named && notices.length === 0) notices.push(onionDefaultNotice(formatHostPort(ep)));
-      if (raw.connectTimeout === undefined) config = withTimeout(config, ONION_CONNECT_TIMEOUT_MS);
-    }
+    const { config, proxy, onion } = proxiedConfig(n.config, named, raw.connectTimeout !== undefined);
+    if (onion && !named && notices.length === 0) notices.push(onionDefaultNotice(formatHostPort(dialEndpoint(config))));
     return { ...n, config, proxy };
   });
   return { nodes, notices };

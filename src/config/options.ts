@@ -13,21 +13,23 @@ import type { ReportBy, ReportFormat } from '../report/columns.js';
 import type { ColorMode, FormatName, TransportName } from '../format/names.js';
 import type { ConnectionOptions, OutputOptions } from './raw-options.js';
 
-/** Where the node is and how to authenticate: tail and check (all strings, as resolveConfig reads them). */
-export type NodeFlags = Pick<
-  ConnectionOptions,
-  'rpcserver' | 'lnddir' | 'network' | 'configfile' | 'tlscertpath' | 'macaroonpath' | 'tlsServerName' | 'lndconnect' | 'connectTimeout'
->;
+/** Where the node is and how to authenticate: tail and check (strings, as resolveConfig reads them; --lndconnect repeatable). */
+export type NodeFlags = Pick<ConnectionOptions, 'rpcserver' | 'lnddir' | 'network' | 'configfile' | 'tlscertpath' | 'macaroonpath' | 'tlsServerName' | 'connectTimeout'> & {
+  /** --lndconnect URI, repeatable: one node each. */
+  readonly lndconnect?: readonly string[];
+  /** --socks5 HOST:PORT */
+  readonly socks5?: string;
+};
 
 /** --wait: tail and check. */
 export interface WaitFlag {
   readonly wait?: true;
 }
 
-/** lncli profiles: the tail. */
+/** lncli profiles: tail and check. */
 export interface ProfileFlags {
-  /** -p/--profile NAME */
-  readonly profile?: string;
+  /** -p/--profile NAME, repeatable (`all`: every profile). */
+  readonly profile?: readonly string[];
   readonly profilesFile?: string;
 }
 
@@ -85,7 +87,7 @@ export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & Ou
 export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail check` */
-export type CheckOptions = NodeFlags & WaitFlag & DebugFlag;
+export type CheckOptions = NodeFlags & WaitFlag & ProfileFlags & DebugFlag;
 
 /** `htlc-tail replay [FILE]` (the file is an argument, not an option). */
 export type ReplayOptions = { readonly strict?: true } & OutputFlags & FilterFlags & DebugFlag;

@@ -52,6 +52,12 @@ export interface ProfileResolveOptions {
   /** False when --macaroonpath replaces the jar's macaroon: nothing is decoded or decrypted. */
   readonly needMacaroon: boolean;
   readonly password: PasswordProvider;
+  /**
+   * Asked when `password` did not decrypt this profile's macaroon and it was
+   * a password typed for another profile (several nodes, added with
+   * different passwords); undefined: a wrong password is final.
+   */
+  readonly passwordAgain?: PasswordProvider;
 }
 
 function where(p: ProfileEntry, file: ProfilesFile): string {
@@ -93,6 +99,7 @@ async function macaroonOf(
   file: ProfilesFile,
   entry: JarEntry,
   password: PasswordProvider,
+  passwordAgain?: PasswordProvider,
 ): Promise<Buffer> {
   const label = `macaroon "${entry.name}" of ${where(p, file)}`;
   const data = entry.data.trim();
@@ -101,7 +108,15 @@ async function macaroonOf(
   if (isSnacl(data)) {
     const pw = await password({ profile: p.name, file: file.path });
     try {
-      bytes = await decryptSnacl(data, pw);
+      bytes = await decryptSnacl(data, pw).catch(async (e: unknown) => {
+        if (!(e instanceof SnaclError && e.reason === 'wrong-password' && passwordAgain)) throw e;
+        const again = await passwordAgain({ profile: p.name, file: file.path });
+        try {
+          return await decryptSnacl(data, again);
+        } finally {
+          again.fill(0);
+        }
+      });
     } catch (e) {
       if (!(e instanceof SnaclError)) throw e;
       switch (e.reason) {
@@ -155,7 +170,7 @@ export async function resolveProfileConnection(
   }
   const cert = certOf(p, file, source);
   const entry = opts.needMacaroon ? jarEntry(p, file) : undefined;
-  const bytes = entry ? await macaroonOf(p, file, entry, opts.password) : null;
+  const bytes = entry ? await macaroonOf(p, file, entry, opts.password, opts.passwordAgain) : null;
   const jar = p.macaroons;
   return {
     name: p.name,

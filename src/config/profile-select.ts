@@ -12,9 +12,9 @@
  * them when a profile applies, and htlc-tail should reach the node lncli
  * reaches.
  *
- * `--profile all` is every profile of the file. Naming a profile and an
- * lndconnect URI together is a usage error (one node each; several nodes come
- * with repeated options later).
+ * `--profile all` is every profile of the file; -p may be repeated. Naming
+ * profiles and lndconnect URIs together is a usage error: several nodes are
+ * either profiles or URIs (repeat one option or the other).
  */
 import { usageError } from '../errors.js';
 import { expandPath, getEnv, type Env, type PathContext } from './paths.js';
@@ -36,11 +36,12 @@ export interface ProfileOptions {
   readonly configfile?: string;
   readonly tlscertpath?: string;
   readonly macaroonpath?: string;
-  readonly lndconnect?: string;
+  /** --lndconnect, repeatable. */
+  readonly lndconnect?: string | readonly string[];
 }
 
 /** The flags (and HTLC_TAIL_LNDCONNECT) that name a node, in the words a message uses. */
-const NODE_FLAGS: ReadonlyArray<readonly [keyof ProfileOptions, string]> = [
+export const NODE_FLAGS: ReadonlyArray<readonly [keyof ProfileOptions, string]> = [
   ['rpcserver', '--rpcserver'],
   ['restserver', '--restserver'],
   ['lnddir', '--lnddir'],
@@ -104,7 +105,7 @@ export function requestProfiles(opts: ProfileOptions, env: Env, ctx: PathContext
       throw usageError(`${source} "" turns profiles off and cannot be combined with profile names; drop one of them`);
     }
     if (lndconnectGiven) {
-      throw usageError(`${source} and ${lndconnectGiven} both name the node to connect to; give only one of them`);
+      throw usageError(`${source} and ${lndconnectGiven} both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs`);
     }
     const file = profilesFileRef(opts, env, ctx);
     if (given.some((n) => n.toLowerCase() === ALL_PROFILES)) {

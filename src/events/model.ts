@@ -87,6 +87,11 @@ export interface HtlcEvent {
   /** Added by alias enrichment: the peer alias of each side's channel, when known and non-empty. */
   incomingAlias?: string;
   outgoingAlias?: string;
+  /**
+   * The node the event came from (its profile name, else its alias), set by
+   * that node's lane when a run tails several nodes; absent with one node.
+   */
+  node?: string;
 }
 
 /**
@@ -99,6 +104,8 @@ export interface GapMarker {
   readonly fromMs: number;
   readonly toMs: number;
   readonly reason: string;
+  /** The node whose stream was lost, when a run tails several nodes (see HtlcEvent.node). */
+  readonly node?: string;
 }
 
 export type OutputItem = HtlcEvent | GapMarker;

@@ -56,10 +56,9 @@ export function csvHeader(_ctx?: FormatContext): string {
   return HEADER;
 }
 
-/** The `node` an item may carry when several nodes are tailed. */
+/** The `node` an item carries when several nodes are tailed. */
 function nodeOf(item: OutputItem): string {
-  const n = (item as { readonly node?: unknown }).node;
-  return typeof n === 'string' ? csvField(n) : '';
+  return item.node === undefined ? '' : csvField(item.node);
 }
 
 const enumName = (n: number, names: (n: number) => string | undefined): string => names(n) ?? String(n);

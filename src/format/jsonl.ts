@@ -8,6 +8,9 @@
  * (codec/json/json-string.ts). 64-bit quantities are written with the digits of their
  * decimal strings, so they are exact even above 2^53.
  *
+ * `node` (the node's name, when several nodes are tailed) comes last, after
+ * every key of schema version 1, as in the csv columns.
+ *
  * A SEND's incoming side and a RECEIVE's outgoing side are left out of the
  * amounts and timelocks when both are 0 (lnd fills only the side that exists).
  */
@@ -143,5 +146,6 @@ export function jsonlEvent(ev: HtlcEvent): string {
     if (corr.replayed) s += ',"replayed":true';
     else if (corr.durationNs !== undefined) s += ',"duration_ms":' + nsToMsDecimal(corr.durationNs);
   }
+  if (ev.node !== undefined) s += ',"node":' + jsonString(ev.node);
   return s + '}';
 }

@@ -15,6 +15,10 @@
  * the outcome word where the kind says it already, the fee, the aliases, the
  * codes, the amount, the type, the outgoing channel; the time, the event kind
  * and the incoming short channel id stay. A short channel id is never split.
+ *
+ * With several nodes (ctx.nodeWidth) the node's name follows the time,
+ * padded to that width (cut to it on a terminal, where it goes after the
+ * type when the line is too narrow).
  */
 import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { FormatContext } from './types.js';
@@ -25,6 +29,8 @@ import { humanDuration } from './pieces/human-duration.js';
 import { msatToSat } from './pieces/msat-to-sat.js';
 import { paintKind, paintTone, paintType } from './pieces/paint.js';
 import type { Colorizer } from './types.js';
+import { cutWidth, padWidth } from './pieces/fit-width.js';
+import { sanitize } from './sanitize.js';
 
 const TYPE_WIDTH = 7; // RECEIVE, FORWARD
 const KIND_WIDTH = 12; // forward_fail
@@ -43,6 +49,7 @@ const P = {
   amount: 8,
   outcome: 9,
   type: 10,
+  node: 10.5,
   outChannel: 11,
 } as const;
 
@@ -56,11 +63,18 @@ export function formatPretty(item: OutputItem, ctx: FormatContext): string {
   return fitSegments(prettySegments(item, ctx, nowMs), ctx.width);
 }
 
+/** The node column: the name (sanitized) padded to `width`; on a terminal also cut to it. */
+function nodeSegment(c: Colorizer, name: string, width: number, terminal: boolean): Segment {
+  const text = sanitize(name);
+  return seg(' ', padWidth(terminal ? cutWidth(text, width) : text, width, 'left'), P.node, { min: 4, paint: (s) => c.cyan(s) });
+}
+
 function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segment[] {
   const c = ctx.colorizer;
   const v = eventView(ev, ctx.utc, nowMs, 'pretty');
   const dim = (s: string) => c.dim(s);
   const segs: Segment[] = [seg('', v.time, ALWAYS, { paint: dim })];
+  if (ctx.nodeWidth !== undefined && ev.node !== undefined) segs.push(nodeSegment(c, ev.node, ctx.nodeWidth, ctx.width !== undefined));
   if (v.kind === 'subscribed') {
     segs.push(seg(' ', v.outcome ?? 'subscribed', P.outcome, { min: 10, paint: dim }));
     return segs;

@@ -33,6 +33,8 @@ export interface SummaryContext {
   readonly colorizer?: Partial<SummaryColorizer>;
   /** A channel's peer alias (e.g. `AliasBook.aliasOf`), when known. */
   readonly aliasOf?: (channelId: string) => string | undefined;
+  /** The node summarized, when the run tails several nodes: named in the heading. */
+  readonly node?: string;
 }
 
 const LABEL_WIDTH = 14;
@@ -116,7 +118,7 @@ export function formatSummary(summary: Summary, ctx: SummaryContext = {}): strin
   };
 
   const e = summary.events;
-  let head = bold('htlc-tail summary');
+  let head = bold(ctx.node === undefined ? 'htlc-tail summary' : `htlc-tail summary: ${sanitize(ctx.node)}`);
   if (summary.window) {
     const span = BigInt(summary.window.toNs) - BigInt(summary.window.fromNs);
     head += dim(`  (events over ${formatDurationNs(span)}, lnd clock)`);

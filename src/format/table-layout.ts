@@ -11,10 +11,15 @@
  * 10, then the amount and the out-channel columns go. What is left over goes
  * half to the channel columns (up to their full width), the rest to the
  * result column, which takes the remainder of the line.
+ *
+ * With several nodes a NODE column follows the time, as wide as the run's
+ * longest node name (FormatContext.nodeWidth); fitting narrows it to 12
+ * after the channel columns reach 14, and to 8 after they reach 13 (names
+ * are then cut with "…").
  */
 import type { Align } from './pieces/fit-width.js';
 
-export type ColumnKey = 'time' | 'type' | 'event' | 'in' | 'out' | 'amount' | 'fee' | 'duration' | 'result';
+export type ColumnKey = 'time' | 'node' | 'type' | 'event' | 'in' | 'out' | 'amount' | 'fee' | 'duration' | 'result';
 
 export interface Column {
   readonly key: ColumnKey;
@@ -45,6 +50,22 @@ export const TABLE_COLUMNS: readonly Column[] = [
 
 export const FULL_LAYOUT: Layout = Object.freeze({ columns: TABLE_COLUMNS, sep: '  ' });
 
+/** The NODE column, `width` wide. */
+function nodeColumn(width: number): Column {
+  return { key: 'node', title: 'NODE', width, align: 'left' };
+}
+
+/** The columns with a NODE column after the time (several nodes), or without (one node). */
+function columnsWith(nodeWidth: number | undefined): readonly Column[] {
+  if (nodeWidth === undefined) return TABLE_COLUMNS;
+  return [TABLE_COLUMNS[0]!, nodeColumn(nodeWidth), ...TABLE_COLUMNS.slice(1)];
+}
+
+/** The full layout (piped output): with a NODE column when `nodeWidth` is given. */
+export function fullLayout(nodeWidth?: number): Layout {
+  return nodeWidth === undefined ? FULL_LAYOUT : { columns: columnsWith(nodeWidth), sep: '  ' };
+}
+
 interface State {
   readonly widths: Map<ColumnKey, number>;
   sep: number;
@@ -55,6 +76,10 @@ const channels = (n: number) => (s: State) => {
   for (const k of ['in', 'out'] as const) if (s.widths.has(k)) s.widths.set(k, Math.min(s.widths.get(k)!, n));
 };
 const drop = (k: ColumnKey) => (s: State) => void s.widths.delete(k);
+const node = (n: number) => (s: State) => {
+  const w = s.widths.get('node');
+  if (w !== undefined) s.widths.set('node', Math.min(w, n));
+};
 
 const STEPS: ReadonlyArray<(s: State) => void> = [
   channels(22),
@@ -62,10 +87,12 @@ const STEPS: ReadonlyArray<(s: State) => void> = [
   channels(18),
   drop('fee'),
   channels(14),
+  node(12),
   (s) => void (s.sep = 1),
   (s) => void (s.widths.has('amount') && s.widths.set('amount', 12)),
   drop('type'),
   channels(13),
+  node(8),
   (s) => void (s.resultMin = 10),
   drop('amount'),
   drop('out'),
@@ -79,9 +106,10 @@ function total(s: State): number {
   return t;
 }
 
-/** The layout for a terminal `width` columns wide. */
-export function tableLayout(width: number): Layout {
-  const s: State = { widths: new Map(TABLE_COLUMNS.filter((c) => c.key !== 'result').map((c) => [c.key, c.width])), sep: 2, resultMin: 24 };
+/** The layout for a terminal `width` columns wide; `nodeWidth`: with a NODE column that wide (several nodes). */
+export function tableLayout(width: number, nodeWidth?: number): Layout {
+  const all = columnsWith(nodeWidth);
+  const s: State = { widths: new Map(all.filter((c) => c.key !== 'result').map((c) => [c.key, c.width])), sep: 2, resultMin: 24 };
   if (total(s) > width) {
     for (const step of STEPS) {
       step(s);
@@ -97,7 +125,7 @@ export function tableLayout(width: number): Layout {
       spare -= add;
     }
   }
-  const columns = TABLE_COLUMNS.filter((c) => c.key === 'result' || s.widths.has(c.key)).map((c) =>
+  const columns = all.filter((c) => c.key === 'result' || s.widths.has(c.key)).map((c) =>
     c.key === 'result' || s.widths.get(c.key) === c.width ? c : { ...c, width: s.widths.get(c.key)! },
   );
   return { columns, sep: ' '.repeat(s.sep) };

@@ -15,7 +15,9 @@
  * as a whole never exceeds the width: the result column takes what is left,
  * and cells that would not fit at all are left out. After a resize, the rows
  * follow the new width (the header, printed once, keeps the old one).
- * With --utc the header says so: "TIME (UTC)".
+ * With --utc the header says so: "TIME (UTC)". With several nodes a NODE
+ * column (the event's node, sanitized: an alias is network text) follows
+ * the time.
  */
 import type { HtlcEvent, OutputItem } from '../events/model.js';
 import type { Colorizer, FormatContext } from './types.js';
@@ -27,18 +29,21 @@ import { gapLine } from './pieces/gap-line.js';
 import { humanDuration } from './pieces/human-duration.js';
 import { msatToSat } from './pieces/msat-to-sat.js';
 import { paintKind, paintTone, paintType } from './pieces/paint.js';
-import { FULL_LAYOUT, tableLayout, type ColumnKey, type Layout } from './table-layout.js';
+import { fullLayout, tableLayout, type ColumnKey, type Layout } from './table-layout.js';
+import { sanitize } from './sanitize.js';
 
 export { TABLE_COLUMNS } from './table-layout.js';
 
 function layoutOf(ctx: FormatContext): Layout {
-  return ctx.width === undefined ? FULL_LAYOUT : tableLayout(ctx.width);
+  return ctx.width === undefined ? fullLayout(ctx.nodeWidth) : tableLayout(ctx.width, ctx.nodeWidth);
 }
 
 function title(key: ColumnKey, utc: boolean): string {
   switch (key) {
     case 'time':
       return utc ? 'TIME (UTC)' : 'TIME';
+    case 'node':
+      return 'NODE';
     case 'type':
       return 'TYPE';
     case 'event':
@@ -124,12 +129,13 @@ export function tableHeader(ctx: FormatContext): string {
 export function formatTable(item: OutputItem, ctx: FormatContext): string {
   const nowMs = (ctx.now ?? Date.now)();
   if (item.event === 'gap') return gapLine(item, ctx.colorizer, ctx.utc, nowMs, ctx.width);
-  return tableRow(item, ctx.colorizer, ctx.utc, nowMs, ctx.width);
+  return tableRow(item, ctx, nowMs);
 }
 
-function tableRow(ev: HtlcEvent, c: Colorizer, utc: boolean, nowMs: number, width: number | undefined): string {
+function tableRow(ev: HtlcEvent, ctx: FormatContext, nowMs: number): string {
+  const { colorizer: c, utc, width } = ctx;
   const v = eventView(ev, utc, nowMs, 'table');
-  const layout = width === undefined ? FULL_LAYOUT : tableLayout(width);
+  const layout = layoutOf(ctx);
   let result = v.outcome ?? '';
   if (v.codes !== undefined) result += ' ' + v.codes;
   if (v.explanation !== undefined) result += ': ' + v.explanation;
@@ -140,6 +146,8 @@ function tableRow(ev: HtlcEvent, c: Colorizer, utc: boolean, nowMs: number, widt
     switch (col.key) {
       case 'time':
         return { text: v.time, paint: (s) => c.dim(s) };
+      case 'node':
+        return { text: ev.node === undefined ? '' : sanitize(ev.node), paint: (s) => c.cyan(s) };
       case 'type':
         return { text: subscribed ? '' : v.typeLabel, paint: (s) => paintType(c, v.type, s) };
       case 'event':

@@ -39,12 +39,16 @@ export interface Colorizer {
  *   change between items: a resized terminal); pretty and table lines are then
  *   never wider (display width: wide characters count 2, combining marks 0).
  *   undefined when stdout is not a terminal: nothing is cut.
+ * - `nodeWidth`: set when the run tails several nodes (events then carry
+ *   `node`): pretty and table show the node's name in a column this wide
+ *   (longer names are cut on a terminal and overflow when piped).
  */
 export interface FormatContext {
   readonly colorizer: Colorizer;
   readonly utc: boolean;
   readonly now?: () => number;
   readonly width?: number;
+  readonly nodeWidth?: number;
 }
 
 /** One output item → its line(s), without the trailing newline. */

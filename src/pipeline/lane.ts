@@ -41,9 +41,16 @@ export class NodeLane {
   /** Events (and gap markers, in their place) held until release(). */
   private held: OutputItem[] | undefined;
   private readonly collectStats: boolean;
+  /** The node's name on its events and gaps (several nodes); undefined: none. */
+  private node: string | undefined;
 
   constructor(private readonly o: LaneOptions) {
     this.collectStats = o.collectStats !== false;
+  }
+
+  /** Names the node on every event and gap from now on (and on those held): runs with several nodes. */
+  label(node: string): void {
+    this.node = node;
   }
 
   /** Holds events (in order) until release(), e.g. while the first alias lookup runs. */
@@ -71,6 +78,7 @@ export class NodeLane {
       if (this.held.length >= HOLD_PAUSE_AT) this.o.pause();
       return;
     }
+    if (this.node !== undefined) ev.node = this.node;
     this.correlator.apply(ev);
     if (this.collectStats) this.stats.add(ev);
     const book = this.o.aliases;
@@ -83,10 +91,11 @@ export class NodeLane {
     if (this.o.filter(ev)) out.event(ev);
   }
 
-  /** A gap marker; while events are held it waits in its place among them. */
-  gap(fromMs: number, toMs: number, reason: string): void {
+  /** A gap marker (`recordedNode`: the node a replayed capture names); while events are held it waits in its place among them. */
+  gap(fromMs: number, toMs: number, reason: string, recordedNode?: string): void {
     if (this.o.output.countReached) return;
-    const gap: GapMarker = { event: 'gap', fromMs, toMs, reason };
+    const node = this.node ?? recordedNode;
+    const gap: GapMarker = node === undefined ? { event: 'gap', fromMs, toMs, reason } : { event: 'gap', fromMs, toMs, reason, node };
     if (this.held) {
       this.held.push(gap);
       return;

@@ -11,6 +11,7 @@ import { makeFilter } from '../events/filter.js';
 import type { EventSource, NodeConnection } from '../transport/node-connection.js';
 import { AliasLoader } from './alias-loader.js';
 import { NodeLane } from './lane.js';
+import type { NodeNames } from './node-names.js';
 import type { Notify } from './notices.js';
 import type { OutputStage } from './output.js';
 import type { NodeSink } from './sink.js';
@@ -22,6 +23,8 @@ export class NodeTail {
   private readonly book: AliasBook | undefined;
   private readonly loader: AliasLoader | undefined;
   private readonly summary: SummaryPrinter;
+  /** The node's name in this run, once claimed (a node without a profile; see node-names.ts). */
+  private named: string | undefined;
 
   constructor(
     readonly node: NodeConnection,
@@ -30,6 +33,8 @@ export class NodeTail {
     private readonly notify: Notify,
     /** What else sees every event of this node: history, metrics (pipeline/sink.ts). */
     private readonly sinks: readonly NodeSink[] = [],
+    /** Set when the run tails several nodes: events and gaps then carry the node's name (lane.ts), unique in the run. */
+    private readonly names?: NodeNames,
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
     const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
@@ -45,7 +50,9 @@ export class NodeTail {
       pause: () => this.source.pause(),
       resume: () => this.source.resume(),
     });
-    this.summary = new SummaryPrinter(config.output, this.lane, book);
+    // A profile names the node at once; otherwise its alias does, once GetInfo told it (see subscribed()).
+    if (names && node.config.profile !== null) this.lane.label(node.config.profile);
+    this.summary = new SummaryPrinter(config.output, this.lane, book, names ? () => this.name : undefined);
     this.source = node.open({
       notify,
       onEvent: (ev) => this.lane.push(ev),
@@ -55,21 +62,46 @@ export class NodeTail {
     });
   }
 
-  /** A subscription is established: lookups for aliases and the block height; the first time, events wait for the first alias load. */
+  /**
+   * A subscription is established: lookups for aliases and the block height.
+   * The first time, events wait for the first alias load and, for a node of
+   * several without a profile name, for GetInfo (its alias names the node,
+   * else host:port), so every line of the node carries the same name.
+   */
   private subscribed(reconnected: boolean): void {
     if (!reconnected) this.notify('subscribed to HTLC events', 'info');
     for (const s of this.sinks) s.subscribed(reconnected);
     const lookups = this.node.lookups();
     this.summary.setLookups(lookups);
-    const { loader, book } = this;
-    if (!loader || !book) return;
-    loader.setLookups(lookups);
+    const { loader, book, node } = this;
+    loader?.setLookups(lookups);
     if (reconnected) return;
+    const waits: Promise<unknown>[] = [];
+    const names = this.names;
+    if (names && node.config.profile === null) {
+      waits.push(
+        node.identity().then(() => {
+          if (this.named !== undefined) return;
+          this.named = names.claim(node.name, node.address);
+          this.lane.label(this.named);
+        }),
+      );
+    }
+    if (loader && book) {
+      waits.push(
+        loader.load().finally(() => {
+          if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
+        }),
+      );
+    }
+    if (waits.length === 0) return;
     this.lane.hold();
-    void loader.load().finally(() => {
-      this.lane.release();
-      if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
-    });
+    void Promise.allSettled(waits).then(() => this.lane.release());
+  }
+
+  /** What this run calls the node (several nodes): its profile name, else its claimed alias, else what the connection says. */
+  get name(): string {
+    return this.named ?? this.node.name;
   }
 
   startInterval(): void {
@@ -91,6 +123,11 @@ export class NodeTail {
     this.summary.stopInterval();
     if (!stopping) await this.loader?.idle();
     this.loader?.close();
+    // Events held while GetInfo had not named the node yet go out under the name it has now.
+    if (this.names && this.named === undefined && this.node.config.profile === null) {
+      this.named = this.names.claim(this.node.name, this.node.address);
+      this.lane.label(this.named);
+    }
     this.lane.release();
   }
 

@@ -12,3 +12,8 @@ export function stderrNotify(chatty: boolean = Boolean(process.stderr.isTTY), pr
     process.stderr.write(`${prefix}${msg.replace(/\s*\n\s*/g, ' ')}\n`);
   };
 }
+
+/** A node's notices when a run tails several nodes: each line starts with the node's name (read when the line is written). */
+export function nodeNotify(notify: Notify, name: () => string): Notify {
+  return (msg, level) => notify(`${name()}: ${msg}`, level);
+}

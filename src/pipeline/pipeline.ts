@@ -55,8 +55,8 @@ export class Pipeline {
   }
 
   /** A gap marker; while events are held it waits in its place among them. */
-  gap(fromMs: number, toMs: number, reason: string): void {
-    this.lane.gap(fromMs, toMs, reason);
+  gap(fromMs: number, toMs: number, reason: string, node?: string): void {
+    this.lane.gap(fromMs, toMs, reason, node);
   }
 
   /** Whether --count was reached. */

@@ -3,8 +3,11 @@
  * (node-tail.ts), all lanes into one output (output.ts) in arrival order,
  * with the output writer, signals, --count, alias lookups and the summaries.
  * Shared by `htlc-tail` and `htlc-tail demo`, so both behave the same. It
- * takes a list of nodes (one today; several nodes in one run come with
- * issue 15): a failure that retrying cannot fix on any node ends the run.
+ * takes a list of nodes: with several, every line carries the node's name
+ * (the `node` key, a node column), each node's notices and summary name it,
+ * and a failure that retrying cannot fix on any node ends the run (its
+ * message prefixed with the node's name); a node that is down or
+ * reconnecting never holds up the others.
  *
  * Signals: SIGINT/SIGTERM are handled from the start (runtime/stop-signals.ts)
  * to the exit of the process. The first one stops the sources (a pending
@@ -17,12 +20,14 @@
 import type { Config } from '../config/types.js';
 import { flushBounded, STALL_MS } from '../output/bounded-flush.js';
 import { createLineWriter } from '../output/writer.js';
-import { outputFormatContext } from '../runtime/format-context.js';
+import { nodeColumnWidth, outputFormatContext } from '../runtime/format-context.js';
+import { HtlcTailError } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { NodeConnection } from '../transport/node-connection.js';
 import { proxyNotice } from '../transport/proxy-env.js';
+import { NodeNames } from './node-names.js';
 import { NodeTail } from './node-tail.js';
-import { stderrNotify, type Notify } from './notices.js';
+import { nodeNotify, stderrNotify, type Notify } from './notices.js';
 import { OutputStage } from './output.js';
 import type { SinkFactory } from './sink.js';
 
@@ -35,6 +40,7 @@ export async function runTail(
   sinksOf: SinkFactory = () => [],
 ): Promise<number> {
   const tails: NodeTail[] = [];
+  const several = nodes.length > 1;
   let stopping = false;
   const stop = () => {
     stopping = true;
@@ -43,7 +49,7 @@ export async function runTail(
   const writer = createLineWriter(process.stdout, stop);
   const output = new OutputStage({
     format: config.output.format,
-    ctx: outputFormatContext(config.output, process.stdout),
+    ctx: outputFormatContext(config.output, process.stdout, several ? nodeColumnWidth(nodes.map((n) => n.config.profile)) : undefined),
     count: config.count,
     writer,
     pause: () => tails.forEach((t) => t.source.pause()),
@@ -52,7 +58,13 @@ export async function runTail(
   });
   const proxy = proxyNotice(process.env);
   if (proxy) notify(proxy);
-  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify, await sinksOf(node)));
+  const names = several ? new NodeNames(nodes.map((n) => n.config.profile)) : undefined;
+  for (const node of nodes) {
+    let tail: NodeTail | undefined;
+    const say = several ? nodeNotify(notify, () => tail?.name ?? node.name) : notify;
+    tail = new NodeTail(node, config, output, say, await sinksOf(node), names);
+    tails.push(tail);
+  }
 
   // A signal that came before (during start-up) stops the sources at once.
   signals.onStop(stop);
@@ -62,7 +74,7 @@ export async function runTail(
     await Promise.all(
       tails.map((t) =>
         t.source.run().catch((error: unknown) => {
-          failure ??= { error };
+          failure ??= { error: several ? nodeError(t.name, error) : error };
           for (const other of tails) if (other !== t) other.stop();
         }),
       ),
@@ -85,4 +97,10 @@ export async function runTail(
   // --count on release: then the count came first, and the run ended normally.
   if (failure && !output.countReached) throw failure.error;
   return 0;
+}
+
+/** A failure of one of several nodes, its message prefixed with the node's name (same kind, same exit code). */
+function nodeError(name: string, error: unknown): unknown {
+  if (!(error instanceof HtlcTailError)) return error;
+  return new HtlcTailError(error.kind, `${name}: ${error.message}`, { cause: error });
 }

@@ -37,6 +37,8 @@ export class SummaryPrinter {
     private readonly out: Config['output'],
     private readonly pipeline: SummarySource,
     private readonly book: AliasBook | undefined,
+    /** The node's name, when the run tails several nodes (each has its own summary). */
+    private readonly node?: () => string,
   ) {}
 
   setLookups(l: Pick<NodeLookups, 'getInfo'> | undefined): void {
@@ -92,6 +94,7 @@ export class SummaryPrinter {
     const text = formatSummary(summary, {
       colorizer: createColorizer(this.out.stderrColor ?? false),
       aliasOf: book ? (id: string) => book.aliasOf(id) : undefined,
+      ...(this.node ? { node: this.node() } : {}),
     });
     process.stderr.write(lead + (text.endsWith('\n') ? text : `${text}\n`));
   }

@@ -54,7 +54,9 @@ export function parseGap(v: Record<string, unknown>): GapMarker | string {
   if (toMs === undefined) return 'a gap line whose "to" is not an RFC 3339 time';
   const reason = v['reason'] ?? '';
   if (typeof reason !== 'string') return 'a gap line whose "reason" is not a string';
-  return { event: 'gap', fromMs, toMs, reason };
+  const node = v['node'];
+  // A capture of several nodes: the gap's node (see HtlcEvent.node).
+  return typeof node === 'string' && node !== '' ? { event: 'gap', fromMs, toMs, reason, node } : { event: 'gap', fromMs, toMs, reason };
 }
 
 /** The fields of lnd's HtlcEvent in JSON (proto and JSON names): a raw event has at least one. */

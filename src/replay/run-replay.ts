@@ -133,7 +133,7 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
         }
         case 'gap':
           otherLines++;
-          pipeline.gap(d.gap.fromMs, d.gap.toMs, d.gap.reason);
+          pipeline.gap(d.gap.fromMs, d.gap.toMs, d.gap.reason, d.gap.node);
           return !stopped;
         case 'lnd-error':
           otherLines++;

@@ -81,6 +81,7 @@ export class NodeConnection {
   private currentLookups: NodeLookups;
   private info: Promise<NodeInfoSummary | undefined> | undefined;
   private alias: string | undefined;
+  private pubkey: string | undefined;
 
   /** `first`: the target already built from `config.target` (its files read), if the caller has it. */
   constructor(
@@ -95,9 +96,22 @@ export class NodeConnection {
     this.currentLookups = this.makeLookups(this.lookupsTarget);
   }
 
-  /** What output calls the node: its profile name, else its alias (once GetInfo told it), else host:port. */
+  /**
+   * What output calls the node (the `node` key and column, notices, summaries
+   * of a run over several nodes, per SPEC): its profile name, else its alias
+   * (once identity() resolved it), else host:port.
+   */
   get name(): string {
     return this.config.profile ?? (this.alias || this.address);
+  }
+
+  /**
+   * A stable label for the node (metrics label, history column): its profile
+   * name, else its identity pubkey (once identity() resolved it), else
+   * host:port. Unlike `name`, never an alias (aliases change and repeat).
+   */
+  get label(): string {
+    return this.config.profile ?? this.pubkey ?? this.address;
   }
 
   /**
@@ -129,6 +143,7 @@ export class NodeConnection {
       });
     const info = await this.info;
     if (info?.alias) this.alias = info.alias;
+    if (info?.identityPubkey) this.pubkey = info.identityPubkey;
     const name = this.config.profile ?? undefined;
     const alias = info?.alias || undefined;
     if (!info?.identityPubkey) return { identity: this.address, ...(name ? { name } : {}), ...(alias ? { alias } : {}) };

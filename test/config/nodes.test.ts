@@ -198,7 +198,7 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     ['default file malformed', {}, {}, { [DEFAULT_FILE]: '{"profiles": 5}' }, 'config', /profiles file \/home\/u\/\.lncli\/profiles\.json is malformed/],
     ['--profile all of an empty file', { profile: 'all' }, {}, { [DEFAULT_FILE]: '{"profiles": []}' }, 'config', /holds no profiles/],
     ['--profiles-file without a default and no -p', { profilesFile: '/p.json' }, {}, { '/p.json': fileWith([], '') }, 'usage', /--profiles-file \/p\.json has no default profile; choose one with -p NAME \(profiles: "plain", "encrypted"/],
-    ['-p with --lndconnect', { profile: 'plain', lndconnect: 'lndconnect://h:1' }, {}, undefined, 'usage', /--profile and --lndconnect both name the node/],
+    ['-p with --lndconnect', { profile: 'plain', lndconnect: 'lndconnect://h:1' }, {}, undefined, 'usage', /--profile and --lndconnect both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs/],
     ['LNCLI_PROFILE with HTLC_TAIL_LNDCONNECT', {}, { LNCLI_PROFILE: 'plain', HTLC_TAIL_LNDCONNECT: 'lndconnect://h:1' }, undefined, 'usage', /LNCLI_PROFILE and HTLC_TAIL_LNDCONNECT/],
     ['--profiles-file with an empty value', { profilesFile: ' ', profile: 'plain' }, {}, undefined, 'usage', /--profiles-file needs a value/],
     ['all with other names', { profile: ['all', 'plain'] }, {}, undefined, 'usage', /already means every profile/],
@@ -216,6 +216,38 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     const viaEnv = await failure({ profile: 'encrypted' }, { HTLC_TAIL_MACAROON_PASSWORD: 'env secret' });
     expect(viaEnv.message).toMatch(/wrong macaroon password/);
     expect(viaEnv.message).not.toContain('env secret');
+  });
+
+  test('several profiles with different passwords: the typed one is reused, and asked again where it does not fit', async () => {
+    const other = 'another password';
+    const extra: ProfileSpec[] = [
+      { name: 'enc2', rpcserver: 'b:2', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }] },
+      { name: 'enc3', rpcserver: 'c:3', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: other, scrypt: FAST }] },
+    ];
+    const answers = [FIXTURE_PASSWORD, other];
+    const asked: string[] = [];
+    const password: PasswordProvider = async ({ profile }) => {
+      asked.push(profile);
+      return Buffer.from(answers.shift() ?? 'none', 'utf8');
+    };
+    const files = { [DEFAULT_FILE]: fileWith(extra) };
+    const r = await resolveNodes({ profile: ['encrypted', 'enc2', 'enc3'] }, {}, fakeIO(files, { homedir: HOME }), { password });
+    expect(r.nodes.map((n) => n.name)).toEqual(['encrypted', 'enc2', 'enc3']);
+    expect(asked).toEqual(['encrypted', 'enc3']);
+    // With the variable, nothing is asked: its value is simply wrong for enc3.
+    const e = await failure({ profile: ['encrypted', 'enc3'] }, { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD }, files);
+    expect(e.message).toMatch(/^wrong macaroon password for profile "enc3"/);
+  });
+
+  test('a typo at the prompt: asked once more for that profile, then exit 3', async () => {
+    let asked = 0;
+    const password: PasswordProvider = async () => {
+      asked++;
+      return Buffer.from(asked === 1 ? 'typo' : FIXTURE_PASSWORD, 'utf8');
+    };
+    const r = await resolveNodes({ profile: 'encrypted' }, {}, fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }), { password });
+    expect(r.nodes).toHaveLength(1);
+    expect(asked).toBe(2);
   });
 
   test('corrupt encrypted data: exit 3 "corrupt encrypted macaroon"', async () => {
@@ -277,5 +309,44 @@ describe('SOCKS5 proxy per node', () => {
     const e = await failure({ socks5: 'http://proxy:3128' }, {}, {});
     expect(e.kind).toBe('usage');
     expect(e.message).toMatch(/--socks5 "http:\/\/proxy:3128": only SOCKS5 proxies are supported/);
+  });
+});
+
+describe('several nodes', () => {
+  const uri = (host: string) => `lndconnect://${host}:10009?macaroon=${MACAROON.toString('base64url')}`;
+
+  test('-p repeated: those profiles in the order given, a name given twice once', async () => {
+    const r = await run({ profile: ['admin', 'plain', 'admin'] });
+    expect(r.result.nodes.map((n) => n.name)).toEqual(['admin', 'plain']);
+  });
+
+  test('--lndconnect repeated: one node per distinct URI, unnamed (their alias names them later)', async () => {
+    const r = await run({ lndconnect: [uri('a.example'), uri('b.example'), ` ${uri('a.example')} `] });
+    expect(r.result.nodes.map((n) => [n.name, n.config.connection.rpcServer.host])).toEqual([
+      [null, 'a.example'],
+      [null, 'b.example'],
+    ]);
+  });
+
+  test('one --lndconnect in a list is one node, as the single value was', async () => {
+    const r = await run({ lndconnect: [uri('a.example')] });
+    expect(r.result.nodes).toHaveLength(1);
+    expect(conn(r).rpcServer.host).toBe('a.example');
+  });
+
+  test.each<[string, NodeOptions, RegExp]>([
+    ['--rpcserver', { profile: ['admin', 'plain'], rpcserver: 'x:1' }, /^--rpcserver sets one node's connection, but 2 nodes are named \(admin, plain\); set it in each profile/],
+    ['--macaroonpath', { profile: 'all', macaroonpath: '/m' }, /^--macaroonpath sets one node's connection, but \d+ nodes are named/],
+    ['--tls-server-name', { lndconnect: [uri('a.example'), uri('b.example')], tlsServerName: 'n' }, /^--tls-server-name sets one node's connection, but 2 nodes are named \(a\.example:10009, b\.example:10009\); each lndconnect URI holds its own/],
+  ])('%s with several nodes: a usage error', async (_n, raw, re) => {
+    const e = await failure(raw, {}, { [DEFAULT_FILE]: profilesJson({ profiles: SPEC.profiles.filter((p) => p.name === 'admin' || p.name === 'plain') }) });
+    expect(e.kind).toBe('usage');
+    expect(e.message).toMatch(re);
+  });
+
+  test('two onion nodes, no proxy named: both through 127.0.0.1:9050, one notice', async () => {
+    const r = await run({ lndconnect: [uri(ONION), uri(`b${ONION.slice(1)}`)] });
+    expect(r.result.nodes.map((n) => n.proxy && `${n.proxy.host}:${n.proxy.port}`)).toEqual(['127.0.0.1:9050', '127.0.0.1:9050']);
+    expect(r.result.notices).toHaveLength(1);
   });
 });

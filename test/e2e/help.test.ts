@@ -63,7 +63,7 @@ function optionsOf(help: string): string[] {
   return [...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!).sort();
 }
 
-const NODE = ['--rpcserver', '--lnddir', '--network', '--configfile', '--tlscertpath', '--macaroonpath', '--tls-server-name', '--lndconnect', '--connect-timeout', '--wait'];
+const NODE = ['--rpcserver', '--lnddir', '--network', '--configfile', '--tlscertpath', '--macaroonpath', '--tls-server-name', '--lndconnect', '--connect-timeout', '--socks5', '--wait'];
 const STREAM = ['--no-reconnect', '--transport', '--restserver'];
 const OUTPUT = ['--format', '--color', '--utc', '--no-aliases', '--stats', '--no-stats', '--stats-interval', '--stuck-after'];
 const FILTERS = ['--type', '--event', '--channel', '--in-channel', '--out-channel', '--failures', '--reason', '--min-amount', '--count'];
@@ -73,7 +73,7 @@ describe('each command lists exactly the options it accepts', () => {
   test.each([
     ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--version']],
     ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
-    ['check', ['check', '--help'], [...NODE, ...GENERAL]],
+    ['check', ['check', '--help'], [...NODE, '--profile', '--profiles-file', ...GENERAL]],
     ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
   ])('%s', async (_name, args, want) => {
     const r = await run(args);

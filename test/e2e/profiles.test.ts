@@ -95,11 +95,12 @@ describe('lncli profiles', () => {
     expect(oneErrorLine(r)).toMatch(new RegExp(`profiles file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} not found`));
   });
 
-  test('--profile all (several nodes) is not available yet: a usage error', async () => {
+  test('--profile all: every profile of the file, each line with its node', async () => {
     const two = writeProfiles(path.join(tmp, 'two.json'), { profiles: simProfiles(node, tmp).profiles.filter((p) => p.name === 'plain' || p.name === 'admin') });
-    const r = await cli(['--profiles-file', two, '-p', 'all', ...tail], { env: HOME });
-    expectExit(r, 2);
-    expect(oneErrorLine(r)).toMatch(/2 profiles selected \(plain, admin\); watching several nodes in one run is not available yet/);
+    const r = await cli(['--profiles-file', two, '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-aliases'], { env: HOME });
+    expectExit(r, 0);
+    const lines = jsonLines(r.stdout);
+    expect(lines.map((l) => l.node).sort()).toEqual(['admin', 'admin', 'admin', 'plain', 'plain', 'plain']);
   });
 });
 

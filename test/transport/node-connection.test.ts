@@ -44,11 +44,14 @@ describe.each(['grpc', 'rest', 'ws'] as const)('over %s', (transport) => {
     const c = new NodeConnection(config(transport, node.macaroons.readonly));
     try {
       expect(c.name).toBe(c.address);
+      expect(c.label).toBe(c.address);
       expect(await c.identity()).toEqual({ identity: node.node.pubkey, pubkey: node.node.pubkey, alias: node.node.alias });
       expect(c.name).toBe(node.node.alias);
+      expect(c.label).toBe(node.node.pubkey);
       const named = new NodeConnection(config(transport, node.macaroons.readonly, 'routing'));
       expect(await named.identity()).toMatchObject({ identity: node.node.pubkey, name: 'routing' });
       expect(named.name).toBe('routing');
+      expect(named.label).toBe('routing');
       named.close();
     } finally {
       c.close();
@@ -60,6 +63,7 @@ describe.each(['grpc', 'rest', 'ws'] as const)('over %s', (transport) => {
     try {
       expect(await c.identity()).toEqual({ identity: c.address });
       expect(c.name).toBe(c.address);
+      expect(c.label).toBe(c.address);
     } finally {
       c.close();
     }

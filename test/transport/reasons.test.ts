@@ -41,7 +41,7 @@ describe('proxyNotice', () => {
   test('names the proxy variables that are set; nothing when none is (no_proxy alone changes nothing)', () => {
     expect(proxyNotice({})).toBeUndefined();
     expect(proxyNotice({ no_proxy: 'localhost', https_proxy: ' ' })).toBeUndefined();
-    expect(proxyNotice({ HTTPS_PROXY: 'http://p:3128' })).toBe('HTTPS_PROXY is set but ignored: htlc-tail connects to lnd directly (gRPC, REST and WebSocket alike)');
+    expect(proxyNotice({ HTTPS_PROXY: 'http://p:3128' })).toBe('HTTPS_PROXY is set but ignored: htlc-tail connects to lnd directly, or through the SOCKS5 proxy of --socks5 (gRPC, REST and WebSocket alike)');
     expect(proxyNotice({ grpc_proxy: 'x', https_proxy: 'y' })).toMatch(/^grpc_proxy, https_proxy are set but ignored/);
   });
 });

@@ -20,9 +20,10 @@
  *   recomputing could differ; keeping the record makes `replay -f jsonl`
  *   reproduce the capture line for line.
  * - The peer aliases are kept as the recorded aliases of those events.
+ * - `node` (a capture of several nodes) is kept, so the replayed lines
+ *   (jsonl, csv) name their node as the capture did.
  * - `time`, the scids and fee_msat are derived from the rest and not read
- *   (fee_msat only tells the type); unknown keys (e.g. a later version's
- *   `node`) are ignored.
+ *   (fee_msat only tells the type); unknown keys are ignored.
  *
  * A line missing a key jsonl always writes, or with a value of the wrong
  * kind, is a bad line (JsonlLineError names the key).
@@ -205,6 +206,8 @@ export function decodeJsonlObject(o: Obj): HtlcEvent {
   const outAlias = str(o, 'outgoing_alias');
   if (inAlias) ev.incomingAlias = inAlias;
   if (outAlias) ev.outgoingAlias = outAlias;
+  const node = str(o, 'node');
+  if (node) ev.node = node;
 
   // subscribed and unknown events carry nothing correlation adds.
   if (event === 'subscribed' || event === 'unknown') return ev;

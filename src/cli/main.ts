@@ -10,21 +10,28 @@
  * - Help and version end with 0 and nothing on stderr even when the reader
  *   goes away (`htlc-tail --help | head -1`).
  */
-import { Command, CommanderError } from './commander.js';
-import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import { Command, CommanderError, Option, type OptionValues } from './commander.js';
+import { TRANSPORTS } from '../format/names.js';
+import type { CheckOptions, DemoOptions, RecordOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { Invocation } from './dispatch.js';
 import {
   addDebugOption,
   addDemoOptions,
+  addDemoRecordOptions,
   addFilterOptions,
   addNodeOptions,
   addOutputOptions,
   addProfileOptions,
+  addRecordOptions,
   addReplayOutputOptions,
   addStreamOptions,
+  addSummaryOptions,
+  addTailRecordOptions,
   addWaitOption,
+  CONNECTION_HEADING,
+  OUTPUT_HEADING,
 } from './options.js';
 import { reportFatal } from './report.js';
 import { addReportCommand } from './report-command.js';
@@ -57,15 +64,20 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))));
+  const tail = addDebugOption(addTailRecordOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))));
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
   });
 
-  addDebugOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))
+  addDebugOption(addDemoRecordOptions(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo'))))))
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
+
+  const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
+  addDebugOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING))))
+    .description('keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever')
+    .action(async (opts) => run({ command: 'record', opts: optionsAs<RecordOptions>()(opts) }));
 
   addDebugOption(addWaitOption(addNodeOptions(program.command('check')), 'check'))
     .description('diagnose config, TLS, macaroon and node; exit 0 when ready to tail')
@@ -103,6 +115,14 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     });
   }
   return program;
+}
+
+/** record's stream options: the transport (it always waits and reconnects). */
+function addRecordStreamOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(CONNECTION_HEADING)
+    .addOption(new Option('--transport <name>', 'how to reach lnd (default: grpc)').choices(TRANSPORTS))
+    .option('--restserver <host:port>', "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
 }
 
 /** The usage error for a word that is no command; the suggestion code loads only then. */

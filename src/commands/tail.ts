@@ -57,5 +57,14 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   const target = connection.target.current;
   const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
   if (warning) notify(warning);
+  if (opts.record) {
+    // --record: the history database opened (a bad one: exit 3) before anything connects.
+    const { recordSettings, startRecorder, withRecorder } = await import('./record.js');
+    const settings = recordSettings(opts);
+    const { recorder, sinks } = await startRecorder(settings.db.path, settings.retainDays, notify);
+    notify(`recording to ${recorder.file}`, 'info');
+    return withRecorder(recorder, () => runTail(config, [connection], notify, signals, sinks));
+  }
+  if (opts.db !== undefined || opts.retain !== undefined) throw usageError(`${opts.db !== undefined ? '--db' : '--retain'} is for recording: add --record (or use htlc-tail record)`);
   return runTail(config, [connection], notify, signals);
 }

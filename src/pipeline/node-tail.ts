@@ -22,6 +22,8 @@ export class NodeTail {
   private readonly book: AliasBook | undefined;
   private readonly loader: AliasLoader | undefined;
   private readonly summary: SummaryPrinter;
+  /** A sink's writer failed (history: disk full, database gone read-only): the run ends with this error. */
+  private sinkFailure: { readonly error: unknown } | undefined;
 
   constructor(
     readonly node: NodeConnection,
@@ -30,6 +32,8 @@ export class NodeTail {
     private readonly notify: Notify,
     /** What else sees every event of this node: history, metrics (pipeline/sink.ts). */
     private readonly sinks: readonly NodeSink[] = [],
+    /** false: nothing is printed (`record`), so nothing is filtered or formatted. */
+    printing = true,
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
     const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
@@ -38,12 +42,16 @@ export class NodeTail {
     this.lane = new NodeLane({
       output,
       collectStats: config.output.stats,
-      filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
+      filter: printing ? makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined) : () => false,
       aliases: book,
       sinks,
       onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
       pause: () => this.source.pause(),
       resume: () => this.source.resume(),
+      onSinkFailure: (err) => {
+        this.sinkFailure ??= { error: err };
+        this.source.stop();
+      },
     });
     this.summary = new SummaryPrinter(config.output, this.lane, book);
     this.source = node.open({
@@ -70,6 +78,12 @@ export class NodeTail {
       this.lane.release();
       if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
     });
+  }
+
+  /** Runs the node's source to its end; a sink's failure ends it with that error. */
+  async run(): Promise<void> {
+    await this.source.run();
+    if (this.sinkFailure) throw this.sinkFailure.error;
   }
 
   startInterval(): void {

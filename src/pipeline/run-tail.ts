@@ -16,7 +16,7 @@
  */
 import type { Config } from '../config/types.js';
 import { flushBounded, STALL_MS } from '../output/bounded-flush.js';
-import { createLineWriter } from '../output/writer.js';
+import { createLineWriter, type LineWriter } from '../output/writer.js';
 import { outputFormatContext } from '../runtime/format-context.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { NodeConnection } from '../transport/node-connection.js';
@@ -26,6 +26,11 @@ import { stderrNotify, type Notify } from './notices.js';
 import { OutputStage } from './output.js';
 import type { SinkFactory } from './sink.js';
 
+/** The output of a run that prints nothing (`record`): every line is dropped. */
+function discardWriter(): LineWriter {
+  return { write: () => true, onDrain: (cb) => cb(), flush: async () => undefined, closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
+}
+
 export async function runTail(
   config: Config,
   nodes: readonly NodeConnection[],
@@ -33,26 +38,29 @@ export async function runTail(
   signals: StopSignals = new StopSignals(),
   /** The sinks of each node besides the output (history, metrics); none by default. */
   sinksOf: SinkFactory = () => [],
+  /** print false: no event output at all (`record`): the sinks and the summary only. */
+  opts: { readonly print?: boolean } = {},
 ): Promise<number> {
+  const print = opts.print !== false;
   const tails: NodeTail[] = [];
   let stopping = false;
   const stop = () => {
     stopping = true;
     for (const t of tails) t.stop();
   };
-  const writer = createLineWriter(process.stdout, stop);
+  const writer = print ? createLineWriter(process.stdout, stop) : discardWriter();
   const output = new OutputStage({
     format: config.output.format,
     ctx: outputFormatContext(config.output, process.stdout),
     count: config.count,
     writer,
-    pause: () => tails.forEach((t) => t.source.pause()),
-    resume: () => tails.forEach((t) => t.source.resume()),
+    pause: () => tails.forEach((t) => t.lane.block('output')),
+    resume: () => tails.forEach((t) => t.lane.unblock('output')),
     onCountReached: stop,
   });
   const proxy = proxyNotice(process.env);
   if (proxy) notify(proxy);
-  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify, await sinksOf(node)));
+  for (const node of nodes) tails.push(new NodeTail(node, config, output, notify, await sinksOf(node), print));
 
   // A signal that came before (during start-up) stops the sources at once.
   signals.onStop(stop);
@@ -61,7 +69,7 @@ export async function runTail(
   try {
     await Promise.all(
       tails.map((t) =>
-        t.source.run().catch((error: unknown) => {
+        t.run().catch((error: unknown) => {
           failure ??= { error };
           for (const other of tails) if (other !== t) other.stop();
         }),

@@ -23,7 +23,7 @@
  *   BENCH_REPLAY_LINES=1000000   lines in the replay capture (generated once into the out dir)
  *   BENCH_LATENCY_EVENTS=5000, BENCH_LATENCY_RATE=1000, BENCH_LATENCY_WARMUP=500
  *   BENCH_STARTUP_RUNS=15
- *   BENCH_ONLY=throughput,replay,startup,rss,latency   a subset of the sections
+ *   BENCH_ONLY=throughput,replay,startup,rss,latency,record   a subset of the sections (record: bench/history-write.js)
  *   BENCH_OUT=bench/out     where latest.md, latest.json and the capture go
  *   BENCH_SMOKE=1           a tiny run that only checks the script works (N=2000, 1 run, no start-up
  *                           subtraction, small replay/RSS/latency runs): its figures mean nothing
@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { historyWrite, historyWriteReport } from './history-write.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -59,7 +60,7 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,replay,startup,rss,latency').split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? 'throughput,replay,startup,rss,latency,record').split(',').map((s) => s.trim()));
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -576,6 +577,11 @@ function report() {
     const x = l.rows.find((y) => y.id === 'tail');
     T.push([`latency p99 < 5 ms at ${fmtInt(l.rate)}/s`, fmtMs(x.p99, 2), x.p99 < 5]);
   }
+  if (results.record) {
+    const h = historyWriteReport(results.record, fmtInt, fmtX);
+    L.push(...h.lines);
+    T.push(...h.targets);
+  }
   if (T.length) {
     L.push('### Targets');
     L.push('');
@@ -610,7 +616,7 @@ async function main() {
   };
   log(`N=${N} runs=${RUNS} rss=${RSS_SMALL}/${RSS_BIG} replay=${REPLAY_LINES} latency=${LAT_EVENTS}@${LAT_RATE}/s; sections ${[...SECTIONS].join(',')}`);
 
-  const needsFlood = ['throughput', 'replay', 'rss'].some((s) => SECTIONS.has(s));
+  const needsFlood = ['throughput', 'replay', 'rss', 'record'].some((s) => SECTIONS.has(s));
   let sim;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-'));
   try {
@@ -624,6 +630,11 @@ async function main() {
     if (SECTIONS.has('throughput')) await throughput(dir, sim.child.pid);
     if (SECTIONS.has('replay')) await replay(dir);
     if (SECTIONS.has('rss')) await rss(dir);
+    if (SECTIONS.has('record')) {
+      const ctx = { N, RUNS, dir, sh, q, median, log, node: NODE, network: NETWORK, env: CHILD_ENV, hasTime: HAS_TIME, smoke: SMOKE, outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-record-')) };
+      results.record = await historyWrite(ctx);
+      fs.rmSync(ctx.outDir, { recursive: true, force: true });
+    }
     await stopProcess(sim);
     sim = undefined;
     if (SECTIONS.has('startup')) await startup();

@@ -15,7 +15,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { HtlcTailError } from '../errors.js';
 import { prepareEncoded, type Segment } from './apply.js';
-import { registerNode } from './nodes.js';
+import { registerRun } from './restart-gap.js';
 import { openStore, type Store } from './open.js';
 import { pruneStep } from './retention.js';
 import { sqliteCode } from './sqlite.js';
@@ -56,7 +56,7 @@ class Writer {
     switch (m.t) {
       case 'node':
         try {
-          this.nodes.set(m.key, registerNode(this.store.db, m.identity, Date.now()));
+          this.nodes.set(m.key, registerRun(this.store.db, m.identity, m.since));
         } catch (err) {
           this.fail(err);
         }

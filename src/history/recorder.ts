@@ -46,6 +46,9 @@ export interface IdentitySource {
   identity(): Promise<NodeIdentity>;
 }
 
+/** The writer thread's young generation (MB). */
+const WORKER_YOUNG_MB = 8;
+
 interface EvSegment {
   readonly t: 'ev';
   readonly node: number;
@@ -67,6 +70,9 @@ export class Recorder {
   private readonly registered = new Set<number>();
   private readonly registering: Array<Promise<void>> = [];
   private readonly alive = new Map<number, number>();
+  /** Nodes whose stream is up: marked alive every second, so a restart knows how long no recorder ran. */
+  private readonly streaming = new Set<number>();
+  private readonly heartbeat: NodeJS.Timeout;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
@@ -88,6 +94,12 @@ export class Recorder {
     this.interval = Math.min(opts.commitIntervalMs ?? 200, 1000);
     this.maxBatch = opts.maxBatch ?? 2048;
     this.highWater = opts.highWater ?? 16_384;
+    this.heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const k of this.streaming) this.alive.set(k, now);
+      if (this.streaming.size > 0) this.schedule(false);
+    }, 1000);
+    this.heartbeat.unref();
   }
 
   /** Starts the writer thread and opens (creates, migrates) the database: a bad file is a one-line exit-3 error, nothing written. */
@@ -97,7 +109,8 @@ export class Recorder {
       retentionIntervalMs: opts.retentionIntervalMs ?? 3_600_000,
       ...(opts.retainDays !== undefined ? { retainDays: opts.retainDays } : {}),
     };
-    const worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: settings });
+    // A small young generation: the writer's garbage is short-lived batches, and a default-sized one would add tens of MB of RSS.
+    const worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
     let onMessage: ((m: FromWorker) => void) | undefined;
     let onError: ((e: unknown) => void) | undefined;
     let onExit: ((code: number) => void) | undefined;
@@ -169,17 +182,21 @@ export class Recorder {
       event: (ev: HtlcEvent) => this.event(key, ev),
       gap: (gap: GapMarker) => this.push({ t: 'gap', node: key, gap }),
       subscribed: () => {
-        this.alive.set(key, Date.now());
+        const since = Date.now();
+        this.streaming.add(key);
+        this.alive.set(key, since);
         if (registration) return;
         registration = node.identity().then((identity) => {
           if (this.failure !== undefined) return;
-          this.post({ t: 'node', key, identity });
+          this.post({ t: 'node', key, identity, since });
           this.registered.add(key);
           if (this.pending.length > 0) this.schedule(this.pendingEvents >= this.maxBatch);
         });
         this.registering.push(registration);
       },
-      lost: () => undefined,
+      lost: () => {
+        this.streaming.delete(key);
+      },
       aliases: (book: AliasBook) => {
         const rows: ChannelInfo[] = [];
         for (const id of book.channelIds()) {
@@ -243,8 +260,11 @@ export class Recorder {
 
   /** Sends the pending batch to the writer (once every node in it is registered). */
   private flush(): void {
-    if (this.failure !== undefined || this.pending.length === 0) return;
+    if (this.failure !== undefined) return;
     for (const s of this.pending) if (!this.registered.has(s.node)) return; // the registration schedules again
+    const alive: Array<[number, number]> = [];
+    for (const [k, ms] of this.alive) if (this.registered.has(k)) alive.push([k, ms]);
+    if (this.pending.length === 0 && alive.length === 0) return;
     const segs: WireSegment[] = this.pending.map((s) => (s.t === 'ev' ? { t: 'ev', node: s.node, n: s.n, text: s.parts.join(FIELD_SEP), wide: s.wide } : s));
     const now = Date.now();
     for (const s of this.pending) if (s.t === 'ev') this.alive.set(s.node, now);
@@ -253,8 +273,7 @@ export class Recorder {
     this.inflightEvents += this.pendingEvents;
     this.pending = [];
     this.pendingEvents = 0;
-    const alive = [...this.alive];
-    this.alive.clear();
+    for (const [k] of alive) this.alive.delete(k);
     this.post({ t: 'batch', seq, segs, alive });
   }
 
@@ -279,6 +298,7 @@ export class Recorder {
   private fail(err: unknown): void {
     if (this.failure !== undefined) return;
     this.failure = err;
+    clearInterval(this.heartbeat);
     void this.worker.terminate();
     if (this.timer) clearTimeout(this.timer);
     if (this.immediate) clearImmediate(this.immediate);
@@ -295,6 +315,7 @@ export class Recorder {
   /** Writes everything pending and closes the database; rejects with the writer's failure. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      clearInterval(this.heartbeat);
       await Promise.all(this.registering);
       if (this.timer) clearTimeout(this.timer);
       if (this.immediate) clearImmediate(this.immediate);

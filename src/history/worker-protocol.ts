@@ -21,7 +21,8 @@ export type WireSegment =
   | { readonly t: 'ch'; readonly node: number; readonly atMs: number; readonly rows: readonly ChannelInfo[] };
 
 export type ToWorker =
-  | { readonly t: 'node'; readonly key: number; readonly identity: NodeIdentity }
+  /** `since`: when the node's first stream of this run was up (ms). */
+  | { readonly t: 'node'; readonly key: number; readonly identity: NodeIdentity; readonly since: number }
   | { readonly t: 'batch'; readonly seq: number; readonly segs: readonly WireSegment[]; readonly alive: ReadonlyArray<readonly [number, number]> }
   | { readonly t: 'close' };
 

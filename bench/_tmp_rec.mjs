@@ -1,0 +1,21 @@
+import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
+import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
+import { Correlator } from '../dist/events/correlate.js';
+import { Recorder } from '../dist/history/recorder.js';
+import fs from 'node:fs';
+const N = Number(process.argv[2] ?? 200000);
+const mix = new FloodMix(buildNode(1), 1);
+const c = new Correlator();
+const evs = [];
+for (let i = 0; i < N; i++) evs.push(c.apply(decodeHtlcEventWire(mix.item(i).bytes)));
+const file = '/tmp/chist/rec.sqlite';
+for (const f of [file, file + '-wal', file + '-shm']) fs.rmSync(f, { force: true });
+const rec = await Recorder.open(file, {});
+const sink = rec.sink({ identity: async () => ({ identity: '02aa' }) });
+sink.subscribed(false);
+const t0 = performance.now(); const cpu0 = process.cpuUsage();
+let waits = 0;
+for (let i = 0; i < N; i++) { if (!sink.event(evs[i])) { waits++; await sink.ready(); } }
+await sink.close();
+const ms = performance.now() - t0; const cu = process.cpuUsage(cpu0);
+console.log(`${N} events ${ms.toFixed(0)} ms wall, ${(N / ms * 1000).toFixed(0)}/s, cpu ${((cu.user+cu.system)/1000).toFixed(0)} ms (both threads), waits ${waits}`);

@@ -49,8 +49,7 @@ function textField(s: string | undefined): string {
   return s.includes(FIELD_SEP) || s.charCodeAt(0) === 0x1a ? ESCAPED + JSON.stringify(s) : s;
 }
 
-const flag = (b: boolean | undefined): string => (b === undefined ? '' : b ? '1' : '0');
-const num = (n: number | undefined): string => (n === undefined ? '' : String(n));
+const flag = (b: boolean | undefined): number | undefined => (b === undefined ? undefined : b ? 1 : 0);
 
 /** True when an amount of the event needs the wide (≥ 2^63) storage (the report's sums must allow for it). */
 export function hasWideAmount(ev: HtlcEvent): boolean {
@@ -59,21 +58,32 @@ export function hasWideAmount(ev: HtlcEvent): boolean {
   return typeof u64ToDb(info.incomingAmtMsat) === 'bigint' || typeof u64ToDb(info.outgoingAmtMsat) === 'bigint';
 }
 
-/** The event's fields joined by FIELD_SEP (the same values rows.ts `eventRow` binds). */
-export function encodeEvent(ev: HtlcEvent): string {
+/** A field as `Array.prototype.join` writes it: undefined and null as '' (NULL), numbers in decimal. */
+export type Field = string | number | undefined;
+
+/**
+ * Appends the event's EVENT_FIELDS fields to `out` (the same values rows.ts
+ * `eventRow` binds); the batch is `out.join(FIELD_SEP)`. No string is built
+ * per event: the decimal strings are the event's own, and join writes the
+ * numbers, so the only garbage is the batch's one string.
+ */
+export function encodeEvent(ev: HtlcEvent, out: Field[]): void {
   const info = storedInfo(ev);
   const corr = ev.corr;
-  const S = FIELD_SEP;
   const pre = ev.preimage;
-  return (
-    u64Text(ev.timestampNs) + S + ev.event + S + ev.eventType + S +
-    u64Text(ev.incomingChannelId) + S + u64Text(ev.incomingHtlcId) + S +
-    u64Text(ev.outgoingChannelId) + S + u64Text(ev.outgoingHtlcId) + S +
-    (info ? u64Text(info.incomingAmtMsat) + S + u64Text(info.outgoingAmtMsat) + S + info.incomingTimelock + S + info.outgoingTimelock : S + S + S) + S +
-    num(ev.wireFailure) + S + num(ev.failureDetail) + S + textField(ev.failureString) + S +
-    (pre === undefined || pre.byteLength === 0 ? '' : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength).toString('hex')) + S +
-    flag(ev.settled) + S + flag(ev.offchain) + S +
-    (corr ? num(corr.firstEventType) : '') + S + (corr ? signedText(corr.durationNs) : '') + S + (corr?.replayed ? '1' : '0')
+  out.push(u64Text(ev.timestampNs), ev.event, ev.eventType, u64Text(ev.incomingChannelId), u64Text(ev.incomingHtlcId), u64Text(ev.outgoingChannelId), u64Text(ev.outgoingHtlcId));
+  if (info) out.push(u64Text(info.incomingAmtMsat), u64Text(info.outgoingAmtMsat), info.incomingTimelock, info.outgoingTimelock);
+  else out.push(undefined, undefined, undefined, undefined);
+  out.push(
+    ev.wireFailure,
+    ev.failureDetail,
+    textField(ev.failureString),
+    pre === undefined || pre.byteLength === 0 ? undefined : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength).toString('hex'),
+    flag(ev.settled),
+    flag(ev.offchain),
+    corr?.firstEventType,
+    corr ? signedText(corr.durationNs) : undefined,
+    corr?.replayed ? 1 : 0,
   );
 }
 

@@ -27,7 +27,7 @@ import type { AliasBook } from '../events/aliases.js';
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import type { NodeSink } from '../pipeline/sink.js';
 import type { ChannelInfo } from './apply.js';
-import { encodeEvent, FIELD_SEP, hasWideAmount } from './encode.js';
+import { encodeEvent, FIELD_SEP, hasWideAmount, type Field } from './encode.js';
 import type { NodeIdentity } from './nodes.js';
 import type { FromWorker, ToWorker, WireSegment, WorkerSettings } from './worker-protocol.js';
 
@@ -53,7 +53,8 @@ interface EvSegment {
   readonly t: 'ev';
   readonly node: number;
   n: number;
-  parts: string[];
+  /** The events' fields, EVENT_FIELDS each (encode.ts). */
+  fields: Field[];
   wide: boolean;
 }
 
@@ -225,10 +226,10 @@ export class Recorder {
     let seg: EvSegment;
     if (last !== undefined && last.t === 'ev' && last.node === key) seg = last;
     else {
-      seg = { t: 'ev', node: key, n: 0, parts: [], wide: false };
+      seg = { t: 'ev', node: key, n: 0, fields: [], wide: false };
       this.pending.push(seg);
     }
-    seg.parts.push(encodeEvent(ev));
+    encodeEvent(ev, seg.fields);
     seg.n++;
     if (!seg.wide && hasWideAmount(ev)) seg.wide = true;
     this.pendingEvents++;
@@ -265,7 +266,7 @@ export class Recorder {
     const alive: Array<[number, number]> = [];
     for (const [k, ms] of this.alive) if (this.registered.has(k)) alive.push([k, ms]);
     if (this.pending.length === 0 && alive.length === 0) return;
-    const segs: WireSegment[] = this.pending.map((s) => (s.t === 'ev' ? { t: 'ev', node: s.node, n: s.n, text: s.parts.join(FIELD_SEP), wide: s.wide } : s));
+    const segs: WireSegment[] = this.pending.map((s) => (s.t === 'ev' ? { t: 'ev', node: s.node, n: s.n, text: s.fields.join(FIELD_SEP), wide: s.wide } : s));
     const now = Date.now();
     for (const s of this.pending) if (s.t === 'ev') this.alive.set(s.node, now);
     const seq = ++this.seq;

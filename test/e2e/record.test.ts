@@ -70,28 +70,35 @@ function count(file: string): number {
   }
 }
 
-/** Runs `record` until `until(child)` says stop: polls the database every 50 ms. */
-function record(file: string, extra: readonly string[], until: (n: number, child: ChildProcess) => boolean) {
+/** Runs `record` until `until(count, child)` says stop: polls the database every 50 ms once the recorder is subscribed. */
+function record(file: string, extra: readonly string[], until: (n: number, child: ChildProcess) => boolean, node: SimFixture = sim) {
   let poll: NodeJS.Timeout | undefined;
-  return cli(['record', ...sim.args, '--db', file, ...extra], {
+  return cli(['record', ...node.args, '--db', file, ...extra], {
     env: ENV,
     timeoutMs: 120_000,
     onSpawn: (child) => {
+      let subscribed = false;
+      child.stderr!.on('data', (c: Buffer) => (subscribed ||= c.toString().includes('subscribed to HTLC events')));
       poll = setInterval(() => {
-        if (until(count(file), child)) clearInterval(poll);
+        if (subscribed && until(count(file), child)) clearInterval(poll);
       }, 50);
       child.on('close', () => clearInterval(poll));
     },
   });
 }
 
-/** record until all N are stored, then SIGTERM. */
-const recordAll = (file: string, extra: readonly string[] = []) =>
-  record(file, extra, (n, child) => {
-    if (n < N) return false;
-    child.kill('SIGTERM');
-    return true;
-  });
+/** record until all `n` are stored, then SIGTERM. */
+const recordAll = (file: string, extra: readonly string[] = [], node: SimFixture = sim, n = N) =>
+  record(
+    file,
+    extra,
+    (c, child) => {
+      if (c < n) return false;
+      child.kill('SIGTERM');
+      return true;
+    },
+    node,
+  );
 
 describe('htlc-tail record', () => {
   test('stores every event of the flood once, in the order received, with its node; nothing on stdout; a state line per change', async () => {
@@ -119,39 +126,56 @@ describe('htlc-tail record', () => {
   }, 180_000);
 
   test('killed with SIGKILL at random moments: intact, a prefix, nothing twice; the restart stores the rest and a gap', async () => {
-    const file = path.join(sim.tmp, 'killed.sqlite');
-    let before = 0;
-    for (let round = 0; round < 3; round++) {
-      // Kill once some events beyond the last run's are stored, after a random extra delay.
-      const target = before + 1 + Math.floor(Math.random() * 500);
-      const delay = Math.floor(Math.random() * 400);
-      let armed = false;
-      const r = await record(file, ['--no-stats'], (n, child) => {
-        if (armed || n < Math.min(target, N)) return false;
-        armed = true;
-        setTimeout(() => child.kill('SIGKILL'), delay);
-        return true;
-      });
-      expect(r.signal).toBe('SIGKILL');
+    // A longer flood, so the kills land while events stream in.
+    const BIG = 60_000;
+    const big = await startSimFixture({ flood: BIG });
+    try {
+      const o = await cli([...big.args, '-f', 'jsonl', '--no-stats', '--no-aliases', '--count', String(BIG)], { env: ENV, timeoutMs: 120_000 });
+      expect(o.code).toBe(0);
+      const order = jsonLines(o.stdout).map(keyOf);
+      const file = path.join(big.tmp, 'killed.sqlite');
+      let before = 0;
+      let rounds = 0;
+      for (let round = 0; round < 3; round++) {
+        // Kill once more than the last run's events are stored, after a random extra delay.
+        const delay = Math.floor(Math.random() * 300);
+        let armed = false;
+        const r = await record(
+          file,
+          ['--no-stats'],
+          (n, child) => {
+            if (armed || n <= before) return false;
+            armed = true;
+            setTimeout(() => child.kill('SIGKILL'), delay);
+            return true;
+          },
+          big,
+        );
+        expect(r.signal).toBe('SIGKILL');
+        rounds++;
+        const s = stored(file);
+        expect(s.integrity).toBe('ok');
+        expect(s.keys.length).toBeGreaterThan(before);
+        expect(s.keys).toEqual(order.slice(0, s.keys.length));
+        // Every run after the first begins with a gap: the time the killed recorder did not run.
+        expect(s.gaps).toHaveLength(round);
+        before = s.keys.length;
+        if (before === BIG) break;
+        await new Promise((res) => setTimeout(res, 5_500)); // longer than a live recorder's heartbeat window
+      }
+      const r = await recordAll(file, [], big, BIG);
+      expect(r.code).toBe(0);
       const s = stored(file);
       expect(s.integrity).toBe('ok');
-      expect(s.keys.length).toBeGreaterThanOrEqual(Math.min(before, N));
-      expect(s.keys).toEqual(flood.slice(0, s.keys.length));
-      // Every run after the first begins with a gap: the time the killed recorder did not run.
-      expect(s.gaps).toHaveLength(round);
-      before = s.keys.length;
-      if (before === N) break;
-      await new Promise((res) => setTimeout(res, 5_500)); // longer than a live recorder's heartbeat window
+      expect(s.keys).toEqual(order);
+      expect(s.gaps).toHaveLength(rounds);
+      for (const g of s.gaps) {
+        expect(g.reason).toMatch(/not recorded/);
+        expect(g.to_ms).toBeGreaterThan(g.from_ms + 5_000);
+      }
+    } finally {
+      await big.cleanup();
     }
-    const r = await recordAll(file);
-    expect(r.code).toBe(0);
-    const s = stored(file);
-    expect(s.integrity).toBe('ok');
-    expect(s.keys).toEqual(flood);
-    expect(s.gaps.length).toBeGreaterThanOrEqual(1);
-    const last = s.gaps[s.gaps.length - 1]!;
-    expect(last.reason).toMatch(/not recorded/);
-    expect(last.to_ms).toBeGreaterThan(last.from_ms);
   }, 300_000);
 
   test('two recorders on one database at the same time: each event stored once, no gap', async () => {

@@ -74,11 +74,6 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 
-  const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
-  addDebugOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING))))
-    .description('keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever')
-    .action(async (opts) => run({ command: 'record', opts: optionsAs<RecordOptions>()(opts) }));
-
   addDebugOption(addWaitOption(addNodeOptions(program.command('check')), 'check'))
     .description('diagnose config, TLS, macaroon and node; exit 0 when ready to tail')
     .action(async (opts) => run({ command: 'check', opts: optionsAs<CheckOptions>()(opts) }));
@@ -105,6 +100,11 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       throw await unknownCommand(name, program);
     });
   addReportCommand(program).action(async (opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts) }));
+
+  const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
+  addDebugOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING))))
+    .description('keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever')
+    .action(async (opts) => run({ command: 'record', opts: optionsAs<RecordOptions>()(opts) }));
 
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();

@@ -178,6 +178,49 @@ describe('htlc-tail record', () => {
     }
   }, 300_000);
 
+  test('a stream lost and re-established: its gap stored in its place, events on both sides', async () => {
+    const live = await startSimFixture({ rate: 300, seed: 5 });
+    try {
+      const file = path.join(live.tmp, 'gap.sqlite');
+      let phase = 0;
+      let mark = 0;
+      const r = await cli(['record', ...live.args, '--db', file], {
+        env: { ...ENV, HTLC_TAIL_TEST_KEEPALIVE_MS: '500' },
+        timeoutMs: 120_000,
+        onSpawn: (child) => {
+          let err = '';
+          child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+          const poll = setInterval(() => {
+            const n = count(file);
+            if (phase === 0 && err.includes('subscribed') && n >= 20) {
+              phase = 1;
+              mark = n;
+              void live.node.restart({ downMs: 1000 });
+            } else if (phase === 1 && /reconnected to lnd/.test(err) && n >= mark + 20) {
+              phase = 2;
+              clearInterval(poll);
+              child.kill('SIGTERM');
+            }
+          }, 100);
+          child.on('close', () => clearInterval(poll));
+        },
+      });
+      expect({ code: r.code, phase }).toEqual({ code: 0, phase: 2 });
+      const db = new Database(file, { readonly: true });
+      const gaps = db.prepare('SELECT from_ms, to_ms, reason, after_event_id FROM gaps').all() as Array<{ from_ms: number; to_ms: number; reason: string; after_event_id: number }>;
+      const [lo, hi] = db.prepare('SELECT min(id), max(id) FROM events').raw().get() as [number, number];
+      db.close();
+      expect(gaps).toHaveLength(1);
+      const g = gaps[0]!;
+      expect(g.to_ms).toBeGreaterThan(g.from_ms);
+      expect(g.reason).not.toBe('');
+      expect(g.after_event_id).toBeGreaterThanOrEqual(lo);
+      expect(g.after_event_id).toBeLessThan(hi);
+    } finally {
+      await live.cleanup();
+    }
+  }, 180_000);
+
   test('two recorders on one database at the same time: each event stored once, no gap', async () => {
     const file = path.join(sim.tmp, 'two.sqlite');
     const [a, b] = await Promise.all([recordAll(file), recordAll(file)]);

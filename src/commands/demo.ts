@@ -31,7 +31,7 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
     if (opts.record === undefined) return await runTail(config, [connection], notify, signals);
     // --record [FILE]: into FILE, or a new temporary database that outlives the demo (for replay --db and report).
     const file = opts.record === true ? path.join(await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-demo-')), 'history.sqlite') : opts.record;
-    const { startRecorder, withRecorder } = await import('./record.js');
+    const { startRecorder, withRecorder } = await import('./recording.js');
     const { recorder, sinks } = await startRecorder(file, undefined, notify);
     notify(`demo: recording to ${recorder.file} (then: htlc-tail report --db ${recorder.file})`);
     return await withRecorder(recorder, () => runTail(config, [connection], notify, signals, sinks));

@@ -6,49 +6,17 @@
  * reconnecting; also when stderr is not a terminal, as under systemd) and
  * the summary options. It ends on SIGINT/SIGTERM after writing everything
  * received.
- *
- * Also the recording half of `--record` (tail) and `demo --record`: the
- * database is opened (created, migrated) before anything connects, so a bad
- * database is a one-line error with exit 3 and nothing is written.
  */
-import os from 'node:os';
 import { resolveNodes } from '../config/nodes.js';
 import type { RecordOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
-import { resolveRecordSettings, type RecordSettings } from '../config/record-config.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
-import type { Recorder } from '../history/recorder.js';
 import { connectNode } from '../pipeline/node-config.js';
-import { stderrNotify, type Notify } from '../pipeline/notices.js';
+import { stderrNotify } from '../pipeline/notices.js';
 import { runTail } from '../pipeline/run-tail.js';
-import type { SinkFactory } from '../pipeline/sink.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
+import { recordSettings, startRecorder, withRecorder } from './recording.js';
 import { leastPrivilegeWarning } from './tail.js';
-
-/** The recorder's settings from `--db`/HTLC_TAIL_DB and `--retain`. */
-export function recordSettings(opts: { readonly db?: string; readonly retain?: string }): RecordSettings {
-  return resolveRecordSettings(opts, process.env, { platform: process.platform, homedir: os.homedir() });
-}
-
-/** Opens the database in its writer thread; the sink factory gives each node its history sink. */
-export async function startRecorder(file: string, retainDays: number | undefined, notify: Notify): Promise<{ recorder: Recorder; sinks: SinkFactory }> {
-  const { Recorder } = await import('../history/recorder.js');
-  const recorder = await Recorder.open(file, { ...(retainDays !== undefined ? { retainDays } : {}), notify: (m) => notify(m) });
-  return { recorder, sinks: (node) => [recorder.sink(node)] };
-}
-
-/** Runs `body` with the recorder, and closes it after (its failure, if any, is the run's error). */
-export async function withRecorder(recorder: Recorder, body: () => Promise<number>): Promise<number> {
-  let code: number;
-  try {
-    code = await body();
-  } catch (err) {
-    await recorder.close().catch(() => undefined);
-    throw err;
-  }
-  await recorder.close();
-  return code;
-}
 
 export async function runRecordCommand(opts: RecordOptions, signals: StopSignals): Promise<number> {
   const settings = recordSettings(opts);

@@ -59,7 +59,7 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   if (warning) notify(warning);
   if (opts.record) {
     // --record: the history database opened (a bad one: exit 3) before anything connects.
-    const { recordSettings, startRecorder, withRecorder } = await import('./record.js');
+    const { recordSettings, startRecorder, withRecorder } = await import('./recording.js');
     const settings = recordSettings(opts);
     const { recorder, sinks } = await startRecorder(settings.db.path, settings.retainDays, notify);
     notify(`recording to ${recorder.file}`, 'info');

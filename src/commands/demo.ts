@@ -9,6 +9,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { demoConfig, demoSettings } from '../config/demo-config.js';
+import { usageError } from '../errors.js';
 import type { DemoOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { connectNode } from '../pipeline/node-config.js';
@@ -30,6 +31,7 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
     const connection = connectNode({ name: null, config, proxy: null });
     if (opts.record === undefined) return await runTail(config, [connection], notify, signals);
     // --record [FILE]: into FILE, or a new temporary database that outlives the demo (for replay --db and report).
+    if (opts.record === '') throw usageError('--record needs a file name, or nothing for a temporary database; e.g. demo --record demo.sqlite');
     const file = opts.record === true ? path.join(await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-demo-')), 'history.sqlite') : opts.record;
     const { startRecorder, withRecorder } = await import('./recording.js');
     const { recorder, sinks } = await startRecorder(file, undefined, notify);

@@ -22,6 +22,12 @@ import { sqliteCode } from './sqlite.js';
 import { translateStoreError } from './store-errors.js';
 import type { FromWorker, ToWorker, WorkerSettings } from './worker-protocol.js';
 
+/** Events per transaction at most: enough to amortize a commit, few enough to keep the thread's heap small. */
+const TX_EVENTS = 4096;
+
+/** The writer connection's page cache (kB). */
+const WRITER_CACHE_KB = 4096;
+
 const port = parentPort!;
 const settings = workerData as WorkerSettings;
 const post = (m: FromWorker) => port.postMessage(m);
@@ -90,7 +96,10 @@ class Writer {
 
   private commit(): void {
     if (this.failed) return;
-    const batches = this.queue;
+    // At most TX_EVENTS per transaction (the rest in the next one, at once), so the decoded fields stay short-lived.
+    let take = 0;
+    for (let n = 0; take < this.queue.length && (take === 0 || n + this.queue[take]!.events <= TX_EVENTS); take++) n += this.queue[take]!.events;
+    const batches = this.queue.slice(0, take);
     if (batches.length > 0) {
       const segs: Segment[] = [];
       for (const b of batches) for (const s of b.segs) segs.push({ ...s, node: this.nodeId(s.node) });
@@ -111,9 +120,13 @@ class Writer {
         this.fail(err);
         return;
       }
-      this.queue = [];
+      this.queue = this.queue.slice(take);
       this.alive = new Map();
       post({ t: 'done', seq: batches[batches.length - 1]!.seq });
+      if (this.queue.length > 0) {
+        this.schedule();
+        return;
+      }
     }
     if (this.closing && this.queue.length === 0) {
       this.store.close();
@@ -164,6 +177,9 @@ async function start(): Promise<void> {
     port.close();
     return;
   }
+  // better-sqlite3 builds SQLite with a 16 MB page cache per connection; the writer mostly appends,
+  // and 4 MB holds the index pages it touches (part of the recorder's RSS budget).
+  store.db.pragma(`cache_size = -${WRITER_CACHE_KB}`);
   const writer = new Writer(store);
   port.on('message', (m: ToWorker) => writer.receive(m));
   post({ t: 'open', file: store.file });

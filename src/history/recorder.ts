@@ -270,12 +270,13 @@ export class Recorder {
     const now = Date.now();
     for (const s of this.pending) if (s.t === 'ev') this.alive.set(s.node, now);
     const seq = ++this.seq;
-    this.inflight.set(seq, this.pendingEvents);
+    const events = this.pendingEvents;
+    this.inflight.set(seq, events);
     this.inflightEvents += this.pendingEvents;
     this.pending = [];
     this.pendingEvents = 0;
     for (const [k] of alive) this.alive.delete(k);
-    this.post({ t: 'batch', seq, segs, alive });
+    this.post({ t: 'batch', seq, events, segs, alive });
   }
 
   private post(m: ToWorker): void {

@@ -38,9 +38,8 @@ const wholeMs = (ms: number): number => (Number.isFinite(ms) ? Math.round(ms) : 
 const ROWS_PER_INSERT = 32;
 const EVENT_COLUMNS_COUNT = EVENT_COLUMNS.length;
 
-export function prepareBatch(db: Db): BatchStatements {
-  const insertEvent = db.prepare(insertEventsSql(1));
-  const insertEvents = db.prepare(insertEventsSql(ROWS_PER_INSERT));
+/** The statements both batch forms use besides the event inserts. */
+function prepareCommon(db: Db) {
   const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
   const insertGap = db.prepare(
     'INSERT INTO gaps (node, from_ms, to_ms, reason, after_event_id) VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM events))',
@@ -53,6 +52,13 @@ export function prepareBatch(db: Db): BatchStatements {
   const touchNode = db.prepare('UPDATE nodes SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?');
   const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
   const derive = db.prepare(DERIVE_HTLCS_SQL);
+  return { maxId, insertGap, upsertChannel, touchNode, markWide, derive };
+}
+
+export function prepareBatch(db: Db): BatchStatements {
+  const insertEvent = db.prepare(insertEventsSql(1));
+  const insertEvents = db.prepare(insertEventsSql(ROWS_PER_INSERT));
+  const { maxId, insertGap, upsertChannel, touchNode, markWide, derive } = prepareCommon(db);
 
   const tx = db.transaction((items: readonly PendingWrite[], alive: ReadonlyMap<number, number>) => {
     const after = maxId.get() as number;
@@ -128,18 +134,7 @@ const ENCODED_ROWS = 64;
 export function prepareEncoded(db: Db): EncodedStatements {
   const many = db.prepare(insertEncodedSql(ENCODED_ROWS));
   const one = db.prepare(insertEncodedSql(1));
-  const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
-  const insertGap = db.prepare(
-    'INSERT INTO gaps (node, from_ms, to_ms, reason, after_event_id) VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM events))',
-  );
-  const upsertChannel = db.prepare(
-    `INSERT INTO channels (node, channel_id, peer_pubkey, alias, updated_ms) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT DO UPDATE SET peer_pubkey = coalesce(excluded.peer_pubkey, peer_pubkey),
-       alias = coalesce(excluded.alias, alias), updated_ms = excluded.updated_ms`,
-  );
-  const touchNode = db.prepare('UPDATE nodes SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?');
-  const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
-  const derive = db.prepare(DERIVE_HTLCS_SQL);
+  const { maxId, insertGap, upsertChannel, touchNode, markWide, derive } = prepareCommon(db);
   const width = EVENT_FIELDS + 1;
   const buf: Array<string | number | Buffer | null> = new Array<string | number | Buffer | null>(ENCODED_ROWS * width);
 

@@ -127,13 +127,14 @@ export async function historyWrite(ctx) {
 
 /** The section's markdown lines and its targets ([name, measured, met]). */
 export function historyWriteReport(h, fmtInt, fmtX) {
+  const mb = (x) => (Number.isFinite(x) ? `${x.toFixed(1)} MB` : 'n/a (no GNU time)');
   const L = [];
   L.push(`### Recording: ${fmtInt(h.n)} events of the flood into a new history database`);
   L.push('');
   L.push('| client | events/s | × jsonl tail | peak RSS |');
   L.push('| --- | ---: | ---: | ---: |');
-  L.push(`| htlc-tail -f jsonl > /dev/null (baseline) | ${fmtInt(h.tailEventsPerSec)} | 1.00× | ${h.tailRssMb.toFixed(1)} MB |`);
-  L.push(`| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${h.recordRssMb.toFixed(1)} MB |`);
+  L.push(`| htlc-tail -f jsonl > /dev/null (baseline) | ${fmtInt(h.tailEventsPerSec)} | 1.00× | ${mb(h.tailRssMb)} |`);
+  L.push(`| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${mb(h.recordRssMb)} |`);
   L.push('');
   L.push('record: time from start until the database holds N events (committed, polled every 20 ms), minus the same for 1 event.');
   L.push('');

@@ -24,8 +24,8 @@
  *   BENCH_REPLAY_LINES=1000000   lines in the replay capture (generated once into the out dir)
  *   BENCH_LATENCY_EVENTS=5000, BENCH_LATENCY_RATE=1000, BENCH_LATENCY_WARMUP=500
  *   BENCH_STARTUP_RUNS=15
- *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape,nodes   a subset of the sections
- *                           (metrics, metrics-scrape: bench/metrics.js; nodes: bench/nodes.js)
+ *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape,nodes,record   a subset of the sections
+ *                           (metrics, metrics-scrape: bench/metrics.js; nodes: bench/nodes.js; record: bench/history-write.js)
  *   BENCH_OUT=bench/out     where latest.md, latest.json and the capture go
  *   BENCH_SMOKE=1           a tiny run that only checks the script works (N=2000, 1 run, no start-up
  *                           subtraction, small replay/RSS/latency runs): its figures mean nothing
@@ -38,6 +38,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { METRICS_CASES, metricsBench } from './metrics.js';
 import { nodesReport, runNodesBench } from './nodes.js';
+import { historyWrite, historyWriteReport } from './history-write.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -63,7 +64,7 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes'].join(',')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes', 'record'].join(',')).split(',').map((s) => s.trim()));
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -587,6 +588,11 @@ function report() {
     L.push(...nodes.lines);
     T.push(...nodes.targets);
   }
+  if (results.record) {
+    const h = historyWriteReport(results.record, fmtInt, fmtX);
+    L.push(...h.lines);
+    T.push(...h.targets);
+  }
   if (T.length) {
     L.push('### Targets');
     L.push('');
@@ -621,7 +627,7 @@ async function main() {
   };
   log(`N=${N} runs=${RUNS} rss=${RSS_SMALL}/${RSS_BIG} replay=${REPLAY_LINES} latency=${LAT_EVENTS}@${LAT_RATE}/s; sections ${[...SECTIONS].join(',')}`);
 
-  const needsFlood = ['throughput', 'replay', 'rss', 'metrics'].some((s) => SECTIONS.has(s));
+  const needsFlood = ['throughput', 'replay', 'rss', 'metrics', 'record'].some((s) => SECTIONS.has(s));
   let sim;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-'));
   try {
@@ -638,6 +644,11 @@ async function main() {
     if (METRICS_CASES.some((c) => SECTIONS.has(c))) {
       const ctx = { sections: SECTIONS, dir, N, RUNS, SMOKE, NODE, env: CHILD_ENV, sh, timed, parseTime, cpuSeconds, tailCmd, median, log, startProcess, stopProcess, fmtInt, fmtX, fmtMs };
       results.metrics = await metricsBench(ctx);
+    }
+    if (SECTIONS.has('record')) {
+      const ctx = { N, RUNS, dir, sh, q, median, log, node: NODE, network: NETWORK, env: CHILD_ENV, hasTime: HAS_TIME, smoke: SMOKE, outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-record-')) };
+      results.record = await historyWrite(ctx);
+      fs.rmSync(ctx.outDir, { recursive: true, force: true });
     }
     await stopProcess(sim);
     sim = undefined;

@@ -59,6 +59,7 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
     ['### Peak RSS'],
     ['### Latency'],
     ['### Several nodes'],
+    ['### Recording'],
     ['### Targets'],
   ])('section %s', (heading) => {
     expect(run.stdout).toContain(heading);
@@ -95,6 +96,11 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
   test('several-nodes rows for 1 and 3 nodes (events of every node arrived)', () => {
     expect(run.stdout).toMatch(/^\| 1 \| -?[\d.]+ ms \| -?[\d.]+ ms \|/m);
     expect(run.stdout).toMatch(/^\| 3 \| -?[\d.]+ ms \| -?[\d.]+ ms \|/m);
+  });
+
+  test('record (bench/history-write.js): a figure for record and its baseline, no failed run', () => {
+    expect(run.stdout).toMatch(/\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/);
+    expect(run.stdout).toMatch(/\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/);
   });
 
   test('the same table is written to latest.md in BENCH_OUT', () => {

@@ -13,7 +13,7 @@
  * without the V8 flags it needs is run again in a child node that has them
  * (runtime/relaunch.ts).
  */
-import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import type { CheckOptions, DemoOptions, RecordOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { heapFlagsFor } from '../runtime/heap-tuning.js';
 import { adoptLauncher, raiseAgain, relaunch } from '../runtime/relaunch.js';
@@ -23,6 +23,7 @@ import type { StopSignals } from '../runtime/stop-signals.js';
 export type Invocation =
   | { readonly command: 'tail'; readonly opts: TailOptions }
   | { readonly command: 'demo'; readonly opts: DemoOptions }
+  | { readonly command: 'record'; readonly opts: RecordOptions }
   | { readonly command: 'check'; readonly opts: CheckOptions }
   | { readonly command: 'replay'; readonly opts: ReplayOptions; readonly file: string | undefined }
   | { readonly command: 'report'; readonly opts: ReportOptions };
@@ -30,7 +31,7 @@ export type Invocation =
 export type CommandName = Invocation['command'];
 
 /** The commands that stop cleanly on SIGINT/SIGTERM (exit 0, everything received written). */
-export const STOPPABLE: ReadonlySet<CommandName> = new Set<CommandName>(['tail', 'demo']);
+export const STOPPABLE: ReadonlySet<CommandName> = new Set<CommandName>(['tail', 'demo', 'record']);
 
 export async function dispatch(inv: Invocation, signals: StopSignals): Promise<number> {
   // The child of a relaunch never relaunches again, whatever its flags.
@@ -56,6 +57,8 @@ async function run(inv: Invocation, signals: StopSignals): Promise<number> {
       return (await import('../commands/tail.js')).runTailCommand(inv.opts, signals);
     case 'demo':
       return (await import('../commands/demo.js')).runDemoCommand(inv.opts, signals);
+    case 'record':
+      return (await import('../commands/record.js')).runRecordCommand(inv.opts, signals);
     case 'check':
       return (await import('../commands/check.js')).runCheckCommand(inv.opts);
     case 'replay':

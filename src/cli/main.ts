@@ -10,22 +10,29 @@
  * - Help and version end with 0 and nothing on stderr even when the reader
  *   goes away (`htlc-tail --help | head -1`).
  */
-import { Command, CommanderError } from './commander.js';
-import type { CheckOptions, DemoOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import { Command, CommanderError, Option, type OptionValues } from './commander.js';
+import { TRANSPORTS } from '../format/names.js';
+import type { CheckOptions, DemoOptions, RecordOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { Invocation } from './dispatch.js';
 import {
   addDebugOption,
   addDemoOptions,
+  addDemoRecordOptions,
   addFilterOptions,
   addMetricsOption,
   addNodeOptions,
   addOutputOptions,
   addProfileOptions,
+  addRecordOptions,
   addReplayOutputOptions,
   addStreamOptions,
+  addSummaryOptions,
+  addTailRecordOptions,
   addWaitOption,
+  CONNECTION_HEADING,
+  OUTPUT_HEADING,
 } from './options.js';
 import { reportFatal } from './report.js';
 import { addReportCommand } from './report-command.js';
@@ -60,13 +67,13 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addMetricsOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))));
+  const tail = addDebugOption(addMetricsOption(addTailRecordOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))))));
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
   });
 
-  addDebugOption(addMetricsOption(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo'))))))
+  addDebugOption(addMetricsOption(addDemoRecordOptions(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))))
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 
@@ -97,6 +104,11 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     });
   addReportCommand(program).action(async (opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts) }));
 
+  const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
+  addDebugOption(addMetricsOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING)))))
+    .description('keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever')
+    .action(async (opts) => run({ command: 'record', opts: optionsAs<RecordOptions>()(opts) }));
+
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();
     cmd.configureOutput({
@@ -106,6 +118,14 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     });
   }
   return program;
+}
+
+/** record's stream options: the transport (it always waits and reconnects). */
+function addRecordStreamOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(CONNECTION_HEADING)
+    .addOption(new Option('--transport <name>', 'how to reach lnd (default: grpc)').choices(TRANSPORTS))
+    .option('--restserver <host:port>', "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
 }
 
 /** The usage error for a word that is no command; the suggestion code loads only then. */

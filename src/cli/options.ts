@@ -88,7 +88,7 @@ function addOutputBase<A extends unknown[], O extends OptionValues, G extends Op
     .option('--utc', 'pretty and table show UTC instead of local time, marked Z (jsonl is always UTC)');
 }
 
-function addSummaryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+export function addSummaryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('--stats', 'print a summary on stderr at exit (default: on when stderr is a terminal)')
     .option('--no-stats', 'no summary at exit')
@@ -133,4 +133,25 @@ export function addDemoOptions<A extends unknown[], O extends OptionValues, G ex
 /** --debug, in the general group beside --help. */
 export function addDebugOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd.optionsGroup('Options:').option('--debug', 'show the stack of an internal error');
+}
+
+export const HISTORY_HEADING = 'History options:';
+const DB_HELP = 'history database (env HTLC_TAIL_DB; default: $XDG_DATA_HOME/htlc-tail/history.sqlite)';
+const RETAIN_HELP = 'delete recorded events older than DAYS (default: keep everything)';
+
+/** `record`: the database and retention. */
+export function addRecordOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd.optionsGroup(HISTORY_HEADING).option('--db <file>', DB_HELP).option('--retain <days>', RETAIN_HELP);
+}
+
+/** The live tail: --record (with the database and retention of `record`). */
+export function addTailRecordOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return addRecordOptions(cmd.optionsGroup(HISTORY_HEADING).option('--record', 'also keep every event in the history database (as `htlc-tail record` does) while printing'));
+}
+
+/** The demo: --record [FILE], into a temporary database unless FILE is given. */
+export function addDemoRecordOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(HISTORY_HEADING)
+    .option('--record [file]', "also keep the simulated node's events in a history database: FILE, or a new temporary one (its path is shown on stderr)");
 }

@@ -11,11 +11,13 @@ import { resolveNodes, type ResolvedNode } from '../config/nodes.js';
 import type { TailOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
-import { stderrNotify } from '../pipeline/notices.js';
+import { stderrNotify, type Notify } from '../pipeline/notices.js';
+import type { NodeConnection } from '../transport/node-connection.js';
 import { usageError } from '../errors.js';
 import { formatHostPort } from '../config/listen.js';
 import { allowsMethod, excessAdvice, excessPermissions, parseMacaroon } from '../macaroon/index.js';
 import { connectNode } from '../pipeline/node-config.js';
+import { combineSinks } from '../pipeline/sink.js';
 import { runTail } from '../pipeline/run-tail.js';
 import { parseMetricsListen } from '../config/metrics-listen.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
@@ -50,17 +52,31 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   for (const n of notices) notify(n);
   // Each node's connection (its files read now); run-tail takes the list of nodes.
   const connections = nodes.map((node) => connectNode(node));
-  for (const c of connections) {
-    const target = c.target.current;
-    const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
-    if (warning) notify(connections.length > 1 ? `${c.name}: ${warning}` : warning);
+  warnLeastPrivilege(connections, notify);
+  if (!opts.record && (opts.db !== undefined || opts.retain !== undefined)) {
+    throw usageError(`${opts.db !== undefined ? '--db' : '--retain'} is for recording: add --record (or use htlc-tail record)`);
   }
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
   const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
   try {
-    return await runTail(first.config, connections, notify, signals, metrics?.sinkFactory);
+    if (!opts.record) return await runTail(first.config, connections, notify, signals, metrics?.sinkFactory);
+    // --record: the history database opened (a bad one: exit 3) before anything connects.
+    const { recordSettings, startRecorder, withRecorder } = await import('./recording.js');
+    const settings = recordSettings(opts);
+    const { recorder, sinks } = await startRecorder(settings.db.path, settings.retainDays, notify);
+    notify(`recording to ${recorder.file}`, 'info');
+    return await withRecorder(recorder, () => runTail(first.config, connections, notify, signals, combineSinks(sinks, metrics?.sinkFactory)));
   } finally {
     await metrics?.close();
+  }
+}
+
+/** One warning per node whose macaroon can do more than reading (the node named when several). */
+export function warnLeastPrivilege(connections: readonly NodeConnection[], notify: Notify): void {
+  for (const c of connections) {
+    const target = c.target.current;
+    const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
+    if (warning) notify(connections.length > 1 ? `${c.name}: ${warning}` : warning);
   }
 }
 

@@ -80,11 +80,33 @@ export interface DemoFlags {
   readonly transport?: TransportName;
 }
 
+/** The history database and retention: `record`, and `--record` on the tail. */
+export interface RecordFlags {
+  readonly db?: string;
+  readonly retain?: string;
+}
+
+/** --record on the live tail. */
+export interface TailRecordFlags extends RecordFlags {
+  readonly record?: true;
+}
+
+/** --record [FILE] on the demo: true for a temporary database. */
+export interface DemoRecordFlags {
+  readonly record?: string | true;
+}
+
+/** The summary options (record has no output, but a summary). */
+export type SummaryFlags = Pick<OutputOptions, 'stats' | 'statsInterval' | 'stuckAfter'>;
+
 /** `htlc-tail` (the default command). */
-export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & MetricsFlag & DebugFlag;
+export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & TailRecordFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail demo` */
-export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & MetricsFlag & DebugFlag;
+export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & DemoRecordFlags & MetricsFlag & DebugFlag;
+
+/** `htlc-tail record`: waits and reconnects always; no output options but the summary. */
+export type RecordOptions = NodeFlags & ProfileFlags & Pick<StreamFlags, 'transport' | 'restserver'> & SummaryFlags & RecordFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail check` */
 export type CheckOptions = NodeFlags & WaitFlag & ProfileFlags & DebugFlag;

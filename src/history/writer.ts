@@ -1,5 +1,7 @@
 /**
- * The history writer: the sink behind `htlc-tail record` and `--record`.
+ * The in-process history writer: `npm run week` (fill-week.ts) and the tests
+ * write stores with it. `record`, `--record` and `demo --record` use the
+ * recorder (recorder.ts), whose writer thread applies the same schema.
  *
  * Items are queued in memory and committed in one transaction per batch
  * (apply.ts): `commitIntervalMs` (default 200 ms) after the first pending item,

@@ -30,10 +30,15 @@ export interface LaneOptions {
   readonly collectStats?: boolean;
   /** What else sees every event of this node, before the filters (history, metrics). */
   readonly sinks?: readonly NodeSink[];
-  /** Stop and restart reading this node's events (while many are held). */
+  /** Stop and restart reading this node's events (while many are held, the output is full, or a sink is full). */
   readonly pause: () => void;
   readonly resume: () => void;
+  /** A sink's `ready()` rejected (its writer failed): the run must end with this error. */
+  readonly onSinkFailure?: (err: unknown) => void;
 }
+
+/** Why a node's reading is paused: held events, the shared output, or a sink (by the sink). */
+type PauseReason = 'hold' | 'output' | NodeSink;
 
 export class NodeLane {
   readonly correlator = new Correlator();
@@ -43,6 +48,8 @@ export class NodeLane {
   private readonly collectStats: boolean;
   /** The node's name on its events and gaps (several nodes); undefined: none. */
   private node: string | undefined;
+  /** Reading is paused while any reason holds (pause on the first, resume after the last). */
+  private readonly paused = new Set<PauseReason>();
 
   constructor(private readonly o: LaneOptions) {
     this.collectStats = o.collectStats !== false;
@@ -66,8 +73,31 @@ export class NodeLane {
       if (item.event === 'gap') this.gap(item.fromMs, item.toMs, item.reason);
       else this.push(item);
     }
-    // Reading was paused for the hold: go on, unless the writer filled up meanwhile (then its drain resumes).
-    if (held.length >= HOLD_PAUSE_AT && !this.o.output.full) this.o.resume();
+    // Reading was paused for the hold: go on, unless the output or a sink filled up meanwhile.
+    this.unblock('hold');
+  }
+
+  /** Stops reading this node for `reason` (the source is paused on the first reason). */
+  block(reason: PauseReason): void {
+    if (this.paused.has(reason)) return;
+    this.paused.add(reason);
+    if (this.paused.size === 1) this.o.pause();
+  }
+
+  /** `reason` is gone; reading goes on when no other reason holds. */
+  unblock(reason: PauseReason): void {
+    if (!this.paused.delete(reason)) return;
+    if (this.paused.size === 0) this.o.resume();
+  }
+
+  /** A sink returned false: pause this node until the sink is ready (SPEC: a slow disk applies backpressure). */
+  private sinkFull(s: NodeSink): void {
+    if (this.paused.has(s) || !s.ready) return;
+    this.block(s);
+    s.ready().then(
+      () => this.unblock(s),
+      (err: unknown) => this.o.onSinkFailure?.(err),
+    );
   }
 
   push(ev: HtlcEvent): void {
@@ -75,7 +105,7 @@ export class NodeLane {
     if (out.countReached) return;
     if (this.held) {
       this.held.push(ev);
-      if (this.held.length >= HOLD_PAUSE_AT) this.o.pause();
+      if (this.held.length >= HOLD_PAUSE_AT) this.block('hold');
       return;
     }
     if (this.node !== undefined) ev.node = this.node;
@@ -87,7 +117,7 @@ export class NodeLane {
       if (this.o.onUnknownChannel && book.unknownChannel(ev)) this.o.onUnknownChannel();
     }
     const sinks = this.o.sinks;
-    if (sinks) for (const s of sinks) s.event(ev);
+    if (sinks) for (const s of sinks) if (s.event(ev) === false) this.sinkFull(s);
     if (this.o.filter(ev)) out.event(ev);
   }
 

@@ -25,6 +25,8 @@ export class NodeTail {
   private readonly summary: SummaryPrinter;
   /** The node's name in this run, once claimed (a node without a profile; see node-names.ts). */
   private named: string | undefined;
+  /** A sink's writer failed (history: disk full, database gone read-only): the run ends with this error. */
+  private sinkFailure: { readonly error: unknown } | undefined;
 
   constructor(
     readonly node: NodeConnection,
@@ -35,6 +37,8 @@ export class NodeTail {
     private readonly sinks: readonly NodeSink[] = [],
     /** Set when the run tails several nodes: events and gaps then carry the node's name (lane.ts), unique in the run. */
     private readonly names?: NodeNames,
+    /** false: nothing is printed (`record`), so nothing is filtered or formatted. */
+    printing = true,
   ) {
     const book = config.output.aliases ? new AliasBook() : undefined;
     const loader = book ? new AliasLoader(book, notify, () => sinks.forEach((s) => s.aliases?.(book))) : undefined;
@@ -43,12 +47,16 @@ export class NodeTail {
     this.lane = new NodeLane({
       output,
       collectStats: config.output.stats,
-      filter: makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined),
+      filter: printing ? makeFilter(config.filter, book ? (id: string) => book.aliasOf(id) : undefined) : () => false,
       aliases: book,
       sinks,
       onUnknownChannel: loader ? () => loader.refreshSoon() : undefined,
       pause: () => this.source.pause(),
       resume: () => this.source.resume(),
+      onSinkFailure: (err) => {
+        this.sinkFailure ??= { error: err };
+        this.source.stop();
+      },
     });
     // A profile names the node at once; otherwise its alias does, once GetInfo told it (see subscribed()).
     if (names && node.config.profile !== null) this.lane.label(node.config.profile);
@@ -102,6 +110,12 @@ export class NodeTail {
   /** What this run calls the node (several nodes): its profile name, else its claimed alias, else what the connection says. */
   get name(): string {
     return this.named ?? this.node.name;
+  }
+
+  /** Runs the node's source to its end; a sink's failure ends it with that error. */
+  async run(): Promise<void> {
+    await this.source.run();
+    if (this.sinkFailure) throw this.sinkFailure.error;
   }
 
   startInterval(): void {

@@ -19,7 +19,7 @@
  */
 import type { Config } from '../config/types.js';
 import { flushBounded, STALL_MS } from '../output/bounded-flush.js';
-import { createLineWriter } from '../output/writer.js';
+import { createLineWriter, type LineWriter } from '../output/writer.js';
 import { nodeColumnWidth, outputFormatContext } from '../runtime/format-context.js';
 import { HtlcTailError } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
@@ -31,6 +31,11 @@ import { nodeNotify, stderrNotify, type Notify } from './notices.js';
 import { OutputStage } from './output.js';
 import type { SinkFactory } from './sink.js';
 
+/** The output of a run that prints nothing (`record`): every line is dropped. */
+function discardWriter(): LineWriter {
+  return { write: () => true, onDrain: (cb) => cb(), flush: async () => undefined, closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
+}
+
 export async function runTail(
   config: Config,
   nodes: readonly NodeConnection[],
@@ -38,7 +43,10 @@ export async function runTail(
   signals: StopSignals = new StopSignals(),
   /** The sinks of each node besides the output (history, metrics); none by default. */
   sinksOf: SinkFactory = () => [],
+  /** print false: no event output at all (`record`): the sinks and the summary only. */
+  opts: { readonly print?: boolean } = {},
 ): Promise<number> {
+  const print = opts.print !== false;
   const tails: NodeTail[] = [];
   const several = nodes.length > 1;
   let stopping = false;
@@ -46,14 +54,14 @@ export async function runTail(
     stopping = true;
     for (const t of tails) t.stop();
   };
-  const writer = createLineWriter(process.stdout, stop);
+  const writer = print ? createLineWriter(process.stdout, stop) : discardWriter();
   const output = new OutputStage({
     format: config.output.format,
     ctx: outputFormatContext(config.output, process.stdout, several ? nodeColumnWidth(nodes.map((n) => n.config.profile)) : undefined),
     count: config.count,
     writer,
-    pause: () => tails.forEach((t) => t.source.pause()),
-    resume: () => tails.forEach((t) => t.source.resume()),
+    pause: () => tails.forEach((t) => t.lane.block('output')),
+    resume: () => tails.forEach((t) => t.lane.unblock('output')),
     onCountReached: stop,
   });
   const proxy = proxyNotice(process.env);
@@ -62,7 +70,7 @@ export async function runTail(
   for (const node of nodes) {
     let tail: NodeTail | undefined;
     const say = several ? nodeNotify(notify, () => tail?.name ?? node.name) : notify;
-    tail = new NodeTail(node, config, output, say, await sinksOf(node), names);
+    tail = new NodeTail(node, config, output, say, await sinksOf(node), names, print);
     tails.push(tail);
   }
 
@@ -73,7 +81,7 @@ export async function runTail(
   try {
     await Promise.all(
       tails.map((t) =>
-        t.source.run().catch((error: unknown) => {
+        t.run().catch((error: unknown) => {
           failure ??= { error: several ? nodeError(t.name, error) : error };
           for (const other of tails) if (other !== t) other.stop();
         }),

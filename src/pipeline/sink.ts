@@ -37,3 +37,8 @@ export interface NodeSink {
 
 /** Makes the sinks of one node (none by default): the commands choose them. */
 export type SinkFactory = (node: NodeConnection) => readonly NodeSink[] | Promise<readonly NodeSink[]>;
+
+/** The sinks of several factories together (history and metrics); an undefined factory adds none. */
+export function combineSinks(...factories: readonly (SinkFactory | undefined)[]): SinkFactory {
+  return async (node) => (await Promise.all(factories.map((f) => f?.(node) ?? []))).flat();
+}

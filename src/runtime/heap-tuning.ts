@@ -33,7 +33,7 @@ export const OLD_GROWING_PERCENT = 25;
 export const NO_HEAP_TUNING_ENV = 'HTLC_TAIL_NO_HEAP_TUNING';
 
 /** The commands whose heap is sized: they run until stopped, or through a capture of any size. */
-export const HEAP_TUNED_COMMANDS: ReadonlySet<string> = new Set(['tail', 'demo', 'replay']);
+export const HEAP_TUNED_COMMANDS: ReadonlySet<string> = new Set(['tail', 'demo', 'replay', 'record']);
 
 export const YOUNG_GENERATION_FLAG = `--max-semi-space-size=${SEMI_SPACE_CAP_MB}`;
 export const OLD_GENERATION_FLAG = `--heap-growing-percent=${OLD_GROWING_PERCENT}`;

@@ -68,11 +68,17 @@ const STREAM = ['--no-reconnect', '--transport', '--restserver'];
 const OUTPUT = ['--format', '--color', '--utc', '--no-aliases', '--stats', '--no-stats', '--stats-interval', '--stuck-after'];
 const FILTERS = ['--type', '--event', '--channel', '--in-channel', '--out-channel', '--failures', '--reason', '--min-amount', '--count'];
 const GENERAL = ['--help', '--debug'];
+const HISTORY_RECORD = ['--db', '--retain'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--version']],
-    ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
+    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, ...HISTORY_RECORD, '--record', '--version']],
+    ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport', '--record']],
+    [
+      'record',
+      ['record', '--help'],
+      [...NODE.filter((o) => o !== '--wait'), '--profile', '--profiles-file', '--transport', '--restserver', '--stats', '--no-stats', '--stats-interval', '--stuck-after', ...HISTORY_RECORD, '--metrics-listen', ...GENERAL],
+    ],
     ['check', ['check', '--help'], [...NODE, '--profile', '--profiles-file', ...GENERAL]],
     ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
   ])('%s', async (_name, args, want) => {
@@ -90,6 +96,8 @@ describe('each command lists exactly the options it accepts', () => {
     ['check', ['check', '--failures']],
     ['check', ['check', '--no-aliases']],
     ['check', ['check', '--transport', 'rest']],
+    ['record', ['record', '--format', 'jsonl']],
+    ['record', ['record', '--count', '5']],
     ['replay', ['replay', '--no-aliases']],
     ['replay', ['replay', '--rpcserver', 'x:1']],
     ['replay', ['replay', '--metrics-listen', ':9464']],

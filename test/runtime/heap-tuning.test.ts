@@ -88,6 +88,6 @@ describe('heapFlagsFor(command, execArgv, env): the node flags a run is relaunch
   });
 
   test('HEAP_TUNED_COMMANDS: the long-running commands', () => {
-    expect([...HEAP_TUNED_COMMANDS].sort()).toEqual(['demo', 'replay', 'tail']);
+    expect([...HEAP_TUNED_COMMANDS].sort()).toEqual(['demo', 'record', 'replay', 'tail']);
   });
 });

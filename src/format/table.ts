@@ -20,7 +20,7 @@
  * the time.
  */
 import type { HtlcEvent, OutputItem } from '../events/model.js';
-import type { Colorizer, FormatContext } from './types.js';
+import type { FormatContext } from './types.js';
 import { type ChannelLabel } from './pieces/channel-label.js';
 import { displayWidth } from './pieces/display-width.js';
 import { eventView } from './pieces/event-view.js';

@@ -77,7 +77,7 @@ export class Recorder {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private failure: unknown;
+  private failure: Error | undefined;
   private openSinks = 0;
   private closing: Promise<void> | undefined;
   private closed!: Promise<void>;
@@ -297,8 +297,9 @@ export class Recorder {
     for (const x of w) x.resolve();
   }
 
-  private fail(err: unknown): void {
+  private fail(cause: unknown): void {
     if (this.failure !== undefined) return;
+    const err = cause instanceof Error ? cause : new Error(String(cause));
     this.failure = err;
     clearInterval(this.heartbeat);
     void this.worker.terminate();

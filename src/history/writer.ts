@@ -67,7 +67,7 @@ export class StoreWriter {
   private retention: NodeJS.Timeout | undefined;
   private pruning = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
-  private failure: unknown;
+  private failure: Error | undefined;
   private closed = false;
   private readonly interval: number;
   private readonly maxBatch: number;
@@ -141,12 +141,12 @@ export class StoreWriter {
   }
 
   /** Commits what is pending and stops; the store stays open (its owner closes it). */
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.clearTimers();
     this.commit();
     this.closed = true;
     if (this.retention) clearInterval(this.retention);
-    if (this.failure !== undefined) throw this.failure;
+    return this.failure !== undefined ? Promise.reject(this.failure) : Promise.resolve();
   }
 
   private clearTimers(): void {
@@ -196,7 +196,7 @@ export class StoreWriter {
   }
 
   private fail(err: unknown): void {
-    this.failure = err;
+    this.failure = err instanceof Error ? err : new Error(String(err));
     this.clearTimers();
     if (this.retention) clearInterval(this.retention);
     const w = this.waiters;

@@ -33,7 +33,7 @@ import type { SinkFactory } from './sink.js';
 
 /** The output of a run that prints nothing (`record`): every line is dropped. */
 function discardWriter(): LineWriter {
-  return { write: () => true, onDrain: (cb) => cb(), flush: async () => undefined, closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
+  return { write: () => true, onDrain: (cb) => cb(), flush: () => Promise.resolve(), closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
 }
 
 export async function runTail(

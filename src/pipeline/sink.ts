@@ -40,5 +40,5 @@ export type SinkFactory = (node: NodeConnection) => readonly NodeSink[] | Promis
 
 /** The sinks of several factories together (history and metrics); an undefined factory adds none. */
 export function combineSinks(...factories: readonly (SinkFactory | undefined)[]): SinkFactory {
-  return async (node) => (await Promise.all(factories.map((f) => f?.(node) ?? []))).flat();
+  return async (node) => (await Promise.all(factories.map(async (f) => (f ? await f(node) : [])))).flat();
 }

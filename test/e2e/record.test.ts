@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonLines } from './run-cli.js';
@@ -267,10 +267,10 @@ describe('htlc-tail record', () => {
 
   test.each([
     ['not a database', (f: string) => writeFileSync(f, 'precious notes\n'.repeat(20)), /is not an SQLite database/],
-    ['a directory', (f: string) => mkdir(f), /is a directory/],
+    ['a directory', (f: string) => mkdirSync(f), /is a directory/],
   ])('a bad --db (%s): exit 3, one line, nothing written, nothing connected', async (_n, make, re) => {
     const file = path.join(sim.tmp, `bad-${Math.random().toString(36).slice(2)}`);
-    await make(file);
+    make(file);
     const before = statSync(file).isFile() ? readFileSync(file) : undefined;
     const r = await cli(['record', ...sim.args, '--db', file], { env: ENV });
     expect(r.code).toBe(3);

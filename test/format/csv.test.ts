@@ -48,11 +48,11 @@ function items(): OutputItem[] {
     { event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' },
   ];
   return raw.map((i, n) => {
-    if (i.event === 'gap') return n === 5 ? ({ ...i, node: 'alice' } as OutputItem) : i;
+    if (i.event === 'gap') return n === 5 ? ({ ...i, node: 'alice' }) : i;
     const e: HtlcEvent = c.apply({ ...i });
     if (e.incomingChannelId === IN) e.incomingAlias = 'ACINQ, "the" hub\nline 2';
     if (e.outgoingChannelId === OUT) e.outgoingAlias = '⚡ Zürich';
-    return n === 6 ? ({ ...e, node: 'bob, the node' } as OutputItem) : e;
+    return n === 6 ? ({ ...e, node: 'bob, the node' }) : e;
   });
 }
 

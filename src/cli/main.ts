@@ -22,8 +22,10 @@ import {
   addNodeOptions,
   addOutputOptions,
   addProfileOptions,
+  addReplayHistoryOptions,
   addReplayOutputOptions,
   addStreamOptions,
+  addTailHistoryOptions,
   addWaitOption,
 } from './options.js';
 import { reportFatal } from './report.js';
@@ -57,7 +59,7 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))));
+  const tail = addDebugOption(addTailHistoryOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))))));
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
@@ -73,11 +75,11 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 
   const replay = program
     .command('replay')
-    .description("run recorded events (htlc-tail's -f raw or -f jsonl, or lnd REST lines) through the same filters and formats")
+    .description("run recorded events (a capture: htlc-tail's -f raw or -f jsonl, or lnd REST lines; or the history database with --db) through the same filters and formats")
     .argument('[file]', 'file to read, or - for standard input (default: -)')
     .optionsGroup('Replay options:')
     .option('--strict', 'exit 3 at the first bad line instead of skipping it');
-  addDebugOption(addFilterOptions(addReplayOutputOptions(replay))).action(async (file, opts) =>
+  addDebugOption(addReplayHistoryOptions(addFilterOptions(addReplayOutputOptions(replay)))).action(async (file, opts) =>
     run({ command: 'replay', opts: optionsAs<ReplayOptions>()(opts), file }),
   );
 

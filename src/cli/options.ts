@@ -15,7 +15,8 @@
  *   tail    node + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
  *   demo    --transport only (it starts its own node) + output + filters + demo options
  *   check   node + --connect-timeout + --wait
- *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
+ *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict + history (--db [FILE], --node, --since, --until)
+ *   tail    also: history (--db, --since, --tail)
  */
 import { Option, type Command, type OptionValues } from './commander.js';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
@@ -116,6 +117,29 @@ export function addDemoOptions<A extends unknown[], O extends OptionValues, G ex
     .option('--seed <n>', 'seed of the simulated traffic (default: a new one each run)')
     .option('--hostile-aliases', 'give one peer an alias with a terminal escape sequence, to see it shown escaped')
     .addOption(transportOption("which interface of the simulated node to tail: gRPC, lnd's REST or its WebSocket").helpGroup('Demo options:'));
+}
+
+export const HISTORY_HEADING = 'History options:';
+const DB_HELP = 'history database (env HTLC_TAIL_DB; default: $XDG_DATA_HOME/htlc-tail/history.sqlite)';
+const TIME_FORMS = 'RFC 3339, a date (local midnight) or an age: 90s, 15m, 2h, 7d';
+
+/** replay's history options: `--db [FILE]` reads the store instead of a capture. */
+export function addReplayHistoryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(HISTORY_HEADING)
+    .option('--db [file]', `replay the ${DB_HELP} instead of a capture`)
+    .option('--node <node>', 'with --db: only this node of the database (its pubkey, alias or profile name)')
+    .option('--since <time>', `with --db: only events at or after TIME (${TIME_FORMS})`)
+    .option('--until <time>', 'with --db: only events before TIME');
+}
+
+/** The live tail's history options: print recorded events first, then go on live. */
+export function addTailHistoryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(HISTORY_HEADING)
+    .option('--since <time>', `first print this node's recorded events since TIME (${TIME_FORMS}), then go on live`)
+    .option('--tail <n>', "first print this node's last N recorded events, then go on live")
+    .option('--db <file>', DB_HELP);
 }
 
 /** --debug, in the general group beside --help. */

@@ -73,8 +73,23 @@ export interface DemoFlags {
   readonly transport?: TransportName;
 }
 
+/** The live tail's history options: recorded events first (--since TIME or --tail N), then live. */
+export interface TailHistoryFlags {
+  readonly db?: string;
+  readonly since?: string;
+  readonly tail?: string;
+}
+
+/** replay's history options: `--db` alone is `true` (the default database). */
+export interface ReplayHistoryFlags {
+  readonly db?: string | true;
+  readonly node?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
 /** `htlc-tail` (the default command). */
-export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & DebugFlag;
+export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & TailHistoryFlags & DebugFlag;
 
 /** `htlc-tail demo` */
 export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & DebugFlag;
@@ -83,7 +98,7 @@ export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & De
 export type CheckOptions = NodeFlags & WaitFlag & DebugFlag;
 
 /** `htlc-tail replay [FILE]` (the file is an argument, not an option). */
-export type ReplayOptions = { readonly strict?: true } & OutputFlags & FilterFlags & DebugFlag;
+export type ReplayOptions = { readonly strict?: true } & OutputFlags & FilterFlags & ReplayHistoryFlags & DebugFlag;
 
 /** `htlc-tail report` */
 export interface ReportOptions {

@@ -54,6 +54,30 @@ export interface ReplayResult {
   readonly badLines: number;
 }
 
+/**
+ * The summary at the end of a replay (--stats), on `errOut`: "in flight" and
+ * "stuck" against the recorded clock (`lastTs`, the newest timestamp_ns
+ * replayed), not the time of the replay.
+ */
+export function writeReplaySummary(
+  pipeline: Pipeline,
+  config: Config,
+  lastTs: string,
+  aliasOf: ((channelId: string) => string | undefined) | undefined,
+  errOut: Writable,
+): void {
+  if (!config.output.stats || pipeline.stats.htlcEvents === 0) return;
+  const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
+  const summary = pipeline.stats.snapshot({
+    nowNs,
+    stuckAfterSec: config.output.stuckAfterSec,
+    blockHeight: undefined,
+    inFlight: pipeline.correlator.inFlight(nowNs),
+  });
+  const text = formatSummary(summary, { colorizer: createColorizer(config.output.stderrColor), aliasOf });
+  errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const { config, input, notify } = o;
   const out = o.out ?? process.stdout;
@@ -184,19 +208,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       `replay: no line of ${o.inputName} is an event (${badLines === 1 ? 'its one line is' : `all ${badLines} lines are`} bad); give a capture of htlc-tail -f raw or -f jsonl, or lnd REST lines (curl of /v2/router/htlcevents)`,
     );
   }
-  if (config.output.stats && !writer.closed && pipeline.stats.htlcEvents > 0) {
-    const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
-    const summary = pipeline.stats.snapshot({
-      nowNs,
-      stuckAfterSec: config.output.stuckAfterSec,
-      blockHeight: undefined,
-      inFlight: pipeline.correlator.inFlight(nowNs),
-    });
-    const text = formatSummary(summary, {
-      colorizer: createColorizer(config.output.stderrColor),
-      aliasOf: recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined,
-    });
-    errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (!writer.closed) {
+    writeReplaySummary(pipeline, config, lastTs, recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined, errOut);
   }
   return { lines: lineNo, events, badLines };
 }

@@ -71,10 +71,10 @@ const GENERAL = ['--help', '--debug'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, ...GENERAL, '--version']],
+    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, ...GENERAL, '--version', '--since', '--tail', '--db']],
     ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport']],
     ['check', ['check', '--help'], [...NODE, ...GENERAL]],
-    ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
+    ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict', '--db', '--node', '--since', '--until']],
   ])('%s', async (_name, args, want) => {
     const r = await run(args);
     expect(r.code).toBe(0);

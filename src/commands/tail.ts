@@ -7,7 +7,9 @@
  * or generate permission, e.g. admin.macaroon), one warning on stderr at
  * start names readonly.macaroon and the bakemacaroon command for a minimal one.
  */
+import os from 'node:os';
 import { resolveNodes } from '../config/nodes.js';
+import { resolveTailHistory } from '../config/tail-history.js';
 import type { TailOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
@@ -39,6 +41,8 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
 
 /** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
 export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
+  // --since/--tail: recorded events first (history/tail-seam.ts); the store is checked before connecting.
+  const historyCfg = resolveTailHistory(opts, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
   const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
   // One node, connected directly, for now: several nodes and the SOCKS5 proxy come with the transport layer.
   if (nodes.length > 1) {
@@ -53,9 +57,15 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   const notify = stderrNotify();
   for (const n of notices) notify(n);
   // The node's connection (its files read now); run-tail takes the list of nodes.
-  const connection = connectNode(node);
-  const target = connection.target.current;
-  const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
-  if (warning) notify(warning);
-  return runTail(config, [connection], notify, signals);
+  const history = historyCfg ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg) : undefined;
+  try {
+    const direct = connectNode(node);
+    const connection = history ? await history.attach(direct) : direct;
+    const target = connection.target.current;
+    const warning = leastPrivilegeWarning(target.macaroon, target.macaroonSource);
+    if (warning) notify(warning);
+    return await runTail(config, [connection], notify, signals);
+  } finally {
+    history?.close();
+  }
 }

@@ -25,7 +25,7 @@ export type Invocation =
   | { readonly command: 'demo'; readonly opts: DemoOptions }
   | { readonly command: 'check'; readonly opts: CheckOptions }
   | { readonly command: 'replay'; readonly opts: ReplayOptions; readonly file: string | undefined }
-  | { readonly command: 'report'; readonly opts: ReportOptions };
+  | { readonly command: 'report'; readonly opts: ReportOptions; readonly file: string | undefined };
 
 export type CommandName = Invocation['command'];
 
@@ -61,6 +61,6 @@ async function run(inv: Invocation, signals: StopSignals): Promise<number> {
     case 'replay':
       return (await import('../commands/replay.js')).runReplayCommand(inv.opts, inv.file);
     case 'report':
-      return (await import('../commands/report.js')).runReportCommand(inv.opts);
+      return (await import('../commands/report.js')).runReportCommand(inv.opts, inv.file);
   }
 }

@@ -94,7 +94,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
       throw await unknownCommand(name, program);
     });
-  addReportCommand(program).action(async (opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts) }));
+  addReportCommand(program).action(async (file, opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts), file }));
 
   for (const cmd of [program, ...program.commands]) {
     cmd.exitOverride();

@@ -247,7 +247,7 @@ describe('bad input', () => {
     const n = new Database(newer);
     n.pragma('user_version = 99');
     n.close();
-    oneLine(await report(['--db', newer]), 3, /was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to 2\); upgrade htlc-tail/);
+    oneLine(await report(['--db', newer]), 3, /was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\); upgrade htlc-tail/);
 
     const corrupt = path.join(dir, 'corrupt.sqlite');
     const c = new Database(db, { readonly: true });
@@ -284,7 +284,7 @@ describe('bad input', () => {
     await chmod(file, 0o444);
     await chmod(ro, 0o555);
     const r = await runAsUser(BIN, ['report', '--db', file]);
-    oneLine(r, 3, /has history schema version 1 and must be upgraded to 2 before it can be read, but it cannot be written; make it writable once/);
+    oneLine(r, 3, /has history schema version 1 and must be upgraded to \d+ before it can be read, but it cannot be written; make it writable once/);
     await chmod(ro, 0o755);
     if (process.getuid?.() === 0) await chown(file, 0, 0);
   }, 60_000);

@@ -198,8 +198,9 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
         });
       }
     } else {
-      // One pass over the channel pairs: in-side keys to the incoming channel, the rest to the outgoing one.
-      const aggs = forwardAggregates(exact, { inSide: true, out: 'outc != 0' });
+      // One pass over the channel pairs: a pair's forwards and settled ones count on its incoming
+      // channel (in_forwards, in_settled) and, with an outgoing side, every key on its outgoing one.
+      const aggs = forwardAggregates(exact, { inSide: false, out: '1' });
       const merged = new Map<string, Group>();
       const totalsOf = (node: bigint, g: unknown): Totals => {
         const k = key(node, g);
@@ -213,11 +214,11 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
         const outc = r[1] as bigint;
         const v = aggs.read(r, 3);
         const tin = totalsOf(node, r[2]);
-        add(tin, 'in_forwards', v.in_forwards!);
-        add(tin, 'in_settled', v.in_settled!);
+        add(tin, 'in_forwards', v.out_forwards!);
+        add(tin, 'in_settled', v.out_settled!);
         if (outc === 0n) continue;
         const tout = totalsOf(node, outc);
-        for (const [name, x] of Object.entries(v)) if (name !== 'in_forwards' && name !== 'in_settled') add(tout, name, x);
+        for (const [name, x] of Object.entries(v)) add(tout, name, x);
         const last = r[r.length - 1];
         const list = typeof last === 'string' && last !== '' ? parseNsList(last) : undefined;
         const k = key(node, outc);

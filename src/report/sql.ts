@@ -142,13 +142,13 @@ const both = (out: string, cond: string) => (out === '1' ? cond : `${out} AND ${
 
 /**
  * Forwards by (outgoing, incoming) channel pair: one pass over the covering
- * index htlcs_out in its order (no sort). The in-side keys (count, settled)
- * belong to the incoming channel, the rest to the outgoing one (0: no
- * outgoing side); the caller folds the pairs into channels. The last column:
- * settleTimes of the pair's settled forwards with an outgoing side.
+ * index htlcs_out in its order (no sort), the channel keys over every forward
+ * of the pair; the caller folds the pairs into channels (the count and the
+ * settled ones also into the incoming channel; an outgoing channel 0, no
+ * outgoing side, is none). The last column: settleTimes of the pair.
  */
 export function pairSql(where: string, aggs: AggregateList): string {
-  return `SELECT node, outc, inc, ${aggs.exprs.join(', ')}, ${settleTimes('outc != 0')} FROM (${forwardRows(where)}) GROUP BY node, outc, inc`;
+  return `SELECT node, outc, inc, ${aggs.exprs.join(', ')}, ${settleTimes('1')} FROM (${forwardRows(where)}) GROUP BY node, outc, inc`;
 }
 
 /** Forwards by time bucket of first_ns (`bucketNs` wide, UTC); the last column: settleTimes. */

@@ -161,6 +161,55 @@ describe('replay --db', () => {
     expect(existsSync(missing)).toBe(false);
   }, 60_000);
 
+  test('bad databases: not SQLite, another program, newer, corrupt: exit 3, one line, the file untouched (replay --db and the tail --since)', async () => {
+    const { copyFile, readFile } = await import('node:fs/promises');
+    const fs = await import('node:fs');
+    const notDb = path.join(dir, 'notes.txt');
+    await writeFile(notDb, 'x'.repeat(500));
+    const other = path.join(dir, 'other.sqlite');
+    const o = new Database(other);
+    o.exec('CREATE TABLE invoices (x)');
+    o.close();
+    const newer = path.join(dir, 'newer.sqlite');
+    await copyFile(db, newer);
+    const n = new Database(newer);
+    n.pragma('user_version = 99');
+    n.pragma('journal_mode = DELETE');
+    n.close();
+    const corrupt = path.join(dir, 'corrupt.sqlite');
+    const c = new Database(db, { readonly: true });
+    await c.backup(corrupt);
+    c.close();
+    const fix = new Database(corrupt);
+    fix.pragma('journal_mode = DELETE');
+    fix.close();
+    const size = fs.statSync(corrupt).size;
+    const fd = fs.openSync(corrupt, 'r+');
+    fs.writeSync(fd, Buffer.alloc(size - 8192, 0x5a), 0, size - 8192, 8192);
+    fs.closeSync(fd);
+    const cases: Array<[string, RegExp]> = [
+      [notDb, /notes\.txt is not an SQLite database, so not an htlc-tail history; /],
+      [other, /other\.sqlite is an SQLite database of another program \(tables invoices\), not an htlc-tail history; htlc-tail leaves it untouched/],
+      [newer, /newer\.sqlite was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\)/],
+      [corrupt, /the history database .*corrupt\.sqlite is corrupt \(.*\); restore it from a backup, or move it away/],
+    ];
+    for (const [file, msg] of cases) {
+      const before = await readFile(file);
+      const viaReplay = await cli(['replay', '--db', file, '-f', 'jsonl']);
+      expect({ file, code: viaReplay.code, stdout: viaReplay.stdout }).toEqual({ file, code: 3, stdout: '' });
+      expect(viaReplay.stderr).toMatch(new RegExp('^htlc-tail: .*' + msg.source));
+      expect(viaReplay.stderr.trimEnd().split('\n')).toHaveLength(1);
+      // The tail checks the store before it connects (no node is needed to see the refusal).
+      if (file !== corrupt) {
+        const viaTail = await cli(['--db', file, '--since', '1h', '--rpcserver', '127.0.0.1:9', '--macaroonpath', notDb, '--tlscertpath', notDb]);
+        expect({ file, code: viaTail.code, stdout: viaTail.stdout }).toEqual({ file, code: 3, stdout: '' });
+        expect(viaTail.stderr).toMatch(new RegExp('^htlc-tail: .*' + msg.source));
+      }
+      expect(await readFile(file)).toEqual(before);
+      expect(fs.existsSync(file + '-wal')).toBe(false);
+    }
+  }, 90_000);
+
   test('--db without a file reads HTLC_TAIL_DB; --count and a closed pipe end it early with exit 0', async () => {
     const r = await runCli(['replay', '--db', '--count', '5', '-f', 'jsonl'], { env: { HTLC_TAIL_DB: db }, timeoutMs: 60_000 });
     expect(r.code).toBe(0);

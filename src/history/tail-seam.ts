@@ -54,9 +54,9 @@ const RECORDER_COMMIT_MS = 1000;
 
 /** The connection with its event source behind the seam (everything else is the connection's own). */
 export function withHistorySeam(conn: NodeConnection, o: SeamOptions): NodeConnection {
+  // A view of the connection (its state and lookups are the connection's own) whose open() puts the seam in front.
   const wrapped = Object.create(conn) as NodeConnection;
-  const open = conn.open;
-  wrapped.open = (hooks) => new HistorySeam(wrapped, hooks, o, (inner) => open.call(wrapped, inner));
+  wrapped.open = (hooks) => new HistorySeam(wrapped, hooks, o, (inner) => conn.open(inner));
   return wrapped;
 }
 

@@ -10,13 +10,10 @@
  */
 import type { Writable } from 'node:stream';
 import type { Config } from '../config/types.js';
-import { makeFilter } from '../events/filter.js';
 import { readHistory, toRecorded, type HistoryRange } from '../history/read.js';
 import type { Db } from '../history/sqlite.js';
 import { createLineWriter } from '../output/writer.js';
-import { Pipeline } from '../pipeline/pipeline.js';
-import { outputFormatContext, type OutputStream } from '../runtime/format-context.js';
-import { writeReplaySummary } from './run-replay.js';
+import { replayPipeline, writeReplaySummary } from './run-replay.js';
 
 /** Items pushed between two turns of the event loop. */
 const SLICE = 2000;
@@ -40,13 +37,7 @@ export async function replayHistory(o: HistoryReplayRun): Promise<{ readonly eve
     wake?.();
   };
   const writer = createLineWriter(out, stop);
-  const pipeline = new Pipeline({
-    collectStats: config.output.stats,
-    format: config.output.format,
-    ctx: outputFormatContext(config.output, out as OutputStream),
-    filter: makeFilter(config.filter),
-    count: config.count,
-    writer,
+  const pipeline = replayPipeline(config, out, writer, {
     pause: () => {
       paused = true;
     },
@@ -54,7 +45,7 @@ export async function replayHistory(o: HistoryReplayRun): Promise<{ readonly eve
       paused = false;
       wake?.();
     },
-    onCountReached: stop,
+    stop,
   });
   const items = readHistory(o.db, o.range);
   let events = 0;

@@ -22,7 +22,7 @@ import { makeFilter } from '../events/filter.js';
 import { createColorizer } from '../format/colorizer.js';
 import { outputFormatContext, type OutputStream } from '../runtime/format-context.js';
 import { formatSummary } from '../format/summary.js';
-import { createLineWriter } from '../output/writer.js';
+import { createLineWriter, type LineWriter } from '../output/writer.js';
 import type { Notify } from '../pipeline/notices.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { LineSplitter } from '../util/line-splitter.js';
@@ -52,6 +52,30 @@ export interface ReplayResult {
   readonly lines: number;
   readonly events: number;
   readonly badLines: number;
+}
+
+/**
+ * The pipeline of a replay (a capture, or the history store): the config's
+ * filters, format and --count to `out` through `writer`; `pause`/`resume`
+ * follow the writer, `stop` is called at --count.
+ */
+export function replayPipeline(
+  config: Config,
+  out: Writable,
+  writer: LineWriter,
+  flow: { readonly pause: () => void; readonly resume: () => void; readonly stop: () => void },
+): Pipeline {
+  return new Pipeline({
+    collectStats: config.output.stats,
+    format: config.output.format,
+    ctx: outputFormatContext(config.output, out as OutputStream),
+    filter: makeFilter(config.filter),
+    count: config.count,
+    writer,
+    pause: flow.pause,
+    resume: flow.resume,
+    onCountReached: flow.stop,
+  });
 }
 
 /**
@@ -92,18 +116,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     finish();
   };
   const writer = createLineWriter(out, stop);
-  const pipeline = new Pipeline({
-    collectStats: config.output.stats,
-    format: config.output.format,
-    ctx: outputFormatContext(config.output, out as OutputStream),
-    filter: makeFilter(config.filter),
-    count: config.count,
-    writer,
+  const pipeline = replayPipeline(config, out, writer, {
     pause: () => input.pause(),
     resume: () => {
       if (!stopped) input.resume();
     },
-    onCountReached: stop,
+    stop,
   });
 
   // The peer aliases a jsonl capture recorded, for the summary's channels (there is no node to ask).

@@ -16,7 +16,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { configError } from '../errors.js';
+import { configError, HtlcTailError } from '../errors.js';
 import { Correlator } from '../events/correlate.js';
 import type { OutputItem } from '../events/model.js';
 import { openStore, type Store } from '../history/open.js';
@@ -74,10 +74,10 @@ export async function loadCapture(input: Readable, name: string, notify: Notify)
         }
       }
     } catch (err) {
-      if (err instanceof Error && 'code' in err && !(err as { name?: string }).name?.startsWith('Sqlite')) {
-        throw configError(`report: reading ${name} failed (${String((err as NodeJS.ErrnoException).code ?? err.message)})`, err);
-      }
-      throw err;
+      // The writer's failures are already one-line errors; anything else came from reading the input.
+      if (err instanceof HtlcTailError) throw err;
+      const e = err as NodeJS.ErrnoException;
+      throw configError(`report: reading ${name} failed (${e.code ?? e.message})`, err);
     }
     splitter.end();
     if (aliases.size > 0) sink.channels([...aliases].map(([channelId, alias]) => ({ channelId, alias })));

@@ -9,7 +9,6 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -18,9 +17,9 @@ import { getFormatter } from '../../src/format/index.js';
 import { modelItems } from '../../src/history/fill-week.js';
 import { tempDir } from '../history/helpers.js';
 import { parseJsonExact } from '../history/json-exact.js';
-import { cleanEnv, ROOT, runCli, type CliResult } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
+import { runWeek } from './week.js';
 
-const WEEK_BIN = `${ROOT}dist/history/week-main.js`;
 const END = '2026-12-05T00:00:00Z';
 const SEED = 3;
 const N = 20_000;
@@ -31,18 +30,6 @@ let db: string;
 let capture: string;
 let week: Week;
 let rawLines: string[];
-
-function runWeek(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WEEK_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-replay-db-'));

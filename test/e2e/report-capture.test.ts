@@ -12,7 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getFormatter } from '../../src/format/index.js';
 import { tempDir, writeStore } from '../history/helpers.js';
-import { A, B, C, CHANNELS, FIXTURE, X } from '../report/fixture.js';
+import { A, B, C, CHANNELS, FIXTURE, fwd, ROW_A, ROW_B, ROW_C, ROW_X, X } from '../report/fixture.js';
 import { runCli, type CliResult } from './run-cli.js';
 
 let dir: string;
@@ -21,30 +21,6 @@ let db: string;
 let raw: string;
 let rawText: string;
 let jsonlCapture: string;
-
-// The channel keys in SPEC order (see report.test.ts for how each was worked out by hand).
-function fwd(v: [number, number, number, number, number, number, number, number, number, number, number, number | null, number | null]) {
-  const [i, o, s, h, d, is, amt, earned, missed, nl, nlm, p50, p90] = v;
-  return {
-    in_forwards: i,
-    out_forwards: o,
-    out_settled: s,
-    out_failed_here: h,
-    out_failed_downstream: d,
-    in_settled: is,
-    out_amt_msat: amt,
-    fee_earned_msat: earned,
-    fee_missed_msat: missed,
-    no_liquidity: nl,
-    no_liquidity_msat: nlm,
-    settle_p50_ms: p50,
-    settle_p90_ms: p90,
-  };
-}
-const ROW_B = fwd([3, 4, 3, 0, 0, 0, 12_000_000, 3900, 0, 0, 0, 500, 1500]);
-const ROW_A = fwd([4, 2, 0, 1, 1, 2, 0, 0, 40, 0, 0, null, null]);
-const ROW_C = fwd([2, 2, 0, 2, 0, 1, 0, 0, 3250, 2, 5_500_000, null, null]);
-const ROW_X = fwd([0, 1, 0, 1, 0, 0, 0, 0, 15, 0, 0, null, null]);
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-report-capture-'));

@@ -18,9 +18,9 @@ import { generateWeek } from '@htlc-tail/lnd-sim';
 import { modelItems } from '../../src/history/fill-week.js';
 import { tempDir } from '../history/helpers.js';
 import { parseJsonExact } from '../history/json-exact.js';
-import { BIN, cleanEnv, ROOT, runCli, type CliResult } from './run-cli.js';
+import { BIN, cleanEnv, runCli, type CliResult } from './run-cli.js';
+import { runWeek, WEEK_BIN } from './week.js';
 
-const WEEK_BIN = `${ROOT}dist/history/week-main.js`;
 const END = '2026-12-05T18:30:00Z';
 const SEED = 5;
 const N = 20_000;
@@ -28,18 +28,6 @@ const N = 20_000;
 let dir: string;
 let cleanup: () => Promise<void>;
 let db: string;
-
-function runWeek(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WEEK_BIN, ...args], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-report-'));

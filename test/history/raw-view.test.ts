@@ -14,7 +14,7 @@ import { encodeRawEvent } from '../../src/codec/raw/encode.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { openStore } from '../../src/history/open.js';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../src/history/schema.js';
-import { at, chan, ev, info, tempDir, writeStore } from './helpers.js';
+import { at, ev, IN, OUT, T, tempDir, variety, writeStore } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -22,28 +22,9 @@ beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(() => cleanup());
 const p = (name: string) => path.join(dir, name);
 
-const IN = chan(830412, 1903, 1);
-const OUT = chan(830502, 12, 0);
-const WIDE = '18446744073709551615';
-const T = '2026-11-30T10:00:00Z';
-
-function variety(): HtlcEvent[] {
-  const f = { inChan: IN, inId: '5', outChan: OUT, outId: '7' };
-  const out: HtlcEvent[] = [
-    ev.forward(at(T), f, info('1001000', '1000000')),
-    ev.settle(at(T, 9), f),
-    ev.final(at(T, 12), IN, '5', true),
-    ev.forward(at(T, 20), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }, info('18446744073709551615', '9223372036854775808')),
-    ev.forwardFail(at(T, 25), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }),
-    ev.linkFail(at(T, 5000), { inChan: OUT, inId: '9', outChan: IN }, info('2000500', '2000000'), 15, 6, 'insufficient bandwidth\n"quoted", \\ comma\u001b[31m ü ⚡'),
-    ev.linkFail(at(T, 5001), { inChan: OUT, inId: '10', outChan: IN }, null, 4242, 99, ''),
-    ev.forward(at(T, 5002), { inChan: OUT, inId: '11', outChan: IN, outId: '3' }, null),
-    ev.settle(at(T, 5003), { inChan: IN, inId: '12', type: 2 }, new Uint8Array(0)),
-    ev.forward(at(T, 5004), { outChan: OUT, outId: '44', type: 1 }, info('0', '5000000', 0, 900_000)),
-    ev.final(at(T, 5200), OUT, '9', false),
-    { ...ev.forward(at(T, 5300), { inChan: IN, inId: '13', outChan: OUT, outId: '9' }, info('3', '2')), event: 'unknown', info: undefined, eventType: 7 },
-  ];
-  // Random preimages: every base64 sextet and both padding positions of a 32-byte value get exercised over many.
+/** Every kind and the awkward values (helpers.ts), and random preimages: every base64 sextet and padding position. */
+function events(): HtlcEvent[] {
+  const out = variety().filter((it): it is HtlcEvent => it.event !== 'gap');
   for (let i = 0; i < 64; i++) out.push(ev.settle(at(T, 6000 + i), { inChan: IN, inId: String(100 + i), outChan: OUT, outId: String(200 + i) }, randomBytes(32)));
   out.push(ev.settle(at(T, 7000), { inChan: IN, inId: '300', outChan: OUT, outId: '301' }, new Uint8Array(32).fill(255)));
   return out;
@@ -51,11 +32,11 @@ function variety(): HtlcEvent[] {
 
 describe('events_raw', () => {
   test('each row is the -f raw line of the stored event', async () => {
-    const events = variety();
-    const { store } = await writeStore(p('view.sqlite'), events);
+    const list = events();
+    const { store } = await writeStore(p('view.sqlite'), list);
     try {
       const rows = store.db.prepare('SELECT raw FROM events_raw ORDER BY id').pluck().all() as string[];
-      expect(rows).toEqual(events.map((e) => encodeRawEvent(e)));
+      expect(rows).toEqual(list.map((e) => encodeRawEvent(e)));
     } finally {
       store.close();
     }

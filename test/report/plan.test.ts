@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import path from 'node:path';
-import type { Db } from '../../src/history/sqlite.js';
 import type { Store } from '../../src/history/open.js';
 import { listNodes } from '../../src/history/nodes.js';
 import { readHistory, readLastEvents } from '../../src/history/read.js';
 import { buildReport, type ReportBy } from '../../src/report/index.js';
-import { tempDir, writeStore } from '../history/helpers.js';
+import { queryPlans, tempDir, writeStore } from '../history/helpers.js';
 import { CHANNELS, FIXTURE } from './fixture.js';
 
 let store: Store;
@@ -26,37 +25,16 @@ afterAll(async () => {
   await cleanup();
 });
 
-/** The plans of the SELECTs on events/htlcs that `run` prepares. */
-function plans(db: Db, run: () => void): Array<{ sql: string; plan: string }> {
-  const seen: string[] = [];
-  const prepare = db.prepare.bind(db);
-  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
-    seen.push(sql);
-    return prepare(sql);
-  }) as typeof db.prepare;
-  try {
-    run();
-  } finally {
-    (db as { prepare: typeof db.prepare }).prepare = prepare;
-  }
-  return seen
-    .filter((sql) => /\b(events|htlcs)\b/.test(sql) && /^\s*SELECT/i.test(sql))
-    .map((sql) => {
-      const args = (sql.match(/\?/g) ?? []).map(() => 1);
-      return { sql, plan: (prepare('EXPLAIN QUERY PLAN ' + sql).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ') };
-    });
-}
-
 describe('query plans', () => {
   test.each<ReportBy>(['channel', 'peer'])('report --by %s: one ordered pass over the covering index htlcs_out', (by) => {
-    const p = plans(store.db, () => buildReport(store.db, { by, nodes: listNodes(store.db) }));
+    const p = queryPlans(store.db, () => buildReport(store.db, { by, nodes: listNodes(store.db) }));
     const pair = p.filter((x) => /FROM htlcs/.test(x.sql));
     expect(pair).toHaveLength(1);
     expect(pair[0]!.plan).toBe('SEARCH htlcs USING COVERING INDEX htlcs_out (node=? AND event_type=?)');
   });
 
   test('report --by reason: the covering index, no table lookups', () => {
-    const p = plans(store.db, () => buildReport(store.db, { by: 'reason', nodes: listNodes(store.db) })).filter((x) => /FROM htlcs/.test(x.sql));
+    const p = queryPlans(store.db, () => buildReport(store.db, { by: 'reason', nodes: listNodes(store.db) })).filter((x) => /FROM htlcs/.test(x.sql));
     expect(p).toHaveLength(1);
     expect(p[0]!.plan).toMatch(/^SEARCH htlcs USING COVERING INDEX htlcs_out \(node=\? AND event_type=\?\)/);
   });
@@ -64,8 +42,8 @@ describe('query plans', () => {
   test('report --by day and with --since: the time index, no scan', () => {
     const since = 1_796_000_000_000_000_000n;
     const p = [
-      ...plans(store.db, () => buildReport(store.db, { by: 'day', nodes: listNodes(store.db) })),
-      ...plans(store.db, () => buildReport(store.db, { by: 'channel', nodes: listNodes(store.db), sinceNs: since })),
+      ...queryPlans(store.db, () => buildReport(store.db, { by: 'day', nodes: listNodes(store.db) })),
+      ...queryPlans(store.db, () => buildReport(store.db, { by: 'channel', nodes: listNodes(store.db), sinceNs: since })),
     ].filter((x) => /FROM htlcs/.test(x.sql));
     expect(p.length).toBeGreaterThanOrEqual(3);
     for (const x of p) expect(x.plan).toMatch(/^SEARCH htlcs USING (COVERING INDEX htlcs_out|INDEX htlcs_node_time|PRIMARY KEY) \(node=\?/);
@@ -73,7 +51,7 @@ describe('query plans', () => {
 
   test('--since: the start from the (node, time) index, then the id order; --tail: the id order backwards', () => {
     const nodes = listNodes(store.db).map((n) => n.id);
-    const p = plans(store.db, () => {
+    const p = queryPlans(store.db, () => {
       [...readHistory(store.db, { nodes, sinceNs: 1_796_000_000_000_000_000n })];
       [...readLastEvents(store.db, nodes, 5)];
     }).filter((x) => /FROM events/.test(x.sql));

@@ -72,6 +72,9 @@ class HistorySeam implements EventSource {
   private stopped = false;
   private wake: (() => void) | undefined;
   private cancelSleep: (() => void) | undefined;
+  /** Resolves (with undefined) when stopped. */
+  private readonly stopping: Promise<undefined>;
+  private resolveStopping: (v: undefined) => void = () => undefined;
   private reading: Promise<void> | undefined;
 
   constructor(
@@ -80,6 +83,7 @@ class HistorySeam implements EventSource {
     private readonly o: SeamOptions,
     open: (hooks: NodeStreamHooks) => EventSource,
   ) {
+    this.stopping = new Promise((resolve) => (this.resolveStopping = resolve));
     this.inner = open({
       notify: hooks.notify,
       onEvent: (ev) => this.live(ev),
@@ -115,6 +119,7 @@ class HistorySeam implements EventSource {
     this.inner.stop();
     this.wake?.();
     this.cancelSleep?.();
+    this.resolveStopping(undefined);
   }
 
   private syncPause(): void {
@@ -159,8 +164,10 @@ class HistorySeam implements EventSource {
   }
 
   private async read(subscribedMs: number): Promise<void> {
-    const { identity } = await this.conn.identity();
-    if (this.stopped) return;
+    // GetInfo (asked once per connection); a stop does not wait for a node that does not answer.
+    const who = await Promise.race([this.conn.identity(), this.stopping]);
+    if (who === undefined || this.stopped) return;
+    const { identity } = who;
     const db = this.o.store.db;
     const node = listNodes(db).find((n) => n.identity === identity);
     if (node === undefined) {

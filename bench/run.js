@@ -24,8 +24,9 @@
  *   BENCH_REPLAY_LINES=1000000   lines in the replay capture (generated once into the out dir)
  *   BENCH_LATENCY_EVENTS=5000, BENCH_LATENCY_RATE=1000, BENCH_LATENCY_WARMUP=500
  *   BENCH_STARTUP_RUNS=15
- *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape,nodes,record   a subset of the sections
- *                           (metrics, metrics-scrape: bench/metrics.js; nodes: bench/nodes.js; record: bench/history-write.js)
+ *   BENCH_ONLY=throughput,replay,startup,rss,latency,metrics,metrics-scrape,nodes,record,history   a subset of the sections
+ *                           (metrics, metrics-scrape: bench/metrics.js; nodes: bench/nodes.js; record: bench/history-write.js;
+ *                           history: bench/history-read.js, the report and --since on large stores)
  *   BENCH_OUT=bench/out     where latest.md, latest.json and the capture go
  *   BENCH_SMOKE=1           a tiny run that only checks the script works (N=2000, 1 run, no start-up
  *                           subtraction, small replay/RSS/latency runs): its figures mean nothing
@@ -64,7 +65,7 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes', 'record'].join(',')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes', 'record', 'history'].join(',')).split(',').map((s) => s.trim()));
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -593,6 +594,11 @@ function report() {
     L.push(...h.lines);
     T.push(...h.targets);
   }
+  if (results.history) {
+    const { historyMarkdown, historyTargets } = HISTORY_RENDER;
+    L.push(...historyMarkdown(results.history, fmtMs));
+    T.push(...historyTargets(results.history, fmtX));
+  }
   if (T.length) {
     L.push('### Targets');
     L.push('');
@@ -607,7 +613,11 @@ function report() {
 
 // ---------------------------------------------------------------------------
 
+/** bench/history-read.js's renderers, loaded by main() when the history section runs. */
+let HISTORY_RENDER;
+
 async function main() {
+  if (SECTIONS.has('history')) HISTORY_RENDER = await import('./history-read.js');
   for (const f of ['dist/cli/main.js', 'packages/lnd-sim/dist/main.js']) {
     if (!fs.existsSync(f)) {
       log(`${f} is missing: run \`npm run build\` first (npm run bench does)`);
@@ -655,6 +665,11 @@ async function main() {
     if (SECTIONS.has('startup')) await startup();
     if (SECTIONS.has('latency')) await latency();
     if (SECTIONS.has('nodes')) results.nodes = await runNodesBench({ RUNS, SMOKE, NODE, CHILD_ENV, log, median, percentile, startProcess, stopProcess });
+    if (SECTIONS.has('history')) {
+      const { historyRead } = await import('./history-read.js');
+      const ctx = { smoke: SMOKE, runs: RUNS, node: NODE, log, sh, q, timed, parseTime, median, spawnSync, startProcess, stopProcess, childEnv: CHILD_ENV };
+      results.history = await historyRead(ctx);
+    }
   } finally {
     await stopProcess(sim);
     fs.rmSync(dir, { recursive: true, force: true });

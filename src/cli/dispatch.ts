@@ -26,7 +26,7 @@ export type Invocation =
   | { readonly command: 'record'; readonly opts: RecordOptions }
   | { readonly command: 'check'; readonly opts: CheckOptions }
   | { readonly command: 'replay'; readonly opts: ReplayOptions; readonly file: string | undefined }
-  | { readonly command: 'report'; readonly opts: ReportOptions };
+  | { readonly command: 'report'; readonly opts: ReportOptions; readonly file: string | undefined };
 
 export type CommandName = Invocation['command'];
 
@@ -64,6 +64,6 @@ async function run(inv: Invocation, signals: StopSignals): Promise<number> {
     case 'replay':
       return (await import('../commands/replay.js')).runReplayCommand(inv.opts, inv.file);
     case 'report':
-      return (await import('../commands/report.js')).runReportCommand(inv.opts);
+      return (await import('../commands/report.js')).runReportCommand(inv.opts, inv.file);
   }
 }

@@ -26,10 +26,11 @@ import {
   addOutputOptions,
   addProfileOptions,
   addRecordOptions,
+  addReplayHistoryOptions,
   addReplayOutputOptions,
   addStreamOptions,
   addSummaryOptions,
-  addTailRecordOptions,
+  addTailHistoryOptions,
   addWaitOption,
   CONNECTION_HEADING,
   OUTPUT_HEADING,
@@ -67,7 +68,7 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addMetricsOption(addTailRecordOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))))));
+  const tail = addDebugOption(addMetricsOption(addTailHistoryOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))))));
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
@@ -83,11 +84,11 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 
   const replay = program
     .command('replay')
-    .description("run recorded events (htlc-tail's -f raw or -f jsonl, or lnd REST lines) through the same filters and formats")
+    .description("run recorded events (a capture: htlc-tail's -f raw or -f jsonl, or lnd REST lines; or the history database with --db) through the same filters and formats")
     .argument('[file]', 'file to read, or - for standard input (default: -)')
     .optionsGroup('Replay options:')
     .option('--strict', 'exit 3 at the first bad line instead of skipping it');
-  addDebugOption(addFilterOptions(addReplayOutputOptions(replay))).action(async (file, opts) =>
+  addDebugOption(addReplayHistoryOptions(addFilterOptions(addReplayOutputOptions(replay)))).action(async (file, opts) =>
     run({ command: 'replay', opts: optionsAs<ReplayOptions>()(opts), file }),
   );
 
@@ -102,7 +103,7 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
       throw await unknownCommand(name, program);
     });
-  addReportCommand(program).action(async (opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts) }));
+  addReportCommand(program).action(async (file, opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts), file }));
 
   const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
   addDebugOption(addMetricsOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING)))))

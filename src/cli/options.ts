@@ -15,7 +15,8 @@
  *   tail    node (with profiles and --socks5) + session (--connect-timeout, --wait, --no-reconnect, --transport, --restserver) + output + filters
  *   demo    --transport only (it starts its own node) + output + filters + demo options
  *   check   node + profiles + --connect-timeout + --wait
- *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict
+ *   replay  output (without --no-aliases: there is no node to ask) + filters + --strict + history (--db [FILE], --node, --since, --until)
+ *   tail    also: history (--db, --since, --tail, --record, --retain)
  */
 import { Option, type Command, type OptionValues } from './commander.js';
 import { DEFAULT_CONNECT_TIMEOUT_SEC, DEFAULT_STUCK_AFTER_SEC } from '../config/defaults.js';
@@ -130,23 +131,41 @@ export function addDemoOptions<A extends unknown[], O extends OptionValues, G ex
     .addOption(transportOption("which interface of the simulated node to tail: gRPC, lnd's REST or its WebSocket").helpGroup('Demo options:'));
 }
 
+export const HISTORY_HEADING = 'History options:';
+const DB_HELP = 'history database (env HTLC_TAIL_DB; default: $XDG_DATA_HOME/htlc-tail/history.sqlite)';
+const TIME_FORMS = 'RFC 3339, a date (local midnight) or an age: 90s, 15m, 2h, 7d';
+
+/** replay's history options: `--db [FILE]` reads the store instead of a capture. */
+export function addReplayHistoryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(HISTORY_HEADING)
+    .option('--db [file]', `replay the ${DB_HELP} instead of a capture`)
+    .option('--node <node>', 'with --db: only this node of the database (its pubkey, alias or profile name)')
+    .option('--since <time>', `with --db: only events at or after TIME (${TIME_FORMS})`)
+    .option('--until <time>', 'with --db: only events before TIME');
+}
+
+/** The live tail's history options: print recorded events first, then go on live. */
+export function addTailHistoryOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
+    .optionsGroup(HISTORY_HEADING)
+    .option('--since <time>', `first print this node's recorded events since TIME (${TIME_FORMS}), then go on live`)
+    .option('--tail <n>', "first print this node's last N recorded events, then go on live")
+    .option('--record', 'also keep every event in the history database (as `htlc-tail record` does) while printing')
+    .option('--db <file>', DB_HELP)
+    .option('--retain <days>', RETAIN_HELP);
+}
+
 /** --debug, in the general group beside --help. */
 export function addDebugOption<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd.optionsGroup('Options:').option('--debug', 'show the stack of an internal error');
 }
 
-export const HISTORY_HEADING = 'History options:';
-const DB_HELP = 'history database (env HTLC_TAIL_DB; default: $XDG_DATA_HOME/htlc-tail/history.sqlite)';
 const RETAIN_HELP = 'delete recorded events older than DAYS (default: keep everything)';
 
 /** `record`: the database and retention. */
 export function addRecordOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd.optionsGroup(HISTORY_HEADING).option('--db <file>', DB_HELP).option('--retain <days>', RETAIN_HELP);
-}
-
-/** The live tail: --record (with the database and retention of `record`). */
-export function addTailRecordOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
-  return addRecordOptions(cmd.optionsGroup(HISTORY_HEADING).option('--record', 'also keep every event in the history database (as `htlc-tail record` does) while printing'));
 }
 
 /** The demo: --record [FILE], into a temporary database unless FILE is given. */

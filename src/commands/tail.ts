@@ -7,7 +7,9 @@
  * or generate permission, e.g. admin.macaroon), one warning on stderr at
  * start names readonly.macaroon and the bakemacaroon command for a minimal one.
  */
+import os from 'node:os';
 import { resolveNodes, type ResolvedNode } from '../config/nodes.js';
+import { resolveTailHistory } from '../config/tail-history.js';
 import type { TailOptions } from '../config/options.js';
 import { defaultConfigIo } from '../config/io.js';
 import { terminalPasswordPrompt } from '../cli/password-prompt.js';
@@ -43,6 +45,8 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
 /** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
 export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
   const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
+  // --since/--tail: recorded events first (history/tail-seam.ts); the store is checked before connecting.
+  const historyCfg = resolveTailHistory(opts, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
   const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
   const first = nodes[0]!;
   if (nodes.length > 1 && first.config.output.format === 'raw') {
@@ -50,25 +54,40 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
   }
   const notify = stderrNotify();
   for (const n of notices) notify(n);
-  // Each node's connection (its files read now); run-tail takes the list of nodes.
-  const connections = nodes.map((node) => connectNode(node));
-  warnLeastPrivilege(connections, notify);
-  if (!opts.record && (opts.db !== undefined || opts.retain !== undefined)) {
-    throw usageError(`${opts.db !== undefined ? '--db' : '--retain'} is for recording: add --record (or use htlc-tail record)`);
+  if (!opts.record && opts.retain !== undefined) throw usageError('--retain is for recording: add --record (or use htlc-tail record)');
+  if (!opts.record && !historyCfg && opts.db !== undefined) {
+    throw usageError('--db names the history database of --record, --since and --tail: add one of them (or use htlc-tail record)');
   }
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
   const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
   try {
-    if (!opts.record) return await runTail(first.config, connections, notify, signals, metrics?.sinkFactory);
-    // --record: the history database opened (a bad one: exit 3) before anything connects.
-    const { recordSettings, startRecorder, withRecorder } = await import('./recording.js');
-    const settings = recordSettings(opts);
-    const { recorder, sinks } = await startRecorder(settings.db.path, settings.retainDays, notify);
-    notify(`recording to ${recorder.file}`, 'info');
-    return await withRecorder(recorder, () => runTail(first.config, connections, notify, signals, combineSinks(sinks, metrics?.sinkFactory)));
+    // --record: the history database opened (a bad one: exit 3, and a new one created, so that
+    // --since finds it) before anything connects.
+    const recording = opts.record ? await import('./recording.js') : undefined;
+    const rec = recording ? await startRecording(recording, opts, notify) : undefined;
+    const run = async (): Promise<number> => {
+      // --since/--tail: each node's recorded events first, then live (history/tail-seam.ts).
+      const history = historyCfg ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg) : undefined;
+      try {
+        const direct = nodes.map((node) => connectNode(node));
+        const connections = history ? await Promise.all(direct.map((c) => history.attach(c))) : direct;
+        warnLeastPrivilege(connections, notify);
+        return await runTail(first.config, connections, notify, signals, combineSinks(rec?.sinks, metrics?.sinkFactory));
+      } finally {
+        history?.close();
+      }
+    };
+    return rec && recording ? await recording.withRecorder(rec.recorder, run) : await run();
   } finally {
     await metrics?.close();
   }
+}
+
+async function startRecording(recording: typeof import('./recording.js'), opts: TailOptions, notify: Notify) {
+  const settings = recording.recordSettings(opts);
+  const started = await recording.startRecorder(settings.db.path, settings.retainDays, notify);
+  notify(`recording to ${started.recorder.file}`, 'info');
+  return started;
 }
 
 /** One warning per node whose macaroon can do more than reading (the node named when several). */

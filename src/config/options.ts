@@ -86,8 +86,10 @@ export interface RecordFlags {
   readonly retain?: string;
 }
 
-/** --record on the live tail. */
-export interface TailRecordFlags extends RecordFlags {
+/** The live tail's history options: recorded events first (--since TIME or --tail N), then live; --record. */
+export interface TailHistoryFlags extends RecordFlags {
+  readonly since?: string;
+  readonly tail?: string;
   readonly record?: true;
 }
 
@@ -96,11 +98,19 @@ export interface DemoRecordFlags {
   readonly record?: string | true;
 }
 
+/** replay's history options: `--db` alone is `true` (the default database). */
+export interface ReplayHistoryFlags {
+  readonly db?: string | true;
+  readonly node?: string;
+  readonly since?: string;
+  readonly until?: string;
+}
+
 /** The summary options (record has no output, but a summary). */
 export type SummaryFlags = Pick<OutputOptions, 'stats' | 'statsInterval' | 'stuckAfter'>;
 
 /** `htlc-tail` (the default command). */
-export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & TailRecordFlags & MetricsFlag & DebugFlag;
+export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & TailHistoryFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail demo` */
 export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & DemoRecordFlags & MetricsFlag & DebugFlag;
@@ -112,7 +122,7 @@ export type RecordOptions = NodeFlags & ProfileFlags & Pick<StreamFlags, 'transp
 export type CheckOptions = NodeFlags & WaitFlag & ProfileFlags & DebugFlag;
 
 /** `htlc-tail replay [FILE]` (the file is an argument, not an option). */
-export type ReplayOptions = { readonly strict?: true } & OutputFlags & FilterFlags & DebugFlag;
+export type ReplayOptions = { readonly strict?: true } & OutputFlags & FilterFlags & ReplayHistoryFlags & DebugFlag;
 
 /** `htlc-tail report` */
 export interface ReportOptions {

@@ -2,11 +2,10 @@
  * `htlc-tail report`'s options, resolved and validated (pure): which database,
  * which node, the time range, the grouping and the format.
  */
-import { usageError } from '../errors.js';
 import { REPORT_BY, REPORT_FORMATS, type ReportBy, type ReportFormat } from '../report/columns.js';
 import { historyDbLocation, type HistoryDbLocation } from './history-db.js';
 import type { Env } from './paths.js';
-import { parseTimeArg } from './time-arg.js';
+import { resolveHistoryRange } from './history-range.js';
 import { parseChoice } from './values.js';
 
 export interface ReportConfig {
@@ -34,17 +33,9 @@ export function resolveReportConfig(
   env: Env,
   ctx: { readonly platform: NodeJS.Platform; readonly homedir: string; readonly nowMs: number },
 ): ReportConfig {
-  const sinceNs = opts.since === undefined ? undefined : parseTimeArg(opts.since, '--since', ctx.nowMs);
-  const untilNs = opts.until === undefined ? undefined : parseTimeArg(opts.until, '--until', ctx.nowMs);
-  if (sinceNs !== undefined && untilNs !== undefined && sinceNs >= untilNs) {
-    throw usageError(`--since ${JSON.stringify(opts.since)} is not before --until ${JSON.stringify(opts.until)}; give a range that starts before it ends`);
-  }
-  if (opts.node !== undefined && opts.node.trim() === '') throw usageError('--node needs a pubkey, alias or name; e.g. --node mynode');
   return {
     db: historyDbLocation(opts.db, env, ctx.platform, ctx.homedir),
-    ...(opts.node !== undefined ? { node: opts.node } : {}),
-    ...(sinceNs !== undefined ? { sinceNs } : {}),
-    ...(untilNs !== undefined ? { untilNs } : {}),
+    ...resolveHistoryRange(opts, ctx.nowMs),
     by: opts.by === undefined ? 'channel' : parseChoice(opts.by, '--by', REPORT_BY),
     format: opts.format === undefined ? 'table' : parseChoice(opts.format, '--format', REPORT_FORMATS),
     debug: opts.debug === true,

@@ -12,7 +12,8 @@
  * - `readLastEvents(n)`: the n-th last id of the nodes, walking the id index
  *   backwards.
  */
-import type { GapMarker, HtlcEvent, OutputItem } from '../events/model.js';
+import type { GapMarker, HtlcEvent, OutputItem, RecordedCorrelation } from '../events/model.js';
+import type { Mutable } from '../util/mutable.js';
 import { EVENT_SELECT, eventFromRow, type EventRowValues } from './rows.js';
 import type { Db } from './sqlite.js';
 import { u64FromDbText, u64ToDbBig } from './u64.js';
@@ -154,4 +155,25 @@ export function* readLastEvents(db: Db, nodes: readonly number[], n: number): Ge
 export function lastSeenMs(db: Db, node: number): number | undefined {
   const v = db.prepare('SELECT last_seen_ms FROM nodes WHERE id = ?').pluck().get(node) as number | undefined;
   return v ?? undefined;
+}
+
+/**
+ * A stored event as the pipeline takes a recorded one (like a line of a jsonl
+ * capture): its correlation as recorded moves to `recorded`, which the
+ * pipeline's correlator keeps over what it would compute (events/recorded.ts),
+ * so a replay or the tail's `--since` prints what was printed live even for an
+ * event whose first event lies before the range. `recorded` also tells sinks
+ * that the event was not received live now.
+ */
+export function toRecorded(ev: HtlcEvent): HtlcEvent {
+  const c = ev.corr;
+  const rec: Mutable<RecordedCorrelation> = {};
+  if (c !== undefined) {
+    if (c.info) rec.info = c.info;
+    if (c.firstEventType !== undefined) rec.firstEventType = c.firstEventType;
+    if (c.durationNs !== undefined) rec.durationNs = c.durationNs;
+    if (c.replayed) rec.replayed = true;
+  }
+  const { corr: _corr, ...rest } = ev;
+  return { ...rest, recorded: rec };
 }

@@ -7,9 +7,13 @@
  * Version 1: nodes, events, gaps, channels, meta, enum_names.
  * Version 2: htlcs, one row per HTLC derived from its events (so the report is
  *   one indexed GROUP BY), backfilled from the events already stored.
+ * Version 3: htlcs_out, a covering index of the forwards by outgoing channel
+ *   (the report's out side and --by reason read it in order: no table lookups,
+ *   no sort of the table); the events_raw view (raw-view.ts).
  */
 import { EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import { DERIVE_HTLCS_SQL } from './derive.js';
+import { EVENTS_RAW_VIEW } from './raw-view.js';
 import type { Db } from './sqlite.js';
 
 /** `PRAGMA application_id`: "HTLC" in ASCII; marks the file as htlc-tail's. */
@@ -127,6 +131,12 @@ CREATE TABLE htlcs (
 CREATE INDEX htlcs_node_time ON htlcs (node, first_ns);
 `;
 
+const V3 = `
+CREATE INDEX htlcs_out ON htlcs (node, event_type, outgoing_channel_id, incoming_channel_id, settle_ns, forward_fail_ns, link_fail_ns, forward_ns,
+  incoming_amt_msat, outgoing_amt_msat, wire_failure, failure_detail, first_ns);
+${EVENTS_RAW_VIEW};
+`;
+
 /** lnd's enum names, for joins in `sqlite3` (refreshed whenever a writer opens the database). */
 export function enumNameRows(): Array<[string, number, string]> {
   const rows: Array<[string, number, string]> = [];
@@ -155,6 +165,12 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       db.exec(V2);
       db.prepare(DERIVE_HTLCS_SQL).run({ after: 0 });
+    },
+  },
+  {
+    to: 3,
+    up(db) {
+      db.exec(V3);
     },
   },
 ];

@@ -209,6 +209,8 @@ export class NodeMetrics {
   }
 
   event(ev: HtlcEvent): void {
+    // Printed from the history store (--since/--tail) before going live: history, not traffic.
+    if (ev.recorded) return;
     const kind = ev.event;
     const s = this.events.get(kind)?.get(ev.eventType) ?? this.eventSeriesFor(kind, ev.eventType);
     s.value++;

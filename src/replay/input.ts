@@ -31,21 +31,22 @@ function why(code: string | undefined): string {
   }
 }
 
-export async function openReplayInput(file: string | undefined): Promise<ReplayInput> {
+/** `command`: who reads, for messages (`replay`, `report`). */
+export async function openReplayInput(file: string | undefined, command = 'replay'): Promise<ReplayInput> {
   if (file === undefined || file === '-') return { stream: process.stdin, name: 'standard input', isStdin: true };
   let fh: FileHandle;
   try {
     fh = await open(file, 'r');
   } catch (e) {
     throw configError(
-      `replay: cannot read ${file} (${why((e as NodeJS.ErrnoException).code)}); give a capture file (e.g. from htlc-tail -f raw > FILE), or - for standard input`,
+      `${command}: cannot read ${file} (${why((e as NodeJS.ErrnoException).code)}); give a capture file (e.g. from htlc-tail -f raw > FILE), or - for standard input`,
       e,
     );
   }
   const st = await fh.stat();
   if (st.isDirectory()) {
     await fh.close();
-    throw configError(`replay: ${file} is a directory; give a capture file, or - for standard input`);
+    throw configError(`${command}: ${file} is a directory; give a capture file, or - for standard input`);
   }
   const stream = fs.createReadStream('', { fd: fh, highWaterMark: READ_CHUNK_BYTES });
   return { stream, name: file, isStdin: false };

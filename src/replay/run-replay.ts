@@ -22,7 +22,7 @@ import { makeFilter } from '../events/filter.js';
 import { createColorizer } from '../format/colorizer.js';
 import { outputFormatContext, type OutputStream } from '../runtime/format-context.js';
 import { formatSummary } from '../format/summary.js';
-import { createLineWriter } from '../output/writer.js';
+import { createLineWriter, type LineWriter } from '../output/writer.js';
 import type { Notify } from '../pipeline/notices.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { LineSplitter } from '../util/line-splitter.js';
@@ -54,6 +54,54 @@ export interface ReplayResult {
   readonly badLines: number;
 }
 
+/**
+ * The pipeline of a replay (a capture, or the history store): the config's
+ * filters, format and --count to `out` through `writer`; `pause`/`resume`
+ * follow the writer, `stop` is called at --count.
+ */
+export function replayPipeline(
+  config: Config,
+  out: Writable,
+  writer: LineWriter,
+  flow: { readonly pause: () => void; readonly resume: () => void; readonly stop: () => void },
+): Pipeline {
+  return new Pipeline({
+    collectStats: config.output.stats,
+    format: config.output.format,
+    ctx: outputFormatContext(config.output, out as OutputStream),
+    filter: makeFilter(config.filter),
+    count: config.count,
+    writer,
+    pause: flow.pause,
+    resume: flow.resume,
+    onCountReached: flow.stop,
+  });
+}
+
+/**
+ * The summary at the end of a replay (--stats), on `errOut`: "in flight" and
+ * "stuck" against the recorded clock (`lastTs`, the newest timestamp_ns
+ * replayed), not the time of the replay.
+ */
+export function writeReplaySummary(
+  pipeline: Pipeline,
+  config: Config,
+  lastTs: string,
+  aliasOf: ((channelId: string) => string | undefined) | undefined,
+  errOut: Writable,
+): void {
+  if (!config.output.stats || pipeline.stats.htlcEvents === 0) return;
+  const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
+  const summary = pipeline.stats.snapshot({
+    nowNs,
+    stuckAfterSec: config.output.stuckAfterSec,
+    blockHeight: undefined,
+    inFlight: pipeline.correlator.inFlight(nowNs),
+  });
+  const text = formatSummary(summary, { colorizer: createColorizer(config.output.stderrColor), aliasOf });
+  errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
 export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const { config, input, notify } = o;
   const out = o.out ?? process.stdout;
@@ -68,18 +116,12 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     finish();
   };
   const writer = createLineWriter(out, stop);
-  const pipeline = new Pipeline({
-    collectStats: config.output.stats,
-    format: config.output.format,
-    ctx: outputFormatContext(config.output, out as OutputStream),
-    filter: makeFilter(config.filter),
-    count: config.count,
-    writer,
+  const pipeline = replayPipeline(config, out, writer, {
     pause: () => input.pause(),
     resume: () => {
       if (!stopped) input.resume();
     },
-    onCountReached: stop,
+    stop,
   });
 
   // The peer aliases a jsonl capture recorded, for the summary's channels (there is no node to ask).
@@ -184,19 +226,8 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
       `replay: no line of ${o.inputName} is an event (${badLines === 1 ? 'its one line is' : `all ${badLines} lines are`} bad); give a capture of htlc-tail -f raw or -f jsonl, or lnd REST lines (curl of /v2/router/htlcevents)`,
     );
   }
-  if (config.output.stats && !writer.closed && pipeline.stats.htlcEvents > 0) {
-    const nowNs = lastTs !== '0' ? BigInt(lastTs) : BigInt(Date.now()) * 1_000_000n;
-    const summary = pipeline.stats.snapshot({
-      nowNs,
-      stuckAfterSec: config.output.stuckAfterSec,
-      blockHeight: undefined,
-      inFlight: pipeline.correlator.inFlight(nowNs),
-    });
-    const text = formatSummary(summary, {
-      colorizer: createColorizer(config.output.stderrColor),
-      aliasOf: recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined,
-    });
-    errOut.write(text.endsWith('\n') ? text : `${text}\n`);
+  if (!writer.closed) {
+    writeReplaySummary(pipeline, config, lastTs, recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined, errOut);
   }
   return { lines: lineNo, events, badLines };
 }

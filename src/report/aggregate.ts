@@ -7,12 +7,13 @@
  * once by its outcome; see history/derive.ts. The time range selects forwards
  * (and receives and sends) by the time they were first seen.
  *
- * Work per report: one indexed scan of the forwards per side (incoming
- * channels in primary-key order, outgoing channels or time buckets grouped),
- * one of the settled forwards' settle times (nearest-rank percentiles in JS
- * for every group and the total at once), and for buckets one of the
- * receives and sends. Totals are the sums of the rows (every forward has one
- * incoming channel, at most one outgoing one, one bucket).
+ * Work per report: channels and peers, one pass over the covering index
+ * htlcs_out in its order, grouped by (outgoing, incoming) channel pair and
+ * folded here into channels (no sort, no table lookup); time buckets, one
+ * grouped scan of the forwards and one of the receives and sends; settle
+ * times gathered in the same pass (nearest-rank percentiles in JS for every
+ * group and the total at once). Totals are the sums of the rows (every
+ * forward has one incoming channel, at most one outgoing one, one bucket).
  */
 import { FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import { scidFromChannelId } from '../events/scid.js';
@@ -22,7 +23,7 @@ import { sqliteCode, type Db } from '../history/sqlite.js';
 import { u64FromDbBig } from '../history/u64.js';
 import { FOREIGN, FORWARD_KEYS, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
 import { foldPeers, peerOfChannel } from './peers.js';
-import { bucketSql, forwardAggregates, inSideSql, outSideSql, paymentsSql, reasonAggregates, reasonSql, scopeWhere, type Scope } from './sql.js';
+import { bucketSql, forwardAggregates, pairSql, paymentsSql, reasonAggregates, reasonSql, scopeWhere, type Scope } from './sql.js';
 
 export interface ReportQuery {
   readonly by: ReportBy;
@@ -52,23 +53,57 @@ function grouped(db: Db, sql: string, args: unknown[], read: (row: unknown[]) =>
 }
 
 /**
- * Settle times by group, as SQLite's `ns,ns,…` lists (one per channel or
- * bucket), sorted here at once per group (a node's total and a peer join
- * several lists): nearest-rank p50 and p90, exact (every value is below 2^53,
- * see sql.ts).
+ * SQLite's `ns,ns,…` list as numbers, parsed by hand (no split, no Number()
+ * per value: a million settle times are part of a report's cost). Every value
+ * is below 2^53 in magnitude (see sql.ts), so v * 10 + digit stays exact.
+ */
+export function parseNsList(s: string): Float64Array {
+  let n = 1;
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 44) n++;
+  const out = new Float64Array(n);
+  let v = 0;
+  let neg = false;
+  let j = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 44) {
+      out[j++] = neg ? -v : v;
+      v = 0;
+      neg = false;
+    } else if (c === 45) neg = true;
+    else v = v * 10 + (c - 48);
+  }
+  out[j] = neg ? -v : v;
+  return out;
+}
+
+/**
+ * Settle times by group (one list per channel or bucket, parsed once; a
+ * node's total and a peer join several lists), sorted per group:
+ * nearest-rank p50 and p90, exact.
  */
 class SettleTimes {
-  private readonly lists = new Map<string, string[]>();
-  add(k: string, csv: unknown): void {
-    if (typeof csv !== 'string' || csv === '') return;
+  private readonly lists = new Map<string, Float64Array[]>();
+  add(k: string, values: Float64Array | undefined): void {
+    if (values === undefined) return;
     const l = this.lists.get(k);
-    if (l) l.push(csv);
-    else this.lists.set(k, [csv]);
+    if (l) l.push(values);
+    else this.lists.set(k, [values]);
   }
   cells(k: string): { settle_p50_ms: Cell; settle_p90_ms: Cell } {
     const lists = this.lists.get(k);
     if (!lists) return { settle_p50_ms: null, settle_p90_ms: null };
-    const values = Float64Array.from((lists.length === 1 ? lists[0]! : lists.join(',')).split(','), Number).sort();
+    let values: Float64Array;
+    if (lists.length === 1) values = lists[0]!.slice();
+    else {
+      values = new Float64Array(lists.reduce((n, l) => n + l.length, 0));
+      let at = 0;
+      for (const l of lists) {
+        values.set(l, at);
+        at += l.length;
+      }
+    }
+    values.sort();
     const rank = (p: number) => BigInt(values[Math.ceil((p * values.length) / 100) - 1]!);
     return { settle_p50_ms: ms(rank(50)), settle_p90_ms: ms(rank(90)) };
   }
@@ -139,7 +174,8 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
     const withTimes = (read: (r: unknown[]) => Totals) => (r: unknown[]) => {
       const t = read(r);
       const k = key(r[0] as bigint, r[1]);
-      const csv = r[r.length - 1];
+      const last = r[r.length - 1];
+      const csv = typeof last === 'string' && last !== '' ? parseNsList(last) : undefined;
       times.add(q.by === 'peer' ? key(r[0] as bigint, channels.get(k)?.pubkey ?? null) : k, csv);
       times.add(`${r[0]}|total`, csv);
       return t;
@@ -162,12 +198,32 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
         });
       }
     } else {
-      const ins = grouped(db, inSideSql(w.sql), w.args, (r) => ({ in_forwards: r[2] as bigint, in_settled: r[3] as bigint }));
+      // One pass over the channel pairs: a pair's forwards and settled ones count on its incoming
+      // channel (in_forwards, in_settled) and, with an outgoing side, every key on its outgoing one.
       const aggs = forwardAggregates(exact, { inSide: false, out: '1' });
-      const outs = grouped(db, outSideSql(w.sql, aggs), w.args, withTimes((r) => aggs.read(r, 2)));
       const merged = new Map<string, Group>();
-      for (const m of [ins, outs]) {
-        for (const [k, v] of m) merged.set(k, { node: v.node, g: v.g, t: { ...merged.get(k)?.t, ...v.t } });
+      const totalsOf = (node: bigint, g: unknown): Totals => {
+        const k = key(node, g);
+        let e = merged.get(k);
+        if (e === undefined) merged.set(k, (e = { node, g, t: {} }));
+        return e.t;
+      };
+      const add = (t: Totals, name: string, v: bigint) => (t[name] = (t[name] ?? 0n) + v);
+      for (const r of db.prepare(pairSql(w.sql, aggs)).raw().safeIntegers().iterate(...w.args) as IterableIterator<unknown[]>) {
+        const node = r[0] as bigint;
+        const outc = r[1] as bigint;
+        const v = aggs.read(r, 3);
+        const tin = totalsOf(node, r[2]);
+        add(tin, 'in_forwards', v.out_forwards!);
+        add(tin, 'in_settled', v.out_settled!);
+        if (outc === 0n) continue;
+        const tout = totalsOf(node, outc);
+        for (const [name, x] of Object.entries(v)) add(tout, name, x);
+        const last = r[r.length - 1];
+        const list = typeof last === 'string' && last !== '' ? parseNsList(last) : undefined;
+        const k = key(node, outc);
+        times.add(q.by === 'peer' ? key(node, channels.get(k)?.pubkey ?? null) : k, list);
+        times.add(`${node}|total`, list);
       }
       if (q.by === 'channel') {
         for (const [k, { node, g, t }] of merged) {

@@ -133,12 +133,6 @@ export function forwardAggregates(exact: boolean, opts: { readonly inSide: boole
     .sum('no_liquidity_msat', `${when(o, `oc = 3 AND fd = ${INSUFFICIENT_BALANCE}`)}oa END`);
 }
 
-/** Forwards by incoming channel: in the primary key's order (no sort), count and settled. */
-export function inSideSql(where: string): string {
-  return `SELECT node, channel_id AS g, count(*), coalesce(sum(settle_ns IS NOT NULL), 0) FROM htlcs
-    WHERE ${where} AND event_type = 3 GROUP BY node, channel_id`;
-}
-
 /** The settle times of the group's settled outgoing forwards as `ns,ns,…`, unsorted (NULL when none). */
 const settleTimes = (out: string) => `group_concat(${when(out, 'oc = 1')}d END)`;
 
@@ -146,9 +140,15 @@ const settleTimes = (out: string) => `group_concat(${when(out, 'oc = 1')}d END)`
 const when = (out: string, cond: string) => `CASE WHEN ${out === '1' ? cond : `${out} AND ${cond}`} THEN `;
 const both = (out: string, cond: string) => (out === '1' ? cond : `${out} AND ${cond}`);
 
-/** Forwards by outgoing channel (0, no outgoing side, left out); the last column: settleTimes. */
-export function outSideSql(where: string, aggs: AggregateList): string {
-  return `SELECT node, outc AS g, ${aggs.exprs.join(', ')}, ${settleTimes('1')} FROM (${forwardRows(where)}) WHERE outc != 0 GROUP BY node, outc`;
+/**
+ * Forwards by (outgoing, incoming) channel pair: one pass over the covering
+ * index htlcs_out in its order (no sort), the channel keys over every forward
+ * of the pair; the caller folds the pairs into channels (the count and the
+ * settled ones also into the incoming channel; an outgoing channel 0, no
+ * outgoing side, is none). The last column: settleTimes of the pair.
+ */
+export function pairSql(where: string, aggs: AggregateList): string {
+  return `SELECT node, outc, inc, ${aggs.exprs.join(', ')}, ${settleTimes('1')} FROM (${forwardRows(where)}) GROUP BY node, outc, inc`;
 }
 
 /** Forwards by time bucket of first_ns (`bucketNs` wide, UTC); the last column: settleTimes. */

@@ -72,7 +72,7 @@ const HISTORY_RECORD = ['--db', '--retain'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, ...HISTORY_RECORD, '--record', '--version']],
+    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, ...HISTORY_RECORD, '--record', '--since', '--tail', '--version']],
     ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport', '--record']],
     [
       'record',
@@ -80,7 +80,7 @@ describe('each command lists exactly the options it accepts', () => {
       [...NODE.filter((o) => o !== '--wait'), '--profile', '--profiles-file', '--transport', '--restserver', '--stats', '--no-stats', '--stats-interval', '--stuck-after', ...HISTORY_RECORD, '--metrics-listen', ...GENERAL],
     ],
     ['check', ['check', '--help'], [...NODE, '--profile', '--profiles-file', ...GENERAL]],
-    ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict']],
+    ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict', '--db', '--node', '--since', '--until']],
   ])('%s', async (_name, args, want) => {
     const r = await run(args);
     expect(r.code).toBe(0);

@@ -15,40 +15,13 @@ import { formatRaw } from '../../src/format/raw.js';
 import { openStore } from '../../src/history/open.js';
 import { readHistory, readLastEvents } from '../../src/history/read.js';
 import { StoreWriter } from '../../src/history/writer.js';
-import { at, chan, ev, info, tempDir, writeStore } from './helpers.js';
+import { at, ev, IN, info, OUT, queryPlans, T, tempDir, variety, WIDE, writeStore } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
 beforeAll(async () => ({ dir, cleanup } = await tempDir()));
 afterAll(() => cleanup());
 const p = (name: string) => path.join(dir, name);
-
-const IN = chan(830412, 1903, 1);
-const OUT = chan(830502, 12, 0);
-const WIDE = '18446744073709551615';
-const T = '2026-11-30T10:00:00Z';
-
-/** Every kind and the awkward values: null info, wide ids and amounts, empty preimage, multi-line text, unknown enums. */
-function variety(): OutputItem[] {
-  const f = { inChan: IN, inId: '5', outChan: OUT, outId: '7' };
-  return [
-    ev.forward(at(T), f, info('1001000', '1000000')),
-    ev.settle((BigInt(at(T)) + 9_412_353n).toString(), f),
-    ev.final(at(T, 12), IN, '5', true),
-    ev.forward(at(T, 20), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }, info('18446744073709551615', '9223372036854775808')),
-    ev.forwardFail(at(T, 25), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }),
-    { event: 'gap', fromMs: Date.parse(T) + 30, toMs: Date.parse(T) + 4000, reason: 'htlc event subscription terminated' },
-    ev.linkFail(at(T, 5000), { inChan: OUT, inId: '9', outChan: IN }, info('2000500', '2000000'), 15, 6, 'insufficient bandwidth\n"quoted", comma\u001b[31m'),
-    ev.linkFail(at(T, 5001), { inChan: OUT, inId: '10', outChan: IN }, null, 4242, 99, ''),
-    ev.forward(at(T, 5002), { inChan: OUT, inId: '11', outChan: IN, outId: '3' }, null),
-    ev.settle(at(T, 5003), { inChan: IN, inId: '12', type: 2 }, new Uint8Array(0)),
-    ev.forward(at(T, 5004), { outChan: OUT, outId: '44', type: 1 }, info('0', '5000000', 0, 900_000)),
-    ev.settle(at(T, 5100), { outChan: OUT, outId: '44', type: 1 }),
-    ev.final(at(T, 5200), OUT, '9', false),
-    { ...ev.forward(at(T, 5300), { inChan: IN, inId: '13', outChan: OUT, outId: '9' }, info('3', '2')), event: 'unknown', info: undefined, eventType: 7 },
-    ev.settle(at(T, 6000), f), // lnd's replay after a restart: same four ids, new timestamp
-  ];
-}
 
 function correlated(items: readonly OutputItem[]): OutputItem[] {
   const c = new Correlator();
@@ -133,26 +106,16 @@ describe('reading', () => {
 
   test('the queries use indexes: no scan of the events table, no sort before the first row', async () => {
     const { store, nodeId } = await writeStore(p('plan.sqlite'), [mk(1, 0), mk(2, 1000)]);
-    const seen: string[] = [];
     const db = store.db;
-    const prepare = db.prepare.bind(db);
-    (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
-      seen.push(sql);
-      return prepare(sql);
-    });
+    const { buildReport } = await import('../../src/report/aggregate.js');
+    const { listNodes } = await import('../../src/history/nodes.js');
     try {
       const ns = BigInt(Date.parse(T)) * 1_000_000n;
-      void [...readHistory(db, { nodes: [nodeId], sinceNs: ns, untilNs: ns + 10n ** 12n })];
-      void [...readLastEvents(db, [nodeId], 10)];
-      const { buildReport } = await import('../../src/report/aggregate.js');
-      const { listNodes } = await import('../../src/history/nodes.js');
-      for (const by of ['channel', 'peer', 'reason', 'day'] as const) buildReport(db, { by, nodes: listNodes(db), sinceNs: ns });
-      const plans = seen
-        .filter((sql) => /\b(events|htlcs)\b/.test(sql) && /^\s*(SELECT|WITH)/i.test(sql))
-        .map((sql) => {
-          const args = (sql.match(/\?/g) ?? []).map(() => 1);
-          return { sql, plan: (prepare('EXPLAIN QUERY PLAN ' + sql).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ') };
-        });
+      const plans = queryPlans(db, () => {
+        void [...readHistory(db, { nodes: [nodeId], sinceNs: ns, untilNs: ns + 10n ** 12n })];
+        void [...readLastEvents(db, [nodeId], 10)];
+        for (const by of ['channel', 'peer', 'reason', 'day'] as const) buildReport(db, { by, nodes: listNodes(db), sinceNs: ns });
+      });
       expect(plans.length).toBeGreaterThanOrEqual(8);
       for (const { sql, plan } of plans) {
         if (/ORDER BY id DESC LIMIT/.test(sql)) {

@@ -134,6 +134,21 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
     ],
   ],
   [
+    'events printed from the history store (--since/--tail) are not counted: only the live ones',
+    [
+      { ...forward(F1, 0n, INFO), recorded: {} },
+      { ...settle(F1, 100n * MS), recorded: {} },
+      forward(F2, 1n * SEC, INFO),
+    ],
+    [
+      [EV, { event: 'forward', type: 'FORWARD' }, 1],
+      [EV, { event: 'settle', type: 'FORWARD' }, undefined],
+      [FWD, pair('settled'), undefined],
+      [EARNED, {}, undefined],
+      [INFLIGHT, { type: 'FORWARD' }, 1],
+    ],
+  ],
+  [
     'a settle whose forward this run did not see: settled, no amounts, in flight untouched',
     [forward(F2, 0n, INFO), settle(F1, 1n * SEC)],
     [

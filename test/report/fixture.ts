@@ -78,3 +78,35 @@ export const FIXTURE: readonly OutputItem[] = [
   ev.linkFail(at(D2 + '16:00:00Z'), { inChan: A, inId: '31', type: 2 }, info('50000000', '0'), 1, 19, 'unknown invoice'),
   ev.linkFail(at(D2 + '17:00:00Z'), { outChan: C, type: 1 }, info('0', '30000000'), TCF, INSUFFICIENT_BALANCE, 'insufficient bandwidth'),
 ];
+
+/** The channel keys in SPEC order, as jsonl gives them: in, out, out settled, failed here, failed downstream, in settled,
+ * out amount, fee earned, fee missed, no liquidity (count, msat), settle p50, p90. */
+export function fwd(v: [number, number, number, number, number, number, number, number, number, number, number, number | null, number | null]) {
+  const [i, o, s, h, d, is, amt, earned, missed, nl, nlm, p50, p90] = v;
+  return {
+    in_forwards: i,
+    out_forwards: o,
+    out_settled: s,
+    out_failed_here: h,
+    out_failed_downstream: d,
+    in_settled: is,
+    out_amt_msat: amt,
+    fee_earned_msat: earned,
+    fee_missed_msat: missed,
+    no_liquidity: nl,
+    no_liquidity_msat: nlm,
+    settle_p50_ms: p50,
+    settle_p90_ms: p90,
+  };
+}
+
+// By hand:
+// A: in F1 F2 F4 F7; out F3 (down) F6 (here, fee 40). in_settled F1 F2.
+// B: in F3 F6 F9; out F1 F2 F8 (settled: 1,000,000+2,000,000+9,000,000; fees 1000+2000+900) and F5 (in flight);
+//    settle times 300, 500, 1500 ms: nearest-rank p50 = 2nd = 500, p90 = 3rd = 1500.
+// C: in F5 F8 (F8 settled); out F4 F9 (here, no liquidity: 3,000,000 + 2,500,000, fees 3000 + 250).
+// X: out F7 (here, fee 15).
+export const ROW_B = fwd([3, 4, 3, 0, 0, 0, 12_000_000, 3900, 0, 0, 0, 500, 1500]);
+export const ROW_A = fwd([4, 2, 0, 1, 1, 2, 0, 0, 40, 0, 0, null, null]);
+export const ROW_C = fwd([2, 2, 0, 2, 0, 1, 0, 0, 3250, 2, 5_500_000, null, null]);
+export const ROW_X = fwd([0, 1, 0, 1, 0, 0, 0, 0, 15, 0, 0, null, null]);

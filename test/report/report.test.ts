@@ -10,7 +10,7 @@ import { listNodes } from '../../src/history/nodes.js';
 import type { Store } from '../../src/history/open.js';
 import { buildReport, renderReport, type ReportBy } from '../../src/report/index.js';
 import { tempDir, writeStore } from '../history/helpers.js';
-import { A, B, C, CHANNELS, FIXTURE, P1, P2, X } from './fixture.js';
+import { A, B, C, CHANNELS, FIXTURE, fwd, P1, P2, ROW_A, ROW_B, ROW_C, ROW_X, X } from './fixture.js';
 
 let store: Store;
 let cleanup: () => Promise<void>;
@@ -29,37 +29,6 @@ afterAll(async () => {
 const report = (by: ReportBy, range: { sinceNs?: bigint; untilNs?: bigint } = {}) => buildReport(store.db, { by, nodes: listNodes(store.db), ...range });
 const jsonl = (by: ReportBy, range = {}) => renderReport(report(by, range), 'jsonl').map((l) => JSON.parse(l));
 
-// The channel keys, in SPEC order: in, out, out settled, failed here, failed downstream, in settled,
-// out amount, fee earned, fee missed, no liquidity (count, msat), settle p50, p90.
-function fwd(v: [number, number, number, number, number, number, number, number, number, number, number, number | null, number | null]) {
-  const [i, o, s, h, d, is, amt, earned, missed, nl, nlm, p50, p90] = v;
-  return {
-    in_forwards: i,
-    out_forwards: o,
-    out_settled: s,
-    out_failed_here: h,
-    out_failed_downstream: d,
-    in_settled: is,
-    out_amt_msat: amt,
-    fee_earned_msat: earned,
-    fee_missed_msat: missed,
-    no_liquidity: nl,
-    no_liquidity_msat: nlm,
-    settle_p50_ms: p50,
-    settle_p90_ms: p90,
-  };
-}
-
-// By hand:
-// A: in F1 F2 F4 F7; out F3 (down) F6 (here, fee 40). in_settled F1 F2.
-// B: in F3 F6 F9; out F1 F2 F8 (settled: 1,000,000+2,000,000+9,000,000; fees 1000+2000+900) and F5 (in flight);
-//    settle times 300, 500, 1500 ms: nearest-rank p50 = 2nd = 500, p90 = 3rd = 1500.
-// C: in F5 F8 (F8 settled); out F4 F9 (here, no liquidity: 3,000,000 + 2,500,000, fees 3000 + 250).
-// X: out F7 (here, fee 15).
-const ROW_B = fwd([3, 4, 3, 0, 0, 0, 12_000_000, 3900, 0, 0, 0, 500, 1500]);
-const ROW_A = fwd([4, 2, 0, 1, 1, 2, 0, 0, 40, 0, 0, null, null]);
-const ROW_C = fwd([2, 2, 0, 2, 0, 1, 0, 0, 3250, 2, 5_500_000, null, null]);
-const ROW_X = fwd([0, 1, 0, 1, 0, 0, 0, 0, 15, 0, 0, null, null]);
 
 describe('report --by channel', () => {
   test('rows, keys in SPEC order, sorted by out_forwards', () => {

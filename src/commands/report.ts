@@ -26,14 +26,17 @@ export async function runReportCommand(opts: ReportOptions, file?: string): Prom
   let dispose: () => Promise<void>;
   if (file === undefined) {
     store = await openStore(config.db.path, 'read');
-    dispose = async () => store.close();
+    dispose = () => {
+      store.close();
+      return Promise.resolve();
+    };
   } else {
     const { openReplayInput } = await import('../replay/input.js');
     const { loadCapture } = await import('../report/capture.js');
     const input = await openReplayInput(file, 'report');
     const loaded = await loadCapture(input.stream, input.name, stderrNotify());
     store = loaded.store;
-    dispose = loaded.dispose;
+    dispose = () => loaded.dispose();
   }
   let lines: string[];
   try {

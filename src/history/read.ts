@@ -44,7 +44,7 @@ export function loadAliases(db: Db, nodes: readonly number[]): Map<number, Map<s
     .all(...nodes) as Array<[number, string, string]>;
   for (const [node, chan, alias] of rows) {
     let m = out.get(node);
-    if (!m) out.set(node, (m = new Map()));
+    if (!m) out.set(node, (m = new Map<string, string>()));
     m.set(u64FromDbText(chan), alias);
   }
   return out;

@@ -21,7 +21,7 @@ import { nsToMsDecimal } from '../format/pieces/ns-to-ms.js';
 import { nodeLabel, type NodeRow } from '../history/nodes.js';
 import { sqliteCode, type Db } from '../history/sqlite.js';
 import { u64FromDbBig } from '../history/u64.js';
-import { FOREIGN, FORWARD_KEYS, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
+import { cellText, FOREIGN, FORWARD_KEYS, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
 import { foldPeers, peerOfChannel } from './peers.js';
 import { bucketSql, forwardAggregates, pairSql, paymentsSql, reasonAggregates, reasonSql, scopeWhere, type Scope } from './sql.js';
 
@@ -177,7 +177,7 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
       const last = r[r.length - 1];
       const csv = typeof last === 'string' && last !== '' ? parseNsList(last) : undefined;
       times.add(q.by === 'peer' ? key(r[0] as bigint, channels.get(k)?.pubkey ?? null) : k, csv);
-      times.add(`${r[0]}|total`, csv);
+      times.add(`${(r[0] as bigint).toString()}|total`, csv);
       return t;
     };
 
@@ -278,7 +278,7 @@ function bucketStart(ns: bigint): string {
 
 const big = (c: Cell | undefined): bigint => (typeof c === 'bigint' ? c : 0n);
 const cmpBig = (a: bigint, b: bigint) => (a < b ? -1 : a > b ? 1 : 0);
-const text = (c: Cell | undefined): string => (c === null || c === undefined ? '\uffff' : String(c));
+const text = (c: Cell | undefined): string => (c === null || c === undefined ? '\uffff' : cellText(c));
 
 /** SPEC order: channels and peers by out_forwards descending, reasons by count descending, buckets by time. */
 function sortRows(by: ReportBy, list: ReportRow[]): ReportRow[] {

@@ -21,6 +21,14 @@ export interface Ms {
   readonly ns: string;
 }
 export type Cell = string | bigint | Ms | null;
+
+/** A cell as plain text: a string as is, a BigInt in decimal, a duration in exact ms, null as ''. */
+export function cellText(c: Cell | undefined): string {
+  if (c === null || c === undefined) return '';
+  if (typeof c === 'string') return c;
+  if (typeof c === 'bigint') return c.toString();
+  return c.ms;
+}
 export type ReportRow = Readonly<Record<string, Cell>>;
 
 export const isMs = (c: Cell): c is Ms => typeof c === 'object' && c !== null;

@@ -72,7 +72,7 @@ function bucketLabel(by: 'day' | 'hour'): Column {
   return {
     title: by,
     right: false,
-    text: (r) => (by === 'day' ? String(r.start).slice(0, 10) : String(r.start).slice(0, 13).replace('T', ' ') + ':00'),
+    text: (r) => (by === 'day' ? cellText(r.start ?? null).slice(0, 10) : cellText(r.start ?? null).slice(0, 13).replace('T', ' ') + ':00'),
   };
 }
 

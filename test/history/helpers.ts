@@ -104,7 +104,7 @@ export function queryPlans(db: Store['db'], run: () => void): Array<{ sql: strin
   (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
     seen.push(sql);
     return prepare(sql);
-  }) as typeof db.prepare;
+  });
   try {
     run();
   } finally {

@@ -15,7 +15,7 @@ import { formatRaw } from '../../src/format/raw.js';
 import { openStore } from '../../src/history/open.js';
 import { readHistory, readLastEvents } from '../../src/history/read.js';
 import { StoreWriter } from '../../src/history/writer.js';
-import { at, ev, IN, info, OUT, queryPlans, T, tempDir, variety, WIDE, writeStore } from './helpers.js';
+import { at, ev, IN, info, OUT, queryPlans, T, tempDir, variety, writeStore } from './helpers.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;

@@ -52,8 +52,8 @@ describe('query plans', () => {
   test('--since: the start from the (node, time) index, then the id order; --tail: the id order backwards', () => {
     const nodes = listNodes(store.db).map((n) => n.id);
     const p = queryPlans(store.db, () => {
-      [...readHistory(store.db, { nodes, sinceNs: 1_796_000_000_000_000_000n })];
-      [...readLastEvents(store.db, nodes, 5)];
+      void [...readHistory(store.db, { nodes, sinceNs: 1_796_000_000_000_000_000n })];
+      void [...readLastEvents(store.db, nodes, 5)];
     }).filter((x) => /FROM events/.test(x.sql));
     const range = p.find((x) => /min\(id\), max\(id\)/.test(x.sql))!;
     expect(range.plan).toMatch(/^SEARCH events USING COVERING INDEX events_key \(node=\? AND timestamp_ns>\?\)/);

@@ -89,14 +89,19 @@ async function build(file, total) {
       copyGaps.run({ shiftMs: Number(shift / 1_000_000n), idOff: after });
       derive.run({ after });
     })();
-    if (k % 10 === 0) process.stderr.write(`  ${copies - k}/${copies} weeks, ${maxId.get()} events, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+    if (k % 10 === 0)
+      process.stderr.write(
+        `  ${copies - k}/${copies} weeks, ${maxId.get()} events, ${((performance.now() - t0) / 1000).toFixed(0)} s\n`,
+      );
   }
   db.exec('DETACH DATABASE base');
   db.pragma('wal_checkpoint(TRUNCATE)');
   const n = db.prepare('SELECT count(*) FROM events').pluck().get();
   store.close();
   for (const s of ['', '-wal', '-shm']) rmSync(base + s, { force: true });
-  process.stderr.write(`built ${file}: ${n} events, ${(statSync(file).size / 1e9).toFixed(2)} GB, in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  process.stderr.write(
+    `built ${file}: ${n} events, ${(statSync(file).size / 1e9).toFixed(2)} GB, in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
 }
 
 async function empty(file) {
@@ -106,7 +111,9 @@ async function empty(file) {
   const { openStore } = await dist('history/open.js');
   const store = await openStore(file, 'write');
   store.db.prepare('ATTACH DATABASE ? AS base').run(week);
-  store.db.exec('INSERT INTO nodes SELECT * FROM base.nodes; INSERT INTO channels SELECT * FROM base.channels; DETACH DATABASE base');
+  store.db.exec(
+    'INSERT INTO nodes SELECT * FROM base.nodes; INSERT INTO channels SELECT * FROM base.channels; DETACH DATABASE base',
+  );
   store.close();
   for (const s of ['', '-wal', '-shm']) rmSync(week + s, { force: true });
   process.stderr.write(`built ${file}: a node, no events\n`);
@@ -122,7 +129,10 @@ async function probe(file) {
   const nodes = listNodes(store.db).map((n) => n.id);
   // "Now" is the store's newest event (a store built earlier stays comparable); an empty store: now.
   const newest = store.db.prepare('SELECT max(timestamp_ns) FROM events WHERE node = ?').safeIntegers().pluck();
-  const latestNs = nodes.map((n) => newest.get(n)).filter((v) => v != null).reduce((a, b) => (a > b ? a : b), 0n);
+  const latestNs = nodes
+    .map((n) => newest.get(n))
+    .filter((v) => v != null)
+    .reduce((a, b) => (a > b ? a : b), 0n);
   const sinceNs = parseTimeArg(args.since, '--since', latestNs > 0n ? Number(latestNs / 1_000_000n) : END_MS);
   let first;
   let n = 0;
@@ -132,7 +142,15 @@ async function probe(file) {
   }
   const all = performance.now() - t0;
   store.close();
-  console.log(JSON.stringify({ file: path.basename(file), since: args.since, firstItemMs: first === undefined ? null : +first.toFixed(2), items: n, allMs: +all.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      file: path.basename(file),
+      since: args.since,
+      firstItemMs: first === undefined ? null : +first.toFixed(2),
+      items: n,
+      allMs: +all.toFixed(2),
+    }),
+  );
 }
 
 async function writeRate(n, file) {
@@ -159,10 +177,21 @@ async function writeRate(n, file) {
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(c0);
   store.close();
-  console.log(JSON.stringify({ events: n, eventsPerSec: Math.round(n / (ms / 1000)), wallMs: Math.round(ms), cpuMs: Math.round((cpu.user + cpu.system) / 1000) }));
+  console.log(
+    JSON.stringify({
+      events: n,
+      eventsPerSec: Math.round(n / (ms / 1000)),
+      wallMs: Math.round(ms),
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    }),
+  );
 }
 
-if (args['write-rate']) await writeRate(Number(args['write-rate']), args.out.endsWith('history-10m.sqlite') ? path.join(ROOT, 'bench/out/write-rate.sqlite') : args.out);
+if (args['write-rate'])
+  await writeRate(
+    Number(args['write-rate']),
+    args.out.endsWith('history-10m.sqlite') ? path.join(ROOT, 'bench/out/write-rate.sqlite') : args.out,
+  );
 else if (args.probe) await probe(args.probe);
 else if (args.empty) await empty(args.empty);
 else await build(args.out, Number(args.events));

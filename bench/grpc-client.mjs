@@ -30,10 +30,19 @@ const protoDir = fileURLToPath(new URL('../protos/', import.meta.url));
 const conf = fs.readFileSync(path.join(lnddir, 'lnd.conf'), 'utf8');
 const rpc = /^rpclisten=(.*)$/m.exec(conf)?.[1] ?? 'localhost:10009';
 const cert = fs.readFileSync(path.join(lnddir, 'tls.cert'));
-const macaroon = fs.readFileSync(path.join(lnddir, 'data', 'chain', 'bitcoin', network, 'readonly.macaroon')).toString('hex');
+const macaroon = fs
+  .readFileSync(path.join(lnddir, 'data', 'chain', 'bitcoin', network, 'readonly.macaroon'))
+  .toString('hex');
 
 // lnd's docs (grpc.md, "JavaScript"), unchanged but for the options the brief fixes.
-const loaderOptions = { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [protoDir] };
+const loaderOptions = {
+  keepCase: true,
+  longs: String,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+  includeDirs: [protoDir],
+};
 const packageDefinition = protoLoader.loadSync(['lightning.proto', 'routerrpc/router.proto'], loaderOptions);
 const routerrpc = grpc.loadPackageDefinition(packageDefinition).routerrpc;
 const sslCreds = grpc.credentials.createSsl(cert);
@@ -64,7 +73,8 @@ if (mode === 'raw') {
 const done = () => {
   const last = process.hrtime.bigint();
   process.stderr.write(
-    JSON.stringify({ events: n, firstToLastMs: Number(last - first) / 1e6, sinceStartMs: Number(last - t0) / 1e6 }) + '\n',
+    JSON.stringify({ events: n, firstToLastMs: Number(last - first) / 1e6, sinceStartMs: Number(last - t0) / 1e6 }) +
+      '\n',
   );
   process.exit(0);
 };

@@ -53,7 +53,9 @@ async function cachedStore(ctx, dir, name, events) {
   if (fs.existsSync(file) && fs.existsSync(mark) && fs.readFileSync(mark, 'utf8') === String(events)) return file;
   ctx.log(`building ${file} (${events === 0 ? 'no events' : `${events} events`}; cached for later runs)`);
   const args = events === 0 ? ['--empty', file] : ['--events', String(events), '--out', file];
-  const res = await ctx.sh(`${ctx.q(ctx.node)} bench/build-store.mjs ${args.map(ctx.q).join(' ')}`, { timeoutMs: 3_600_000 });
+  const res = await ctx.sh(`${ctx.q(ctx.node)} bench/build-store.mjs ${args.map(ctx.q).join(' ')}`, {
+    timeoutMs: 3_600_000,
+  });
   if (res.code !== 0) throw new Error(`build-store failed: ${res.stderr.trim().split('\n').at(-1)}`);
   // Opened once for reading here, so a migration (an older cached store) is not timed later. And no
   // recorder "wrote just now" (the tail would wait a second for its next commit): last seen an hour ago.
@@ -75,14 +77,18 @@ function firstLine(node, args, env) {
       child.kill('SIGTERM');
     });
     child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (code) => resolve({ ms: first ?? performance.now() - t0, printed: first !== undefined, code, stderr }));
+    child.on('close', (code) =>
+      resolve({ ms: first ?? performance.now() - t0, printed: first !== undefined, code, stderr }),
+    );
   });
 }
 
 function newestIso(ctx, file) {
   const res = sqliteValue(ctx, file, 'SELECT max(timestamp_ns) FROM events;');
   const ns = BigInt(res.trim() || '0');
-  return ns > 0n ? new Date(Number(ns / 1_000_000n) - 3_600_000).toISOString() : new Date(Date.now() - 3_600_000).toISOString();
+  return ns > 0n
+    ? new Date(Number(ns / 1_000_000n) - 3_600_000).toISOString()
+    : new Date(Date.now() - 3_600_000).toISOString();
 }
 
 function sqliteValue(ctx, file, sql) {
@@ -96,11 +102,24 @@ async function startSim(ctx, lnddir) {
     JSON.stringify({
       steps: [
         { sleep: 200 },
-        { send: { incoming_channel_id: '1', incoming_htlc_id: '1', outgoing_channel_id: '2', outgoing_htlc_id: '1', event_type: 'FORWARD', forward_event: { info: null } } },
+        {
+          send: {
+            incoming_channel_id: '1',
+            incoming_htlc_id: '1',
+            outgoing_channel_id: '2',
+            outgoing_htlc_id: '1',
+            event_type: 'FORWARD',
+            forward_event: { info: null },
+          },
+        },
       ],
     }),
   );
-  return ctx.startProcess(['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', lnddir, '--seed', '1', '--scenario', scenario], /connect: htlc-tail/, 'htlc-tail-sim');
+  return ctx.startProcess(
+    ['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', lnddir, '--seed', '1', '--scenario', scenario],
+    /connect: htlc-tail/,
+    'htlc-tail-sim',
+  );
 }
 
 export async function historyRead(ctx) {
@@ -150,9 +169,17 @@ export async function historyRead(ctx) {
   const env = ctx.childEnv;
   const ttfl = { replayBig: [], replayEmpty: [], tailBig: [], tailEmpty: [] };
   for (let r = 0; r < runs; r++) {
-    for (const [k, file] of [['replayBig', big], ['replayEmpty', empty]]) {
-      const res = await firstLine(node, ['bin/htlc-tail.js', 'replay', '--db', file, '--since', since, '-f', 'jsonl'], env);
-      if (res.code !== 0 && res.code !== null && !res.printed) out.notes.push(`${k}: exit ${res.code}: ${res.stderr.trim().split('\n')[0]}`);
+    for (const [k, file] of [
+      ['replayBig', big],
+      ['replayEmpty', empty],
+    ]) {
+      const res = await firstLine(
+        node,
+        ['bin/htlc-tail.js', 'replay', '--db', file, '--since', since, '-f', 'jsonl'],
+        env,
+      );
+      if (res.code !== 0 && res.code !== null && !res.printed)
+        out.notes.push(`${k}: exit ${res.code}: ${res.stderr.trim().split('\n')[0]}`);
       else ttfl[k].push(res.ms);
     }
   }
@@ -161,8 +188,25 @@ export async function historyRead(ctx) {
   try {
     sim = await startSim(ctx, path.join(simDir, 'lnd'));
     for (let r = 0; r < runs; r++) {
-      for (const [k, file] of [['tailBig', big], ['tailEmpty', empty]]) {
-        const args = ['bin/htlc-tail.js', '--lnddir', path.join(simDir, 'lnd'), '--network', 'regtest', '--db', file, '--since', since, '-f', 'jsonl', '--no-aliases', '--no-stats'];
+      for (const [k, file] of [
+        ['tailBig', big],
+        ['tailEmpty', empty],
+      ]) {
+        const args = [
+          'bin/htlc-tail.js',
+          '--lnddir',
+          path.join(simDir, 'lnd'),
+          '--network',
+          'regtest',
+          '--db',
+          file,
+          '--since',
+          since,
+          '-f',
+          'jsonl',
+          '--no-aliases',
+          '--no-stats',
+        ];
         const res = await firstLine(node, args, env);
         if (!res.printed) out.notes.push(`${k}: no line (exit ${res.code}: ${res.stderr.trim().split('\n')[0]})`);
         else ttfl[k].push(res.ms);
@@ -182,11 +226,29 @@ const x = (a, b) => a / b;
 export function historyTargets(h, fmtX) {
   const T = [];
   const r = h.report;
-  if (r.jq) T.push([`report --by channel (${h.reportEvents} events) ≥ 5× jq`, `${fmtX(x(r.jq.ms, r.htlc.ms))} (CPU: ${fmtX(x(r.jq.cpuS, r.htlc.cpuS))})`, x(r.jq.ms, r.htlc.ms) >= 5]);
-  if (r.sqlite3) T.push([`report --by channel within 2× of sqlite3 GROUP BY`, `${fmtX(x(r.htlc.ms, r.sqlite3.ms))} of it (CPU: ${fmtX(x(r.htlc.cpuS, r.sqlite3.cpuS))})`, x(r.htlc.ms, r.sqlite3.ms) <= 2]);
+  if (r.jq)
+    T.push([
+      `report --by channel (${h.reportEvents} events) ≥ 5× jq`,
+      `${fmtX(x(r.jq.ms, r.htlc.ms))} (CPU: ${fmtX(x(r.jq.cpuS, r.htlc.cpuS))})`,
+      x(r.jq.ms, r.htlc.ms) >= 5,
+    ]);
+  if (r.sqlite3)
+    T.push([
+      `report --by channel within 2× of sqlite3 GROUP BY`,
+      `${fmtX(x(r.htlc.ms, r.sqlite3.ms))} of it (CPU: ${fmtX(x(r.htlc.cpuS, r.sqlite3.cpuS))})`,
+      x(r.htlc.ms, r.sqlite3.ms) <= 2,
+    ]);
   const s = h.since;
-  T.push([`replay --db --since 1h, first line: ${h.sinceEvents} events ≤ 1.5× empty`, fmtX(x(s.replayBig, s.replayEmpty)), x(s.replayBig, s.replayEmpty) <= 1.5]);
-  T.push([`tail --since 1h, first line: ${h.sinceEvents} events ≤ 1.5× empty`, fmtX(x(s.tailBig, s.tailEmpty)), x(s.tailBig, s.tailEmpty) <= 1.5]);
+  T.push([
+    `replay --db --since 1h, first line: ${h.sinceEvents} events ≤ 1.5× empty`,
+    fmtX(x(s.replayBig, s.replayEmpty)),
+    x(s.replayBig, s.replayEmpty) <= 1.5,
+  ]);
+  T.push([
+    `tail --since 1h, first line: ${h.sinceEvents} events ≤ 1.5× empty`,
+    fmtX(x(s.tailBig, s.tailEmpty)),
+    x(s.tailBig, s.tailEmpty) <= 1.5,
+  ]);
   return T;
 }
 
@@ -201,8 +263,12 @@ export function historyMarkdown(h, fmtMs) {
   L.push(`| \`htlc-tail report --by channel -f jsonl\` | ${s(r.htlc)} |`);
   L.push(`| jq streaming reduce over the same events as jsonl | ${s(r.jq)} |`);
   L.push(`| sqlite3: the equivalent GROUP BYs on the same database | ${s(r.sqlite3)} |`);
-  L.push(`| \`replay --db --since\` (the last hour), first line: ${h.sinceEvents} events / empty store | ${fmtMs(h.since.replayBig, 0)} / ${fmtMs(h.since.replayEmpty, 0)} |`);
-  L.push(`| \`htlc-tail --since\` against the simulated node, first line: ${h.sinceEvents} events / empty store | ${fmtMs(h.since.tailBig, 0)} / ${fmtMs(h.since.tailEmpty, 0)} |`);
+  L.push(
+    `| \`replay --db --since\` (the last hour), first line: ${h.sinceEvents} events / empty store | ${fmtMs(h.since.replayBig, 0)} / ${fmtMs(h.since.replayEmpty, 0)} |`,
+  );
+  L.push(
+    `| \`htlc-tail --since\` against the simulated node, first line: ${h.sinceEvents} events / empty store | ${fmtMs(h.since.tailBig, 0)} / ${fmtMs(h.since.tailEmpty, 0)} |`,
+  );
   L.push('');
   for (const n of h.notes) L.push(`Note: ${n}`);
   return L;

@@ -31,7 +31,9 @@ function recordUntil(ctx, dir, file, n) {
       let pid = child.pid;
       if (ctx.hasTime) {
         try {
-          pid = Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) || child.pid;
+          pid =
+            Number(fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim().split(/\s+/)[0]) ||
+            child.pid;
         } catch {
           // time already gone
         }
@@ -66,7 +68,13 @@ function recordUntil(ctx, dir, file, n) {
       clearTimeout(guard);
       db?.close();
       const m = /bench-time ([\d.]+) ([\d.]+) (\d+)/.exec(stderr);
-      resolve({ ms: reachedMs, code, rssKb: m ? Number(m[3]) : NaN, cpu: m ? Number(m[1]) + Number(m[2]) : NaN, stderr });
+      resolve({
+        ms: reachedMs,
+        code,
+        rssKb: m ? Number(m[3]) : NaN,
+        cpu: m ? Number(m[1]) + Number(m[2]) : NaN,
+        stderr,
+      });
     });
   });
 }
@@ -74,7 +82,8 @@ function recordUntil(ctx, dir, file, n) {
 export async function historyWrite(ctx) {
   const { N, RUNS, dir, sh, q, median, log } = ctx;
   const tmp = fs.mkdtempSync(path.join(ctx.outDir, 'record-'));
-  const tail = (n) => `${q(ctx.node)} bin/htlc-tail.js --lnddir ${q(dir)} --network ${ctx.network} -f jsonl --no-stats --no-aliases --color never --count ${n}`;
+  const tail = (n) =>
+    `${q(ctx.node)} bin/htlc-tail.js --lnddir ${q(dir)} --network ${ctx.network} -f jsonl --no-stats --no-aliases --color never --count ${n}`;
   const acc = { tail: [], tailOne: [], tailRss: [], rec: [], recOne: [], recRss: [], errors: [] };
   try {
     for (let r = 0; r < RUNS; r++) {
@@ -88,7 +97,10 @@ export async function historyWrite(ctx) {
         }
         const file = path.join(tmp, `r${r}-${n}.sqlite`);
         const rec = await recordUntil(ctx, dir, file, n);
-        if (rec.ms === undefined || rec.code !== 0) acc.errors.push(`record exit ${rec.code}: ${rec.stderr.split('\n').find((l) => /htlc-tail:.*(error|cannot|failed)/i.test(l)) ?? ''}`);
+        if (rec.ms === undefined || rec.code !== 0)
+          acc.errors.push(
+            `record exit ${rec.code}: ${rec.stderr.split('\n').find((l) => /htlc-tail:.*(error|cannot|failed)/i.test(l)) ?? ''}`,
+          );
         else {
           (n === 1 ? acc.recOne : acc.rec).push(rec.ms);
           if (n === N) acc.recRss.push(rec.rssKb);
@@ -103,7 +115,9 @@ export async function historyWrite(ctx) {
         await sleep(50);
       }
       const s = (x) => (x === undefined ? 'failed' : `${(x / 1000).toFixed(2)} s`);
-      log(`record run ${r + 1}/${RUNS}: jsonl tail ${s(acc.tail.at(-1))} (1 event: ${s(acc.tailOne.at(-1))}), record ${s(acc.rec.at(-1))} (1 event: ${s(acc.recOne.at(-1))}) for ${N} events`);
+      log(
+        `record run ${r + 1}/${RUNS}: jsonl tail ${s(acc.tail.at(-1))} (1 event: ${s(acc.tailOne.at(-1))}), record ${s(acc.rec.at(-1))} (1 event: ${s(acc.recOne.at(-1))}) for ${N} events`,
+      );
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -134,14 +148,22 @@ export function historyWriteReport(h, fmtInt, fmtX) {
   L.push('| client | events/s | × jsonl tail | peak RSS |');
   L.push('| --- | ---: | ---: | ---: |');
   L.push(`| htlc-tail -f jsonl > /dev/null (baseline) | ${fmtInt(h.tailEventsPerSec)} | 1.00× | ${mb(h.tailRssMb)} |`);
-  L.push(`| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${mb(h.recordRssMb)} |`);
+  L.push(
+    `| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${mb(h.recordRssMb)} |`,
+  );
   L.push('');
-  L.push('record: time from start until the database holds N events (committed, polled every 20 ms), minus the same for 1 event.');
+  L.push(
+    'record: time from start until the database holds N events (committed, polled every 20 ms), minus the same for 1 event.',
+  );
   L.push('');
   const extra = h.recordRssMb - h.tailRssMb;
   const targets = [
     ['record ≥ 0.8× jsonl tail (events/s)', fmtX(h.ratio), Number.isFinite(h.ratio) ? h.ratio >= 0.8 : undefined],
-    ['record peak RSS ≤ jsonl tail + 20 MB', `${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MB`, Number.isFinite(extra) ? extra <= 20 : undefined],
+    [
+      'record peak RSS ≤ jsonl tail + 20 MB',
+      `${extra >= 0 ? '+' : ''}${extra.toFixed(1)} MB`,
+      Number.isFinite(extra) ? extra <= 20 : undefined,
+    ],
   ];
   return { lines: L, targets };
 }

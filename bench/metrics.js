@@ -44,9 +44,15 @@ function freePort() {
 async function ratio(c) {
   const variants = [
     { id: 'plain', label: 'htlc-tail -f jsonl', cmd: (n) => c.tailCmd(c.dir, 'jsonl', n) },
-    { id: 'metrics', label: 'htlc-tail -f jsonl --metrics-listen 127.0.0.1:0', cmd: (n) => `${c.tailCmd(c.dir, 'jsonl', n)} --metrics-listen 127.0.0.1:0` },
+    {
+      id: 'metrics',
+      label: 'htlc-tail -f jsonl --metrics-listen 127.0.0.1:0',
+      cmd: (n) => `${c.tailCmd(c.dir, 'jsonl', n)} --metrics-listen 127.0.0.1:0`,
+    },
   ];
-  const acc = Object.fromEntries(variants.map((v) => [v.id, { full: [], one: [], cpuFull: [], cpuOne: [], errors: [] }]));
+  const acc = Object.fromEntries(
+    variants.map((v) => [v.id, { full: [], one: [], cpuFull: [], cpuOne: [], errors: [] }]),
+  );
   for (let r = 0; r < c.RUNS; r++) {
     for (const v of variants) {
       const a = acc[v.id];
@@ -59,7 +65,9 @@ async function ratio(c) {
         (n === 1 ? a.one : a.full).push(res.ms);
         (n === 1 ? a.cpuOne : a.cpuFull).push(c.parseTime(res.stderr).cpu);
       }
-      c.log(`metrics run ${r + 1}/${c.RUNS}: ${v.label}: ${a.full.length ? `${(a.full.at(-1) / 1000).toFixed(2)} s` : 'failed'}`);
+      c.log(
+        `metrics run ${r + 1}/${c.RUNS}: ${v.label}: ${a.full.length ? `${(a.full.at(-1) / 1000).toFixed(2)} s` : 'failed'}`,
+      );
     }
   }
   const rate = (xs, base) => c.median(xs.map((x) => (x - base > 0 ? c.N / (x - base) : NaN)));
@@ -73,19 +81,37 @@ async function ratio(c) {
       errors: a.errors,
     };
   });
-  return { rows, ratio: rows[1].eventsPerSec / rows[0].eventsPerSec, cpuRatio: rows[1].cpuEventsPerSec / rows[0].cpuEventsPerSec };
+  return {
+    rows,
+    ratio: rows[1].eventsPerSec / rows[0].eventsPerSec,
+    cpuRatio: rows[1].cpuEventsPerSec / rows[0].cpuEventsPerSec,
+  };
 }
 
 /** The scripted stream: forwards over 500 channels, then `burst` generated events. */
 function scrapeScenario(burst) {
-  const ids = Array.from({ length: CHANNELS }, (_, i) => (((800_000n + BigInt(i)) << 40n) | (BigInt(i) << 16n)).toString());
-  const info = { incoming_timelock: 800_100, outgoing_timelock: 800_060, incoming_amt_msat: '1001000', outgoing_amt_msat: '1000000' };
+  const ids = Array.from({ length: CHANNELS }, (_, i) =>
+    (((800_000n + BigInt(i)) << 40n) | (BigInt(i) << 16n)).toString(),
+  );
+  const info = {
+    incoming_timelock: 800_100,
+    outgoing_timelock: 800_060,
+    incoming_amt_msat: '1001000',
+    outgoing_amt_msat: '1000000',
+  };
   const steps = [];
   let h = 0;
   for (let i = 0; i < CHANNELS; i++) {
     for (let k = 1; k <= PAIRS_PER_CHANNEL; k++) {
       const ev = (type, member, outH) => ({
-        send: { incoming_channel_id: ids[i], outgoing_channel_id: ids[(i + k) % CHANNELS], incoming_htlc_id: String(h), outgoing_htlc_id: outH ?? String(h), event_type: type, ...member },
+        send: {
+          incoming_channel_id: ids[i],
+          outgoing_channel_id: ids[(i + k) % CHANNELS],
+          incoming_htlc_id: String(h),
+          outgoing_htlc_id: outH ?? String(h),
+          event_type: type,
+          ...member,
+        },
       });
       h++;
       steps.push(ev('FORWARD', { forward_event: { info } }), ev('FORWARD', { settle_event: { preimage: '' } }));
@@ -93,7 +119,20 @@ function scrapeScenario(burst) {
       steps.push(ev('FORWARD', { forward_event: { info } }), ev('FORWARD', { forward_fail_event: {} }));
       h++;
       const detail = ['INSUFFICIENT_BALANCE', 'HTLC_EXCEEDS_MAX', 'LINK_NOT_ELIGIBLE'][k % 3];
-      steps.push(ev('FORWARD', { link_fail_event: { info, wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: detail, failure_string: 'x' } }, '0'));
+      steps.push(
+        ev(
+          'FORWARD',
+          {
+            link_fail_event: {
+              info,
+              wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
+              failure_detail: detail,
+              failure_string: 'x',
+            },
+          },
+          '0',
+        ),
+      );
     }
   }
   const setup = steps.length;
@@ -137,10 +176,33 @@ async function scrape(c) {
   const burst = c.N;
   const { scenario, setup } = scrapeScenario(burst);
   fs.writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
-  const sim = await c.startProcess(['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', path.join(dir, 'lnd'), '--scenario', path.join(dir, 'scenario.json')], /connect: htlc-tail/, 'htlc-tail-sim (scenario)');
+  const sim = await c.startProcess(
+    [
+      'packages/lnd-sim/bin/htlc-tail-sim.js',
+      '--lnddir',
+      path.join(dir, 'lnd'),
+      '--scenario',
+      path.join(dir, 'scenario.json'),
+    ],
+    /connect: htlc-tail/,
+    'htlc-tail-sim (scenario)',
+  );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/metrics`;
-  const args = ['bin/htlc-tail.js', '--lnddir', path.join(dir, 'lnd'), '--network', 'regtest', '-f', 'jsonl', '--no-stats', '--color', 'never', '--metrics-listen', `127.0.0.1:${port}`];
+  const args = [
+    'bin/htlc-tail.js',
+    '--lnddir',
+    path.join(dir, 'lnd'),
+    '--network',
+    'regtest',
+    '-f',
+    'jsonl',
+    '--no-stats',
+    '--color',
+    'never',
+    '--metrics-listen',
+    `127.0.0.1:${port}`,
+  ];
   const tail = spawn(c.NODE, args, { env: c.env, stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   tail.stderr.setEncoding('utf8').on('data', (d) => (err += d));
@@ -155,7 +217,10 @@ async function scrape(c) {
     const end = Date.now() + 120_000;
     for (;;) {
       if (tail.exitCode !== null) throw new Error(`htlc-tail exited (${tail.exitCode}): ${err.trim().split('\n')[0]}`);
-      const text = await fetch(url).then((r) => r.text(), () => '');
+      const text = await fetch(url).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (eventsSum(text) >= setup) break;
       if (Date.now() > end) throw new Error('the 500-channel setup did not arrive within 120 s');
       await new Promise((r) => setTimeout(r, 20));
@@ -190,7 +255,20 @@ async function scrape(c) {
   }
   const sorted = [...times].sort((a, b) => a - b);
   const pct = (p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-  return { channels: CHANNELS, pairs: CHANNELS * PAIRS_PER_CHANNEL, burst, series, kib: bytes / 1024, scrapes: times.length, p50: pct(50), p90: pct(90), max: sorted.at(-1), idleP50: c.median(idle), idleCpuMs: idleCpu.reduce((a, b) => a + b, 0) / idleCpu.length, indexP50: c.median(index) };
+  return {
+    channels: CHANNELS,
+    pairs: CHANNELS * PAIRS_PER_CHANNEL,
+    burst,
+    series,
+    kib: bytes / 1024,
+    scrapes: times.length,
+    p50: pct(50),
+    p90: pct(90),
+    max: sorted.at(-1),
+    idleP50: c.median(idle),
+    idleCpuMs: idleCpu.reduce((a, b) => a + b, 0) / idleCpu.length,
+    indexP50: c.median(index),
+  };
 }
 
 /**
@@ -207,21 +285,40 @@ export async function metricsBench(c) {
     L.push('');
     L.push('| command | events/s | events per CPU-s |');
     L.push('| --- | ---: | ---: |');
-    for (const x of r.rows) L.push(`| ${x.label}${x.errors.length ? ` (${x.errors.length} failed: ${x.errors[0]})` : ''} | ${c.fmtInt(x.eventsPerSec)} | ${c.fmtInt(x.cpuEventsPerSec)} |`);
+    for (const x of r.rows)
+      L.push(
+        `| ${x.label}${x.errors.length ? ` (${x.errors.length} failed: ${x.errors[0]})` : ''} | ${c.fmtInt(x.eventsPerSec)} | ${c.fmtInt(x.cpuEventsPerSec)} |`,
+      );
     L.push('');
-    targets.push(['-f jsonl --metrics-listen ≥ 0.9× -f jsonl', `${c.fmtX(r.ratio)} (CPU: ${c.fmtX(r.cpuRatio)})`, Number.isFinite(r.ratio) ? r.ratio >= 0.9 : undefined]);
+    targets.push([
+      '-f jsonl --metrics-listen ≥ 0.9× -f jsonl',
+      `${c.fmtX(r.ratio)} (CPU: ${c.fmtX(r.cpuRatio)})`,
+      Number.isFinite(r.ratio) ? r.ratio >= 0.9 : undefined,
+    ]);
   }
   if (c.sections.has('metrics-scrape')) {
     const s = (raw.scrape = await scrape(c));
-    L.push(`### Scrape of a node with ${s.channels} channels while a flood of ${c.fmtInt(s.burst)} events is processed`);
+    L.push(
+      `### Scrape of a node with ${s.channels} channels while a flood of ${c.fmtInt(s.burst)} events is processed`,
+    );
     L.push('');
-    L.push('| series | size | scrapes during the flood | p50 | p90 | max | after the flood: p50 | its CPU in the tail | GET / during the flood (p50) |');
+    L.push(
+      '| series | size | scrapes during the flood | p50 | p90 | max | after the flood: p50 | its CPU in the tail | GET / during the flood (p50) |',
+    );
     L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    L.push(`| ${c.fmtInt(s.series)} (${c.fmtInt(s.pairs)} channel pairs) | ${s.kib.toFixed(0)} KiB | ${s.scrapes} | ${c.fmtMs(s.p50)} | ${c.fmtMs(s.p90)} | ${c.fmtMs(s.max)} | ${c.fmtMs(s.idleP50)} | ${c.fmtMs(s.idleCpuMs)} | ${c.fmtMs(s.indexP50)} |`);
+    L.push(
+      `| ${c.fmtInt(s.series)} (${c.fmtInt(s.pairs)} channel pairs) | ${s.kib.toFixed(0)} KiB | ${s.scrapes} | ${c.fmtMs(s.p50)} | ${c.fmtMs(s.p90)} | ${c.fmtMs(s.max)} | ${c.fmtMs(s.idleP50)} | ${c.fmtMs(s.idleCpuMs)} | ${c.fmtMs(s.indexP50)} |`,
+    );
     L.push('');
-    L.push('GET /metrics by curl (its own process, as Prometheus scrapes), every 50 ms; counted while the tail\'s events count still grows between two scrapes. GET / (no rendering) shows the wait for the tail\'s event loop alone; the CPU column is the tail process\'s CPU time per scrape once the flood is over (mean of 10; /proc, 10 ms ticks).');
+    L.push(
+      "GET /metrics by curl (its own process, as Prometheus scrapes), every 50 ms; counted while the tail's events count still grows between two scrapes. GET / (no rendering) shows the wait for the tail's event loop alone; the CPU column is the tail process's CPU time per scrape once the flood is over (mean of 10; /proc, 10 ms ticks).",
+    );
     L.push('');
-    targets.push([`scrape of ${s.channels} channels during the flood < 50 ms (p90)`, c.fmtMs(s.p90), Number.isFinite(s.p90) ? s.p90 < 50 : undefined]);
+    targets.push([
+      `scrape of ${s.channels} channels during the flood < 50 ms (p90)`,
+      c.fmtMs(s.p90),
+      Number.isFinite(s.p90) ? s.p90 < 50 : undefined,
+    ]);
   }
   return { raw, lines: L, targets };
 }

@@ -42,7 +42,9 @@ function time(name, fn) {
   const t = cpuMs();
   fn();
   const ms = cpuMs() - t;
-  console.error(`${name.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`);
+  console.error(
+    `${name.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`,
+  );
 }
 
 let evs;
@@ -110,7 +112,9 @@ await new Promise((resolve) => {
     if (i >= N) {
       writer.flush().then(() => {
         const ms = cpuMs() - t;
-        console.error(`${'whole pipeline'.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`);
+        console.error(
+          `${'whole pipeline'.padEnd(28)} ${ms.toFixed(0).padStart(6)} ms  ${((1000 * N) / ms / 1000).toFixed(0).padStart(5)} k/s  ${((ms * 1000) / N).toFixed(2)} µs/event`,
+        );
         resolve();
       });
     }

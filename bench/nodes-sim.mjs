@@ -31,7 +31,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const nodes = [];
 for (let i = 0; i < k; i++) nodes.push(await startSimNode({ transport: 'grpc-js', rate: 0, seed: 100 + i }));
 // Pre-built events (round-robin over the nodes) so that sending costs only the stamp and the write.
-const gens = nodes.map((n, i) => new TrafficGenerator({ seed: 100 + i, node: n.node, startNs: nowNs(), rate, replayProbability: 0 }));
+const gens = nodes.map(
+  (n, i) => new TrafficGenerator({ seed: 100 + i, node: n.node, startNs: nowNs(), rate, replayProbability: 0 }),
+);
 const events = Array.from({ length: count }, (_, j) => toProtoObject(gens[j % k].next().event));
 
 const name = (i) => `n${String(i + 1).padStart(2, '0')}`;
@@ -46,7 +48,11 @@ fs.writeFileSync(
         chain: 'bitcoin',
         network: n.network,
         tlscert: n.certPem,
-        macaroons: { default: 'readonly.macaroon', timeout: 60, jar: [{ name: 'readonly.macaroon', data: n.macaroons.readonly.toString('hex') }] },
+        macaroons: {
+          default: 'readonly.macaroon',
+          timeout: 60,
+          jar: [{ name: 'readonly.macaroon', data: n.macaroons.readonly.toString('hex') }],
+        },
       })),
     },
     null,

@@ -50,12 +50,24 @@ function tailSamples(h, args) {
     child.on('close', (code) => {
       const t = /bench-time ([\d.]+) ([\d.]+) (\d+)/.exec(err);
       if (code !== 0) reject(new Error(`htlc-tail ${args.join(' ')} exited ${code}: ${err.trim().split('\n')[0]}`));
-      else resolve({ samples, rssKb: t ? Number(t[3]) : NaN, cpuS: t ? Number(t[1]) + Number(t[2]) : NaN, nodesSeen: perNode.size });
+      else
+        resolve({
+          samples,
+          rssKb: t ? Number(t[3]) : NaN,
+          cpuS: t ? Number(t[1]) + Number(t[2]) : NaN,
+          nodesSeen: perNode.size,
+        });
     });
   });
 }
 
-const list = (v, def) => (v ? v.split(',').map(Number).filter((n) => Number.isInteger(n) && n > 0) : def);
+const list = (v, def) =>
+  v
+    ? v
+        .split(',')
+        .map(Number)
+        .filter((n) => Number.isInteger(n) && n > 0)
+    : def;
 
 export async function runNodesBench(h) {
   const counts = list(process.env.BENCH_NODES, h.SMOKE ? [1, 3] : [1, 5, 20]);
@@ -69,9 +81,27 @@ export async function runNodesBench(h) {
     let sim;
     const x = { p50: [], p99: [], max: [], rssKb: [], cpuS: [], measured: 0 };
     try {
-      sim = await h.startProcess(['bench/nodes-sim.mjs', file, String(k), String(rate), String(events)], /ready/, `the ${k}-node sim`);
+      sim = await h.startProcess(
+        ['bench/nodes-sim.mjs', file, String(k), String(rate), String(events)],
+        /ready/,
+        `the ${k}-node sim`,
+      );
       for (let r = 0; r < h.RUNS; r++) {
-        const args = ['bin/htlc-tail.js', '--profiles-file', file, '-p', 'all', '-f', 'jsonl', '--no-stats', '--no-aliases', '--color', 'never', '--count', String(events)];
+        const args = [
+          'bin/htlc-tail.js',
+          '--profiles-file',
+          file,
+          '-p',
+          'all',
+          '-f',
+          'jsonl',
+          '--no-stats',
+          '--no-aliases',
+          '--color',
+          'never',
+          '--count',
+          String(events),
+        ];
         const res = await tailSamples(h, args);
         if (res.nodesSeen !== (k > 1 ? k : 0)) throw new Error(`${k} nodes: events of ${res.nodesSeen} nodes arrived`);
         const measured = res.samples.slice(warmup).sort((a, b) => a - b);
@@ -82,13 +112,23 @@ export async function runNodesBench(h) {
         x.rssKb.push(res.rssKb);
         x.cpuS.push(res.cpuS);
         x.measured = measured.length;
-        h.log(`nodes run ${r + 1}/${h.RUNS}: ${k} node(s) at ${rate}/s combined: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms, peak RSS ${(res.rssKb / 1024).toFixed(1)} MB, CPU ${res.cpuS.toFixed(2)} s`);
+        h.log(
+          `nodes run ${r + 1}/${h.RUNS}: ${k} node(s) at ${rate}/s combined: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms, peak RSS ${(res.rssKb / 1024).toFixed(1)} MB, CPU ${res.cpuS.toFixed(2)} s`,
+        );
       }
     } finally {
       await h.stopProcess(sim);
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    rows.push({ nodes: k, measured: x.measured, p50: h.median(x.p50), p99: h.median(x.p99), max: h.median(x.max), rssMb: h.median(x.rssKb) / 1024, cpuS: h.median(x.cpuS) });
+    rows.push({
+      nodes: k,
+      measured: x.measured,
+      p50: h.median(x.p50),
+      p99: h.median(x.p99),
+      max: h.median(x.max),
+      rssMb: h.median(x.rssKb) / 1024,
+      cpuS: h.median(x.cpuS),
+    });
   }
   const one = rows.find((r) => r.nodes === 1);
   for (const r of rows) {
@@ -101,12 +141,16 @@ export async function runNodesBench(h) {
 export function nodesReport(res) {
   const f = (x, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const L = [];
-  L.push(`### Several nodes: ${res.rate.toLocaleString('en-US')} events/s combined, ${res.events.toLocaleString('en-US')} events per run (first ${res.warmup} not measured)`);
+  L.push(
+    `### Several nodes: ${res.rate.toLocaleString('en-US')} events/s combined, ${res.events.toLocaleString('en-US')} events per run (first ${res.warmup} not measured)`,
+  );
   L.push('');
   L.push('| nodes | p50 | p99 | max | p99 vs 1 node | CPU (whole run) | peak RSS | RSS per added node |');
   L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of res.rows) {
-    L.push(`| ${r.nodes} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${f(r.p99VsOne)}× | ${f(r.cpuS)} s | ${f(r.rssMb, 1)} MB | ${r.nodes > 1 ? `${f(r.mbPerNode)} MB` : '(baseline)'} |`);
+    L.push(
+      `| ${r.nodes} | ${f(r.p50)} ms | ${f(r.p99)} ms | ${f(r.max)} ms | ${f(r.p99VsOne)}× | ${f(r.cpuS)} s | ${f(r.rssMb, 1)} MB | ${r.nodes > 1 ? `${f(r.mbPerNode)} MB` : '(baseline)'} |`,
+    );
   }
   L.push('');
   const top = res.rows.reduce((a, b) => (b.nodes > a.nodes ? b : a), res.rows[0]);
@@ -114,7 +158,11 @@ export function nodesReport(res) {
   const targets = [[`${top.nodes} nodes: p99 < 10 ms`, `${f(top.p99)} ms`, top.p99 < 10]];
   if (one && top !== one) {
     const ratio = top.rssMb / one.rssMb;
-    targets.push([`peak RSS at ${top.nodes} nodes ≤ 1.5× at 1 node (${f(top.mbPerNode)} MB per added node)`, `${f(ratio)}×`, Number.isFinite(ratio) ? ratio <= 1.5 : undefined]);
+    targets.push([
+      `peak RSS at ${top.nodes} nodes ≤ 1.5× at 1 node (${f(top.mbPerNode)} MB per added node)`,
+      `${f(ratio)}×`,
+      Number.isFinite(ratio) ? ratio <= 1.5 : undefined,
+    ]);
   }
   return { lines: L, targets };
 }

@@ -65,7 +65,14 @@ const LAT_RATE = num('BENCH_LATENCY_RATE', 1000);
 const LAT_WARMUP = Math.min(num('BENCH_LATENCY_WARMUP', SMOKE ? 50 : 500), Math.floor(LAT_EVENTS / 2));
 const STARTUP_RUNS = num('BENCH_STARTUP_RUNS', SMOKE ? 3 : 15);
 const OUT = path.resolve(process.env.BENCH_OUT ?? path.join(ROOT, 'bench', 'out'));
-const SECTIONS = new Set((process.env.BENCH_ONLY ?? ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes', 'record', 'history'].join(',')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set(
+  (
+    process.env.BENCH_ONLY ??
+    ['throughput,replay,startup,rss,latency', ...METRICS_CASES, 'nodes', 'record', 'history'].join(',')
+  )
+    .split(',')
+    .map((s) => s.trim()),
+);
 const NODE = process.execPath;
 const FORMATS = ['jsonl', 'raw', 'pretty', 'table'];
 const NETWORK = 'regtest';
@@ -83,7 +90,8 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+const percentile = (sorted, p) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `bash -c cmd`; resolves with wall time, exit code, stdout and stderr. */
@@ -104,7 +112,12 @@ function sh(cmd, { timeoutMs = 600_000 } = {}) {
 }
 
 function firstLine(s) {
-  return (s.trim().split('\n').find((l) => l.trim() !== '') ?? '').slice(0, 200);
+  return (
+    s
+      .trim()
+      .split('\n')
+      .find((l) => l.trim() !== '') ?? ''
+  ).slice(0, 200);
 }
 
 // ---------------------------------------------------------------------------
@@ -166,7 +179,17 @@ const toSink = (cmd, sink) => (sink === 'pipe' ? `set -o pipefail; ${cmd} | wc -
 // ---------------------------------------------------------------------------
 // Sections
 
-const results = { config: {}, machine: {}, throughput: null, replay: null, startup: null, rss: null, latency: null, metrics: null, notes: [] };
+const results = {
+  config: {},
+  machine: {},
+  throughput: null,
+  replay: null,
+  startup: null,
+  rss: null,
+  latency: null,
+  metrics: null,
+  notes: [],
+};
 
 const HAS_TIME = fs.existsSync('/usr/bin/time');
 /** Prefix that makes GNU time report the command's CPU seconds (user, system) and peak RSS on stderr. */
@@ -178,17 +201,45 @@ const parseTime = (stderr) => {
 
 async function throughput(dir, simPid) {
   const clients = [
-    { id: 'log', label: 'baseline: grpc-js + proto-loader, console.log(response)', sink: '/dev/null', cmd: (n) => clientCmd(dir, 'log', n) },
-    { id: 'log-pipe', label: 'baseline: grpc-js + proto-loader, console.log(response)', sink: 'pipe', cmd: (n) => clientCmd(dir, 'log', n) },
-    { id: 'null', label: 'null sink: the same client, decode and count only', sink: '(none)', cmd: (n) => clientCmd(dir, 'null', n) },
-    { id: 'raw', label: 'raw limit: grpc-js, bytes undecoded, count only', sink: '(none)', cmd: (n) => clientCmd(dir, 'raw', n) },
+    {
+      id: 'log',
+      label: 'baseline: grpc-js + proto-loader, console.log(response)',
+      sink: '/dev/null',
+      cmd: (n) => clientCmd(dir, 'log', n),
+    },
+    {
+      id: 'log-pipe',
+      label: 'baseline: grpc-js + proto-loader, console.log(response)',
+      sink: 'pipe',
+      cmd: (n) => clientCmd(dir, 'log', n),
+    },
+    {
+      id: 'null',
+      label: 'null sink: the same client, decode and count only',
+      sink: '(none)',
+      cmd: (n) => clientCmd(dir, 'null', n),
+    },
+    {
+      id: 'raw',
+      label: 'raw limit: grpc-js, bytes undecoded, count only',
+      sink: '(none)',
+      cmd: (n) => clientCmd(dir, 'raw', n),
+    },
   ];
   for (const f of FORMATS) {
     for (const sink of ['/dev/null', 'pipe']) {
-      clients.push({ id: `tail-${f}${sink === 'pipe' ? '-pipe' : ''}`, label: `htlc-tail -f ${f}`, sink, cmd: (n) => tailCmd(dir, f, n), tail: true });
+      clients.push({
+        id: `tail-${f}${sink === 'pipe' ? '-pipe' : ''}`,
+        label: `htlc-tail -f ${f}`,
+        sink,
+        cmd: (n) => tailCmd(dir, f, n),
+        tail: true,
+      });
     }
   }
-  const acc = new Map(clients.map((c) => [c.id, { full: [], one: [], cpuFull: [], cpuOne: [], errors: [], simBusy: [] }]));
+  const acc = new Map(
+    clients.map((c) => [c.id, { full: [], one: [], cpuFull: [], cpuOne: [], errors: [], simBusy: [] }]),
+  );
   for (let r = 0; r < RUNS; r++) {
     for (const c of clients) {
       const a = acc.get(c.id);
@@ -209,7 +260,9 @@ async function throughput(dir, simPid) {
         if (n === N) a.simBusy.push((cpuSeconds(simPid) - cpu0) / (res.ms / 1000));
       }
       const last = a.full.at(-1);
-      log(`throughput run ${r + 1}/${RUNS}: ${c.label} → ${c.sink}: ${last === undefined ? 'failed' : `${(last / 1000).toFixed(2)} s, ${a.cpuFull.at(-1).toFixed(2)} s CPU`}`);
+      log(
+        `throughput run ${r + 1}/${RUNS}: ${c.label} → ${c.sink}: ${last === undefined ? 'failed' : `${(last / 1000).toFixed(2)} s, ${a.cpuFull.at(-1).toFixed(2)} s CPU`}`,
+      );
     }
   }
   const rows = clients.map((c) => {
@@ -256,7 +309,15 @@ async function replay(dir) {
     if (res.code !== 0) throw new Error(`could not generate the capture: ${firstLine(res.stderr)}`);
     fs.writeFileSync(doneMark, `${REPLAY_LINES}\n`);
   }
-  const out = { lines: REPLAY_LINES, file: path.relative(ROOT, file), bytes: fs.statSync(file).size, replay: null, jq: null, vsJq: NaN, notes: [] };
+  const out = {
+    lines: REPLAY_LINES,
+    file: path.relative(ROOT, file),
+    bytes: fs.statSync(file).size,
+    replay: null,
+    jq: null,
+    vsJq: NaN,
+    notes: [],
+  };
 
   // Is replay there yet? Try it on the first lines of the capture.
   const sample = path.join(OUT, 'replay-probe.raw.jsonl');
@@ -267,7 +328,11 @@ async function replay(dir) {
   fs.writeFileSync(sample, head.subarray(0, got).toString('utf8').split('\n').slice(0, 20).join('\n') + '\n');
   let replayArgs;
   let why = '';
-  for (const args of ['-f jsonl --no-stats --no-aliases --color never', '-f jsonl --no-stats --color never', '-f jsonl']) {
+  for (const args of [
+    '-f jsonl --no-stats --no-aliases --color never',
+    '-f jsonl --no-stats --color never',
+    '-f jsonl',
+  ]) {
     const res = await sh(`${q(NODE)} bin/htlc-tail.js replay ${q(sample)} ${args}`);
     const lines = res.stdout.split('\n').filter((l) => l !== '');
     const ok = res.code === 0 && lines.length === 20 && lines.every((l) => l.startsWith('{"event":'));
@@ -275,7 +340,8 @@ async function replay(dir) {
       replayArgs = args;
       break;
     }
-    why ||= res.code !== 0 ? `exit ${res.code}: ${firstLine(res.stderr)}` : `wrote ${lines.length} lines for 20, not jsonl`;
+    why ||=
+      res.code !== 0 ? `exit ${res.code}: ${firstLine(res.stderr)}` : `wrote ${lines.length} lines for 20, not jsonl`;
   }
   fs.rmSync(sample, { force: true });
   if (!replayArgs) out.notes.push(`htlc-tail replay is not available (${why})`);
@@ -327,7 +393,12 @@ async function startup() {
     if (h.code === 0) help.push(h.ms);
     bare.push((await runOnce(['-e', '0'])).ms);
   }
-  results.startup = { runs: STARTUP_RUNS, helpMs: median(help), nodeMs: median(bare), ratio: median(help) / median(bare) };
+  results.startup = {
+    runs: STARTUP_RUNS,
+    helpMs: median(help),
+    nodeMs: median(bare),
+    ratio: median(help) / median(bare),
+  };
   log(`startup: --help ${median(help).toFixed(1)} ms, node -e 0 ${median(bare).toFixed(1)} ms`);
 }
 
@@ -357,7 +428,21 @@ async function peakRss(args) {
 }
 
 async function rss(dir) {
-  const tailArgs = (n) => ['bin/htlc-tail.js', '--lnddir', dir, '--network', NETWORK, '-f', 'jsonl', '--no-stats', '--no-aliases', '--color', 'never', '--count', String(n)];
+  const tailArgs = (n) => [
+    'bin/htlc-tail.js',
+    '--lnddir',
+    dir,
+    '--network',
+    NETWORK,
+    '-f',
+    'jsonl',
+    '--no-stats',
+    '--no-aliases',
+    '--color',
+    'never',
+    '--count',
+    String(n),
+  ];
   const nullArgs = (n) => ['bench/grpc-client.mjs', 'null', dir, NETWORK, String(n)];
   const kb = { tailSmall: [], tailBig: [], nullSmall: [], nullBig: [] };
   let how = '';
@@ -373,7 +458,9 @@ async function rss(dir) {
       how = x.how;
     }
     const mb = (key) => `${(kb[key].at(-1) / 1024).toFixed(1)} MB`;
-    log(`rss run ${r + 1}/${RUNS}: htlc-tail ${mb('tailSmall')} / ${mb('tailBig')}, null sink ${mb('nullSmall')} / ${mb('nullBig')} (${RSS_SMALL} / ${RSS_BIG} events)`);
+    log(
+      `rss run ${r + 1}/${RUNS}: htlc-tail ${mb('tailSmall')} / ${mb('tailBig')}, null sink ${mb('nullSmall')} / ${mb('nullBig')} (${RSS_SMALL} / ${RSS_BIG} events)`,
+    );
   }
   const med = (key) => median(kb[key]) / 1024;
   results.rss = {
@@ -416,7 +503,11 @@ async function latency() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-lat-'));
   let sim;
   try {
-    sim = await startProcess(['bench/latency-sim.mjs', dir, String(LAT_RATE), String(LAT_EVENTS)], /ready (\S+)/, 'the latency sim');
+    sim = await startProcess(
+      ['bench/latency-sim.mjs', dir, String(LAT_RATE), String(LAT_EVENTS)],
+      /ready (\S+)/,
+      'the latency sim',
+    );
     const clients = [
       {
         id: 'log',
@@ -427,7 +518,21 @@ async function latency() {
       {
         id: 'tail',
         label: 'htlc-tail -f jsonl',
-        args: ['bin/htlc-tail.js', '--lnddir', dir, '--network', NETWORK, '-f', 'jsonl', '--no-stats', '--no-aliases', '--color', 'never', '--count', String(LAT_EVENTS)],
+        args: [
+          'bin/htlc-tail.js',
+          '--lnddir',
+          dir,
+          '--network',
+          NETWORK,
+          '-f',
+          'jsonl',
+          '--no-stats',
+          '--no-aliases',
+          '--color',
+          'never',
+          '--count',
+          String(LAT_EVENTS),
+        ],
         re: /"timestamp_ns":"(\d+)"/,
       },
     ];
@@ -442,7 +547,9 @@ async function latency() {
         x.p99.push(percentile(measured, 99));
         x.max.push(measured[measured.length - 1]);
         x.n = measured.length;
-        log(`latency run ${r + 1}/${RUNS}: ${c.label}: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms over ${measured.length} events`);
+        log(
+          `latency run ${r + 1}/${RUNS}: ${c.label}: p50 ${x.p50.at(-1).toFixed(2)} ms, p99 ${x.p99.at(-1).toFixed(2)} ms over ${measured.length} events`,
+        );
       }
     }
     results.latency = {
@@ -473,15 +580,21 @@ function report() {
   const m = results.machine;
   L.push('## htlc-tail benchmark');
   L.push('');
-  L.push(`${m.date} · ${m.cpu} × ${m.cores} · ${m.memGb} GB · ${m.os} · node ${m.node} · load average ${m.loadStart} at start, ${m.loadEnd} at end`);
+  L.push(
+    `${m.date} · ${m.cpu} × ${m.cores} · ${m.memGb} GB · ${m.os} · node ${m.node} · load average ${m.loadStart} at start, ${m.loadEnd} at end`,
+  );
   L.push('');
-  L.push(`Medians of ${RUNS} run(s)${SMOKE ? ' (BENCH_SMOKE: a tiny run that only checks the script; the figures mean nothing)' : ''}.`);
+  L.push(
+    `Medians of ${RUNS} run(s)${SMOKE ? ' (BENCH_SMOKE: a tiny run that only checks the script; the figures mean nothing)' : ''}.`,
+  );
   L.push('');
   const t = results.throughput;
   if (t) {
     L.push(`### Throughput: ${fmtInt(t.n)} events from the simulated node in flood mode (its own process)`);
     L.push('');
-    L.push('| client | output | events/s | × null sink | × console.log | events per CPU-s | × null sink | × console.log | server CPU |');
+    L.push(
+      '| client | output | events/s | × null sink | × console.log | events per CPU-s | × null sink | × console.log | server CPU |',
+    );
     L.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of t.rows) {
       const err = r.errors.length ? ` (${r.errors.length} failed run(s): ${r.errors[0]})` : '';
@@ -495,16 +608,18 @@ function report() {
     L.push('');
     L.push(
       'events/s = N / (wall time of the run with N events − median wall time of the same command with 1 event), so start-up, TLS and the subscription are not counted. ' +
-        'events per CPU-s: the same with the client process\'s CPU time (user + system, GNU time), which other load on the machine disturbs less. ' +
+        "events per CPU-s: the same with the client process's CPU time (user + system, GNU time), which other load on the machine disturbs less. " +
         'Each client counts N HTLC events (N + 1 messages: lnd sends the subscribed event first; htlc-tail filters it by default). ' +
         '"pipe" is `| wc -l` (a consumer that reads and discards, and checks the line count); × console.log compares with the baseline writing to the same kind of output. ' +
-        'server CPU: the simulated node\'s CPU time over the run\'s wall time (100% = one core busy: the server would be the limit).',
+        "server CPU: the simulated node's CPU time over the run's wall time (100% = one core busy: the server would be the limit).",
     );
     L.push('');
   }
   const rp = results.replay;
   if (rp) {
-    L.push(`### Replay: ${fmtInt(rp.lines)} raw lines (${(rp.bytes / 1e6).toFixed(0)} MB, \`${rp.file}\`) → jsonl, to /dev/null`);
+    L.push(
+      `### Replay: ${fmtInt(rp.lines)} raw lines (${(rp.bytes / 1e6).toFixed(0)} MB, \`${rp.file}\`) → jsonl, to /dev/null`,
+    );
     L.push('');
     const secs = (x) => (Number.isFinite(x) ? `${x.toFixed(2)} s` : 'n/a');
     L.push('| command | time | lines/s | × jq -c . | CPU time | × jq -c . (CPU) |');
@@ -532,21 +647,31 @@ function report() {
   if (r) {
     L.push(`### Peak RSS while streaming, output → /dev/null (${r.how})`);
     L.push('');
-    L.push(`| events | htlc-tail -f jsonl | × ${fmtInt(r.smallN)} events | null sink (proto-loader, count only) | htlc-tail × null sink |`);
+    L.push(
+      `| events | htlc-tail -f jsonl | × ${fmtInt(r.smallN)} events | null sink (proto-loader, count only) | htlc-tail × null sink |`,
+    );
     L.push('| ---: | ---: | ---: | ---: | ---: |');
-    L.push(`| ${fmtInt(r.smallN)} | ${r.smallMb.toFixed(1)} MB | 1.00× | ${r.nullSmallMb.toFixed(1)} MB | ${fmtX(r.smallMb / r.nullSmallMb)} |`);
-    L.push(`| ${fmtInt(r.bigN)} | ${r.bigMb.toFixed(1)} MB | ${fmtX(r.growth)} | ${r.nullBigMb.toFixed(1)} MB | ${fmtX(r.bigMb / r.nullBigMb)} |`);
+    L.push(
+      `| ${fmtInt(r.smallN)} | ${r.smallMb.toFixed(1)} MB | 1.00× | ${r.nullSmallMb.toFixed(1)} MB | ${fmtX(r.smallMb / r.nullSmallMb)} |`,
+    );
+    L.push(
+      `| ${fmtInt(r.bigN)} | ${r.bigMb.toFixed(1)} MB | ${fmtX(r.growth)} | ${r.nullBigMb.toFixed(1)} MB | ${fmtX(r.bigMb / r.nullBigMb)} |`,
+    );
     L.push('');
   }
   const l = results.latency;
   if (l) {
-    L.push(`### Latency at ${fmtInt(l.rate)} events/s: the simulated node's send → the line on the client's stdout (a pipe)`);
+    L.push(
+      `### Latency at ${fmtInt(l.rate)} events/s: the simulated node's send → the line on the client's stdout (a pipe)`,
+    );
     L.push('');
     L.push('| client | events | p50 | p99 | max | p99 × baseline |');
     L.push('| --- | ---: | ---: | ---: | ---: | ---: |');
     const base = l.rows.find((x) => x.id === 'log');
     for (const x of l.rows) {
-      L.push(`| ${x.label} | ${fmtInt(x.measured)} | ${fmtMs(x.p50, 2)} | ${fmtMs(x.p99, 2)} | ${fmtMs(x.max, 2)} | ${fmtX(x.p99 / base.p99)} |`);
+      L.push(
+        `| ${x.label} | ${fmtInt(x.measured)} | ${fmtMs(x.p50, 2)} | ${fmtMs(x.p99, 2)} | ${fmtMs(x.max, 2)} | ${fmtX(x.p99 / base.p99)} |`,
+      );
     }
     L.push('');
     L.push(
@@ -573,7 +698,12 @@ function report() {
     both('-f pretty ≥ 0.7× null sink (/dev/null)', 'tail-pretty', 'null', 0.7);
     both('-f pretty ≥ 0.7× null sink (pipe)', 'tail-pretty-pipe', 'null', 0.7);
   }
-  if (rp) T.push(['replay ≥ 1.5× jq -c .', `${fmtX(rp.vsJq)} (CPU: ${fmtX(rp.cpuVsJq)})`, Number.isFinite(rp.vsJq) ? rp.vsJq >= 1.5 : undefined]);
+  if (rp)
+    T.push([
+      'replay ≥ 1.5× jq -c .',
+      `${fmtX(rp.vsJq)} (CPU: ${fmtX(rp.cpuVsJq)})`,
+      Number.isFinite(rp.vsJq) ? rp.vsJq >= 1.5 : undefined,
+    ]);
   if (s) T.push(['--help ≤ 1.5× node -e 0', fmtX(s.ratio), s.ratio <= 1.5]);
   if (r) {
     T.push([`peak RSS < 120 MB at ${fmtInt(r.bigN)}`, `${r.bigMb.toFixed(1)} MB`, r.bigMb < 120]);
@@ -624,7 +754,19 @@ async function main() {
       process.exit(2);
     }
   }
-  results.config = { N, RUNS, RSS_SMALL, RSS_BIG, REPLAY_LINES, LAT_EVENTS, LAT_RATE, LAT_WARMUP, STARTUP_RUNS, SMOKE, sections: [...SECTIONS] };
+  results.config = {
+    N,
+    RUNS,
+    RSS_SMALL,
+    RSS_BIG,
+    REPLAY_LINES,
+    LAT_EVENTS,
+    LAT_RATE,
+    LAT_WARMUP,
+    STARTUP_RUNS,
+    SMOKE,
+    sections: [...SECTIONS],
+  };
   const cpus = os.cpus();
   results.machine = {
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
@@ -635,7 +777,9 @@ async function main() {
     node: process.versions.node,
     loadStart: os.loadavg()[0].toFixed(2),
   };
-  log(`N=${N} runs=${RUNS} rss=${RSS_SMALL}/${RSS_BIG} replay=${REPLAY_LINES} latency=${LAT_EVENTS}@${LAT_RATE}/s; sections ${[...SECTIONS].join(',')}`);
+  log(
+    `N=${N} runs=${RUNS} rss=${RSS_SMALL}/${RSS_BIG} replay=${REPLAY_LINES} latency=${LAT_EVENTS}@${LAT_RATE}/s; sections ${[...SECTIONS].join(',')}`,
+  );
 
   const needsFlood = ['throughput', 'replay', 'rss', 'metrics', 'record'].some((s) => SECTIONS.has(s));
   let sim;
@@ -643,7 +787,11 @@ async function main() {
   try {
     if (needsFlood) {
       const flood = Math.max(N, RSS_BIG, RSS_SMALL, REPLAY_LINES) + 10;
-      sim = await startProcess(['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', dir, '--flood', String(flood)], /connect: htlc-tail/, 'htlc-tail-sim');
+      sim = await startProcess(
+        ['packages/lnd-sim/bin/htlc-tail-sim.js', '--lnddir', dir, '--flood', String(flood)],
+        /connect: htlc-tail/,
+        'htlc-tail-sim',
+      );
       const m = /listening on (\S+) \((\S+)\)/.exec(sim.stderr());
       log(`simulated node (pid ${sim.child.pid}) on ${m?.[1]} over ${m?.[2]}, flood of ${flood} events per stream`);
       results.sim = { address: m?.[1], transport: m?.[2], flood };
@@ -652,11 +800,45 @@ async function main() {
     if (SECTIONS.has('replay')) await replay(dir);
     if (SECTIONS.has('rss')) await rss(dir);
     if (METRICS_CASES.some((c) => SECTIONS.has(c))) {
-      const ctx = { sections: SECTIONS, dir, N, RUNS, SMOKE, NODE, env: CHILD_ENV, sh, timed, parseTime, cpuSeconds, tailCmd, median, log, startProcess, stopProcess, fmtInt, fmtX, fmtMs };
+      const ctx = {
+        sections: SECTIONS,
+        dir,
+        N,
+        RUNS,
+        SMOKE,
+        NODE,
+        env: CHILD_ENV,
+        sh,
+        timed,
+        parseTime,
+        cpuSeconds,
+        tailCmd,
+        median,
+        log,
+        startProcess,
+        stopProcess,
+        fmtInt,
+        fmtX,
+        fmtMs,
+      };
       results.metrics = await metricsBench(ctx);
     }
     if (SECTIONS.has('record')) {
-      const ctx = { N, RUNS, dir, sh, q, median, log, node: NODE, network: NETWORK, env: CHILD_ENV, hasTime: HAS_TIME, smoke: SMOKE, outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-record-')) };
+      const ctx = {
+        N,
+        RUNS,
+        dir,
+        sh,
+        q,
+        median,
+        log,
+        node: NODE,
+        network: NETWORK,
+        env: CHILD_ENV,
+        hasTime: HAS_TIME,
+        smoke: SMOKE,
+        outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-record-')),
+      };
       results.record = await historyWrite(ctx);
       fs.rmSync(ctx.outDir, { recursive: true, force: true });
     }
@@ -664,10 +846,35 @@ async function main() {
     sim = undefined;
     if (SECTIONS.has('startup')) await startup();
     if (SECTIONS.has('latency')) await latency();
-    if (SECTIONS.has('nodes')) results.nodes = await runNodesBench({ RUNS, SMOKE, NODE, CHILD_ENV, log, median, percentile, startProcess, stopProcess });
+    if (SECTIONS.has('nodes'))
+      results.nodes = await runNodesBench({
+        RUNS,
+        SMOKE,
+        NODE,
+        CHILD_ENV,
+        log,
+        median,
+        percentile,
+        startProcess,
+        stopProcess,
+      });
     if (SECTIONS.has('history')) {
       const { historyRead } = await import('./history-read.js');
-      const ctx = { smoke: SMOKE, runs: RUNS, node: NODE, log, sh, q, timed, parseTime, median, spawnSync, startProcess, stopProcess, childEnv: CHILD_ENV };
+      const ctx = {
+        smoke: SMOKE,
+        runs: RUNS,
+        node: NODE,
+        log,
+        sh,
+        q,
+        timed,
+        parseTime,
+        median,
+        spawnSync,
+        startProcess,
+        stopProcess,
+        childEnv: CHILD_ENV,
+      };
       results.history = await historyRead(ctx);
     }
   } finally {
@@ -675,8 +882,13 @@ async function main() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   results.machine.loadEnd = os.loadavg()[0].toFixed(2);
-  if (Number(results.machine.loadStart) > results.machine.cores * 0.5 || Number(results.machine.loadEnd) > results.machine.cores * 0.5) {
-    results.notes.push('the machine was busy with other work during the run (load average above half the cores): absolute figures are low and noisy; the ratios, measured side by side, hold better.');
+  if (
+    Number(results.machine.loadStart) > results.machine.cores * 0.5 ||
+    Number(results.machine.loadEnd) > results.machine.cores * 0.5
+  ) {
+    results.notes.push(
+      'the machine was busy with other work during the run (load average above half the cores): absolute figures are low and noisy; the ratios, measured side by side, hold better.',
+    );
   }
   const md = report();
   fs.mkdirSync(OUT, { recursive: true });

@@ -89,7 +89,9 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
   });
 
   test('latency rows for the baseline and htlc-tail', () => {
-    expect(run.stdout).toMatch(/\| baseline: grpc-js \+ proto-loader, console\.log\(response\) \| [\d,]+ \| [\d.]+ ms \|/);
+    expect(run.stdout).toMatch(
+      /\| baseline: grpc-js \+ proto-loader, console\.log\(response\) \| [\d,]+ \| [\d.]+ ms \|/,
+    );
     expect(run.stdout).toMatch(/\| htlc-tail -f jsonl \| [\d,]+ \| [\d.]+ ms \|/);
   });
 
@@ -99,8 +101,12 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
   });
 
   test('record (bench/history-write.js): a figure for record and its baseline, no failed run', () => {
-    expect(run.stdout).toMatch(/\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/);
-    expect(run.stdout).toMatch(/\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/);
+    expect(run.stdout).toMatch(
+      /\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
+    );
+    expect(run.stdout).toMatch(
+      /\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
+    );
   });
 
   test('the same table is written to latest.md in BENCH_OUT', () => {

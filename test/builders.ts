@@ -94,19 +94,36 @@ export function makeHtlc(overrides: HtlcOverrides = {}): HtlcEvent {
     outgoingHtlcId: '7',
     ...overrides,
   };
-  if ((ev.event === 'forward' || ev.event === 'link_fail') && !('info' in overrides)) return { ...ev, info: makeHtlcInfo() };
+  if ((ev.event === 'forward' || ev.event === 'link_fail') && !('info' in overrides))
+    return { ...ev, info: makeHtlcInfo() };
   return ev;
 }
 
 export const makeForward = (o: HtlcOverrides = {}): HtlcEvent => makeHtlc({ event: 'forward', ...o });
-export const makeSettle = (o: HtlcOverrides = {}): HtlcEvent => makeHtlc({ event: 'settle', preimage: new Uint8Array(32), ...o });
+export const makeSettle = (o: HtlcOverrides = {}): HtlcEvent =>
+  makeHtlc({ event: 'settle', preimage: new Uint8Array(32), ...o });
 export const makeForwardFail = (o: HtlcOverrides = {}): HtlcEvent => makeHtlc({ event: 'forward_fail', ...o });
 export const makeLinkFail = (o: HtlcOverrides = {}): HtlcEvent =>
-  makeHtlc({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc', ...o });
+  makeHtlc({
+    event: 'link_fail',
+    wireFailure: 15,
+    failureDetail: 6,
+    failureString: 'insufficient bandwidth to route htlc',
+    ...o,
+  });
 /** final_htlc: only the incoming side set, event_type UNKNOWN. */
 export const makeFinalHtlc = (settled: boolean, o: HtlcOverrides = {}): HtlcEvent =>
-  makeHtlc({ event: 'final_htlc', eventType: EVENT_TYPE.UNKNOWN, outgoingChannelId: '0', outgoingHtlcId: '0', settled, offchain: true, ...o });
-export const makeUnknown = (o: HtlcOverrides = {}): HtlcEvent => makeHtlc({ event: 'unknown', eventType: EVENT_TYPE.UNKNOWN, ...o });
+  makeHtlc({
+    event: 'final_htlc',
+    eventType: EVENT_TYPE.UNKNOWN,
+    outgoingChannelId: '0',
+    outgoingHtlcId: '0',
+    settled,
+    offchain: true,
+    ...o,
+  });
+export const makeUnknown = (o: HtlcOverrides = {}): HtlcEvent =>
+  makeHtlc({ event: 'unknown', eventType: EVENT_TYPE.UNKNOWN, ...o });
 export const makeGap = (): GapMarker => ({ event: 'gap', fromMs: 1, toMs: 2, reason: 'stream lost' });
 
 /** lnd ≥ 0.16's first message: every id and the timestamp 0, UNKNOWN. */
@@ -130,7 +147,12 @@ export const RAW_HEAD = {
   outgoing_htlc_id: '7',
   timestamp_ns: TS,
 };
-export const RAW_INFO = { incoming_timelock: 830600, outgoing_timelock: 830560, incoming_amt_msat: '1251750', outgoing_amt_msat: '1250500' };
+export const RAW_INFO = {
+  incoming_timelock: 830600,
+  outgoing_timelock: 830560,
+  incoming_amt_msat: '1251750',
+  outgoing_amt_msat: '1250500',
+};
 
 // ---------------------------------------------------------------------------
 // Events of HTLC flows
@@ -169,7 +191,13 @@ export function forward(ids: Ids, tsNs: bigint, info: HtlcInfo | null, o: HtlcOv
 }
 
 export function settle(ids: Ids, tsNs: bigint, o: HtlcOverrides = {}): HtlcEvent {
-  return makeHtlc({ ...idFields(ids), event: 'settle', timestampNs: at(tsNs), preimage: new Uint8Array(32).fill(7), ...o });
+  return makeHtlc({
+    ...idFields(ids),
+    event: 'settle',
+    timestampNs: at(tsNs),
+    preimage: new Uint8Array(32).fill(7),
+    ...o,
+  });
 }
 
 export function forwardFail(ids: Ids, tsNs: bigint, o: HtlcOverrides = {}): HtlcEvent {

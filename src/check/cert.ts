@@ -96,7 +96,9 @@ export function parseCertPem(pem: Buffer | string, source: string, option: strin
   try {
     return new X509Certificate(pem);
   } catch {
-    throw configError(`TLS cert ${source} is malformed (cannot parse the certificate); set ${option} to lnd's tls.cert`);
+    throw configError(
+      `TLS cert ${source} is malformed (cannot parse the certificate); set ${option} to lnd's tls.cert`,
+    );
   }
 }
 
@@ -165,12 +167,18 @@ export function certOutcome(x: X509Certificate, t: CertTarget): StepOutcome {
     return fail(ExitCode.CONNECTION, `${base}; the certificate has expired`, RENEW);
   }
   if (s.notBefore.getTime() > t.now.getTime()) {
-    return fail(ExitCode.CONNECTION, `${base}; not valid before ${s.notBefore.toISOString()}`, "check this machine's clock, or wait until then");
+    return fail(
+      ExitCode.CONNECTION,
+      `${base}; not valid before ${s.notBefore.toISOString()}`,
+      "check this machine's clock, or wait until then",
+    );
   }
   if (!covers) {
     const isIp = net.isIP(t.name) !== 0;
     const suggestion = s.dnsNames.includes('localhost') ? 'localhost' : (s.dnsNames[0] ?? s.ips[0]);
-    const pass = suggestion ? `pass --tls-server-name ${suggestion} (a name it lists)` : 'pass --tls-server-name with a name it lists';
+    const pass = suggestion
+      ? `pass --tls-server-name ${suggestion} (a name it lists)`
+      : 'pass --tls-server-name with a name it lists';
     const extra = isIp ? `tlsextraip=${t.name}` : `tlsextradomain=${t.name}`;
     const what = t.nameSource === '--tls-server-name' ? `--tls-server-name ${t.name}` : `the host ${t.name}`;
     return fail(

@@ -28,7 +28,11 @@ export function shortSource(source: string, configFile: string | null): string {
   return source;
 }
 
-export function configOutcome(config: Config, dirSource: string, proxy: { readonly host: string; readonly port: number; readonly source: string } | null = null): StepOutcome {
+export function configOutcome(
+  config: Config,
+  dirSource: string,
+  proxy: { readonly host: string; readonly port: number; readonly source: string } | null = null,
+): StepOutcome {
   const c = config.connection;
   const src = (s: string) => shortSource(s, c.configFile);
   const parts = [
@@ -41,7 +45,10 @@ export function configOutcome(config: Config, dirSource: string, proxy: { readon
   if (proxy) parts.push(`SOCKS5 proxy ${addressOf(proxy)} (${proxy.source})`);
   const detail = parts.join('; ');
   if (c.transport !== 'grpc') {
-    return warn(`${detail}; --transport ${c.transport}: check tests the gRPC port only`, 'the REST/WebSocket port is not checked');
+    return warn(
+      `${detail}; --transport ${c.transport}: check tests the gRPC port only`,
+      'the REST/WebSocket port is not checked',
+    );
   }
   return ok(detail);
 }

@@ -57,7 +57,9 @@ export function parseMacaroonFile(bytes: Uint8Array, source: string, option: str
     return parseMacaroon(bytes);
   } catch (err) {
     if (err instanceof MacaroonError) {
-      throw configError(`macaroon ${source} is not an lnd macaroon (${err.message}); set ${option} to readonly.macaroon`);
+      throw configError(
+        `macaroon ${source} is not an lnd macaroon (${err.message}); set ${option} to readonly.macaroon`,
+      );
     }
     throw err;
   }
@@ -116,7 +118,11 @@ export function macaroonOutcome(m: ParsedMacaroon, source: string, now: Date): S
     );
   }
   if (m.thirdPartyCaveats > 0) {
-    return fail(ExitCode.REFUSED, `${base}; lnd refuses macaroons with third-party caveats`, 'use readonly.macaroon (--macaroonpath)');
+    return fail(
+      ExitCode.REFUSED,
+      `${base}; lnd refuses macaroons with third-party caveats`,
+      'use readonly.macaroon (--macaroonpath)',
+    );
   }
   if (!canSubscribe) {
     return fail(
@@ -139,8 +145,12 @@ export function macaroonOutcome(m: ParsedMacaroon, source: string, now: Date): S
   }
   const excess = excessPermissions(ops);
   if (excess.length > 0) {
-    problems.push(`it grants more than htlc-tail needs (${shortList(excess)}): a copy of it could change the node or move funds`);
-    remedies.push(`least privilege: use readonly.macaroon (--macaroonpath), or bake one with only what the tail needs: ${BAKE_MINIMAL}`);
+    problems.push(
+      `it grants more than htlc-tail needs (${shortList(excess)}): a copy of it could change the node or move funds`,
+    );
+    remedies.push(
+      `least privilege: use readonly.macaroon (--macaroonpath), or bake one with only what the tail needs: ${BAKE_MINIMAL}`,
+    );
   }
   if (expiry && expiry.getTime() - now.getTime() < MACAROON_WARN_DAYS * DAY_MS) {
     problems.push(`expires in ${timeLeft(expiry.getTime() - now.getTime())}`);

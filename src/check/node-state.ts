@@ -14,7 +14,10 @@ export function walletStateOutcome(state: string): StepOutcome {
     case 'SERVER_ACTIVE':
       return ok('wallet unlocked, lnd fully started (SERVER_ACTIVE)');
     case 'RPC_ACTIVE':
-      return warn('wallet unlocked, RPC active, lnd still starting its server (RPC_ACTIVE)', 'calls may be refused for a moment; try again shortly');
+      return warn(
+        'wallet unlocked, RPC active, lnd still starting its server (RPC_ACTIVE)',
+        'calls may be refused for a moment; try again shortly',
+      );
     case 'UNLOCKED':
       return fail(ExitCode.REFUSED, 'wallet unlocked, lnd still starting up (UNLOCKED)', `try again shortly, ${WAIT}`);
     case 'LOCKED':
@@ -22,9 +25,16 @@ export function walletStateOutcome(state: string): StepOutcome {
     case 'NON_EXISTING':
       return fail(ExitCode.REFUSED, 'no wallet yet (NON_EXISTING)', `create it (lncli create), ${WAIT}`);
     case 'WAITING_TO_START':
-      return fail(ExitCode.REFUSED, 'lnd is waiting to start, RPC services not available (WAITING_TO_START)', `try again later, ${WAIT}`);
+      return fail(
+        ExitCode.REFUSED,
+        'lnd is waiting to start, RPC services not available (WAITING_TO_START)',
+        `try again later, ${WAIT}`,
+      );
     default:
-      return warn(`wallet state ${state}, unknown to this version of htlc-tail`, 'going on; the steps below tell whether lnd serves calls');
+      return warn(
+        `wallet state ${state}, unknown to this version of htlc-tail`,
+        'going on; the steps below tell whether lnd serves calls',
+      );
   }
 }
 

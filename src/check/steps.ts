@@ -97,7 +97,14 @@ export class CheckRun {
 
   classifyContext(call: string, permission: string): ClassifyContext {
     const t = this.target();
-    return { address: addressOf(t), macaroonSource: t.macaroonSource, certSource: t.certSource, call, permission, words: GRPC_PORT };
+    return {
+      address: addressOf(t),
+      macaroonSource: t.macaroonSource,
+      certSource: t.certSource,
+      call,
+      permission,
+      words: GRPC_PORT,
+    };
   }
 
   close(): void {
@@ -110,7 +117,13 @@ const configStep: Step<CheckRun> = {
   id: 'config',
   needs: [],
   run(r) {
-    const node = r.node ?? proxiedConfig(resolveConfig(r.opts, r.env, r.io), socksFromOptions(r.opts.socks5, r.env, r.io.platform), r.opts.connectTimeout !== undefined);
+    const node =
+      r.node ??
+      proxiedConfig(
+        resolveConfig(r.opts, r.env, r.io),
+        socksFromOptions(r.opts.socks5, r.env, r.io.platform),
+        r.opts.connectTimeout !== undefined,
+      );
     const config = node.config;
     r.config = config;
     // check always diagnoses the gRPC port, whatever --transport says.
@@ -185,7 +198,8 @@ const tlsStep: Step<CheckRun> = {
     const res = await probeTls(t, { words: GRPC_PORT });
     const by = t.certPem ? `the pinned cert ${t.certSource}` : 'the system CA roots';
     const detail = `handshake ok (${res.protocol ?? 'TLS'}${res.alpn ? `, ${res.alpn}` : ''}): verified by ${by} for ${t.tlsServerName}`;
-    if (res.alpn !== 'h2') return warn(`${detail}; but the server did not agree on HTTP/2`, "gRPC needs HTTP/2: is that lnd's gRPC port?");
+    if (res.alpn !== 'h2')
+      return warn(`${detail}; but the server did not agree on HTTP/2`, "gRPC needs HTTP/2: is that lnd's gRPC port?");
     return ok(detail);
   },
 };
@@ -225,7 +239,10 @@ const getInfoStep: Step<CheckRun> = {
       // The tail itself does not need GetInfo: a refusal here is reported, and the subscription decides.
       if (cls.error.kind === 'refused' && cls.readiness === undefined) {
         const said = err.details.split('\n', 1)[0]!.trim() || `status ${err.code}`;
-        return warn(`lnd refused GetInfo (${said})`, 'the tail itself does not need GetInfo: the subscribe step decides');
+        return warn(
+          `lnd refused GetInfo (${said})`,
+          'the tail itself does not need GetInfo: the subscribe step decides',
+        );
       }
       return fail(exitCodeFor(cls.error), cls.error.message);
     }

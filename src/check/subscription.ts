@@ -47,7 +47,12 @@ export function firstAnswer(target: LndTarget, timeoutMs: number): Promise<First
       },
       onEvent: (event) => settle({ kind: 'event', event }),
       // No response headers within the connect timeout: accepted by TCP, TLS and HTTP/2, but unanswered.
-      onEnd: (status) => settle(status.cause === 'timeout' && status.step === 'answer' ? { kind: 'timeout', headers: false } : { kind: 'status', status, headers }),
+      onEnd: (status) =>
+        settle(
+          status.cause === 'timeout' && status.step === 'answer'
+            ? { kind: 'timeout', headers: false }
+            : { kind: 'status', status, headers },
+        ),
     });
     if (settled) {
       connection.stream.cancel();
@@ -70,7 +75,11 @@ export function subscriptionOutcome(a: FirstAnswer, ctx: ClassifyContext, timeou
       );
     case 'status': {
       if (a.status.code === GrpcCode.OK) {
-        return fail(ExitCode.REFUSED, `lnd at ${ctx.address} ended SubscribeHtlcEvents at once, without an event`, 'check lnd\'s log (is routerrpc enabled?)');
+        return fail(
+          ExitCode.REFUSED,
+          `lnd at ${ctx.address} ended SubscribeHtlcEvents at once, without an event`,
+          "check lnd's log (is routerrpc enabled?)",
+        );
       }
       const cls = classifyStreamStatus(a.status, ctx, a.headers === true);
       // A stream that lnd ends while shutting down: lnd is going away, a connection problem here.

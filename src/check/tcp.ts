@@ -11,7 +11,13 @@ import { fail, ok, type StepOutcome } from './types.js';
 /** The dial's own bound backs up this step's timer, which fires first. */
 const DIAL_BACKUP_MS = 1_000;
 
-export function tcpReachable(host: string, port: number, address: string, timeoutMs: number, proxy: DialProxy | null = null): Promise<StepOutcome> {
+export function tcpReachable(
+  host: string,
+  port: number,
+  address: string,
+  timeoutMs: number,
+  proxy: DialProxy | null = null,
+): Promise<StepOutcome> {
   const dialing = new AbortController();
   const timer = setTimeout(() => dialing.abort(), timeoutMs);
   return dial({ host, port, proxy, timeoutMs: timeoutMs + DIAL_BACKUP_MS, signal: dialing.signal }).then(
@@ -19,7 +25,9 @@ export function tcpReachable(host: string, port: number, address: string, timeou
       clearTimeout(timer);
       const via = !proxy && sock.remoteAddress && sock.remoteAddress !== host ? ` (${sock.remoteAddress})` : '';
       sock.destroy();
-      return ok(`${address}${via} accepts connections${proxy ? ` (through SOCKS5 proxy ${proxy.host}:${proxy.port})` : ''}`);
+      return ok(
+        `${address}${via} accepts connections${proxy ? ` (through SOCKS5 proxy ${proxy.host}:${proxy.port})` : ''}`,
+      );
     },
     (e: unknown) => {
       clearTimeout(timer);

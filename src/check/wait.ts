@@ -47,7 +47,9 @@ export interface WaitOptions<C extends { close(): void }> {
 }
 
 /** Tries until the report is final; returns it with its context (still open: the caller closes it). */
-export async function checkWhenReady<C extends { close(): void }>(o: WaitOptions<C>): Promise<{ reports: StepReport[]; run: C }> {
+export async function checkWhenReady<C extends { close(): void }>(
+  o: WaitOptions<C>,
+): Promise<{ reports: StepReport[]; run: C }> {
   let stopped = false;
   let wake: (() => void) | undefined;
   const stop = () => {

@@ -11,15 +11,19 @@ import type * as typed from '@commander-js/extra-typings';
 
 export type OptionValues = typed.OptionValues;
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type */
-export type Command<Args extends any[] = [], Opts extends OptionValues = {}, GlobalOpts extends OptionValues = {}> = typed.Command<Args, Opts, GlobalOpts>;
-export type Option<Usage extends string = '', PresetT = undefined, DefaultT = undefined, CoerceT = undefined, Mandatory extends boolean = false, ChoicesT = undefined> = typed.Option<
-  Usage,
-  PresetT,
-  DefaultT,
-  CoerceT,
-  Mandatory,
-  ChoicesT
->;
+export type Command<
+  Args extends any[] = [],
+  Opts extends OptionValues = {},
+  GlobalOpts extends OptionValues = {},
+> = typed.Command<Args, Opts, GlobalOpts>;
+export type Option<
+  Usage extends string = '',
+  PresetT = undefined,
+  DefaultT = undefined,
+  CoerceT = undefined,
+  Mandatory extends boolean = false,
+  ChoicesT = undefined,
+> = typed.Option<Usage, PresetT, DefaultT, CoerceT, Mandatory, ChoicesT>;
 /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-empty-object-type */
 export type CommanderError = typed.CommanderError;
 

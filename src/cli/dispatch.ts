@@ -13,7 +13,14 @@
  * without the V8 flags it needs is run again in a child node that has them
  * (runtime/relaunch.ts).
  */
-import type { CheckOptions, DemoOptions, RecordOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import type {
+  CheckOptions,
+  DemoOptions,
+  RecordOptions,
+  ReplayOptions,
+  ReportOptions,
+  TailOptions,
+} from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { heapFlagsFor } from '../runtime/heap-tuning.js';
 import { adoptLauncher, raiseAgain, relaunch } from '../runtime/relaunch.js';

@@ -12,7 +12,14 @@
  */
 import { Command, CommanderError, Option, type OptionValues } from './commander.js';
 import { TRANSPORTS } from '../format/names.js';
-import type { CheckOptions, DemoOptions, RecordOptions, ReplayOptions, ReportOptions, TailOptions } from '../config/options.js';
+import type {
+  CheckOptions,
+  DemoOptions,
+  RecordOptions,
+  ReplayOptions,
+  ReportOptions,
+  TailOptions,
+} from '../config/options.js';
 import { ExitCode } from '../errors.js';
 import { StopSignals } from '../runtime/stop-signals.js';
 import type { Invocation } from './dispatch.js';
@@ -68,13 +75,23 @@ Examples:
 Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 stream ended (--no-reconnect).`,
     );
 
-  const tail = addDebugOption(addMetricsOption(addTailHistoryOptions(addFilterOptions(addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail')))))));
+  const tail = addDebugOption(
+    addMetricsOption(
+      addTailHistoryOptions(
+        addFilterOptions(
+          addOutputOptions(addStreamOptions(addWaitOption(addProfileOptions(addNodeOptions(program)), 'tail'))),
+        ),
+      ),
+    ),
+  );
   tail.action(async (opts, cmd) => {
     if (cmd.args.length > 0) throw await unknownCommand(cmd.args[0]!, program);
     await run({ command: 'tail', opts: optionsAs<TailOptions>()(opts) });
   });
 
-  addDebugOption(addMetricsOption(addDemoRecordOptions(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))))
+  addDebugOption(
+    addMetricsOption(addDemoRecordOptions(addFilterOptions(addOutputOptions(addDemoOptions(program.command('demo')))))),
+  )
     .description('start the built-in simulated lnd node and tail it, with the same output options and filters')
     .action(async (opts) => run({ command: 'demo', opts: optionsAs<DemoOptions>()(opts) }));
 
@@ -84,7 +101,9 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
 
   const replay = program
     .command('replay')
-    .description("run recorded events (a capture: htlc-tail's -f raw or -f jsonl, or lnd REST lines; or the history database with --db) through the same filters and formats")
+    .description(
+      "run recorded events (a capture: htlc-tail's -f raw or -f jsonl, or lnd REST lines; or the history database with --db) through the same filters and formats",
+    )
     .argument('[file]', 'file to read, or - for standard input (default: -)')
     .optionsGroup('Replay options:')
     .option('--strict', 'exit 3 at the first bad line instead of skipping it');
@@ -103,11 +122,15 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
       if (name === 'help') return program.commands.find((c) => c.name() === 'help')!.outputHelp();
       throw await unknownCommand(name, program);
     });
-  addReportCommand(program).action(async (file, opts) => run({ command: 'report', opts: optionsAs<ReportOptions>()(opts), file }));
+  addReportCommand(program).action(async (file, opts) =>
+    run({ command: 'report', opts: optionsAs<ReportOptions>()(opts), file }),
+  );
 
   const record = addRecordStreamOptions(addProfileOptions(addNodeOptions(program.command('record'))));
   addDebugOption(addMetricsOption(addRecordOptions(addSummaryOptions(record.optionsGroup(OUTPUT_HEADING)))))
-    .description('keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever')
+    .description(
+      'keep every HTLC event of the node in the history database, as a service: no event output, waits for lnd, reconnects forever',
+    )
     .action(async (opts) => run({ command: 'record', opts: optionsAs<RecordOptions>()(opts) }));
 
   for (const cmd of [program, ...program.commands]) {
@@ -115,22 +138,37 @@ Exit codes: 0 ok, 2 usage, 3 configuration, 4 connection, 5 refused by lnd, 6 st
     cmd.configureOutput({
       writeErr: (s) => process.stderr.write(s),
       // One line, like every other failure: what is wrong, and where to look.
-      outputError: (s, write) => write(`htlc-tail: ${s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ').replace(/\.$/, '')}; see htlc-tail --help\n`),
+      outputError: (s, write) =>
+        write(
+          `htlc-tail: ${s
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')
+            .replace(/\.$/, '')}; see htlc-tail --help\n`,
+        ),
     });
   }
   return program;
 }
 
 /** record's stream options: the transport (it always waits and reconnects). */
-function addRecordStreamOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+function addRecordStreamOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  cmd: Command<A, O, G>,
+) {
   return cmd
     .optionsGroup(CONNECTION_HEADING)
     .addOption(new Option('--transport <name>', 'how to reach lnd (default: grpc)').choices(TRANSPORTS))
-    .option('--restserver <host:port>', "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)");
+    .option(
+      '--restserver <host:port>',
+      "lnd's REST address; needs --transport rest|ws (default: lnd.conf restlisten, else localhost:8080)",
+    );
 }
 
 /** The usage error for a word that is no command; the suggestion code loads only then. */
-async function unknownCommand(word: string, program: { readonly commands: readonly { name(): string }[] }): Promise<CommanderError> {
+async function unknownCommand(
+  word: string,
+  program: { readonly commands: readonly { name(): string }[] },
+): Promise<CommanderError> {
   const { unknownCommandMessage } = await import('./suggest.js');
   const names = program.commands.map((c) => c.name());
   return new CommanderError(ExitCode.USAGE, 'htlc-tail.unknownCommand', unknownCommandMessage(word, names));

@@ -16,7 +16,9 @@ export interface PromptStreams {
   readonly output: NodeJS.WritableStream;
 }
 
-export function terminalPasswordPrompt(streams: PromptStreams = { input: process.stdin, output: process.stderr }): PasswordProvider {
+export function terminalPasswordPrompt(
+  streams: PromptStreams = { input: process.stdin, output: process.stderr },
+): PasswordProvider {
   return ({ profile }) => {
     if (streams.input.isTTY !== true) {
       return Promise.reject(
@@ -41,7 +43,11 @@ export function terminalPasswordPrompt(streams: PromptStreams = { input: process
       };
       rl.question('', (answer) => finish(null, answer));
       const cancelled = () =>
-        finish(configError(`no password entered for the encrypted macaroon of profile "${profile}"; run again and type it, or set ${PASSWORD_ENV}`));
+        finish(
+          configError(
+            `no password entered for the encrypted macaroon of profile "${profile}"; run again and type it, or set ${PASSWORD_ENV}`,
+          ),
+        );
       rl.once('SIGINT', cancelled);
       rl.once('close', cancelled);
     });

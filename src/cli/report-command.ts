@@ -30,10 +30,14 @@ Examples:
   htlc-tail -f jsonl > cap.jsonl; htlc-tail report cap.jsonl   the same from a capture`;
 
 /** The report command, without its action (main.ts adds it). */
-export function addReportCommand<A extends unknown[], O extends OptionValues, G extends OptionValues>(program: Command<A, O, G>) {
+export function addReportCommand<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  program: Command<A, O, G>,
+) {
   return program
     .command('report')
-    .description('routing report from the history database (or a capture): per channel, peer, failure reason, day or hour')
+    .description(
+      'routing report from the history database (or a capture): per channel, peer, failure reason, day or hour',
+    )
     .argument('[file]', 'a capture to report on instead (any format replay reads; - for standard input)')
     .option('--db <file>', 'history database (env HTLC_TAIL_DB; default: $XDG_DATA_HOME/htlc-tail/history.sqlite)')
     .option('--node <node>', 'only this node of the database: its pubkey, alias or profile name')

@@ -19,7 +19,9 @@ type KeysOnlyInOne<A, B> = Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>
 export function optionsAs<Declared>() {
   return <Parsed extends Declared>(
     parsed: Parsed,
-    ...mismatch: [KeysOnlyInOne<Parsed, Declared>] extends [never] ? [] : [keysThatDiffer: KeysOnlyInOne<Parsed, Declared>]
+    ...mismatch: [KeysOnlyInOne<Parsed, Declared>] extends [never]
+      ? []
+      : [keysThatDiffer: KeysOnlyInOne<Parsed, Declared>]
   ): Declared => {
     void mismatch;
     return parsed;

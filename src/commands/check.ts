@@ -82,7 +82,12 @@ function stdoutPrinter(): Print {
   };
 }
 
-async function checkOne(opts: CheckOptions, one: CheckNodeOptions, node: CheckNode | undefined, print: Print): Promise<number> {
+async function checkOne(
+  opts: CheckOptions,
+  one: CheckNodeOptions,
+  node: CheckNode | undefined,
+  print: Print,
+): Promise<number> {
   const io = defaultConfigIo();
   const env = process.env;
   const debug = opts.debug === true;
@@ -112,7 +117,10 @@ async function checkOne(opts: CheckOptions, one: CheckNodeOptions, node: CheckNo
     run = new CheckRun(one, env, io, undefined, node);
     const current = run;
     try {
-      reports = await runSteps(CHECK_STEPS, run, { onReport: (r) => print(formatStepLine(r, idWidth, colors(current))), onError });
+      reports = await runSteps(CHECK_STEPS, run, {
+        onReport: (r) => print(formatStepLine(r, idWidth, colors(current))),
+        onError,
+      });
     } catch (e) {
       run.close();
       throw e;

@@ -26,8 +26,15 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
   const { startDemoNode } = await import('@htlc-tail/lnd-sim');
   if (signals.received) return 0;
   // --metrics-listen: bound before the node starts (exit 3 at once when it cannot be).
-  const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
-  const demo = await startDemoNode({ ...(rate !== undefined ? { rate } : {}), ...(seed !== undefined ? { seed } : {}), ...(rest ? { rest: true } : {}), hostileAliases });
+  const metrics = metricsListen
+    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
+    : undefined;
+  const demo = await startDemoNode({
+    ...(rate !== undefined ? { rate } : {}),
+    ...(seed !== undefined ? { seed } : {}),
+    ...(rest ? { rest: true } : {}),
+    hostileAliases,
+  });
   const notify = stderrNotify();
   try {
     const where = rest ? `${demo.node.rpcserver}, REST ${demo.node.restserver}` : demo.node.rpcserver;
@@ -36,12 +43,20 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
     const connection = connectNode({ name: null, config, proxy: null });
     if (opts.record === undefined) return await runTail(config, [connection], notify, signals, metrics?.sinkFactory);
     // --record [FILE]: into FILE, or a new temporary database that outlives the demo (for replay --db and report).
-    if (opts.record === '') throw usageError('--record needs a file name, or nothing for a temporary database; e.g. demo --record demo.sqlite');
-    const file = opts.record === true ? path.join(await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-demo-')), 'history.sqlite') : opts.record;
+    if (opts.record === '')
+      throw usageError(
+        '--record needs a file name, or nothing for a temporary database; e.g. demo --record demo.sqlite',
+      );
+    const file =
+      opts.record === true
+        ? path.join(await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-demo-')), 'history.sqlite')
+        : opts.record;
     const { startRecorder, withRecorder } = await import('./recording.js');
     const { recorder, sinks } = await startRecorder(file, undefined, notify);
     notify(`demo: recording to ${recorder.file} (then: htlc-tail report --db ${recorder.file})`);
-    return await withRecorder(recorder, () => runTail(config, [connection], notify, signals, combineSinks(sinks, metrics?.sinkFactory)));
+    return await withRecorder(recorder, () =>
+      runTail(config, [connection], notify, signals, combineSinks(sinks, metrics?.sinkFactory)),
+    );
   } finally {
     await metrics?.close();
     await demo.stop();

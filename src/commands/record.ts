@@ -24,20 +24,33 @@ export async function runRecordCommand(opts: RecordOptions, signals: StopSignals
   const settings = recordSettings(opts);
   const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
   // A service waits for lnd and reconnects forever; it has no output of its own.
-  const { nodes, notices } = await resolveNodes({ ...opts, wait: true, reconnect: true, aliases: true }, process.env, defaultConfigIo(), {
-    password: terminalPasswordPrompt(),
-  });
+  const { nodes, notices } = await resolveNodes(
+    { ...opts, wait: true, reconnect: true, aliases: true },
+    process.env,
+    defaultConfigIo(),
+    {
+      password: terminalPasswordPrompt(),
+    },
+  );
   const notify = stderrNotify(true);
   for (const n of notices) notify(n);
   const connections = nodes.map((n) => connectNode(n));
   warnLeastPrivilege(connections, notify);
   if (signals.received) return 0;
   const { recorder, sinks } = await startRecorder(settings.db.path, settings.retainDays, notify);
-  notify(`recording to ${recorder.file}${settings.retainDays !== undefined ? ` (keeping ${settings.retainDays} days)` : ''}`);
+  notify(
+    `recording to ${recorder.file}${settings.retainDays !== undefined ? ` (keeping ${settings.retainDays} days)` : ''}`,
+  );
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be).
-  const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
+  const metrics = metricsListen
+    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
+    : undefined;
   try {
-    return await withRecorder(recorder, () => runTail(nodes[0]!.config, connections, notify, signals, combineSinks(sinks, metrics?.sinkFactory), { print: false }));
+    return await withRecorder(recorder, () =>
+      runTail(nodes[0]!.config, connections, notify, signals, combineSinks(sinks, metrics?.sinkFactory), {
+        print: false,
+      }),
+    );
   } finally {
     await metrics?.close();
   }

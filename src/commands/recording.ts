@@ -17,9 +17,16 @@ export function recordSettings(opts: { readonly db?: string; readonly retain?: s
 }
 
 /** Opens the database in its writer thread; the sink factory gives each node its history sink. */
-export async function startRecorder(file: string, retainDays: number | undefined, notify: Notify): Promise<{ recorder: Recorder; sinks: SinkFactory }> {
+export async function startRecorder(
+  file: string,
+  retainDays: number | undefined,
+  notify: Notify,
+): Promise<{ recorder: Recorder; sinks: SinkFactory }> {
   const { Recorder } = await import('../history/recorder.js');
-  const recorder = await Recorder.open(file, { ...(retainDays !== undefined ? { retainDays } : {}), notify: (m) => notify(m) });
+  const recorder = await Recorder.open(file, {
+    ...(retainDays !== undefined ? { retainDays } : {}),
+    notify: (m) => notify(m),
+  });
   return { recorder, sinks: (node) => [recorder.sink(node)] };
 }
 
@@ -35,4 +42,3 @@ export async function withRecorder(recorder: Recorder, body: () => Promise<numbe
   await recorder.close();
   return code;
 }
-

@@ -23,7 +23,8 @@ export async function runReplayCommand(opts: ReplayOptions, file: string | undef
   const config = resolveReplayConfig(opts, process.env, defaultConfigIo());
   const input = await openReplayInput(file);
   const notify = stderrNotify();
-  if (input.isStdin && process.stdin.isTTY) notify('replay: reading events from standard input (end with Ctrl-D)', 'info');
+  if (input.isStdin && process.stdin.isTTY)
+    notify('replay: reading events from standard input (end with Ctrl-D)', 'info');
   await runReplay({ config, input: input.stream, inputName: input.name, strict: opts.strict === true, notify });
   return 0;
 }
@@ -40,7 +41,11 @@ async function replayFromStore(opts: ReplayOptions): Promise<number> {
   const store = await openStore(db.path, 'read');
   try {
     const nodes = selectNodes(listNodes(store.db), range.node, store.file).map((n) => n.id);
-    await replayHistory({ config, db: store.db, range: { nodes, sinceNs: range.sinceNs, untilNs: range.untilNs } }).catch((err: unknown) => {
+    await replayHistory({
+      config,
+      db: store.db,
+      range: { nodes, sinceNs: range.sinceNs, untilNs: range.untilNs },
+    }).catch((err: unknown) => {
       throw translateStoreError(store.file, err);
     });
   } finally {

@@ -17,10 +17,18 @@ import { renderReport } from '../report/index.js';
 
 /** `file`: a capture to report on (`-`: standard input); undefined: the history database. */
 export async function runReportCommand(opts: ReportOptions, file?: string): Promise<number> {
-  const config = resolveReportConfig(opts, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
+  const config = resolveReportConfig(opts, process.env, {
+    platform: process.platform,
+    homedir: os.homedir(),
+    nowMs: Date.now(),
+  });
   if (file !== undefined) {
-    if (opts.db !== undefined) throw usageError(`report reads either a capture (${JSON.stringify(file)}) or the history database (--db), not both; drop one`);
-    if (opts.node !== undefined) throw usageError('--node selects a node of the history database; a capture holds one node: leave --node out');
+    if (opts.db !== undefined)
+      throw usageError(
+        `report reads either a capture (${JSON.stringify(file)}) or the history database (--db), not both; drop one`,
+      );
+    if (opts.node !== undefined)
+      throw usageError('--node selects a node of the history database; a capture holds one node: leave --node out');
   }
   let store: Store;
   let dispose: () => Promise<void>;

@@ -34,7 +34,8 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
   let excess: string[];
   try {
     const ops = parseMacaroon(macaroon).identifier.ops;
-    if (!allowsMethod(ops, '/routerrpc.Router/SubscribeHtlcEvents', [{ entity: 'offchain', action: 'read' }])) return undefined;
+    if (!allowsMethod(ops, '/routerrpc.Router/SubscribeHtlcEvents', [{ entity: 'offchain', action: 'read' }]))
+      return undefined;
     excess = excessPermissions(ops);
   } catch {
     return undefined;
@@ -46,20 +47,33 @@ export function leastPrivilegeWarning(macaroon: Uint8Array | null, source: strin
 export async function runTailCommand(opts: TailOptions, signals: StopSignals): Promise<number> {
   const metricsListen = opts.metricsListen === undefined ? undefined : parseMetricsListen(opts.metricsListen);
   // --since/--tail: recorded events first (history/tail-seam.ts); the store is checked before connecting.
-  const historyCfg = resolveTailHistory(opts, process.env, { platform: process.platform, homedir: os.homedir(), nowMs: Date.now() });
-  const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), { password: terminalPasswordPrompt() });
+  const historyCfg = resolveTailHistory(opts, process.env, {
+    platform: process.platform,
+    homedir: os.homedir(),
+    nowMs: Date.now(),
+  });
+  const { nodes, notices } = await resolveNodes(opts, process.env, defaultConfigIo(), {
+    password: terminalPasswordPrompt(),
+  });
   const first = nodes[0]!;
   if (nodes.length > 1 && first.config.output.format === 'raw') {
-    throw usageError(`-f raw is lnd's exact JSON, with no room for the node, and ${nodes.length} nodes are named (${nodeList(nodes)}); use -f jsonl (every line has "node") or tail one node`);
+    throw usageError(
+      `-f raw is lnd's exact JSON, with no room for the node, and ${nodes.length} nodes are named (${nodeList(nodes)}); use -f jsonl (every line has "node") or tail one node`,
+    );
   }
   const notify = stderrNotify();
   for (const n of notices) notify(n);
-  if (!opts.record && opts.retain !== undefined) throw usageError('--retain is for recording: add --record (or use htlc-tail record)');
+  if (!opts.record && opts.retain !== undefined)
+    throw usageError('--retain is for recording: add --record (or use htlc-tail record)');
   if (!opts.record && !historyCfg && opts.db !== undefined) {
-    throw usageError('--db names the history database of --record, --since and --tail: add one of them (or use htlc-tail record)');
+    throw usageError(
+      '--db names the history database of --record, --since and --tail: add one of them (or use htlc-tail record)',
+    );
   }
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
-  const metrics = metricsListen ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen) : undefined;
+  const metrics = metricsListen
+    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
+    : undefined;
   try {
     // --record: the history database opened (a bad one: exit 3, and a new one created, so that
     // --since finds it) before anything connects.
@@ -67,12 +81,20 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
     const rec = recording ? await startRecording(recording, opts, notify) : undefined;
     const run = async (): Promise<number> => {
       // --since/--tail: each node's recorded events first, then live (history/tail-seam.ts).
-      const history = historyCfg ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg) : undefined;
+      const history = historyCfg
+        ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg)
+        : undefined;
       try {
         const direct = nodes.map((node) => connectNode(node));
         const connections = history ? await Promise.all(direct.map((c) => history.attach(c))) : direct;
         warnLeastPrivilege(connections, notify);
-        return await runTail(first.config, connections, notify, signals, combineSinks(rec?.sinks, metrics?.sinkFactory));
+        return await runTail(
+          first.config,
+          connections,
+          notify,
+          signals,
+          combineSinks(rec?.sinks, metrics?.sinkFactory),
+        );
       } finally {
         history?.close();
       }
@@ -100,5 +122,7 @@ export function warnLeastPrivilege(connections: readonly NodeConnection[], notif
 }
 
 function nodeList(nodes: readonly ResolvedNode[]): string {
-  return nodes.map((n) => n.name ?? formatHostPort(n.config.connection.restServer ?? n.config.connection.rpcServer)).join(', ');
+  return nodes
+    .map((n) => n.name ?? formatHostPort(n.config.connection.restServer ?? n.config.connection.rpcServer))
+    .join(', ');
 }

@@ -27,7 +27,9 @@ function malformedChannel(option: string, text: string): Error {
     parts.length === 3 && parts.every((p) => /^\d+$/.test(p))
       ? `write it ${parts.join('x')}`
       : 'a short channel id has three parts, BLOCKxTXxOUT (e.g. 830412x1903x1)';
-  return usageError(`${option} ${show(text)} is not a channel id: ${hint}, or give the decimal channel id or a peer alias`);
+  return usageError(
+    `${option} ${show(text)} is not a channel id: ${hint}, or give the decimal channel id or a peer alias`,
+  );
 }
 
 export function compileChannels(v: string | readonly string[] | undefined, option: string): ChannelRefs | null {
@@ -49,4 +51,3 @@ export function compileChannels(v: string | readonly string[] | undefined, optio
   }
   return { ids, aliases, aliasesAsGiven };
 }
-

@@ -41,7 +41,12 @@ export const ENV_VARS = {
 const show = (s: string): string => JSON.stringify(s);
 
 /** `profile`: the node comes from an lncli profile; it takes the place of --lndconnect, and the LNCLI_* variables are not read. */
-export function resolveConnection(raw: ConnectionOptions, env: Env, io: ResolveIO, profile?: ProfileConnection): ConnectionConfig {
+export function resolveConnection(
+  raw: ConnectionOptions,
+  env: Env,
+  io: ResolveIO,
+  profile?: ProfileConnection,
+): ConnectionConfig {
   const expand = (p: string): string => expandPath(p, { platform: io.platform, env, homedir: io.homedir });
   const given = givenReader(env, io.platform, profile === undefined);
 
@@ -67,7 +72,9 @@ export function resolveConnection(raw: ConnectionOptions, env: Env, io: ResolveI
   }
   const tlsNameGiven = given(raw.tlsServerName, '--tls-server-name');
   if (tlsNameGiven && /[\s/]/.test(tlsNameGiven.value)) {
-    throw usageError(`--tls-server-name ${show(tlsNameGiven.value)} is not a host name; give a name the certificate holds, e.g. localhost`);
+    throw usageError(
+      `--tls-server-name ${show(tlsNameGiven.value)} is not a host name; give a name the certificate holds, e.g. localhost`,
+    );
   }
 
   // ---- lndconnect and lnd.conf (configuration errors, exit 3) -------------
@@ -81,7 +88,8 @@ export function resolveConnection(raw: ConnectionOptions, env: Env, io: ResolveI
   // ---- directories and network --------------------------------------------
   const lndDir = cleanPath(dirGiven ? preDir : profile?.lndDir || (conf?.lnddir?.value ?? defaultDir), io.platform);
   const customDir = lndDir !== cleanPath(defaultDir, io.platform);
-  const dataDir = !customDir && conf?.datadir ? cleanPath(conf.datadir.value, io.platform) : joinPath(io.platform, lndDir, 'data');
+  const dataDir =
+    !customDir && conf?.datadir ? cleanPath(conf.datadir.value, io.platform) : joinPath(io.platform, lndDir, 'data');
   const [network, networkSource]: [NetworkName, string] = netFromUser
     ? [netFromUser, netGiven.source]
     : profile?.network
@@ -93,10 +101,26 @@ export function resolveConnection(raw: ConnectionOptions, env: Env, io: ResolveI
   // ---- addresses and credentials -------------------------------------------
   const lcEndpoint = lndconnect && { host: lndconnect.uri.host, port: lndconnect.uri.port, source: lndconnect.source };
   const rpcServer = resolveEndpoint(RPC_ENDPOINT, { given: rpcFromUser, lndconnect: lcEndpoint, profile, conf });
-  const restServer = transport === 'grpc' ? null : resolveEndpoint(REST_ENDPOINT, { given: restFromUser, lndconnect: lcEndpoint, profile, conf });
-  const sources: CredentialSources = { lndconnect, profile, conf, platform: io.platform, exists: (p) => io.exists(p), expand };
-  const cert = resolveCert(given(raw.tlscertpath, '--tlscertpath', ENV_VARS.tlscertpath), sources, { lndDir, customDir });
-  const macaroon = resolveMacaroon(given(raw.macaroonpath, '--macaroonpath', ENV_VARS.macaroonpath), sources, { dataDir, network });
+  const restServer =
+    transport === 'grpc'
+      ? null
+      : resolveEndpoint(REST_ENDPOINT, { given: restFromUser, lndconnect: lcEndpoint, profile, conf });
+  const sources: CredentialSources = {
+    lndconnect,
+    profile,
+    conf,
+    platform: io.platform,
+    exists: (p) => io.exists(p),
+    expand,
+  };
+  const cert = resolveCert(given(raw.tlscertpath, '--tlscertpath', ENV_VARS.tlscertpath), sources, {
+    lndDir,
+    customDir,
+  });
+  const macaroon = resolveMacaroon(given(raw.macaroonpath, '--macaroonpath', ENV_VARS.macaroonpath), sources, {
+    dataDir,
+    network,
+  });
 
   return {
     rpcServer,

@@ -33,16 +33,27 @@ export interface CredentialSources {
   readonly expand: (path: string) => string;
 }
 
-export function resolveCert(given: Given | undefined, s: CredentialSources, lnd: { readonly lndDir: string; readonly customDir: boolean }): CertSource {
+export function resolveCert(
+  given: Given | undefined,
+  s: CredentialSources,
+  lnd: { readonly lndDir: string; readonly customDir: boolean },
+): CertSource {
   if (given) return { kind: 'file', path: s.expand(given.value), option: given.source, source: given.source };
   if (s.lndconnect) {
     const { uri, source } = s.lndconnect;
-    return uri.certPem ? { kind: 'pem', pem: uri.certPem, source: `${source} URI` } : { kind: 'system', source: `${source} URI without cert (CA-signed node)` };
+    return uri.certPem
+      ? { kind: 'pem', pem: uri.certPem, source: `${source} URI` }
+      : { kind: 'system', source: `${source} URI without cert (CA-signed node)` };
   }
   if (s.profile) return s.profile.cert;
   const conf = s.conf;
   if (!lnd.customDir && conf?.tlscertpath) {
-    return { kind: 'file', path: conf.tlscertpath.value, option: '--tlscertpath', source: confSource(conf, conf.tlscertpath.line, 'tlscertpath') };
+    return {
+      kind: 'file',
+      path: conf.tlscertpath.value,
+      option: '--tlscertpath',
+      source: confSource(conf, conf.tlscertpath.line, 'tlscertpath'),
+    };
   }
   const path = joinPath(s.platform, lnd.lndDir, 'tls.cert');
   return s.exists(path)
@@ -50,12 +61,18 @@ export function resolveCert(given: Given | undefined, s: CredentialSources, lnd:
     : { kind: 'system', source: `no cert given and none at ${path}`, missingDefaultPath: path };
 }
 
-export function resolveMacaroon(given: Given | undefined, s: CredentialSources, lnd: { readonly dataDir: string; readonly network: NetworkName }): MacaroonSource {
+export function resolveMacaroon(
+  given: Given | undefined,
+  s: CredentialSources,
+  lnd: { readonly dataDir: string; readonly network: NetworkName },
+): MacaroonSource {
   if (given) return { kind: 'file', path: s.expand(given.value), option: given.source, source: given.source };
   if (s.lndconnect) {
     const { uri, source } = s.lndconnect;
     if (!uri.macaroon) {
-      throw configError(`${source}: the lndconnect URI has no macaroon parameter; use a URI that includes one, or pass --macaroonpath`);
+      throw configError(
+        `${source}: the lndconnect URI has no macaroon parameter; use a URI that includes one, or pass --macaroonpath`,
+      );
     }
     return { kind: 'bytes', bytes: uri.macaroon, source: `${source} URI` };
   }

@@ -13,7 +13,17 @@ import { resolveConfig } from './resolve.js';
 import type { Config, RawOptions } from './types.js';
 
 /** The options that name a node, as RawOptions keys. */
-const CONNECTION_KEYS = ['rpcserver', 'lnddir', 'network', 'configfile', 'tlscertpath', 'macaroonpath', 'tlsServerName', 'lndconnect', 'restserver'] as const;
+const CONNECTION_KEYS = [
+  'rpcserver',
+  'lnddir',
+  'network',
+  'configfile',
+  'tlscertpath',
+  'macaroonpath',
+  'tlsServerName',
+  'lndconnect',
+  'restserver',
+] as const;
 
 /** What the simulated node is started with. */
 export interface DemoSettings {
@@ -41,14 +51,26 @@ export function demoSettings(opts: DemoRawOptions): DemoSettings {
   let rate: number | undefined;
   if (opts.rate !== undefined) {
     rate = Number(opts.rate);
-    if (!Number.isFinite(rate) || rate < 0) throw usageError(`--rate must be a number of events per second, 0 or more (got "${opts.rate}")`);
+    if (!Number.isFinite(rate) || rate < 0)
+      throw usageError(`--rate must be a number of events per second, 0 or more (got "${opts.rate}")`);
   }
   const seed = opts.seed === undefined ? undefined : Number(opts.seed);
-  if (seed !== undefined && !Number.isSafeInteger(seed)) throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
-  return { rate, seed, rest: opts.transport === 'rest' || opts.transport === 'ws', hostileAliases: opts.hostileAliases === true };
+  if (seed !== undefined && !Number.isSafeInteger(seed))
+    throw usageError(`--seed must be an integer (got "${String(opts.seed)}")`);
+  return {
+    rate,
+    seed,
+    rest: opts.transport === 'rest' || opts.transport === 'ws',
+    hostileAliases: opts.hostileAliases === true,
+  };
 }
 
 /** The config to tail the simulated node at `node` with. */
-export function demoConfig(opts: DemoRawOptions, node: { readonly lnddir: string; readonly network: string }, env: Env, io: ResolveIO): Config {
+export function demoConfig(
+  opts: DemoRawOptions,
+  node: { readonly lnddir: string; readonly network: string },
+  env: Env,
+  io: ResolveIO,
+): Config {
   return resolveConfig({ ...opts, lnddir: node.lnddir, network: node.network }, withoutLndEnvironment(env), io);
 }

@@ -6,7 +6,14 @@
  * default port. A host without a port gets the default port (10009, 8080).
  */
 import { usageError } from '../errors.js';
-import { DEFAULT_REST_PORT, DEFAULT_RPC_PORT, dialHost, firstDialTarget, parseHostPort, type HostPort } from './listen.js';
+import {
+  DEFAULT_REST_PORT,
+  DEFAULT_RPC_PORT,
+  dialHost,
+  firstDialTarget,
+  parseHostPort,
+  type HostPort,
+} from './listen.js';
 import { confSource } from './lndconf-file.js';
 import type { LndConf } from './lndconf.js';
 import type { Given } from './given.js';
@@ -36,7 +43,11 @@ export const REST_ENDPOINT: EndpointKind = {
   listenKey: 'restlisten',
   defaultPort: DEFAULT_REST_PORT,
   what: "lnd's REST",
-  fromProfile: (p) => ({ host: p.rpcServer.host, port: DEFAULT_REST_PORT, source: `${p.source} (its rpcserver host, REST port)` }),
+  fromProfile: (p) => ({
+    host: p.rpcServer.host,
+    port: DEFAULT_REST_PORT,
+    source: `${p.source} (its rpcserver host, REST port)`,
+  }),
 };
 
 /** A flag's (or variable's) HOST:PORT; a usage error naming it when it is not one. */
@@ -63,6 +74,9 @@ export function resolveEndpoint(kind: EndpointKind, s: EndpointSources): Endpoin
   if (s.given) return s.given;
   if (s.lndconnect) return { host: s.lndconnect.host, port: s.lndconnect.port, source: s.lndconnect.source };
   if (s.profile) return kind.fromProfile(s.profile);
-  const t = s.conf && firstDialTarget(s.conf[kind.listenKey], kind.defaultPort, s.conf.fileName, kind.listenKey, kind.flag);
-  return t ? { host: t.host, port: t.port, source: confSource(s.conf, t.line, kind.listenKey) } : { host: 'localhost', port: kind.defaultPort, source: 'default' };
+  const t =
+    s.conf && firstDialTarget(s.conf[kind.listenKey], kind.defaultPort, s.conf.fileName, kind.listenKey, kind.flag);
+  return t
+    ? { host: t.host, port: t.port, source: confSource(s.conf, t.line, kind.listenKey) }
+    : { host: 'localhost', port: kind.defaultPort, source: 'default' };
 }

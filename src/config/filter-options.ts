@@ -14,7 +14,14 @@
  *   of them.
  */
 import { usageError } from '../errors.js';
-import { DEFAULT_EVENTS, FILTER_EVENTS, FILTER_TYPES, specAliases, type FilterSpec, type ReasonSpec } from '../events/filter.js';
+import {
+  DEFAULT_EVENTS,
+  FILTER_EVENTS,
+  FILTER_TYPES,
+  specAliases,
+  type FilterSpec,
+  type ReasonSpec,
+} from '../events/filter.js';
 import type { EventKind } from '../events/model.js';
 import { compileChannels } from './channel-refs.js';
 import { splitList } from './option-list.js';
@@ -26,14 +33,20 @@ export type { FilterOptions } from './raw-options.js';
 
 const show = (s: string): string => JSON.stringify(s);
 
-function compileNames<T extends string>(v: string | readonly string[] | undefined, option: string, allowed: readonly T[]): Set<T> | undefined {
+function compileNames<T extends string>(
+  v: string | readonly string[] | undefined,
+  option: string,
+  allowed: readonly T[],
+): Set<T> | undefined {
   const items = splitList(v, option);
   if (!items) return undefined;
   const out = new Set<T>();
   for (const it of items) {
     const name = it.toLowerCase() as T;
     if (!allowed.includes(name)) {
-      throw usageError(`${option} ${show(it)} is not known; use one or more of ${allowed.join(', ')} (comma-separated or repeated)`);
+      throw usageError(
+        `${option} ${show(it)} is not known; use one or more of ${allowed.join(', ')} (comma-separated or repeated)`,
+      );
     }
     out.add(name);
   }
@@ -84,7 +97,10 @@ export function refuseAliasChannels(spec: FilterSpec, message: (option: string, 
 }
 
 /** The filters and --count of a run. `aliases`: whether peer aliases can be looked up (else an alias channel is refused). */
-export function resolveFilters(raw: FilterOptions, aliases: boolean): { filter: FilterSpec; count: number | undefined } {
+export function resolveFilters(
+  raw: FilterOptions,
+  aliases: boolean,
+): { filter: FilterSpec; count: number | undefined } {
   const count = raw.count === undefined ? undefined : parsePositiveInt(raw.count, '--count', '10');
   const filter = compileFilterSpec(raw, parseReasons(raw.reason));
   if (!aliases) {

@@ -16,7 +16,12 @@ export interface HistoryDbLocation {
   readonly source: string;
 }
 
-export function historyDbLocation(flag: string | undefined, env: Env, platform: NodeJS.Platform, homedir: string): HistoryDbLocation {
+export function historyDbLocation(
+  flag: string | undefined,
+  env: Env,
+  platform: NodeJS.Platform,
+  homedir: string,
+): HistoryDbLocation {
   if (flag !== undefined) {
     if (flag.trim() === '') throw usageError('--db needs a file name; e.g. --db ~/htlc-history.sqlite');
     const expanded = homedir && (flag === '~' || flag.startsWith('~/')) ? homedir + flag.slice(1) : flag;
@@ -25,10 +30,12 @@ export function historyDbLocation(flag: string | undefined, env: Env, platform: 
   const fromEnv = getEnv(env, 'HTLC_TAIL_DB', platform);
   if (fromEnv) return { path: fromEnv, source: 'HTLC_TAIL_DB' };
   if (platform === 'win32') {
-    const base = getEnv(env, 'LOCALAPPDATA', platform) || (homedir ? joinPath(platform, homedir, 'AppData', 'Local') : '.');
+    const base =
+      getEnv(env, 'LOCALAPPDATA', platform) || (homedir ? joinPath(platform, homedir, 'AppData', 'Local') : '.');
     return { path: joinPath(platform, base, 'htlc-tail', 'history.sqlite'), source: 'default' };
   }
   const xdg = getEnv(env, 'XDG_DATA_HOME', platform);
-  if (xdg && path.posix.isAbsolute(xdg)) return { path: path.posix.join(xdg, 'htlc-tail', 'history.sqlite'), source: 'XDG_DATA_HOME' };
+  if (xdg && path.posix.isAbsolute(xdg))
+    return { path: path.posix.join(xdg, 'htlc-tail', 'history.sqlite'), source: 'XDG_DATA_HOME' };
   return { path: path.posix.join(homedir || '.', '.local', 'share', 'htlc-tail', 'history.sqlite'), source: 'default' };
 }

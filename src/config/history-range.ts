@@ -24,9 +24,12 @@ export function resolveHistoryRange(opts: HistoryRangeOptions, nowMs: number): H
   const sinceNs = opts.since === undefined ? undefined : parseTimeArg(opts.since, '--since', nowMs);
   const untilNs = opts.until === undefined ? undefined : parseTimeArg(opts.until, '--until', nowMs);
   if (sinceNs !== undefined && untilNs !== undefined && sinceNs >= untilNs) {
-    throw usageError(`--since ${JSON.stringify(opts.since)} is not before --until ${JSON.stringify(opts.until)}; give a range that starts before it ends`);
+    throw usageError(
+      `--since ${JSON.stringify(opts.since)} is not before --until ${JSON.stringify(opts.until)}; give a range that starts before it ends`,
+    );
   }
-  if (opts.node !== undefined && opts.node.trim() === '') throw usageError('--node needs a pubkey, alias or name; e.g. --node mynode');
+  if (opts.node !== undefined && opts.node.trim() === '')
+    throw usageError('--node needs a pubkey, alias or name; e.g. --node mynode');
   return {
     ...(opts.node !== undefined ? { node: opts.node } : {}),
     ...(sinceNs !== undefined ? { sinceNs } : {}),

@@ -50,7 +50,9 @@ export function findLndConf(
     if (configfile.trim() === '') throw usageError('--configfile needs a value; see htlc-tail --help');
     const path = expand(configfile.trim());
     if (!io.exists(path)) {
-      throw configError(`--configfile ${path}: no such file; check the path, or leave --configfile out to use <lnddir>/lnd.conf`);
+      throw configError(
+        `--configfile ${path}: no such file; check the path, or leave --configfile out to use <lnddir>/lnd.conf`,
+      );
     }
     return readLndConf(path, io, expand);
   }

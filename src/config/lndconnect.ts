@@ -53,7 +53,9 @@ export function parseLndConnect(uri: string, source: string): LndConnect {
   const t = uri.trim();
   const m = /^lndconnect:\/\/([^/?#]*)(\/[^?#]*)?(\?[^#]*)?(#.*)?$/i.exec(t);
   if (!m) {
-    throw configError(`${source}: not an lndconnect URI (expected lndconnect://HOST:PORT?cert=...&macaroon=...); ${fix}`);
+    throw configError(
+      `${source}: not an lndconnect URI (expected lndconnect://HOST:PORT?cert=...&macaroon=...); ${fix}`,
+    );
   }
   const authority = m[1]!;
   if (authority.includes('@')) throw configError(`${source}: lndconnect URI must not hold a user name; ${fix}`);
@@ -89,7 +91,9 @@ export function parseLndConnect(uri: string, source: string): LndConnect {
     try {
       certPem = Buffer.from(new X509Certificate(der).toString(), 'utf8');
     } catch {
-      throw configError(`${source}: the cert parameter of the lndconnect URI is not a certificate (expected base64url of lnd's tls.cert in DER); ${fix}`);
+      throw configError(
+        `${source}: the cert parameter of the lndconnect URI is not a certificate (expected base64url of lnd's tls.cert in DER); ${fix}`,
+      );
     }
   }
 
@@ -98,7 +102,9 @@ export function parseLndConnect(uri: string, source: string): LndConnect {
   if (mac !== undefined) {
     const bytes = decodeMacaroon(mac);
     if (!bytes) {
-      throw configError(`${source}: the macaroon parameter of the lndconnect URI is not an lnd macaroon (expected base64url of the macaroon file); ${fix}`);
+      throw configError(
+        `${source}: the macaroon parameter of the lndconnect URI is not an lnd macaroon (expected base64url of the macaroon file); ${fix}`,
+      );
     }
     macaroon = redacted(bytes);
   }

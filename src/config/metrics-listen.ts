@@ -24,7 +24,8 @@ export interface MetricsListen extends HostPort {
 }
 
 /** A DNS name (letters, digits, hyphens, dots) or an IPv4 literal. */
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
 
 function portOf(p: string): number | undefined {
   if (!/^\d{1,5}$/.test(p)) return undefined;
@@ -46,7 +47,10 @@ function split(t: string): { host: string; port: string } | string {
   if (/^\d+$/.test(t)) return { host: '', port: t };
   const colons = t.split(':').length - 1;
   if (colons === 0) return 'the port is missing';
-  if (colons > 1) return net.isIPv6(t) ? 'the port is missing (write an IPv6 address in brackets: [::1]:9464)' : 'write an IPv6 address in brackets, e.g. [::1]:9464';
+  if (colons > 1)
+    return net.isIPv6(t)
+      ? 'the port is missing (write an IPv6 address in brackets: [::1]:9464)'
+      : 'write an IPv6 address in brackets, e.g. [::1]:9464';
   const i = t.indexOf(':');
   return { host: t.slice(0, i), port: t.slice(i + 1) };
 }
@@ -62,9 +66,11 @@ export function parseMetricsListen(value: string, option = '--metrics-listen'): 
   const parts = split(t);
   if (typeof parts === 'string') throw fail(parts);
   const port = portOf(parts.port);
-  if (port === undefined) throw fail(parts.port === '' ? 'the port is missing' : `${JSON.stringify(parts.port)} is not a port (0–65535)`);
+  if (port === undefined)
+    throw fail(parts.port === '' ? 'the port is missing' : `${JSON.stringify(parts.port)} is not a port (0–65535)`);
   const host = parts.host === '' ? METRICS_LOOPBACK : parts.host;
   if (/^[\d.]+$/.test(host) && !net.isIPv4(host)) throw fail(`${JSON.stringify(host)} is not an IPv4 address`);
-  if (!net.isIPv6(host.replace(/%[^%]+$/, '')) && !HOST_NAME.test(host)) throw fail(`${JSON.stringify(parts.host)} is not a host name or IP address`);
+  if (!net.isIPv6(host.replace(/%[^%]+$/, '')) && !HOST_NAME.test(host))
+    throw fail(`${JSON.stringify(parts.host)} is not a host name or IP address`);
   return { host, port, display: formatHostPort({ host, port }) };
 }

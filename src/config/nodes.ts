@@ -26,7 +26,12 @@ import { closestNames, typoDistance } from '../util/closest-names.js';
 import { formatHostPort } from './listen.js';
 import type { ResolveIO } from './io.js';
 import { getEnv, type Env } from './paths.js';
-import { PASSWORD_ENV, resolveProfileConnection, type PasswordProvider, type ProfileConnection } from './profile-connection.js';
+import {
+  PASSWORD_ENV,
+  resolveProfileConnection,
+  type PasswordProvider,
+  type ProfileConnection,
+} from './profile-connection.js';
 import { NODE_FLAGS, requestProfiles, type ProfileOptions } from './profile-select.js';
 import { loadProfilesFile, type ProfileEntry, type ProfilesFile } from './profiles-file.js';
 import { resolveConfig } from './resolve.js';
@@ -98,7 +103,8 @@ export const ONION_CONNECT_TIMEOUT_MS = 60_000;
 
 function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', source: string): ProfileEntry[] {
   if (names === 'all') {
-    if (file.profiles.length === 0) throw configError(`profiles file ${file.path} holds no profiles (${source} all); add one with lncli profile add`);
+    if (file.profiles.length === 0)
+      throw configError(`profiles file ${file.path} holds no profiles (${source} all); add one with lncli profile add`);
     return [...file.profiles];
   }
   return names.map((name) => {
@@ -106,7 +112,11 @@ function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', sour
     if (p) return p;
     const all = file.profiles.map((e) => e.name);
     const near = closestNames(name, all, 3, typoDistance(name));
-    const hint = near.length ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : all.length ? `it has ${all.map((n) => `"${n}"`).join(', ')}` : 'it has no profiles';
+    const hint = near.length
+      ? `did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`
+      : all.length
+        ? `it has ${all.map((n) => `"${n}"`).join(', ')}`
+        : 'it has no profiles';
     throw configError(`profile "${name}" (${source}) not found in ${file.path}; ${hint}`);
   });
 }
@@ -119,7 +129,11 @@ function pickProfiles(file: ProfilesFile, names: readonly string[] | 'all', sour
  * never with the variable set, whose value is then simply wrong). Each
  * caller gets its own copy (they zero it).
  */
-function runPasswords(env: Env, platform: NodeJS.Platform, ask: PasswordProvider): { first: PasswordProvider; again: PasswordProvider } {
+function runPasswords(
+  env: Env,
+  platform: NodeJS.Platform,
+  ask: PasswordProvider,
+): { first: PasswordProvider; again: PasswordProvider } {
   let cached: Promise<Buffer> | undefined;
   const fromEnv = () => {
     const v = getEnv(env, PASSWORD_ENV, platform);
@@ -166,20 +180,33 @@ async function profileNodes(
   const passwords = runPasswords(env, io.platform, deps.password);
   const out: Array<{ name: string; config: Config; profile: ProfileInfo }> = [];
   for (const entry of entries) {
-    const conn = await resolveProfileConnection(entry, file, { needMacaroon: raw.macaroonpath === undefined, password: passwords.first, passwordAgain: passwords.again });
-    out.push({ name: entry.name, config: resolveConfig(oneNode(raw, undefined), env, io, conn), profile: profileInfo(conn) });
+    const conn = await resolveProfileConnection(entry, file, {
+      needMacaroon: raw.macaroonpath === undefined,
+      password: passwords.first,
+      passwordAgain: passwords.again,
+    });
+    out.push({
+      name: entry.name,
+      config: resolveConfig(oneNode(raw, undefined), env, io, conn),
+      profile: profileInfo(conn),
+    });
   }
   return out;
 }
 
 /** A usage error for an option that sets one node's settings when several nodes are named. */
-function refuseOneNodeOptions(raw: NodeOptions, nodes: ReadonlyArray<{ readonly name: string | null; readonly config: Config }>): void {
+function refuseOneNodeOptions(
+  raw: NodeOptions,
+  nodes: ReadonlyArray<{ readonly name: string | null; readonly config: Config }>,
+): void {
   const flag = ONE_NODE_OPTIONS.find(([k]) => raw[k] !== undefined)?.[1];
   if (flag === undefined) return;
   const named = nodes.every((n) => n.name !== null);
   const list = nodes.map((n) => n.name ?? formatHostPort(n.config.connection.rpcServer)).join(', ');
   const where = named ? 'set it in each profile (lncli profile add)' : 'each lndconnect URI holds its own';
-  throw usageError(`${flag} sets one node's connection, but ${nodes.length} nodes are named (${list}); ${where}, or tail that node alone`);
+  throw usageError(
+    `${flag} sets one node's connection, but ${nodes.length} nodes are named (${list}); ${where}, or tail that node alone`,
+  );
 }
 
 /**
@@ -187,10 +214,18 @@ function refuseOneNodeOptions(raw: NodeOptions, nodes: ReadonlyArray<{ readonly 
  * else none) and, for an onion target without --connect-timeout, the longer
  * connect timeout. `check` uses it for its one node too.
  */
-export function proxiedConfig(config: Config, named: SocksProxyConfig | null, timeoutGiven: boolean): { config: Config; proxy: SocksProxyConfig | null; onion: boolean } {
+export function proxiedConfig(
+  config: Config,
+  named: SocksProxyConfig | null,
+  timeoutGiven: boolean,
+): { config: Config; proxy: SocksProxyConfig | null; onion: boolean } {
   const ep = dialEndpoint(config);
   const onion = isOnionHost(ep.host);
-  return { config: onion && !timeoutGiven ? withTimeout(config, ONION_CONNECT_TIMEOUT_MS) : config, proxy: proxyForHost(ep.host, named), onion };
+  return {
+    config: onion && !timeoutGiven ? withTimeout(config, ONION_CONNECT_TIMEOUT_MS) : config,
+    proxy: proxyForHost(ep.host, named),
+    onion,
+  };
 }
 
 /** Resolves every node of the run. Throws HtlcTailErrors (usage 2, config 3). */
@@ -207,7 +242,11 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
   let base: Array<{ name: string | null; config: Config; profile: ProfileInfo | null }>;
   if (request.kind === 'named') {
     const why = `named by ${request.source}`;
-    const file = loadProfilesFile(request.file.path, io, request.file.source === 'default' ? why : `${why}, file from ${request.file.source}`);
+    const file = loadProfilesFile(
+      request.file.path,
+      io,
+      request.file.source === 'default' ? why : `${why}, file from ${request.file.source}`,
+    );
     base = await profileNodes(raw, env, io, file, request.names, request.source, deps);
   } else if (request.kind === 'default-if-any') {
     const explicit = request.file.source !== 'default';
@@ -215,12 +254,18 @@ export async function resolveNodes(raw: NodeOptions, env: Env, io: ResolveIO, de
     if (!explicit && !io.exists(request.file.path)) {
       base = plain();
     } else {
-      const file = loadProfilesFile(request.file.path, io, explicit ? `named by ${request.file.source}` : "lncli's profiles file");
+      const file = loadProfilesFile(
+        request.file.path,
+        io,
+        explicit ? `named by ${request.file.source}` : "lncli's profiles file",
+      );
       if (file.default !== '') {
         base = await profileNodes(raw, env, io, file, [file.default], `the default profile of ${file.path}`, deps);
       } else if (explicit) {
         const names = file.profiles.map((p) => `"${p.name}"`).join(', ') || 'none';
-        throw usageError(`${request.file.source} ${file.path} has no default profile; choose one with -p NAME (profiles: ${names})`);
+        throw usageError(
+          `${request.file.source} ${file.path} has no default profile; choose one with -p NAME (profiles: ${names})`,
+        );
       } else {
         base = plain();
       }

@@ -11,4 +11,3 @@ export function splitList(v: string | readonly string[] | undefined, option: str
   if (items.length === 0) throw usageError(`${option} needs a value; see htlc-tail --help`);
   return items;
 }
-

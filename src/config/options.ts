@@ -14,7 +14,17 @@ import type { ColorMode, FormatName, TransportName } from '../format/names.js';
 import type { ConnectionOptions, OutputOptions } from './raw-options.js';
 
 /** Where the node is and how to authenticate: tail and check (strings, as resolveConfig reads them; --lndconnect repeatable). */
-export type NodeFlags = Pick<ConnectionOptions, 'rpcserver' | 'lnddir' | 'network' | 'configfile' | 'tlscertpath' | 'macaroonpath' | 'tlsServerName' | 'connectTimeout'> & {
+export type NodeFlags = Pick<
+  ConnectionOptions,
+  | 'rpcserver'
+  | 'lnddir'
+  | 'network'
+  | 'configfile'
+  | 'tlscertpath'
+  | 'macaroonpath'
+  | 'tlsServerName'
+  | 'connectTimeout'
+> & {
   /** --lndconnect URI, repeatable: one node each. */
   readonly lndconnect?: readonly string[];
   /** --socks5 HOST:PORT */
@@ -43,7 +53,10 @@ export interface StreamFlags {
 }
 
 /** Output options of every command that prints events: the choices already checked by Commander. */
-export type OutputFlags = { readonly format: FormatName; readonly color: ColorMode; readonly utc?: true } & Pick<OutputOptions, 'stats' | 'statsInterval' | 'stuckAfter'>;
+export type OutputFlags = { readonly format: FormatName; readonly color: ColorMode; readonly utc?: true } & Pick<
+  OutputOptions,
+  'stats' | 'statsInterval' | 'stuckAfter'
+>;
 
 /** --no-aliases: the commands that have a node to ask. */
 export interface AliasFlag {
@@ -110,13 +123,28 @@ export interface ReplayHistoryFlags {
 export type SummaryFlags = Pick<OutputOptions, 'stats' | 'statsInterval' | 'stuckAfter'>;
 
 /** `htlc-tail` (the default command). */
-export type TailOptions = NodeFlags & WaitFlag & ProfileFlags & StreamFlags & OutputFlags & AliasFlag & FilterFlags & TailHistoryFlags & MetricsFlag & DebugFlag;
+export type TailOptions = NodeFlags &
+  WaitFlag &
+  ProfileFlags &
+  StreamFlags &
+  OutputFlags &
+  AliasFlag &
+  FilterFlags &
+  TailHistoryFlags &
+  MetricsFlag &
+  DebugFlag;
 
 /** `htlc-tail demo` */
 export type DemoOptions = DemoFlags & OutputFlags & AliasFlag & FilterFlags & DemoRecordFlags & MetricsFlag & DebugFlag;
 
 /** `htlc-tail record`: waits and reconnects always; no output options but the summary. */
-export type RecordOptions = NodeFlags & ProfileFlags & Pick<StreamFlags, 'transport' | 'restserver'> & SummaryFlags & RecordFlags & MetricsFlag & DebugFlag;
+export type RecordOptions = NodeFlags &
+  ProfileFlags &
+  Pick<StreamFlags, 'transport' | 'restserver'> &
+  SummaryFlags &
+  RecordFlags &
+  MetricsFlag &
+  DebugFlag;
 
 /** `htlc-tail check` */
 export type CheckOptions = NodeFlags & WaitFlag & ProfileFlags & DebugFlag;

@@ -12,7 +12,11 @@ import type { OutputOptions } from './raw-options.js';
 import type { OutputConfig } from './types.js';
 import { decideColor, parseChoice, parseSeconds } from './values.js';
 
-export function resolveOutput(raw: OutputOptions, env: Env, io: Pick<ResolveIO, 'stdoutIsTTY' | 'stderrIsTTY'>): OutputConfig {
+export function resolveOutput(
+  raw: OutputOptions,
+  env: Env,
+  io: Pick<ResolveIO, 'stdoutIsTTY' | 'stderrIsTTY'>,
+): OutputConfig {
   const format = raw.format === undefined ? 'pretty' : parseChoice(raw.format, '--format', FORMATS);
   const colorMode = raw.color === undefined ? 'auto' : parseChoice(raw.color, '--color', COLOR_MODES);
   const statsIntervalSec =
@@ -20,7 +24,9 @@ export function resolveOutput(raw: OutputOptions, env: Env, io: Pick<ResolveIO, 
       ? DEFAULT_STATS_INTERVAL_SEC
       : parseSeconds(raw.statsInterval, '--stats-interval', { allowZero: true, min: 1, example: '60' });
   const stuckAfterSec =
-    raw.stuckAfter === undefined ? DEFAULT_STUCK_AFTER_SEC : parseSeconds(raw.stuckAfter, '--stuck-after', { allowZero: false, example: '300' });
+    raw.stuckAfter === undefined
+      ? DEFAULT_STUCK_AFTER_SEC
+      : parseSeconds(raw.stuckAfter, '--stuck-after', { allowZero: false, example: '300' });
   if (raw.stats === false && statsIntervalSec > 0) {
     throw usageError('--stats-interval prints summaries and --no-stats turns them off; give only one of them');
   }

@@ -82,14 +82,20 @@ function jarEntry(p: ProfileEntry, file: ProfilesFile): JarEntry {
   const jar = p.macaroons;
   const names = jar ? jar.jar.map((e) => `"${e.name}"`).join(', ') : '';
   if (!jar || jar.jar.length === 0) {
-    throw configError(`${where(p, file)} has no macaroon in its jar; add one with lncli profile addmacaroon, or pass --macaroonpath`);
+    throw configError(
+      `${where(p, file)} has no macaroon in its jar; add one with lncli profile addmacaroon, or pass --macaroonpath`,
+    );
   }
   if (jar.default === '') {
-    throw configError(`${where(p, file)}: its macaroon jar names no default macaroon (jar holds ${names}); set "default" in the jar, or pass --macaroonpath`);
+    throw configError(
+      `${where(p, file)}: its macaroon jar names no default macaroon (jar holds ${names}); set "default" in the jar, or pass --macaroonpath`,
+    );
   }
   const entry = jar.jar.find((e) => e.name === jar.default);
   if (!entry) {
-    throw configError(`${where(p, file)}: the jar's default macaroon "${jar.default}" is not in the jar (it holds ${names}); fix "default" in the jar, or pass --macaroonpath`);
+    throw configError(
+      `${where(p, file)}: the jar's default macaroon "${jar.default}" is not in the jar (it holds ${names}); fix "default" in the jar, or pass --macaroonpath`,
+    );
   }
   return entry;
 }
@@ -121,11 +127,17 @@ async function macaroonOf(
       if (!(e instanceof SnaclError)) throw e;
       switch (e.reason) {
         case 'wrong-password':
-          throw configError(`wrong macaroon password for profile "${p.name}" (${file.path}); give the password used at lncli profile add (prompt or ${PASSWORD_ENV})`);
+          throw configError(
+            `wrong macaroon password for profile "${p.name}" (${file.path}); give the password used at lncli profile add (prompt or ${PASSWORD_ENV})`,
+          );
         case 'corrupt':
-          throw configError(`corrupt encrypted macaroon "${entry.name}" in ${where(p, file)} (the password is right but the data does not decrypt); re-add the profile with lncli profile add`);
+          throw configError(
+            `corrupt encrypted macaroon "${entry.name}" in ${where(p, file)} (the password is right but the data does not decrypt); re-add the profile with lncli profile add`,
+          );
         default:
-          throw configError(`${label} is not a valid snacl: entry (${e.message}); re-add the profile with lncli profile add`);
+          throw configError(
+            `${label} is not a valid snacl: entry (${e.message}); re-add the profile with lncli profile add`,
+          );
       }
     } finally {
       pw.fill(0);
@@ -139,7 +151,9 @@ async function macaroonOf(
   }
   if (bytes[0] !== 0x02) {
     bytes.fill(0);
-    throw configError(`${label} is not an lnd macaroon (expected the binary macaroon, version 2); re-add it with lncli profile addmacaroon`);
+    throw configError(
+      `${label} is not an lnd macaroon (expected the binary macaroon, version 2); re-add it with lncli profile addmacaroon`,
+    );
   }
   return redacted(bytes);
 }
@@ -152,12 +166,19 @@ export async function resolveProfileConnection(
 ): Promise<ProfileConnection> {
   const source = `profile "${p.name}"`;
   if (p.insecure) {
-    throw configError(`${where(p, file)} is "insecure" (no TLS): htlc-tail only connects over TLS; give the profile lnd's TLS cert (lncli profile add without --insecure)`);
+    throw configError(
+      `${where(p, file)} is "insecure" (no TLS): htlc-tail only connects over TLS; give the profile lnd's TLS cert (lncli profile add without --insecure)`,
+    );
   }
   if (p.noMacaroons) {
-    throw configError(`${where(p, file)} has "no-macaroons": htlc-tail always sends a macaroon; add a profile with a macaroon (lncli profile add --macaroonpath …)`);
+    throw configError(
+      `${where(p, file)} has "no-macaroons": htlc-tail always sends a macaroon; add a profile with a macaroon (lncli profile add --macaroonpath …)`,
+    );
   }
-  const rpc = p.rpcserver.trim() === '' ? { host: 'localhost', port: DEFAULT_RPC_PORT } : parseHostPort(p.rpcserver, DEFAULT_RPC_PORT);
+  const rpc =
+    p.rpcserver.trim() === ''
+      ? { host: 'localhost', port: DEFAULT_RPC_PORT }
+      : parseHostPort(p.rpcserver, DEFAULT_RPC_PORT);
   if (!rpc) {
     throw configError(`${where(p, file)}: "rpcserver" is not HOST:PORT; fix the profile, or pass --rpcserver`);
   }
@@ -165,7 +186,9 @@ export async function resolveProfileConnection(
   if (p.network.trim() !== '') {
     network = parseNetworkName(p.network.trim());
     if (!network) {
-      throw configError(`${where(p, file)}: "network" is not one of ${NETWORKS.join(', ')}; fix the profile, or pass --network`);
+      throw configError(
+        `${where(p, file)}: "network" is not one of ${NETWORKS.join(', ')}; fix the profile, or pass --network`,
+      );
     }
   }
   const cert = certOf(p, file, source);

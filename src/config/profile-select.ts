@@ -60,7 +60,12 @@ export interface ProfilesFileRef {
 
 export type ProfileRequest =
   /** Names given with -p or LNCLI_PROFILE; `all` for every profile. */
-  | { readonly kind: 'named'; readonly names: readonly string[] | 'all'; readonly source: string; readonly file: ProfilesFileRef }
+  | {
+      readonly kind: 'named';
+      readonly names: readonly string[] | 'all';
+      readonly source: string;
+      readonly file: ProfilesFileRef;
+    }
   /** Nothing named: the file's default profile applies if the file exists and has one. */
   | { readonly kind: 'default-if-any'; readonly file: ProfilesFileRef }
   /** Profiles are not used (turned off, or a connection option names the node). */
@@ -96,7 +101,11 @@ export function requestProfiles(opts: ProfileOptions, env: Env, ctx: PathContext
     }
   }
   const lndconnectGiven =
-    opts.lndconnect !== undefined ? '--lndconnect' : (getEnv(env, 'HTLC_TAIL_LNDCONNECT', ctx.platform)?.trim() ? 'HTLC_TAIL_LNDCONNECT' : undefined);
+    opts.lndconnect !== undefined
+      ? '--lndconnect'
+      : getEnv(env, 'HTLC_TAIL_LNDCONNECT', ctx.platform)?.trim()
+        ? 'HTLC_TAIL_LNDCONNECT'
+        : undefined;
 
   if (names !== undefined) {
     const given = names.filter((n) => n !== '');
@@ -105,7 +114,9 @@ export function requestProfiles(opts: ProfileOptions, env: Env, ctx: PathContext
       throw usageError(`${source} "" turns profiles off and cannot be combined with profile names; drop one of them`);
     }
     if (lndconnectGiven) {
-      throw usageError(`${source} and ${lndconnectGiven} both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs`);
+      throw usageError(
+        `${source} and ${lndconnectGiven} both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs`,
+      );
     }
     const file = profilesFileRef(opts, env, ctx);
     if (given.some((n) => n.toLowerCase() === ALL_PROFILES)) {

@@ -70,7 +70,10 @@ export function defaultLncliDir(platform: NodeJS.Platform, env: Env, homedir: st
 }
 
 export function defaultProfilesFile(platform: NodeJS.Platform, env: Env, homedir: string): string {
-  return (platform === 'win32' ? path.win32 : path.posix).join(defaultLncliDir(platform, env, homedir), 'profiles.json');
+  return (platform === 'win32' ? path.win32 : path.posix).join(
+    defaultLncliDir(platform, env, homedir),
+    'profiles.json',
+  );
 }
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

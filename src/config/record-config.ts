@@ -17,7 +17,9 @@ export function parseRetainDays(value: string): number {
   const v = value.trim();
   const days = /^\d+(\.\d+)?$/.test(v) ? Number(v) : NaN;
   if (!(days > 0) || days > 1e6) {
-    throw usageError(`--retain ${JSON.stringify(value)} is not a number of days; give a positive number, e.g. --retain 90 (or leave it out to keep everything)`);
+    throw usageError(
+      `--retain ${JSON.stringify(value)} is not a number of days; give a positive number, e.g. --retain 90 (or leave it out to keep everything)`,
+    );
   }
   return days;
 }

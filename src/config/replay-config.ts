@@ -33,7 +33,8 @@ export function resolveReplayConfig(opts: RawOptions, env: Env, io: ResolveIO): 
   const config = replayOutputConfig(opts, env, io);
   refuseAliasChannels(
     config.filter,
-    (option, alias) => `${option} ${alias} is a peer alias, but replay has no node to look aliases up; give the channel id or BLOCKxTXxOUT`,
+    (option, alias) =>
+      `${option} ${alias} is a peer alias, but replay has no node to look aliases up; give the channel id or BLOCKxTXxOUT`,
   );
   return config;
 }
@@ -52,12 +53,17 @@ export interface HistoryReplayConfig {
 export function checkReplaySource(opts: HistoryReplayOptions, file: string | undefined): void {
   if (opts.db !== undefined) {
     if (file !== undefined) {
-      throw usageError(`replay reads either a capture (${JSON.stringify(file)}) or the history database (--db), not both; drop one`);
+      throw usageError(
+        `replay reads either a capture (${JSON.stringify(file)}) or the history database (--db), not both; drop one`,
+      );
     }
     return;
   }
   const given = (['node', 'since', 'until'] as const).find((k) => opts[k] !== undefined);
-  if (given) throw usageError(`--${given} selects recorded history: add --db (the history database) to replay it, or filter a capture with jq`);
+  if (given)
+    throw usageError(
+      `--${given} selects recorded history: add --db (the history database) to replay it, or filter a capture with jq`,
+    );
 }
 
 /** `replay --db [FILE]`: the output, the filters (a channel may be a stored alias), the database and the range. */

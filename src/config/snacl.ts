@@ -101,14 +101,17 @@ export function unmarshalParams(key: Buffer): SnaclParams {
 export function parseSnacl(data: string): SnaclBox {
   const parts = data.split(':');
   if (parts.length !== 3 || parts[0] !== 'snacl') {
-    throw new SnaclError('malformed', "expected snacl:<key base64>:<encrypted macaroon base64>");
+    throw new SnaclError('malformed', 'expected snacl:<key base64>:<encrypted macaroon base64>');
   }
   const key = decodeStdBase64(parts[1]!);
   const ciphertext = decodeStdBase64(parts[2]!);
   if (!key) throw new SnaclError('malformed', 'the key part is not standard base64');
   if (!ciphertext) throw new SnaclError('malformed', 'the encrypted macaroon is not standard base64');
   if (ciphertext.length < NONCE_LEN + TAG_LEN) {
-    throw new SnaclError('malformed', `the encrypted macaroon is ${ciphertext.length} bytes, shorter than nonce and tag`);
+    throw new SnaclError(
+      'malformed',
+      `the encrypted macaroon is ${ciphertext.length} bytes, shorter than nonce and tag`,
+    );
   }
   return { params: unmarshalParams(key), ciphertext };
 }
@@ -122,7 +125,10 @@ export function scryptOptions(params: SnaclParams): ScryptOptions {
   }
   const need = 128 * N * r + 128 * r * p;
   if (need > SCRYPT_MAX_MEMORY) {
-    throw new SnaclError('unsupported-params', `scrypt parameters N=${N}, r=${r}, p=${p} need ${Math.ceil(need / 2 ** 20)} MiB, more than the ${SCRYPT_MAX_MEMORY / 2 ** 20} MiB allowed`);
+    throw new SnaclError(
+      'unsupported-params',
+      `scrypt parameters N=${N}, r=${r}, p=${p} need ${Math.ceil(need / 2 ** 20)} MiB, more than the ${SCRYPT_MAX_MEMORY / 2 ** 20} MiB allowed`,
+    );
   }
   // Node counts a little more than 128·N·r; leave room for it.
   return { N, r, p, maxmem: need + 2 * 1024 * 1024 };

@@ -54,7 +54,11 @@ export function parseSocks5(value: string, source: string): SocksProxyConfig {
 }
 
 /** The proxy the user named (flag, else variable), or null. */
-export function socksFromOptions(flag: string | undefined, env: Env, platform: NodeJS.Platform): SocksProxyConfig | null {
+export function socksFromOptions(
+  flag: string | undefined,
+  env: Env,
+  platform: NodeJS.Platform,
+): SocksProxyConfig | null {
   if (flag !== undefined) return parseSocks5(flag, '--socks5');
   const v = getEnv(env, SOCKS5_ENV, platform);
   if (v !== undefined && v.trim() !== '') return parseSocks5(v, SOCKS5_ENV);

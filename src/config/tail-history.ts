@@ -39,5 +39,9 @@ export function resolveTailHistory(
   if (opts.since !== undefined) select = { sinceNs: parseTimeArg(opts.since, '--since', ctx.nowMs) };
   else if (opts.tail !== undefined) select = { last: parsePositiveInt(opts.tail, '--tail', '100') };
   else return undefined;
-  return { db: historyDbLocation(opts.db, env, ctx.platform, ctx.homedir), select, option: opts.since !== undefined ? '--since' : '--tail' };
+  return {
+    db: historyDbLocation(opts.db, env, ctx.platform, ctx.homedir),
+    select,
+    option: opts.since !== undefined ? '--since' : '--tail',
+  };
 }

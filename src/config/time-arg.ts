@@ -41,7 +41,9 @@ export function parseTimeArg(
 ): bigint {
   const v = value.trim();
   const bad = (why: string) =>
-    usageError(`${option} ${JSON.stringify(value)} ${why}; give an RFC 3339 time (2026-12-01T10:00:00Z), a date (2026-12-01, local midnight) or an age (90s, 15m, 2h, 7d)`);
+    usageError(
+      `${option} ${JSON.stringify(value)} ${why}; give an RFC 3339 time (2026-12-01T10:00:00Z), a date (2026-12-01, local midnight) or an age (90s, 15m, 2h, 7d)`,
+    );
   let m = AGE.exec(v);
   if (m) {
     const ms = BigInt(m[1]!) * BigInt(AGE_UNIT_MS[m[2]!]!);
@@ -58,7 +60,10 @@ export function parseTimeArg(
     const [y, mo, d, h, mi, s] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
     if (!validDate(y!, mo!, d!) || h! > 23 || mi! > 59 || s! > 60) throw bad('is not a valid time');
     let secs = BigInt(Date.UTC(y!, mo! - 1, d, h, mi, Math.min(s!, 59)) / 1000);
-    if (y! < 100) secs = BigInt(Math.floor(new Date(Date.UTC(2000, mo! - 1, d, h, mi, Math.min(s!, 59))).setUTCFullYear(y!) / 1000));
+    if (y! < 100)
+      secs = BigInt(
+        Math.floor(new Date(Date.UTC(2000, mo! - 1, d, h, mi, Math.min(s!, 59))).setUTCFullYear(y!) / 1000),
+      );
     if (s === 60) secs += 1n; // a leap second: the next second
     if (m[9] !== undefined) {
       const off = (Number(m[10]) * 60 + Number(m[11])) * 60;

@@ -34,12 +34,18 @@ export const MAX_SECONDS = Math.floor(2 ** 31 / 1000) - 1;
  * where 0 means "off"; `min` for a smallest value other than 0. At most
  * MAX_SECONDS (about 24 days).
  */
-export function parseSeconds(value: string, option: string, opts: { allowZero: boolean; min?: number; example: string }): number {
+export function parseSeconds(
+  value: string,
+  option: string,
+  opts: { allowZero: boolean; min?: number; example: string },
+): number {
   const v = value.trim();
   if (/^\d+(\.\d+)?$|^\.\d+$/.test(v)) {
     const n = Number(v);
     if (opts.min !== undefined && n > 0 && n < opts.min) {
-      throw usageError(`${option} ${show(value)} is less than ${opts.min} s; give ${opts.min} or more${opts.allowZero ? ' (0 turns it off)' : ''}, e.g. ${option} ${opts.example}`);
+      throw usageError(
+        `${option} ${show(value)} is less than ${opts.min} s; give ${opts.min} or more${opts.allowZero ? ' (0 turns it off)' : ''}, e.g. ${option} ${opts.example}`,
+      );
     }
     if ((n > 0 || (opts.allowZero && n === 0)) && n <= MAX_SECONDS) return n;
     if (n > MAX_SECONDS) {

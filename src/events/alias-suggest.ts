@@ -14,7 +14,10 @@ const SHOWN = 3;
 
 /** A quoted, terminal-safe rendering of untrusted text (an alias from the network). */
 function quote(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+  return JSON.stringify(s).replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 const fold = (s: string): string => s.normalize('NFC').toLowerCase();
@@ -36,9 +39,11 @@ export function unmatchedAliasWarnings(spec: FilterSpec, known: readonly string[
     const near = closestAliases(alias, known);
     const hint =
       near.length === 0
-        ? "no channel of this node has a known peer alias; give the channel id or BLOCKxTXxOUT"
+        ? 'no channel of this node has a known peer alias; give the channel id or BLOCKxTXxOUT'
         : `closest: ${near.map(quote).join(', ')} (aliases match whole, case-insensitively)`;
-    out.push(`${option} ${quote(alias)} matches no peer alias of this node's channels, so it keeps nothing until a channel with that alias opens; ${hint}`);
+    out.push(
+      `${option} ${quote(alias)} matches no peer alias of this node's channels, so it keeps nothing until a channel with that alias opens; ${hint}`,
+    );
   }
   return out;
 }

@@ -42,7 +42,15 @@ export const FILTER_TYPES = ['send', 'receive', 'forward', 'unknown'] as const;
 export type FilterTypeName = (typeof FILTER_TYPES)[number];
 
 /** The kinds `--event` accepts: SPEC's list, plus `unknown` (an event with no oneof member). */
-export const FILTER_EVENTS = ['forward', 'forward_fail', 'settle', 'link_fail', 'final_htlc', 'subscribed', 'unknown'] as const;
+export const FILTER_EVENTS = [
+  'forward',
+  'forward_fail',
+  'settle',
+  'link_fail',
+  'final_htlc',
+  'subscribed',
+  'unknown',
+] as const;
 
 /** `--event` when not given: every kind but `subscribed`. */
 export const DEFAULT_EVENTS: ReadonlySet<EventKind> = new Set<EventKind>(
@@ -113,7 +121,11 @@ function decGte(a: string, b: string): boolean {
   return a >= b;
 }
 
-const TYPE_BY_NUMBER: Readonly<Record<number, FilterTypeName>> = { [EVENT_TYPE.SEND]: 'send', [EVENT_TYPE.RECEIVE]: 'receive', [EVENT_TYPE.FORWARD]: 'forward' };
+const TYPE_BY_NUMBER: Readonly<Record<number, FilterTypeName>> = {
+  [EVENT_TYPE.SEND]: 'send',
+  [EVENT_TYPE.RECEIVE]: 'receive',
+  [EVENT_TYPE.FORWARD]: 'forward',
+};
 
 type Check = (e: HtlcEvent) => boolean;
 

@@ -231,9 +231,7 @@ export class Stats {
       EventKind,
       number
     >;
-    const byType = [...this.byType]
-      .sort((a, b) => a[0] - b[0])
-      .map(([eventType, count]) => ({ eventType, count }));
+    const byType = [...this.byType].sort((a, b) => a[0] - b[0]).map(([eventType, count]) => ({ eventType, count }));
 
     const inFlightForwards = opts.inFlight.filter((h) => h.eventType === EVENT_TYPE.FORWARD).length;
     const resolved = this.settled + this.failedDownstream + this.failedHere;

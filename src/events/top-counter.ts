@@ -52,8 +52,6 @@ export class TopCounter {
 
   /** The n largest, count descending, then key ascending (code-unit order). */
   top(n: number): Array<[string, number]> {
-    return [...this.counts]
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      .slice(0, n);
+    return [...this.counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).slice(0, n);
   }
 }

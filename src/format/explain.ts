@@ -33,7 +33,8 @@ const FAILURE_DETAIL_TEXT: Readonly<Record<string, string>> = {
   MPP_IN_PROGRESS: 'a multi-part payment to this invoice is already in progress and this HTLC does not fit it',
   CIRCULAR_ROUTE: 'the route leaves on the channel it came in on (circular route refused)',
   INVOICE_ALREADY_SETTLED: 'the invoice has already been paid',
-  HTLC_INVOICE_TYPE_MISMATCH: "the payment does not match the invoice's type (e.g. an AMP payment to a non-AMP invoice)",
+  HTLC_INVOICE_TYPE_MISMATCH:
+    "the payment does not match the invoice's type (e.g. an AMP payment to a non-AMP invoice)",
   AMP_ERROR: 'the AMP payment is invalid',
   AMP_RECONSTRUCTION: "the AMP payment's preimage could not be reconstructed from its parts",
   EXTERNAL_VALIDATION_FAILED: 'refused by an external validator (an HTLC interceptor or invoice HTLC modifier)',
@@ -60,7 +61,8 @@ const FAILURE_CODE_TEXT: Readonly<Record<string, string>> = {
   TEMPORARY_CHANNEL_FAILURE: 'the outgoing channel cannot take the HTLC right now (most often: not enough liquidity)',
   REQUIRED_NODE_FEATURE_MISSING: 'the payment needs a node feature that is missing',
   REQUIRED_CHANNEL_FEATURE_MISSING: 'the payment needs a channel feature that is missing',
-  UNKNOWN_NEXT_PEER: 'the next channel of the route is unknown here (closed, never existed, or a wrong short channel id)',
+  UNKNOWN_NEXT_PEER:
+    'the next channel of the route is unknown here (closed, never existed, or a wrong short channel id)',
   TEMPORARY_NODE_FAILURE: 'a temporary failure of the node',
   PERMANENT_NODE_FAILURE: 'a permanent failure of the node',
   PERMANENT_CHANNEL_FAILURE: 'a permanent failure of the outgoing channel',
@@ -97,10 +99,15 @@ export function explainLinkFail(wireFailure: number, failureDetail: number): str
   const detailUnknown = detailText === undefined;
   const wireUnknown = explainFailureCode(wireFailure) === undefined;
   if (wireText !== undefined) {
-    return detailUnknown ? `${wireText} (failure detail ${failureDetail} is unknown to this version of htlc-tail)` : wireText;
+    return detailUnknown
+      ? `${wireText} (failure detail ${failureDetail} is unknown to this version of htlc-tail)`
+      : wireText;
   }
   if (detailUnknown || wireUnknown) {
-    const what = [wireUnknown ? `failure code ${wireFailure}` : '', detailUnknown ? `failure detail ${failureDetail}` : '']
+    const what = [
+      wireUnknown ? `failure code ${wireFailure}` : '',
+      detailUnknown ? `failure detail ${failureDetail}` : '',
+    ]
       .filter(Boolean)
       .join(' and ');
     return `${what} unknown to this version of htlc-tail (a newer lnd?)`;

@@ -54,7 +54,13 @@ const P = {
 } as const;
 
 function alias(c: Colorizer, text: string): Segment {
-  return { text, extra: 3, render: c.enabled ? (t) => ' (' + c.bold(t) + ')' : (t) => ' (' + t + ')', priority: P.alias, min: 4 };
+  return {
+    text,
+    extra: 3,
+    render: c.enabled ? (t) => ' (' + c.bold(t) + ')' : (t) => ' (' + t + ')',
+    priority: P.alias,
+    min: 4,
+  };
 }
 
 export function formatPretty(item: OutputItem, ctx: FormatContext): string {
@@ -66,7 +72,10 @@ export function formatPretty(item: OutputItem, ctx: FormatContext): string {
 /** The node column: the name (sanitized) padded to `width`; on a terminal also cut to it. */
 function nodeSegment(c: Colorizer, name: string, width: number, terminal: boolean): Segment {
   const text = sanitize(name);
-  return seg(' ', padWidth(terminal ? cutWidth(text, width) : text, width, 'left'), P.node, { min: 4, paint: (s) => c.cyan(s) });
+  return seg(' ', padWidth(terminal ? cutWidth(text, width) : text, width, 'left'), P.node, {
+    min: 4,
+    paint: (s) => c.cyan(s),
+  });
 }
 
 function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segment[] {
@@ -74,7 +83,8 @@ function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segme
   const v = eventView(ev, ctx.utc, nowMs, 'pretty');
   const dim = (s: string) => c.dim(s);
   const segs: Segment[] = [seg('', v.time, ALWAYS, { paint: dim })];
-  if (ctx.nodeWidth !== undefined && ev.node !== undefined) segs.push(nodeSegment(c, ev.node, ctx.nodeWidth, ctx.width !== undefined));
+  if (ctx.nodeWidth !== undefined && ev.node !== undefined)
+    segs.push(nodeSegment(c, ev.node, ctx.nodeWidth, ctx.width !== undefined));
   if (v.kind === 'subscribed') {
     segs.push(seg(' ', v.outcome ?? 'subscribed', P.outcome, { min: 10, paint: dim }));
     return segs;
@@ -90,10 +100,20 @@ function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segme
     if (v.out.alias !== undefined) segs.push(alias(c, v.out.alias));
   }
   if (v.amountMsat !== undefined) {
-    segs.push({ text: msatToSat(v.amountMsat, false), extra: 6, render: (t) => '  ' + c.bold(t) + ' sat', priority: P.amount });
+    segs.push({
+      text: msatToSat(v.amountMsat, false),
+      extra: 6,
+      render: (t) => '  ' + c.bold(t) + ' sat',
+      priority: P.amount,
+    });
   }
   if (v.feeMsat !== undefined) {
-    segs.push({ text: msatToSat(v.feeMsat, false), extra: 10, render: (t) => '  ' + c.dim('fee') + ' ' + t + ' sat', priority: P.fee });
+    segs.push({
+      text: msatToSat(v.feeMsat, false),
+      extra: 10,
+      render: (t) => '  ' + c.dim('fee') + ' ' + t + ' sat',
+      priority: P.fee,
+    });
   }
   if (v.durationNs !== undefined) segs.push(seg('  ', humanDuration(v.durationNs), P.duration));
   if (v.outcome !== undefined) {
@@ -102,7 +122,8 @@ function prettySegments(ev: HtlcEvent, ctx: FormatContext, nowMs: number): Segme
     segs.push(seg('  ', v.outcome, says ? P.outcome : P.repeatedOutcome, { paint: (s) => paintTone(c, v.tone, s) }));
     if (v.codes !== undefined) segs.push(seg(' ', v.codes, P.codes, { min: 12, paint: (s) => c.red(s) }));
     if (v.explanation !== undefined) segs.push(seg(': ', v.explanation, P.explanation, { min: 12 }));
-    if (v.lndText !== undefined) segs.push({ text: v.lndText, extra: 8, render: (t) => c.dim(' — lnd: ' + t), priority: P.lndText, min: 10 });
+    if (v.lndText !== undefined)
+      segs.push({ text: v.lndText, extra: 8, render: (t) => c.dim(' — lnd: ' + t), priority: P.lndText, min: 10 });
   }
   if (v.replayed) segs.push(seg('  ', '[replayed]', P.replayed, { paint: (s) => c.yellow(s) }));
   return segs;

@@ -144,7 +144,9 @@ export function formatSummary(summary: Summary, ctx: SummaryContext = {}): strin
   const resolved = f.settled + f.failedDownstream + f.failedHere;
   row(
     'Success rate',
-    f.successRate === undefined ? dim('n/a (no forward resolved)') : `${percent(f.successRate)}` + dim(`  (${f.settled} of ${resolved})`),
+    f.successRate === undefined
+      ? dim('n/a (no forward resolved)')
+      : `${percent(f.successRate)}` + dim(`  (${f.settled} of ${resolved})`),
   );
   let fees = green(`${formatMsatAsSat(BigInt(f.feesEarnedMsat))} sat`);
   if (f.settledWithoutAmounts > 0) {
@@ -171,7 +173,9 @@ export function formatSummary(summary: Summary, ctx: SummaryContext = {}): strin
 
   const r = summary.failureReasons;
   if (r.top.length) {
-    lines.push(bold('Top failure reasons') + dim(` (link_fail, ${r.total} total${r.approximate ? ', approximate' : ''})`));
+    lines.push(
+      bold('Top failure reasons') + dim(` (link_fail, ${r.total} total${r.approximate ? ', approximate' : ''})`),
+    );
     const w = countWidth(r.top);
     for (const x of r.top) lines.push(`  ${String(x.count).padStart(w)}  ${reasonText(x)}`);
   }
@@ -179,7 +183,8 @@ export function formatSummary(summary: Summary, ctx: SummaryContext = {}): strin
   const p = summary.failingPairs;
   if (p.top.length) {
     lines.push(
-      bold('Top failing channel pairs') + dim(` (failed forwards, ${p.total} total${p.approximate ? ', approximate' : ''})`),
+      bold('Top failing channel pairs') +
+        dim(` (failed forwards, ${p.total} total${p.approximate ? ', approximate' : ''})`),
     );
     const w = countWidth(p.top);
     for (const x of p.top) {

@@ -109,7 +109,11 @@ function total(s: State): number {
 /** The layout for a terminal `width` columns wide; `nodeWidth`: with a NODE column that wide (several nodes). */
 export function tableLayout(width: number, nodeWidth?: number): Layout {
   const all = columnsWith(nodeWidth);
-  const s: State = { widths: new Map(all.filter((c) => c.key !== 'result').map((c) => [c.key, c.width])), sep: 2, resultMin: 24 };
+  const s: State = {
+    widths: new Map(all.filter((c) => c.key !== 'result').map((c) => [c.key, c.width])),
+    sep: 2,
+    resultMin: 24,
+  };
   if (total(s) > width) {
     for (const step of STEPS) {
       step(s);
@@ -125,8 +129,8 @@ export function tableLayout(width: number, nodeWidth?: number): Layout {
       spare -= add;
     }
   }
-  const columns = all.filter((c) => c.key === 'result' || s.widths.has(c.key)).map((c) =>
-    c.key === 'result' || s.widths.get(c.key) === c.width ? c : { ...c, width: s.widths.get(c.key)! },
-  );
+  const columns = all
+    .filter((c) => c.key === 'result' || s.widths.has(c.key))
+    .map((c) => (c.key === 'result' || s.widths.get(c.key) === c.width ? c : { ...c, width: s.widths.get(c.key)! }));
   return { columns, sep: ' '.repeat(s.sep) };
 }

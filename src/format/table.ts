@@ -107,7 +107,8 @@ function row(cells: readonly Cell[], layout: Layout, cut: boolean, width: number
     if (col.width > 0) {
       const w = col.width;
       // A channel cell was fitted by channelCell (its short channel id overflows rather than split).
-      if (cut && !col.numeric && col.key !== 'time' && col.key !== 'in' && col.key !== 'out' && displayWidth(text) > w) text = cutWidth(text, w);
+      if (cut && !col.numeric && col.key !== 'time' && col.key !== 'in' && col.key !== 'out' && displayWidth(text) > w)
+        text = cutWidth(text, w);
       text = padWidth(text, w, col.align);
       if (isLast || (width !== undefined && used + lead.length + displayWidth(text) > width)) text = text.trimEnd();
     } else {

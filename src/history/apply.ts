@@ -68,7 +68,8 @@ export function prepareBatch(db: Db): BatchStatements {
     let flat: unknown[] = [];
     let pending = 0;
     const flushEvents = () => {
-      for (let i = 0; i < pending; i++) insertEvent.run(flat.slice(i * EVENT_COLUMNS_COUNT, (i + 1) * EVENT_COLUMNS_COUNT));
+      for (let i = 0; i < pending; i++)
+        insertEvent.run(flat.slice(i * EVENT_COLUMNS_COUNT, (i + 1) * EVENT_COLUMNS_COUNT));
       flat = [];
       pending = 0;
     };
@@ -174,7 +175,8 @@ export function prepareEncoded(db: Db): EncodedStatements {
           insertGap.run(s.node, wholeMs(s.gap.fromMs), wholeMs(s.gap.toMs), s.gap.reason);
           break;
         case 'ch':
-          for (const c of s.rows) upsertChannel.run(s.node, u64ToDb(c.channelId), c.peerPubkey || null, c.alias || null, s.atMs);
+          for (const c of s.rows)
+            upsertChannel.run(s.node, u64ToDb(c.channelId), c.peerPubkey || null, c.alias || null, s.atMs);
           break;
       }
     }

@@ -71,14 +71,30 @@ export function encodeEvent(ev: HtlcEvent, out: Field[]): void {
   const info = storedInfo(ev);
   const corr = ev.corr;
   const pre = ev.preimage;
-  out.push(u64Text(ev.timestampNs), ev.event, ev.eventType, u64Text(ev.incomingChannelId), u64Text(ev.incomingHtlcId), u64Text(ev.outgoingChannelId), u64Text(ev.outgoingHtlcId));
-  if (info) out.push(u64Text(info.incomingAmtMsat), u64Text(info.outgoingAmtMsat), info.incomingTimelock, info.outgoingTimelock);
+  out.push(
+    u64Text(ev.timestampNs),
+    ev.event,
+    ev.eventType,
+    u64Text(ev.incomingChannelId),
+    u64Text(ev.incomingHtlcId),
+    u64Text(ev.outgoingChannelId),
+    u64Text(ev.outgoingHtlcId),
+  );
+  if (info)
+    out.push(
+      u64Text(info.incomingAmtMsat),
+      u64Text(info.outgoingAmtMsat),
+      info.incomingTimelock,
+      info.outgoingTimelock,
+    );
   else out.push(undefined, undefined, undefined, undefined);
   out.push(
     ev.wireFailure,
     ev.failureDetail,
     textField(ev.failureString),
-    pre === undefined || pre.byteLength === 0 ? undefined : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength).toString('hex'),
+    pre === undefined || pre.byteLength === 0
+      ? undefined
+      : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength).toString('hex'),
     flag(ev.settled),
     flag(ev.offchain),
     corr?.firstEventType,
@@ -106,5 +122,15 @@ export function decodeFields(text: string, n: number): Array<string | number | B
 
 /** Fields that hold small integers (< 2^32: enums, timelocks, flags): bound as numbers, which SQLite stores without parsing text. */
 const SMALL: readonly boolean[] = EVENT_COLUMNS.slice(1).map((c) =>
-  ['event_type', 'incoming_timelock', 'outgoing_timelock', 'wire_failure', 'failure_detail', 'settled', 'offchain', 'first_event_type', 'replayed'].includes(c),
+  [
+    'event_type',
+    'incoming_timelock',
+    'outgoing_timelock',
+    'wire_failure',
+    'failure_detail',
+    'settled',
+    'offchain',
+    'first_event_type',
+    'replayed',
+  ].includes(c),
 );

@@ -6,7 +6,14 @@
  * into the normalized model (what decoding their protobuf bytes gives),
  * `modelItems` a whole week.
  */
-import { generateWeek, isWeekGap, type Week, type WeekOptions, type WireHtlcEvent, type WireHtlcInfo } from '@htlc-tail/lnd-sim';
+import {
+  generateWeek,
+  isWeekGap,
+  type Week,
+  type WeekOptions,
+  type WireHtlcEvent,
+  type WireHtlcInfo,
+} from '@htlc-tail/lnd-sim';
 import { Correlator } from '../events/correlate.js';
 import type { HtlcEvent, HtlcInfo, OutputItem } from '../events/model.js';
 import type { Store } from './open.js';
@@ -44,7 +51,14 @@ export function toModel(e: WireHtlcEvent): HtlcEvent {
     case 'forward':
       return { ...base, event: 'forward', info: info(m.info) };
     case 'link_fail':
-      return { ...base, event: 'link_fail', info: info(m.info), wireFailure: m.wireFailure, failureDetail: m.failureDetail, failureString: m.failureString };
+      return {
+        ...base,
+        event: 'link_fail',
+        info: info(m.info),
+        wireFailure: m.wireFailure,
+        failureDetail: m.failureDetail,
+        failureString: m.failureString,
+      };
     case 'settle':
       return { ...base, event: 'settle', preimage: m.preimage };
     case 'final_htlc':
@@ -62,12 +76,24 @@ export function* modelItems(week: Week): Generator<OutputItem> {
   for (const item of week.items()) yield isWeekGap(item) ? item : toModel(item);
 }
 
-export async function fillStoreWithWeek(store: Store, opts: WeekOptions & { readonly name?: string } = {}): Promise<WeekFill> {
+export async function fillStoreWithWeek(
+  store: Store,
+  opts: WeekOptions & { readonly name?: string } = {},
+): Promise<WeekFill> {
   const week = generateWeek(opts);
   const writer = new StoreWriter(store, { maxBatch: 20_000, highWaterMark: 1_000_000 });
-  const sink = writer.node({ identity: week.node.pubkey, pubkey: week.node.pubkey, alias: week.node.alias, ...(opts.name ? { name: opts.name } : {}) });
+  const sink = writer.node({
+    identity: week.node.pubkey,
+    pubkey: week.node.pubkey,
+    alias: week.node.alias,
+    ...(opts.name ? { name: opts.name } : {}),
+  });
   sink.channels(
-    week.node.channels.map((c) => ({ channelId: c.chanId.toString(), peerPubkey: c.peer.pubkey, alias: c.peer.listAlias || c.peer.graphAlias || '' })),
+    week.node.channels.map((c) => ({
+      channelId: c.chanId.toString(),
+      peerPubkey: c.peer.pubkey,
+      alias: c.peer.listAlias || c.peer.graphAlias || '',
+    })),
   );
   const correlator = new Correlator();
   let events = 0;

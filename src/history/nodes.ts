@@ -37,16 +37,32 @@ export function registerNode(db: Db, node: NodeIdentity, nowMs: number): number 
        RETURNING id`,
     )
     .pluck()
-    .get(node.identity, node.pubkey || null, node.name || null, node.alias || null, Math.round(nowMs), Math.round(nowMs));
+    .get(
+      node.identity,
+      node.pubkey || null,
+      node.name || null,
+      node.alias || null,
+      Math.round(nowMs),
+      Math.round(nowMs),
+    );
   return id as number;
 }
 
 export function listNodes(db: Db): NodeRow[] {
   return (
-    db.prepare('SELECT id, identity, pubkey, name, alias, first_seen_ms, last_seen_ms FROM nodes ORDER BY id').raw().all() as Array<
-      [number, string, string | null, string | null, string | null, number, number]
-    >
-  ).map(([id, identity, pubkey, name, alias, firstSeenMs, lastSeenMs]) => ({ id, identity, pubkey, name, alias, firstSeenMs, lastSeenMs }));
+    db
+      .prepare('SELECT id, identity, pubkey, name, alias, first_seen_ms, last_seen_ms FROM nodes ORDER BY id')
+      .raw()
+      .all() as Array<[number, string, string | null, string | null, string | null, number, number]>
+  ).map(([id, identity, pubkey, name, alias, firstSeenMs, lastSeenMs]) => ({
+    id,
+    identity,
+    pubkey,
+    name,
+    alias,
+    firstSeenMs,
+    lastSeenMs,
+  }));
 }
 
 /** How output names a node: its profile name, else its alias, else its identity. */
@@ -66,14 +82,21 @@ export function selectNodes(nodes: readonly NodeRow[], ref: string | undefined, 
   if (ref === undefined) return [...nodes];
   const r = fold(ref.trim());
   let hits = nodes.filter((n) => fold(n.identity) === r || (n.pubkey !== null && fold(n.pubkey) === r));
-  if (hits.length === 0) hits = nodes.filter((n) => (n.name !== null && fold(n.name) === r) || (n.alias !== null && fold(n.alias) === r));
-  if (hits.length === 0 && /^[0-9a-f]{8,}$/.test(r)) hits = nodes.filter((n) => fold(n.pubkey ?? n.identity).startsWith(r));
+  if (hits.length === 0)
+    hits = nodes.filter((n) => (n.name !== null && fold(n.name) === r) || (n.alias !== null && fold(n.alias) === r));
+  if (hits.length === 0 && /^[0-9a-f]{8,}$/.test(r))
+    hits = nodes.filter((n) => fold(n.pubkey ?? n.identity).startsWith(r));
   if (hits.length > 0) return hits;
-  const known = nodes.length === 0 ? 'it holds no node yet' : `it holds ${nodes.slice(0, 6).map(describe).join(', ')}${nodes.length > 6 ? ', …' : ''}`;
+  const known =
+    nodes.length === 0
+      ? 'it holds no node yet'
+      : `it holds ${nodes.slice(0, 6).map(describe).join(', ')}${nodes.length > 6 ? ', …' : ''}`;
   throw usageError(`--node ${JSON.stringify(ref)} matches no node in ${file}; ${known}`);
 }
 
 function describe(n: NodeRow): string {
   const label = nodeLabel(n);
-  return label === n.identity ? label : `${label} (${n.identity.length > 20 ? n.identity.slice(0, 16) + '…' : n.identity})`;
+  return label === n.identity
+    ? label
+    : `${label} (${n.identity.length > 20 ? n.identity.slice(0, 16) + '…' : n.identity})`;
 }

@@ -65,7 +65,12 @@ async function writable(p: string): Promise<boolean> {
 }
 
 /** Refuses, without writing, a file that is not htlc-tail's or is newer; says whether it is new. */
-async function inspect(Database: SqliteConstructor, file: string, mode: StoreMode, target: number): Promise<Inspection> {
+async function inspect(
+  Database: SqliteConstructor,
+  file: string,
+  mode: StoreMode,
+  target: number,
+): Promise<Inspection> {
   let size: number;
   try {
     const st = await stat(file);
@@ -92,9 +97,9 @@ async function inspect(Database: SqliteConstructor, file: string, mode: StoreMod
     db = new Database(file, { readonly: true, fileMustExist: true });
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
-    const tables = (db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter(
-      (t) => !t.startsWith('sqlite_'),
-    );
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all() as string[]
+    ).filter((t) => !t.startsWith('sqlite_'));
     if (appId !== APPLICATION_ID) {
       if (appId === 0 && tables.length === 0) {
         if (mode === 'read') throw storeErrors.missing(file);
@@ -109,13 +114,17 @@ async function inspect(Database: SqliteConstructor, file: string, mode: StoreMod
     if (version > target) throw storeErrors.newer(file, version, target);
     if (version === target) {
       const missing = REQUIRED_TABLES.filter((t) => !tables.includes(t));
-      if (missing.length > 0 && target === SCHEMA_VERSION) throw storeErrors.corrupt(file, `table ${missing.join(', ')} missing`);
+      if (missing.length > 0 && target === SCHEMA_VERSION)
+        throw storeErrors.corrupt(file, `table ${missing.join(', ')} missing`);
     }
     return { state: 'ours', version };
   } catch (err) {
     // A WAL database opened read-only needs its -shm file: without one, a read-only directory stops it.
     if (mode === 'read' && (sqliteCode(err) === 'SQLITE_READONLY_DIRECTORY' || sqliteCode(err) === 'SQLITE_CANTOPEN')) {
-      throw storeErrors.unreadable(file, `its directory ${path.dirname(file)} is not writable, and SQLite needs to create the database's -shm file there to read it; make the directory writable, or copy the file somewhere writable`);
+      throw storeErrors.unreadable(
+        file,
+        `its directory ${path.dirname(file)} is not writable, and SQLite needs to create the database's -shm file there to read it; make the directory writable, or copy the file somewhere writable`,
+      );
     }
     throw translateStoreError(file, err);
   } finally {
@@ -158,7 +167,8 @@ export async function openStore(fileArg: string, mode: StoreMode, opts: OpenStor
   }
   const found = await inspect(Database, file, mode, target);
   const mustWrite = mode === 'write' || found.version < target;
-  if (mode === 'read' && mustWrite && (await canWrite()) !== undefined) throw storeErrors.needsMigration(file, found.version, target);
+  if (mode === 'read' && mustWrite && (await canWrite()) !== undefined)
+    throw storeErrors.needsMigration(file, found.version, target);
   let db: Db | undefined;
   try {
     db = new Database(file, { readonly: !mustWrite });

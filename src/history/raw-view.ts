@@ -45,7 +45,8 @@ export function base64Sql(col: string, n: number): string {
 }
 
 const u64 = (col: string) => `printf('%llu', ${col})`;
-const enumName = (kind: string, col: string) => `coalesce((SELECT name FROM enum_names WHERE enum = '${kind}' AND code = ${col}), ${col})`;
+const enumName = (kind: string, col: string) =>
+  `coalesce((SELECT name FROM enum_names WHERE enum = '${kind}' AND code = ${col}), ${col})`;
 
 const INFO = `CASE WHEN incoming_amt_msat IS NULL THEN NULL ELSE json_object(
     'incoming_timelock', coalesce(incoming_timelock, 0), 'outgoing_timelock', coalesce(outgoing_timelock, 0),

@@ -39,7 +39,9 @@ export interface HistoryRange {
 export function loadAliases(db: Db, nodes: readonly number[]): Map<number, Map<string, string>> {
   const out = new Map<number, Map<string, string>>();
   const rows = db
-    .prepare(`SELECT node, CAST(channel_id AS TEXT), alias FROM channels WHERE alias IS NOT NULL AND node IN (${placeholders(nodes)})`)
+    .prepare(
+      `SELECT node, CAST(channel_id AS TEXT), alias FROM channels WHERE alias IS NOT NULL AND node IN (${placeholders(nodes)})`,
+    )
     .raw()
     .all(...nodes) as Array<[number, string, string]>;
   for (const [node, chan, alias] of rows) {
@@ -54,7 +56,11 @@ const placeholders = (xs: readonly unknown[]) => xs.map(() => '?').join(', ');
 
 /** The id range [first, last] of the nodes' events with a timestamp in range, or undefined when there are none. */
 /** WHERE terms (after `first`) and arguments for the nodes and the time range. */
-function rangeWhere(r: HistoryRange, first: string, firstArgs: number[]): { sql: string; args: Array<number | bigint> } {
+function rangeWhere(
+  r: HistoryRange,
+  first: string,
+  firstArgs: number[],
+): { sql: string; args: Array<number | bigint> } {
   const where = [first, `node IN (${placeholders(r.nodes)})`];
   const args: Array<number | bigint> = [...firstArgs, ...r.nodes];
   if (r.sinceNs !== undefined) {
@@ -71,15 +77,20 @@ function rangeWhere(r: HistoryRange, first: string, firstArgs: number[]): { sql:
 function idRange(db: Db, r: HistoryRange): { first: number; last: number } | undefined {
   const w = rangeWhere(r, '1', []);
   // Both through the unique (node, timestamp_ns, …) index, which holds the id.
-  const row = db.prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_key WHERE ${w.sql}`).raw().get(...w.args) as [
-    number | null,
-    number | null,
-  ];
+  const row = db
+    .prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_key WHERE ${w.sql}`)
+    .raw()
+    .get(...w.args) as [number | null, number | null];
   return row[0] === null ? undefined : { first: row[0], last: row[1]! };
 }
 
 /** Gaps of the nodes placed in [afterFrom, afterTo], and overlapping the time range, in order. */
-function gapsBetween(db: Db, r: HistoryRange, afterFrom: number, afterTo: number): Array<{ node: number; after: number; gap: GapMarker }> {
+function gapsBetween(
+  db: Db,
+  r: HistoryRange,
+  afterFrom: number,
+  afterTo: number,
+): Array<{ node: number; after: number; gap: GapMarker }> {
   const sinceMs = r.sinceNs === undefined ? -Infinity : Number(r.sinceNs / 1_000_000n);
   const untilMs = r.untilNs === undefined ? Infinity : Number(r.untilNs / 1_000_000n);
   const rows = db
@@ -143,7 +154,9 @@ export function* readHistory(db: Db, r: HistoryRange): Generator<StoredItem> {
 export function* readLastEvents(db: Db, nodes: readonly number[], n: number): Generator<StoredItem> {
   if (nodes.length === 0 || n <= 0) return;
   const first = db
-    .prepare(`SELECT min(id) FROM (SELECT id FROM events NOT INDEXED WHERE node IN (${placeholders(nodes)}) ORDER BY id DESC LIMIT ?)`)
+    .prepare(
+      `SELECT min(id) FROM (SELECT id FROM events NOT INDEXED WHERE node IN (${placeholders(nodes)}) ORDER BY id DESC LIMIT ?)`,
+    )
     .pluck()
     .get(...nodes, n) as number | null;
   if (first === null) return;

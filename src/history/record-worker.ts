@@ -35,7 +35,12 @@ const post = (m: FromWorker) => port.postMessage(m);
 function failWith(file: string, err: unknown): void {
   const e = translateStoreError(file, err);
   const kind = e instanceof HtlcTailError ? e.kind : null;
-  post({ t: 'fail', message: e instanceof Error ? e.message : String(e), kind, stack: kind === null && e instanceof Error ? (e.stack ?? '') : '' });
+  post({
+    t: 'fail',
+    message: e instanceof Error ? e.message : String(e),
+    kind,
+    stack: kind === null && e instanceof Error ? (e.stack ?? '') : '',
+  });
 }
 
 class Writer {
@@ -98,7 +103,8 @@ class Writer {
     if (this.failed) return;
     // At most TX_EVENTS per transaction (the rest in the next one, at once), so the decoded fields stay short-lived.
     let take = 0;
-    for (let n = 0; take < this.queue.length && (take === 0 || n + this.queue[take]!.events <= TX_EVENTS); take++) n += this.queue[take]!.events;
+    for (let n = 0; take < this.queue.length && (take === 0 || n + this.queue[take]!.events <= TX_EVENTS); take++)
+      n += this.queue[take]!.events;
     const batches = this.queue.slice(0, take);
     if (batches.length > 0) {
       const segs: Segment[] = [];

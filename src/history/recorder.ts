@@ -111,7 +111,10 @@ export class Recorder {
       ...(opts.retainDays !== undefined ? { retainDays: opts.retainDays } : {}),
     };
     // A small young generation: the writer's garbage is short-lived batches, and a default-sized one would add tens of MB of RSS.
-    const worker = new Worker(new URL('./record-worker.js', import.meta.url), { workerData: settings, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
+    const worker = new Worker(new URL('./record-worker.js', import.meta.url), {
+      workerData: settings,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB },
+    });
     let onMessage: ((m: FromWorker) => void) | undefined;
     let onError: ((e: unknown) => void) | undefined;
     let onExit: ((code: number) => void) | undefined;
@@ -151,7 +154,10 @@ export class Recorder {
             this.wake();
             break;
           case 'busy':
-            if (!this.busy) this.opts.notify?.(`history database ${this.file} is locked by another program; retrying (events wait in memory, the stream is paused when they fill it)`);
+            if (!this.busy)
+              this.opts.notify?.(
+                `history database ${this.file} is locked by another program; retrying (events wait in memory, the stream is paused when they fill it)`,
+              );
             this.busy = true;
             break;
           case 'fail':
@@ -266,7 +272,9 @@ export class Recorder {
     const alive: Array<[number, number]> = [];
     for (const [k, ms] of this.alive) if (this.registered.has(k)) alive.push([k, ms]);
     if (this.pending.length === 0 && alive.length === 0) return;
-    const segs: WireSegment[] = this.pending.map((s) => (s.t === 'ev' ? { t: 'ev', node: s.node, n: s.n, text: s.fields.join(FIELD_SEP), wide: s.wide } : s));
+    const segs: WireSegment[] = this.pending.map((s) =>
+      s.t === 'ev' ? { t: 'ev', node: s.node, n: s.n, text: s.fields.join(FIELD_SEP), wide: s.wide } : s,
+    );
     const now = Date.now();
     for (const s of this.pending) if (s.t === 'ev') this.alive.set(s.node, now);
     const seq = ++this.seq;

@@ -17,7 +17,8 @@ export const RESTART_GAP_REASON = 'not recorded: no htlc-tail recorder was runni
 export function registerRun(db: Db, identity: NodeIdentity, sinceMs: number): number {
   return db
     .transaction(() => {
-      const last = db.prepare('SELECT last_seen_ms FROM nodes WHERE identity = ?').pluck().get(identity.identity) as number | undefined;
+      const last = db.prepare('SELECT last_seen_ms FROM nodes WHERE identity = ?').pluck().get(identity.identity) as
+        number | undefined;
       const id = registerNode(db, identity, sinceMs);
       if (last !== undefined && sinceMs - last > OTHER_RECORDER_MS) {
         db.prepare(

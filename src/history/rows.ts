@@ -90,7 +90,11 @@ export function eventRow(node: number, ev: HtlcEvent): { row: Bind[]; wideAmount
     ev.wireFailure ?? null,
     ev.failureDetail ?? null,
     ev.failureString ?? null,
-    ev.preimage === undefined ? null : Buffer.isBuffer(ev.preimage) ? ev.preimage : Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength),
+    ev.preimage === undefined
+      ? null
+      : Buffer.isBuffer(ev.preimage)
+        ? ev.preimage
+        : Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength),
     bool(ev.settled),
     bool(ev.offchain),
     corr ? (corr.firstEventType ?? null) : null,

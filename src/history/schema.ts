@@ -184,7 +184,12 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.to;
  * that `from` is not newer than `target`. Safe against a concurrent opener:
  * each step re-reads the version under the write lock.
  */
-export function migrate(db: Db, from: number, migrations: readonly Migration[] = MIGRATIONS, target = SCHEMA_VERSION): void {
+export function migrate(
+  db: Db,
+  from: number,
+  migrations: readonly Migration[] = MIGRATIONS,
+  target = SCHEMA_VERSION,
+): void {
   for (const m of migrations) {
     if (m.to <= from || m.to > target) continue;
     db.transaction(() => {

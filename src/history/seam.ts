@@ -19,7 +19,8 @@ export function eventKey(ev: HtlcEvent): string {
   return `${ev.timestampNs}|${ev.incomingChannelId}|${ev.incomingHtlcId}|${ev.outgoingChannelId}|${ev.outgoingHtlcId}|${ev.event}`;
 }
 
-const cmpDec = (a: string, b: string): number => (a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0);
+const cmpDec = (a: string, b: string): number =>
+  a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 
 export class SeamDeduper {
   private keys: Set<string> | undefined = new Set();

@@ -34,7 +34,6 @@ import type { Store } from './open.js';
 import { lastSeenMs, readHistory, readLastEvents, toRecorded, type StoredItem } from './read.js';
 import { eventKey, SeamDeduper } from './seam.js';
 
-
 export interface SeamOptions {
   /** This node's own read connection to the store (checked and opened at start). */
   readonly store: Store;
@@ -154,7 +153,9 @@ class HistorySeam implements EventSource {
     this.reading = this.read(subscribedMs)
       .catch((err: unknown) => {
         const msg = err instanceof Error ? err.message : String(err);
-        this.hooks.notify(`warning: reading the history database ${this.o.store.file} failed (${msg.replace(/\s*\n\s*/g, ' ')}); going on live`);
+        this.hooks.notify(
+          `warning: reading the history database ${this.o.store.file} failed (${msg.replace(/\s*\n\s*/g, ' ')}); going on live`,
+        );
       })
       .finally(() => this.goLive());
   }
@@ -181,7 +182,9 @@ class HistorySeam implements EventSource {
     }
     const subscribedNs = BigInt(Math.round(subscribedMs)) * 1_000_000n - SEAM_MARGIN_NS;
     const first = this.firstLiveNs;
-    const dedupe = new SeamDeduper(first !== undefined && first - SEAM_MARGIN_NS < subscribedNs ? first - SEAM_MARGIN_NS : subscribedNs);
+    const dedupe = new SeamDeduper(
+      first !== undefined && first - SEAM_MARGIN_NS < subscribedNs ? first - SEAM_MARGIN_NS : subscribedNs,
+    );
     this.dedupe = dedupe;
     // Events already received live are printed from the live side, in their place: the store's copies are skipped.
     const held = new Set<string>();
@@ -191,7 +194,9 @@ class HistorySeam implements EventSource {
     if ('last' in sel) {
       // The last N before the seam: the held events the store has are its newest ones.
       let inStore = 0;
-      if (held.size > 0) for (const x of readLastEvents(db, [node.id], held.size)) if (x.item.event !== 'gap' && held.has(eventKey(x.item))) inStore++;
+      if (held.size > 0)
+        for (const x of readLastEvents(db, [node.id], held.size))
+          if (x.item.event !== 'gap' && held.has(eventKey(x.item))) inStore++;
       items = readLastEvents(db, [node.id], sel.last + inStore);
     } else {
       items = readHistory(db, { nodes: [node.id], sinceNs: sel.sinceNs });

@@ -66,7 +66,12 @@ async function main(): Promise<void> {
   try {
     const store = await openStore(args.db, 'write');
     try {
-      const r = await fillStoreWithWeek(store, { events, seed, endMs, hostileAliases: args['hostile-aliases'] === true });
+      const r = await fillStoreWithWeek(store, {
+        events,
+        seed,
+        endMs,
+        hostileAliases: args['hostile-aliases'] === true,
+      });
       process.stderr.write(
         `htlc-tail-week: wrote ${r.events} events and ${r.gaps} gaps of node ${r.week.node.alias} (${r.week.node.pubkey.slice(0, 16)}…), ` +
           `${new Date(r.week.startMs).toISOString()} to ${new Date(r.week.endMs).toISOString()}, into ${store.file} in ${Date.now() - started} ms\n`,

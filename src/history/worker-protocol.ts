@@ -24,7 +24,13 @@ export type ToWorker =
   /** `since`: when the node's first stream of this run was up (ms). */
   | { readonly t: 'node'; readonly key: number; readonly identity: NodeIdentity; readonly since: number }
   /** `events`: how many events the segments hold. */
-  | { readonly t: 'batch'; readonly seq: number; readonly events: number; readonly segs: readonly WireSegment[]; readonly alive: ReadonlyArray<readonly [number, number]> }
+  | {
+      readonly t: 'batch';
+      readonly seq: number;
+      readonly events: number;
+      readonly segs: readonly WireSegment[];
+      readonly alive: ReadonlyArray<readonly [number, number]>;
+    }
   | { readonly t: 'close' };
 
 export type FromWorker =

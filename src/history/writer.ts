@@ -98,7 +98,10 @@ export class StoreWriter {
     const nodeId = this.guard(() => registerNode(this.store.db, identity, this.now()));
     return {
       nodeId,
-      write: (item) => this.push(item.event === 'gap' ? { t: 'gap', node: nodeId, gap: item } : { t: 'event', node: nodeId, ev: item }),
+      write: (item) =>
+        this.push(
+          item.event === 'gap' ? { t: 'gap', node: nodeId, gap: item } : { t: 'event', node: nodeId, ev: item },
+        ),
       channels: (rows) => void this.push({ t: 'channels', node: nodeId, atMs: this.now(), rows }),
       alive: (ms) => {
         if (ms > (this.alive.get(nodeId) ?? 0)) this.alive.set(nodeId, ms);

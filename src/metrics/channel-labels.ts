@@ -34,7 +34,12 @@ export class ChannelLabels {
   private directory: ChannelDirectory | undefined;
   private maxUnlisted = MAX_UNLISTED_WITHOUT_BOOK;
 
-  constructor(private readonly limits: { readonly withBook: number; readonly withoutBook: number } = { withBook: MAX_UNLISTED_WITH_BOOK, withoutBook: MAX_UNLISTED_WITHOUT_BOOK }) {
+  constructor(
+    private readonly limits: { readonly withBook: number; readonly withoutBook: number } = {
+      withBook: MAX_UNLISTED_WITH_BOOK,
+      withoutBook: MAX_UNLISTED_WITHOUT_BOOK,
+    },
+  ) {
     this.maxUnlisted = limits.withoutBook;
   }
 

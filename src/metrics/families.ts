@@ -73,7 +73,11 @@ export function exportGauge(g: Gauge, s: Series): void {
  * Registers the families on `registry`; `nodes()` lists the run's nodes at
  * each scrape. Returns the settle-time histogram the nodes observe into.
  */
-export function registerFamilies(prom: typeof PromClient, registry: PromClient.Registry, nodes: () => readonly NodeMetrics[]): SettleHistogram {
+export function registerFamilies(
+  prom: typeof PromClient,
+  registry: PromClient.Registry,
+  nodes: () => readonly NodeMetrics[],
+): SettleHistogram {
   const opts = (d: MetricDef) => ({ name: d.name, help: d.help, labelNames: d.labelNames, registers: [registry] });
   /** What the registry renders (registry.js asks `getForPromString()` first when a metric has it). */
   class FamilyCounter extends prom.Counter<string> {
@@ -105,7 +109,10 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
     });
   };
   /** An msat sum's series: its value set from the exact sum (exact below 2^53 msat), for channels a forward touched. */
-  const msat = (d: MetricDef, pick: (o: NodeMetrics['outChannels'][number]) => readonly [Series, { toNumber(): number }]) =>
+  const msat = (
+    d: MetricDef,
+    pick: (o: NodeMetrics['outChannels'][number]) => readonly [Series, { toNumber(): number }],
+  ) =>
     counter(d, (n, export1) => {
       for (const o of n.outChannels) {
         if (!o.forwards) continue;
@@ -128,7 +135,8 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
     ...opts(METRICS.channelInfo),
     collect: () => {
       info.reset();
-      for (const n of nodes()) if (n.aliases) for (const labels of channelInfoLabels(n.node, n.aliases)) info.set(labels, 1);
+      for (const n of nodes())
+        if (n.aliases) for (const labels of channelInfoLabels(n.node, n.aliases)) info.set(labels, 1);
     },
   });
   gauge(METRICS.streamUp, (n, x) => x(n.streamUp));

@@ -67,7 +67,8 @@ export class ForwardPairs {
   private pair(entry: InEntry, outLabel: string): Pair {
     const known = entry.byOut.get(outLabel);
     if (known !== undefined) return known;
-    if (this.pairs >= this.maxPairs && entry.label !== OTHER_CHANNEL) return this.pair(this.entry(OTHER_CHANNEL), outLabel);
+    if (this.pairs >= this.maxPairs && entry.label !== OTHER_CHANNEL)
+      return this.pair(this.entry(OTHER_CHANNEL), outLabel);
     const p: Pair = { inLabel: entry.label, outLabel, byOutcome: [undefined, undefined, undefined] };
     entry.byOut.set(outLabel, p);
     this.pairs++;

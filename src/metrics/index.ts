@@ -43,7 +43,11 @@ export interface MetricsSinks extends MetricsRun {
 
 /** The metrics sink of one node of a run. */
 export function metricsSinkOf(metrics: HtlcMetrics, node: NodeConnection): NodeSink {
-  return new MetricsNodeSink(metrics, { profile: node.config.profile, address: node.address, identity: () => node.identity() });
+  return new MetricsNodeSink(metrics, {
+    profile: node.config.profile,
+    address: node.address,
+    identity: () => node.identity(),
+  });
 }
 
 /**

@@ -40,7 +40,9 @@ export class HtlcMetrics {
   node(name: string): NodeMetrics {
     let n = this.nodes.find((x) => x.node === name);
     if (n === undefined) {
-      const labels = this.opts.maxUnlistedChannels ? new ChannelLabels(this.opts.maxUnlistedChannels) : new ChannelLabels();
+      const labels = this.opts.maxUnlistedChannels
+        ? new ChannelLabels(this.opts.maxUnlistedChannels)
+        : new ChannelLabels();
       n = new NodeMetrics(name, this.settle, labels, this.opts.maxChannelPairs ?? DEFAULT_MAX_PAIRS);
       this.nodes.push(n);
     }

@@ -85,7 +85,10 @@ const EXPECTED_EVENTS: ReadonlyArray<readonly [EventKind, number]> = [
 const TRACKED_TYPES = [EVENT_TYPE.SEND, EVENT_TYPE.FORWARD];
 
 function isForward(ev: HtlcEvent): boolean {
-  return ev.eventType === EVENT_TYPE.FORWARD || (ev.eventType === EVENT_TYPE.UNKNOWN && ev.corr?.firstEventType === EVENT_TYPE.FORWARD);
+  return (
+    ev.eventType === EVENT_TYPE.FORWARD ||
+    (ev.eventType === EVENT_TYPE.UNKNOWN && ev.corr?.firstEventType === EVENT_TYPE.FORWARD)
+  );
 }
 
 export class NodeMetrics {
@@ -151,7 +154,16 @@ export class NodeMetrics {
 
   /** Every counter and gauge series of this node. */
   allSeries(): Series[] {
-    const out = [...this.eventSeries, ...this.forwards.series, ...this.linkFailureSeries, ...this.inFlight.series, this.streamUp, this.reconnects, this.gaps, this.lastEvent];
+    const out = [
+      ...this.eventSeries,
+      ...this.forwards.series,
+      ...this.linkFailureSeries,
+      ...this.inFlight.series,
+      this.streamUp,
+      this.reconnects,
+      this.gaps,
+      this.lastEvent,
+    ];
     for (const o of this.outChannels) out.push(o.series.earned, o.series.missed, o.series.forwarded);
     return out;
   }
@@ -272,7 +284,8 @@ export class NodeMetrics {
     this.forwards.count(ev.incomingChannelId, ev.outgoingChannelId, FAILED_HERE);
     out.forwards = true;
     const info = ev.info ?? ev.corr?.info;
-    if (info && this.msat.difference(info.incomingAmtMsat, info.outgoingAmtMsat)) out.missed.add(this.msat.out[0]!, this.msat.out[1]!);
+    if (info && this.msat.difference(info.incomingAmtMsat, info.outgoingAmtMsat))
+      out.missed.add(this.msat.out[0]!, this.msat.out[1]!);
   }
 
   /** A settle or forward_fail: its forward is no longer in flight; a settle's duration is observed. */

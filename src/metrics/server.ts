@@ -36,7 +36,14 @@ const INDEX = `<!DOCTYPE html>
 <body><h1>htlc-tail</h1><p><a href="/metrics">Metrics</a> (Prometheus text format)</p></body></html>
 `;
 
-function send(res: http.ServerResponse, head: boolean, status: number, type: string, text: Buffer | string, extra: http.OutgoingHttpHeaders = {}): void {
+function send(
+  res: http.ServerResponse,
+  head: boolean,
+  status: number,
+  type: string,
+  text: Buffer | string,
+  extra: http.OutgoingHttpHeaders = {},
+): void {
   const body = typeof text === 'string' ? Buffer.from(text) : text;
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': body.length, ...extra });
   res.end(head ? undefined : body);
@@ -67,16 +74,28 @@ function bindError(listen: MetricsListen, e: NodeJS.ErrnoException): Error {
   const at = `--metrics-listen ${listen.display}`;
   switch (e.code) {
     case 'EADDRINUSE':
-      return configError(`${at}: the address is already in use (another htlc-tail or exporter?); pick a free port or stop the process that holds it`, e);
+      return configError(
+        `${at}: the address is already in use (another htlc-tail or exporter?); pick a free port or stop the process that holds it`,
+        e,
+      );
     case 'EADDRNOTAVAIL':
-      return configError(`${at}: no interface of this machine has that address; use 127.0.0.1, an address of this machine, or 0.0.0.0 for every interface`, e);
+      return configError(
+        `${at}: no interface of this machine has that address; use 127.0.0.1, an address of this machine, or 0.0.0.0 for every interface`,
+        e,
+      );
     case 'EACCES':
     case 'EPERM':
-      return configError(`${at}: permission denied (ports below 1024 need privileges); use a port from 1024 up, e.g. 9464`, e);
+      return configError(
+        `${at}: permission denied (ports below 1024 need privileges); use a port from 1024 up, e.g. 9464`,
+        e,
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EAI_NONAME':
-      return configError(`${at}: the host name does not resolve; give an IP address of this machine, e.g. 127.0.0.1`, e);
+      return configError(
+        `${at}: the host name does not resolve; give an IP address of this machine, e.g. 127.0.0.1`,
+        e,
+      );
     default:
       return configError(`${at}: cannot listen there (${e.code ?? e.message}); give another address`, e);
   }

@@ -12,7 +12,11 @@ import type { LineWriter } from './writer.js';
 export const STALL_MS = 5_000;
 
 /** Resolves true when everything was written, false when it gave up. `onStopRequested` runs its callback at once if a stop was already asked for. */
-export function flushBounded(writer: LineWriter, onStopRequested: (cb: () => void) => void, stallMs: number = STALL_MS): Promise<boolean> {
+export function flushBounded(
+  writer: LineWriter,
+  onStopRequested: (cb: () => void) => void,
+  stallMs: number = STALL_MS,
+): Promise<boolean> {
   return new Promise((resolve) => {
     let done = false;
     let watch: NodeJS.Timeout | undefined;

@@ -69,7 +69,12 @@ export class AliasLoader {
       .then((reached) => {
         if (reached && !this.closed) this.onLoaded();
       })
-      .catch((e: unknown) => this.warnOnce('internal', `peer alias lookup failed (${details(e).split('\n', 1)[0]}); showing channel ids only`))
+      .catch((e: unknown) =>
+        this.warnOnce(
+          'internal',
+          `peer alias lookup failed (${details(e).split('\n', 1)[0]}); showing channel ids only`,
+        ),
+      )
       .finally(() => {
         this.running = undefined;
       });

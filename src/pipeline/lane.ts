@@ -125,7 +125,8 @@ export class NodeLane {
   gap(fromMs: number, toMs: number, reason: string, recordedNode?: string): void {
     if (this.o.output.countReached) return;
     const node = this.node ?? recordedNode;
-    const gap: GapMarker = node === undefined ? { event: 'gap', fromMs, toMs, reason } : { event: 'gap', fromMs, toMs, reason, node };
+    const gap: GapMarker =
+      node === undefined ? { event: 'gap', fromMs, toMs, reason } : { event: 'gap', fromMs, toMs, reason, node };
     if (this.held) {
       this.held.push(gap);
       return;

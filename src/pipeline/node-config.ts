@@ -19,7 +19,10 @@ export interface NodeSetting {
   readonly proxy: DialProxy | null;
 }
 
-export function nodeConnectionConfig(node: NodeSetting, env: Readonly<Record<string, string | undefined>>): NodeConnectionConfig {
+export function nodeConnectionConfig(
+  node: NodeSetting,
+  env: Readonly<Record<string, string | undefined>>,
+): NodeConnectionConfig {
   const c = node.config.connection;
   return {
     profile: node.name,
@@ -32,7 +35,10 @@ export function nodeConnectionConfig(node: NodeSetting, env: Readonly<Record<str
 }
 
 /** The node's connection, its cert and macaroon read now (a missing or malformed file: exit 3). */
-export function connectNode(node: NodeSetting, env: Readonly<Record<string, string | undefined>> = process.env): NodeConnection {
+export function connectNode(
+  node: NodeSetting,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): NodeConnection {
   const cfg = nodeConnectionConfig(node, env);
   return new NodeConnection(cfg, buildTarget(cfg.target));
 }

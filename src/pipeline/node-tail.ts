@@ -98,7 +98,9 @@ export class NodeTail {
     if (loader && book) {
       waits.push(
         loader.load().finally(() => {
-          if (book.isLoaded) for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases())) this.notify(`warning: ${w}`);
+          if (book.isLoaded)
+            for (const w of unmatchedAliasWarnings(this.config.filter, book.knownAliases()))
+              this.notify(`warning: ${w}`);
         }),
       );
     }

@@ -33,7 +33,14 @@ import type { SinkFactory } from './sink.js';
 
 /** The output of a run that prints nothing (`record`): every line is dropped. */
 function discardWriter(): LineWriter {
-  return { write: () => true, onDrain: (cb) => cb(), flush: () => Promise.resolve(), closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
+  return {
+    write: () => true,
+    onDrain: (cb) => cb(),
+    flush: () => Promise.resolve(),
+    closed: false,
+    pending: () => ({ lines: 0, bytes: 0 }),
+    progress: 0,
+  };
 }
 
 export async function runTail(
@@ -57,7 +64,11 @@ export async function runTail(
   const writer = print ? createLineWriter(process.stdout, stop) : discardWriter();
   const output = new OutputStage({
     format: config.output.format,
-    ctx: outputFormatContext(config.output, process.stdout, several ? nodeColumnWidth(nodes.map((n) => n.config.profile)) : undefined),
+    ctx: outputFormatContext(
+      config.output,
+      process.stdout,
+      several ? nodeColumnWidth(nodes.map((n) => n.config.profile)) : undefined,
+    ),
     count: config.count,
     writer,
     pause: () => tails.forEach((t) => t.lane.block('output')),

@@ -58,7 +58,8 @@ export class SummaryPrinter {
       (e: unknown) => {
         this.asking = false;
         const d = (e as { details?: string; message?: string })?.details ?? (e as Error)?.message ?? '';
-        if ((e as { code?: number })?.code === GrpcCode.PERMISSION_DENIED || /permission denied/i.test(d)) this.denied = true;
+        if ((e as { code?: number })?.code === GrpcCode.PERMISSION_DENIED || /permission denied/i.test(d))
+          this.denied = true;
       },
     );
   }

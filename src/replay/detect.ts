@@ -56,23 +56,45 @@ export function parseGap(v: Record<string, unknown>): GapMarker | string {
   if (typeof reason !== 'string') return 'a gap line whose "reason" is not a string';
   const node = v['node'];
   // A capture of several nodes: the gap's node (see HtlcEvent.node).
-  return typeof node === 'string' && node !== '' ? { event: 'gap', fromMs, toMs, reason, node } : { event: 'gap', fromMs, toMs, reason };
+  return typeof node === 'string' && node !== ''
+    ? { event: 'gap', fromMs, toMs, reason, node }
+    : { event: 'gap', fromMs, toMs, reason };
 }
 
 /** The fields of lnd's HtlcEvent in JSON (proto and JSON names): a raw event has at least one. */
 const HTLC_EVENT_FIELDS = [
-  'incoming_channel_id', 'incomingChannelId', 'outgoing_channel_id', 'outgoingChannelId',
-  'incoming_htlc_id', 'incomingHtlcId', 'outgoing_htlc_id', 'outgoingHtlcId',
-  'timestamp_ns', 'timestampNs', 'event_type', 'eventType',
-  'forward_event', 'forwardEvent', 'forward_fail_event', 'forwardFailEvent', 'settle_event', 'settleEvent',
-  'link_fail_event', 'linkFailEvent', 'final_htlc_event', 'finalHtlcEvent', 'subscribed_event', 'subscribedEvent',
+  'incoming_channel_id',
+  'incomingChannelId',
+  'outgoing_channel_id',
+  'outgoingChannelId',
+  'incoming_htlc_id',
+  'incomingHtlcId',
+  'outgoing_htlc_id',
+  'outgoingHtlcId',
+  'timestamp_ns',
+  'timestampNs',
+  'event_type',
+  'eventType',
+  'forward_event',
+  'forwardEvent',
+  'forward_fail_event',
+  'forwardFailEvent',
+  'settle_event',
+  'settleEvent',
+  'link_fail_event',
+  'linkFailEvent',
+  'final_htlc_event',
+  'finalHtlcEvent',
+  'subscribed_event',
+  'subscribedEvent',
 ];
 
 const NO_EVENT =
   'a JSON object that is no event: not an lnd HtlcEvent (no incoming_channel_id, timestamp_ns, event_type, …), not an lnd REST line {"result": ...}, not an htlc-tail jsonl line {"event": ...}';
 
 function decode(value: unknown, format: 'raw' | 'rest'): ReplayLine {
-  if (isObject(value) && !HTLC_EVENT_FIELDS.some((k) => Object.hasOwn(value, k))) return { kind: 'bad', reason: NO_EVENT };
+  if (isObject(value) && !HTLC_EVENT_FIELDS.some((k) => Object.hasOwn(value, k)))
+    return { kind: 'bad', reason: NO_EVENT };
   try {
     return { kind: 'event', event: decodeJsonEvent(value), format };
   } catch (e) {

@@ -53,7 +53,7 @@ export async function replayHistory(o: HistoryReplayRun): Promise<{ readonly eve
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    for (let done = false; !done && !stopped; ) {
+    for (let done = false; !done && !stopped;) {
       if (paused) {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;

@@ -150,7 +150,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
   const bad = (reason: string): boolean => {
     badLines++;
     if (o.strict) {
-      strictError = configError(`${o.inputName} line ${lineNo}: ${reason}; fix or remove the line, or drop --strict to skip bad lines`);
+      strictError = configError(
+        `${o.inputName} line ${lineNo}: ${reason}; fix or remove the line, or drop --strict to skip bad lines`,
+      );
       stop();
       return false;
     }
@@ -179,7 +181,9 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
           return !stopped;
         case 'lnd-error':
           otherLines++;
-          warn(`line ${lineNo}: the recorded stream ended with an lnd error: ${safeText(d.message.split('\n', 1)[0]!)} (code ${d.code}); skipped`);
+          warn(
+            `line ${lineNo}: the recorded stream ended with an lnd error: ${safeText(d.message.split('\n', 1)[0]!)} (code ${d.code}); skipped`,
+          );
           return true;
         case 'bad':
           return bad(d.reason);
@@ -227,7 +231,13 @@ export async function runReplay(o: ReplayOptions): Promise<ReplayResult> {
     );
   }
   if (!writer.closed) {
-    writeReplaySummary(pipeline, config, lastTs, recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined, errOut);
+    writeReplaySummary(
+      pipeline,
+      config,
+      lastTs,
+      recordedAliases.size > 0 ? (id: string) => recordedAliases.get(id) : undefined,
+      errOut,
+    );
   }
   return { lines: lineNo, events, badLines };
 }

@@ -21,9 +21,28 @@ import { nsToMsDecimal } from '../format/pieces/ns-to-ms.js';
 import { nodeLabel, type NodeRow } from '../history/nodes.js';
 import { sqliteCode, type Db } from '../history/sqlite.js';
 import { u64FromDbBig } from '../history/u64.js';
-import { cellText, FOREIGN, FORWARD_KEYS, REPORT_KEYS, type Cell, type Report, type ReportBy, type ReportRow, type ReportSection } from './columns.js';
+import {
+  cellText,
+  FOREIGN,
+  FORWARD_KEYS,
+  REPORT_KEYS,
+  type Cell,
+  type Report,
+  type ReportBy,
+  type ReportRow,
+  type ReportSection,
+} from './columns.js';
 import { foldPeers, peerOfChannel } from './peers.js';
-import { bucketSql, forwardAggregates, pairSql, paymentsSql, reasonAggregates, reasonSql, scopeWhere, type Scope } from './sql.js';
+import {
+  bucketSql,
+  forwardAggregates,
+  pairSql,
+  paymentsSql,
+  reasonAggregates,
+  reasonSql,
+  scopeWhere,
+  type Scope,
+} from './sql.js';
 
 export interface ReportQuery {
   readonly by: ReportBy;
@@ -46,7 +65,11 @@ const key = (node: bigint | number, g: unknown) => `${node}|${String(g)}`;
 /** Rows of `sql` (node, g, values…) by node|g. */
 function grouped(db: Db, sql: string, args: unknown[], read: (row: unknown[]) => Totals): Map<string, Group> {
   const out = new Map<string, Group>();
-  for (const row of db.prepare(sql).raw().safeIntegers().iterate(...args) as IterableIterator<unknown[]>) {
+  for (const row of db
+    .prepare(sql)
+    .raw()
+    .safeIntegers()
+    .iterate(...args) as IterableIterator<unknown[]>) {
     out.set(key(row[0] as bigint, row[1]), { node: row[0] as bigint, g: row[1], t: read(row) });
   }
   return out;
@@ -141,7 +164,8 @@ export function buildReport(db: Db, q: ReportQuery): Report {
     return build(db, q, exact);
   } catch (err) {
     // sum() raises rather than wraps: redo the sums in the exact form.
-    if (!exact && sqliteCode(err) === 'SQLITE_ERROR' && /integer overflow/i.test((err as Error).message)) return build(db, q, true);
+    if (!exact && sqliteCode(err) === 'SQLITE_ERROR' && /integer overflow/i.test((err as Error).message))
+      return build(db, q, true);
     throw err;
   }
 }
@@ -155,7 +179,11 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
 
   if (q.by === 'reason') {
     const aggs = reasonAggregates(exact);
-    for (const row of db.prepare(reasonSql(w.sql, aggs)).raw().safeIntegers().iterate(...w.args) as IterableIterator<unknown[]>) {
+    for (const row of db
+      .prepare(reasonSql(w.sql, aggs))
+      .raw()
+      .safeIntegers()
+      .iterate(...w.args) as IterableIterator<unknown[]>) {
       const t = aggs.read(row, 3);
       push(row[0] as bigint, {
         wire_failure: enumCell(row[1] as bigint | null, (n) => FAILURE_CODE_NAMES.get(n)),
@@ -183,8 +211,16 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
 
     if (bucketed) {
       const aggs = forwardAggregates(exact, { inSide: true, out: 'outc != 0' });
-      const fwd = grouped(db, bucketSql(w.sql, aggs, size), w.args, withTimes((r) => aggs.read(r, 2)));
-      const pay = grouped(db, paymentsSql(w.sql, `first_ns / ${size}`), w.args, (r) => ({ receives: r[2] as bigint, sends: r[3] as bigint }));
+      const fwd = grouped(
+        db,
+        bucketSql(w.sql, aggs, size),
+        w.args,
+        withTimes((r) => aggs.read(r, 2)),
+      );
+      const pay = grouped(db, paymentsSql(w.sql, `first_ns / ${size}`), w.args, (r) => ({
+        receives: r[2] as bigint,
+        sends: r[3] as bigint,
+      }));
       const all = new Map<string, { node: bigint; g: bigint }>();
       for (const m of [fwd, pay]) for (const [k, v] of m) all.set(k, { node: v.node, g: v.g as bigint });
       for (const [k, { node, g }] of [...all].sort((a, b) => cmpBig(a[1].g, b[1].g))) {
@@ -209,7 +245,11 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
         return e.t;
       };
       const add = (t: Totals, name: string, v: bigint) => (t[name] = (t[name] ?? 0n) + v);
-      for (const r of db.prepare(pairSql(w.sql, aggs)).raw().safeIntegers().iterate(...w.args) as IterableIterator<unknown[]>) {
+      for (const r of db
+        .prepare(pairSql(w.sql, aggs))
+        .raw()
+        .safeIntegers()
+        .iterate(...w.args) as IterableIterator<unknown[]>) {
         const node = r[0] as bigint;
         const outc = r[1] as bigint;
         const v = aggs.read(r, 3);
@@ -232,7 +272,8 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
           const cells = forwardCells(t);
           // A channel id the node never listed, seen only as the target of forwards refused here
           // (UNKNOWN_NEXT_PEER probes ask for random ids): the table folds these into one line.
-          const foreign = known === undefined && cells.in_forwards === 0n && cells.out_forwards === cells.out_failed_here;
+          const foreign =
+            known === undefined && cells.in_forwards === 0n && cells.out_forwards === cells.out_failed_here;
           push(node, {
             channel_id: id,
             scid: scidFromChannelId(id),
@@ -244,7 +285,12 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
         }
       } else {
         for (const p of foldPeers(merged, channels)) {
-          push(p.node, { peer_pubkey: p.pubkey, alias: p.alias, ...forwardCells(p.t), ...times.cells(key(p.node, p.pubkey)) });
+          push(p.node, {
+            peer_pubkey: p.pubkey,
+            alias: p.alias,
+            ...forwardCells(p.t),
+            ...times.cells(key(p.node, p.pubkey)),
+          });
         }
       }
     }
@@ -253,14 +299,22 @@ function build(db: Db, q: ReportQuery, exact: boolean): Report {
   const multi = q.nodes.length > 1;
   const sections: ReportSection[] = q.nodes.map((n) => {
     const list = sortRows(q.by, rows.get(n.id)!);
-    return { ...(multi ? { node: nodeLabel(n) } : {}), rows: list, total: { ...sumRows(q.by, list), ...extra.get(n.id) } };
+    return {
+      ...(multi ? { node: nodeLabel(n) } : {}),
+      rows: list,
+      total: { ...sumRows(q.by, list), ...extra.get(n.id) },
+    };
   });
   return { by: q.by, keys: multi ? ['node', ...REPORT_KEYS[q.by]] : REPORT_KEYS[q.by], sections };
 }
 
 /** The total row: every quantity key summed over the rows (percentiles come separately). */
 function sumRows(by: ReportBy, list: readonly ReportRow[]): ReportRow {
-  const keys = REPORT_KEYS[by].filter((k) => !k.startsWith('settle_') && !['channel_id', 'scid', 'alias', 'peer_pubkey', 'wire_failure', 'failure_detail', 'start'].includes(k));
+  const keys = REPORT_KEYS[by].filter(
+    (k) =>
+      !k.startsWith('settle_') &&
+      !['channel_id', 'scid', 'alias', 'peer_pubkey', 'wire_failure', 'failure_detail', 'start'].includes(k),
+  );
   const out: Record<string, Cell> = Object.fromEntries(keys.map((k) => [k, 0n]));
   for (const r of list) for (const k of keys) out[k] = (out[k] as bigint) + (r[k] as bigint);
   if (FORWARD_KEYS.some((k) => keys.includes(k))) Object.assign(out, { settle_p50_ms: null, settle_p90_ms: null });
@@ -285,13 +339,20 @@ function sortRows(by: ReportBy, list: ReportRow[]): ReportRow[] {
   if (by === 'day' || by === 'hour') return list;
   if (by === 'reason') {
     return list.sort(
-      (a, b) => cmpBig(big(b.count), big(a.count)) || text(a.wire_failure).localeCompare(text(b.wire_failure)) || text(a.failure_detail).localeCompare(text(b.failure_detail)),
+      (a, b) =>
+        cmpBig(big(b.count), big(a.count)) ||
+        text(a.wire_failure).localeCompare(text(b.wire_failure)) ||
+        text(a.failure_detail).localeCompare(text(b.failure_detail)),
     );
   }
   return list.sort(
     (a, b) =>
       cmpBig(big(b.out_forwards), big(a.out_forwards)) ||
       cmpBig(big(b.in_forwards), big(a.in_forwards)) ||
-      (by === 'channel' ? cmpBig(BigInt(a.channel_id as string), BigInt(b.channel_id as string)) : text(a.peer_pubkey) < text(b.peer_pubkey) ? -1 : 1),
+      (by === 'channel'
+        ? cmpBig(BigInt(a.channel_id as string), BigInt(b.channel_id as string))
+        : text(a.peer_pubkey) < text(b.peer_pubkey)
+          ? -1
+          : 1),
   );
 }

@@ -60,7 +60,16 @@ export const REPORT_KEYS: Readonly<Record<ReportBy, readonly string[]>> = {
 };
 
 /** The keys that name the group (the rest are quantities). */
-export const LABEL_KEYS: ReadonlySet<string> = new Set(['channel_id', 'scid', 'alias', 'peer_pubkey', 'wire_failure', 'failure_detail', 'start', 'node']);
+export const LABEL_KEYS: ReadonlySet<string> = new Set([
+  'channel_id',
+  'scid',
+  'alias',
+  'peer_pubkey',
+  'wire_failure',
+  'failure_detail',
+  'start',
+  'node',
+]);
 
 /**
  * A cell that is not a key (no renderer but the table reads it): set on a

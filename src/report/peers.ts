@@ -17,7 +17,9 @@ const key = (node: bigint | number, g: unknown) => `${node}|${String(g)}`;
 export function peerOfChannel(db: Db, nodes: readonly number[]): Map<string, ChannelPeer> {
   const out = new Map<string, ChannelPeer>();
   const rows = db
-    .prepare(`SELECT node, channel_id, peer_pubkey, alias FROM channels WHERE node IN (${nodes.map(() => '?').join(', ')}) ORDER BY updated_ms`)
+    .prepare(
+      `SELECT node, channel_id, peer_pubkey, alias FROM channels WHERE node IN (${nodes.map(() => '?').join(', ')}) ORDER BY updated_ms`,
+    )
     .raw()
     .safeIntegers()
     .all(...nodes) as Array<[bigint, bigint, string | null, string | null]>;
@@ -36,7 +38,10 @@ export function foldPeers(
   rows: ReadonlyMap<string, { node: bigint; g: unknown; t: Record<string, bigint> }>,
   channels: ReadonlyMap<string, ChannelPeer>,
 ): PeerTotals[] {
-  const peers = new Map<string, { node: bigint; pubkey: string | null; alias: string | null; t: Record<string, bigint> }>();
+  const peers = new Map<
+    string,
+    { node: bigint; pubkey: string | null; alias: string | null; t: Record<string, bigint> }
+  >();
   for (const [k, { node, t }] of rows) {
     const ch = channels.get(k);
     const pubkey = ch?.pubkey ?? null;

@@ -56,7 +56,11 @@ const OUT_COLUMNS: readonly Column[] = [
   num('p50', dur('settle_p50_ms')),
 ];
 
-const label = (title: string, key: string, opts: { flex?: boolean; shorten?: number; unknown?: string } = {}): Column => ({
+const label = (
+  title: string,
+  key: string,
+  opts: { flex?: boolean; shorten?: number; unknown?: string } = {},
+): Column => ({
   title,
   right: false,
   flex: opts.flex,
@@ -72,7 +76,12 @@ function bucketLabel(by: 'day' | 'hour'): Column {
   return {
     title: by,
     right: false,
-    text: (r) => (by === 'day' ? cellText(r.start ?? null).slice(0, 10) : cellText(r.start ?? null).slice(0, 13).replace('T', ' ') + ':00'),
+    text: (r) =>
+      by === 'day'
+        ? cellText(r.start ?? null).slice(0, 10)
+        : cellText(r.start ?? null)
+            .slice(0, 13)
+            .replace('T', ' ') + ':00',
   };
 }
 
@@ -81,7 +90,11 @@ function columnsFor(by: ReportBy): readonly Column[] {
     case 'channel':
       return [label('channel', 'scid'), label('alias', 'alias', { flex: true }), ...OUT_COLUMNS];
     case 'peer':
-      return [label('peer', 'peer_pubkey', { shorten: 10, unknown: '(unknown)' }), label('alias', 'alias', { flex: true }), ...OUT_COLUMNS];
+      return [
+        label('peer', 'peer_pubkey', { shorten: 10, unknown: '(unknown)' }),
+        label('alias', 'alias', { flex: true }),
+        ...OUT_COLUMNS,
+      ];
     case 'reason':
       return [
         label('wire failure', 'wire_failure'),
@@ -108,7 +121,8 @@ function foldForeign(rows: readonly ReportRow[]): ReportRow[] {
   if (foreign.length < 2) return [...rows];
   const sum: Record<string, Cell> = { scid: `others`, alias: `${foreign.length} unknown channels` };
   for (const r of foreign) {
-    for (const [k, v] of Object.entries(r)) if (typeof v === 'bigint') sum[k] = ((sum[k] as bigint | undefined) ?? 0n) + v;
+    for (const [k, v] of Object.entries(r))
+      if (typeof v === 'bigint') sum[k] = ((sum[k] as bigint | undefined) ?? 0n) + v;
   }
   return [...rows.filter((r) => r[FOREIGN] === undefined), sum];
 }
@@ -120,7 +134,10 @@ function renderSection(columns: readonly Column[], rows: readonly ReportRow[], t
   const widths = columns.map((c, i) => Math.max(displayWidth(c.title), ...cells.map((row) => displayWidth(row[i]!))));
   const flex = columns.findIndex((c) => c.flex);
   if (flex >= 0) {
-    const seps = columns.reduce((s, c, i) => (i === 0 ? s : s + (c.right && columns[i - 1]!.right ? 1 : SEP.length)), 0);
+    const seps = columns.reduce(
+      (s, c, i) => (i === 0 ? s : s + (c.right && columns[i - 1]!.right ? 1 : SEP.length)),
+      0,
+    );
     const others = widths.reduce((s, w, i) => (i === flex ? s : s + w), 0) + seps;
     widths[flex] = Math.min(widths[flex]!, Math.max(8, Math.min(24, TARGET_WIDTH - others)));
   }

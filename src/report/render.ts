@@ -24,12 +24,16 @@ function plainCell(c: Cell): string {
 }
 
 function rowsWithNode(report: Report): Array<{ node?: string; row: ReportRow }> {
-  return report.sections.flatMap((s) => s.rows.map((row) => ({ ...(s.node !== undefined ? { node: s.node } : {}), row })));
+  return report.sections.flatMap((s) =>
+    s.rows.map((row) => ({ ...(s.node !== undefined ? { node: s.node } : {}), row })),
+  );
 }
 
 export function reportJsonl(report: Report): string[] {
   return rowsWithNode(report).map(({ node, row }) => {
-    const parts = report.keys.map((k) => jsonString(k) + ':' + (k === 'node' ? jsonString(node ?? '') : jsonCell(row[k] ?? null)));
+    const parts = report.keys.map(
+      (k) => jsonString(k) + ':' + (k === 'node' ? jsonString(node ?? '') : jsonCell(row[k] ?? null)),
+    );
     return '{' + parts.join(',') + '}';
   });
 }
@@ -37,7 +41,10 @@ export function reportJsonl(report: Report): string[] {
 export function reportCsv(report: Report): string[] {
   const lines = [report.keys.join(',') + CSV_RECORD_END];
   for (const { node, row } of rowsWithNode(report)) {
-    lines.push(report.keys.map((k) => csvField(k === 'node' ? (node ?? '') : plainCell(row[k] ?? null))).join(',') + CSV_RECORD_END);
+    lines.push(
+      report.keys.map((k) => csvField(k === 'node' ? (node ?? '') : plainCell(row[k] ?? null))).join(',') +
+        CSV_RECORD_END,
+    );
   }
   return lines;
 }
@@ -60,7 +67,13 @@ export function reportMarkdown(report: Report): string[] {
     const cell = (c: Cell) => (typeof c === 'string' ? mdText(c) : plainCell(c));
     for (const row of s.rows) lines.push('| ' + keys.map((k) => cell(row[k] ?? null)).join(' | ') + ' |');
     const bold = (v: string) => (v === '' ? '' : `**${v}**`);
-    lines.push('| ' + keys.map((k, i) => (i === 0 ? '**total**' : LABEL_KEYS.has(k) ? '' : bold(plainCell(s.total[k] ?? null)))).join(' | ') + ' |');
+    lines.push(
+      '| ' +
+        keys
+          .map((k, i) => (i === 0 ? '**total**' : LABEL_KEYS.has(k) ? '' : bold(plainCell(s.total[k] ?? null))))
+          .join(' | ') +
+        ' |',
+    );
   }
   return lines;
 }

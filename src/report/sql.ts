@@ -38,7 +38,9 @@ export function scopeWhere(s: Scope, alias = ''): { sql: string; args: Array<num
 /** Collects aggregate expressions and reads them back from a raw, safe-integer row. */
 export class AggregateList {
   readonly exprs: string[] = [];
-  private readonly readers: Array<[name: string, read: (row: readonly unknown[], at: number) => bigint, width: number]> = [];
+  private readonly readers: Array<
+    [name: string, read: (row: readonly unknown[], at: number) => bigint, width: number]
+  > = [];
 
   constructor(private readonly exact: boolean) {}
 
@@ -56,7 +58,11 @@ export class AggregateList {
       this.readers.push([name, (r, i) => r[i] as bigint, 1]);
       return this;
     }
-    this.exprs.push(`coalesce(sum((${expr}) >> 32), 0)`, `coalesce(sum((${expr}) & 4294967295), 0)`, `coalesce(sum((${expr}) < 0), 0)`);
+    this.exprs.push(
+      `coalesce(sum((${expr}) >> 32), 0)`,
+      `coalesce(sum((${expr}) & 4294967295), 0)`,
+      `coalesce(sum((${expr}) < 0), 0)`,
+    );
     this.readers.push([
       name,
       (r, i) => ((r[i] as bigint) << 32n) + (r[i + 1] as bigint) + ((r[i + 2] as bigint) << 64n),
@@ -108,7 +114,10 @@ const INSUFFICIENT_BALANCE = 6;
  * left or tried to leave on the group's channel); with `inSide`, also the
  * in-side keys over every row (a time bucket: each forward is in one bucket).
  */
-export function forwardAggregates(exact: boolean, opts: { readonly inSide: boolean; readonly out: string }): AggregateList {
+export function forwardAggregates(
+  exact: boolean,
+  opts: { readonly inSide: boolean; readonly out: string },
+): AggregateList {
   const o = opts.out;
   const list = new AggregateList(exact);
   if (opts.inSide) list.count('in_forwards', '1').count('in_settled', 'oc = 1');
@@ -126,7 +135,9 @@ export function forwardAggregates(exact: boolean, opts: { readonly inSide: boole
       .sum('missed_in', `${when(o, 'oc = 3 AND fee_ok')}ia END`)
       .sum('missed_out', `${when(o, 'oc = 3 AND fee_ok')}oa END`);
   } else {
-    list.sum('earned_in', `${when(o, 'oc = 1 AND fee_ok')}ia - oa END`).sum('missed_in', `${when(o, 'oc = 3 AND fee_ok')}ia - oa END`);
+    list
+      .sum('earned_in', `${when(o, 'oc = 1 AND fee_ok')}ia - oa END`)
+      .sum('missed_in', `${when(o, 'oc = 3 AND fee_ok')}ia - oa END`);
   }
   return list
     .count('no_liquidity', both(o, `oc = 3 AND fd = ${INSUFFICIENT_BALANCE}`))
@@ -164,7 +175,8 @@ export function paymentsSql(where: string, group: string): string {
 
 export function reasonAggregates(exact: boolean): AggregateList {
   const list = new AggregateList(exact).count('count', '1').sum('amt_msat', 'oa');
-  if (exact) return list.sum('missed_in', 'CASE WHEN fee_ok THEN ia END').sum('missed_out', 'CASE WHEN fee_ok THEN oa END');
+  if (exact)
+    return list.sum('missed_in', 'CASE WHEN fee_ok THEN ia END').sum('missed_out', 'CASE WHEN fee_ok THEN oa END');
   return list.sum('missed_in', 'CASE WHEN fee_ok THEN ia - oa END');
 }
 

@@ -17,7 +17,11 @@ export interface OutputStream {
 }
 
 /** `nodeWidth`: the width of the node column when the run tails several nodes (FormatContext.nodeWidth). */
-export function outputFormatContext(output: Pick<OutputConfig, 'color' | 'utc'>, out: OutputStream, nodeWidth?: number): FormatContext {
+export function outputFormatContext(
+  output: Pick<OutputConfig, 'color' | 'utc'>,
+  out: OutputStream,
+  nodeWidth?: number,
+): FormatContext {
   const colorizer = createColorizer(output.color);
   const utc = output.utc;
   const nodes = nodeWidth === undefined ? {} : { nodeWidth };

@@ -44,12 +44,20 @@ function userFlags(execArgv: readonly string[], nodeOptions: string | undefined,
 
 /** Whether the user sized the young generation themselves (node flags or NODE_OPTIONS). */
 export function userSizedYoungGeneration(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return userFlags(execArgv, nodeOptions, /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|max-young-generation-size)(=|$)/);
+  return userFlags(
+    execArgv,
+    nodeOptions,
+    /^--(max-semi-space-size|min-semi-space-size|semi-space-growth-factor|max-young-generation-size)(=|$)/,
+  );
 }
 
 /** Whether the user set how the old generation grows (node flags or NODE_OPTIONS). */
 export function userSizedOldGeneration(execArgv: readonly string[], nodeOptions: string | undefined): boolean {
-  return userFlags(execArgv, nodeOptions, /^--(heap-growing-percent|max-old-space-size|initial-old-space-size|max-heap-size|initial-heap-size)(=|$)/);
+  return userFlags(
+    execArgv,
+    nodeOptions,
+    /^--(heap-growing-percent|max-old-space-size|initial-old-space-size|max-heap-size|initial-heap-size)(=|$)/,
+  );
 }
 
 /**
@@ -57,7 +65,11 @@ export function userSizedOldGeneration(execArgv: readonly string[], nodeOptions:
  * the short commands, with HTLC_TAIL_NO_HEAP_TUNING=1, or when every part is
  * already sized (by us or by the user).
  */
-export function heapFlagsFor(command: string, execArgv: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+export function heapFlagsFor(
+  command: string,
+  execArgv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
   if (!HEAP_TUNED_COMMANDS.has(command) || env[NO_HEAP_TUNING_ENV] === '1') return [];
   const nodeOptions = env['NODE_OPTIONS'];
   const flags: string[] = [];

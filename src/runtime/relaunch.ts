@@ -37,7 +37,11 @@ export function raiseAgain(sig: NodeJS.Signals, signals: StopSignals): number {
  * when the child could not be started at all (the caller runs the command
  * itself then).
  */
-export async function relaunch(flags: readonly string[], signals: StopSignals, o: { readonly stoppable: boolean }): Promise<number | undefined> {
+export async function relaunch(
+  flags: readonly string[],
+  signals: StopSignals,
+  o: { readonly stoppable: boolean },
+): Promise<number | undefined> {
   // Loaded only here: the commands that are not relaunched (and --help) do not pay for it.
   const { spawn } = await import('node:child_process');
   return new Promise((resolve) => {

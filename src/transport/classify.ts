@@ -34,8 +34,18 @@ export interface ClassifyContext {
 }
 
 /** The context for SubscribeHtlcEvents on a target, for the port `words` names. */
-export function subscribeContext(t: { host: string; port: number; certSource: string; macaroonSource: string }, words: PortWords = GRPC_PORT): ClassifyContext {
-  return { address: addressOf(t), certSource: t.certSource, macaroonSource: t.macaroonSource, call: 'SubscribeHtlcEvents', permission: 'offchain:read', words };
+export function subscribeContext(
+  t: { host: string; port: number; certSource: string; macaroonSource: string },
+  words: PortWords = GRPC_PORT,
+): ClassifyContext {
+  return {
+    address: addressOf(t),
+    certSource: t.certSource,
+    macaroonSource: t.macaroonSource,
+    call: 'SubscribeHtlcEvents',
+    permission: 'offchain:read',
+    words,
+  };
 }
 
 /** A condition that --wait may retry: the node is not up or not ready yet. */
@@ -69,7 +79,8 @@ export function credentialOf(text: string): Credential | undefined {
 
 const CERT_NOT_VERIFIED =
   /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|DEPTH_ZERO|certificate signature failure|unable to get (local )?issuer|CERT_SIGNATURE_FAILURE|certificate verify failed/i;
-const MACAROON_REJECTED = /verification failed|signature mismatch|root key with id|unmarshal macaroon|decode macaroon|invalid macaroon/i;
+const MACAROON_REJECTED =
+  /verification failed|signature mismatch|root key with id|unmarshal macaroon|decode macaroon|invalid macaroon/i;
 
 const PERMISSION_HINT: Record<string, string> = {
   'offchain:read': 'readonly.macaroon, admin.macaroon and router.macaroon have it (invoice.macaroon does not)',
@@ -100,9 +111,21 @@ export function classifyStreamStatus(s: StreamStatus, ctx: ClassifyContext, answ
 export function classifyStatus(code: number, details: string, ctx: ClassifyContext, lndEnded = false): Classified {
   const d = details ?? '';
   const words = ctx.words ?? GRPC_PORT;
-  const mk = (kind: HtlcTailError['kind'], msg: string, readiness?: Readiness, streamLost = false, notice?: string): Classified => {
+  const mk = (
+    kind: HtlcTailError['kind'],
+    msg: string,
+    readiness?: Readiness,
+    streamLost = false,
+    notice?: string,
+  ): Classified => {
     const credential = kind === 'refused' ? credentialOf(d) : undefined;
-    return { error: new HtlcTailError(kind, msg), readiness, streamLost, ...(notice ? { notice } : {}), ...(credential ? { credential } : {}) };
+    return {
+      error: new HtlcTailError(kind, msg),
+      readiness,
+      streamLost,
+      ...(notice ? { notice } : {}),
+      ...(credential ? { credential } : {}),
+    };
   };
   const at = `lnd at ${ctx.address}`;
 
@@ -114,7 +137,9 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
     const m = `${at}: wallet not created yet: create it (lncli create)`;
     return mk('refused', `${m}, or pass --wait`, 'not-created', false, m);
   }
-  if (/waiting to start|in the process of starting up|not yet ready to accept calls|server is still starting/i.test(d)) {
+  if (
+    /waiting to start|in the process of starting up|not yet ready to accept calls|server is still starting/i.test(d)
+  ) {
     const m = `${at}: lnd is still starting and not ready for calls`;
     return mk('refused', `${m}: try again shortly, or pass --wait`, 'starting', false, m);
   }
@@ -128,16 +153,28 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
     );
   }
   if (/caveat .*not satisfied|ipaddr|iprange/i.test(d) && !/permission denied/i.test(d)) {
-    return mk('refused', `${at} rejected the macaroon ${ctx.macaroonSource}: a caveat is not satisfied (${firstLine(d)})`);
+    return mk(
+      'refused',
+      `${at} rejected the macaroon ${ctx.macaroonSource}: a caveat is not satisfied (${firstLine(d)})`,
+    );
   }
   if (/macaroon has expired/i.test(d)) {
-    return mk('refused', `${at}: the macaroon ${ctx.macaroonSource} has expired: bake a new one (lncli bakemacaroon) or use readonly.macaroon`);
+    return mk(
+      'refused',
+      `${at}: the macaroon ${ctx.macaroonSource} has expired: bake a new one (lncli bakemacaroon) or use readonly.macaroon`,
+    );
   }
   // lnd says "permission denied" in the text; a bare PERMISSION_DENIED from an HTTP 403 or a
   // reset stream comes from something in between (a proxy), not from the macaroon.
-  if (/permission denied/i.test(d) || (code === GrpcCode.PERMISSION_DENIED && !/^Received (HTTP status|RST_STREAM)/.test(d))) {
+  if (
+    /permission denied/i.test(d) ||
+    (code === GrpcCode.PERMISSION_DENIED && !/^Received (HTTP status|RST_STREAM)/.test(d))
+  ) {
     const hint = PERMISSION_HINT[ctx.permission] ?? 'bake one that has it (lncli bakemacaroon)';
-    return mk('refused', `${at} denied ${ctx.call}: the macaroon ${ctx.macaroonSource} lacks ${ctx.permission}; ${hint}`);
+    return mk(
+      'refused',
+      `${at} denied ${ctx.call}: the macaroon ${ctx.macaroonSource} lacks ${ctx.permission}; ${hint}`,
+    );
   }
   if (/htlc event subscription terminated|server shutting down|shutting down/i.test(d)) {
     return mk('stream-ended', `${at} ended the stream: ${firstLine(d)}`, undefined, true);
@@ -146,19 +183,44 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
     return mk('refused', `${at} does not serve ${ctx.call} (${firstLine(d)}): is routerrpc enabled in this lnd build?`);
   }
   if (code === GrpcCode.UNAUTHENTICATED) {
-    return mk('refused', `${at} refused the credentials (${firstLine(d)}): check --macaroonpath (${ctx.macaroonSource})`);
+    return mk(
+      'refused',
+      `${at} refused the credentials (${firstLine(d)}): check --macaroonpath (${ctx.macaroonSource})`,
+    );
   }
   if (code === GrpcCode.DEADLINE_EXCEEDED) {
-    return mk('connection', `${at} did not answer in time: check that lnd runs and ${words.flag} is right, or raise --connect-timeout`, 'unreachable', true);
+    return mk(
+      'connection',
+      `${at} did not answer in time: check that lnd runs and ${words.flag} is right, or raise --connect-timeout`,
+      'unreachable',
+      true,
+    );
   }
-  if (code === GrpcCode.INTERNAL && /cannot be decoded|compressed message|bad message flag|bytes, more than|ended inside a message/.test(d)) {
-    return mk('connection', `${at} sent data htlc-tail cannot read (${firstLine(d)}): is that ${words.port}? If it is, please report this`, undefined, true);
+  if (
+    code === GrpcCode.INTERNAL &&
+    /cannot be decoded|compressed message|bad message flag|bytes, more than|ended inside a message/.test(d)
+  ) {
+    return mk(
+      'connection',
+      `${at} sent data htlc-tail cannot read (${firstLine(d)}): is that ${words.port}? If it is, please report this`,
+      undefined,
+      true,
+    );
   }
   if (/^(connection lost|Connection dropped|keepalive:)/.test(d)) {
     const tls = classifyTlsText(d, ctx);
-    if (tls) return { ...mk('connection', tls, undefined, false), ...(credentialOf(d) ? { credential: credentialOf(d) } : {}) };
+    if (tls)
+      return {
+        ...mk('connection', tls, undefined, false),
+        ...(credentialOf(d) ? { credential: credentialOf(d) } : {}),
+      };
     if (/too_many_pings/.test(d)) {
-      return mk('connection', `${at} closed the connection over keepalive pings (lnd before 0.17 allows one per 5 minutes); pinging less often from now on`, 'unreachable', true);
+      return mk(
+        'connection',
+        `${at} closed the connection over keepalive pings (lnd before 0.17 allows one per 5 minutes); pinging less often from now on`,
+        'unreachable',
+        true,
+      );
     }
     return mk('connection', `the connection to ${at} was lost (${connectionReason(d)})`, 'unreachable', true);
   }
@@ -166,11 +228,25 @@ export function classifyStatus(code: number, details: string, ctx: ClassifyConte
     if (lndEnded) {
       // lnd answered: the connection is fine, lnd ended the call (retried like a lost stream).
       const said = firstLine(d) || 'no message';
-      return mk('connection', `${at} ended ${ctx.call} with status ${grpcCodeName(code)} (${said}); the connection works: check lnd's log`, 'unreachable', true);
+      return mk(
+        'connection',
+        `${at} ended ${ctx.call} with status ${grpcCodeName(code)} (${said}); the connection works: check lnd's log`,
+        'unreachable',
+        true,
+      );
     }
     const tls = classifyTlsText(d, ctx);
-    if (tls) return { ...mk('connection', tls, undefined, false), ...(credentialOf(d) ? { credential: credentialOf(d) } : {}) };
-    return mk('connection', `cannot reach ${at} (${connectionReason(d)}): check that lnd runs and ${words.flag} is right`, 'unreachable', true);
+    if (tls)
+      return {
+        ...mk('connection', tls, undefined, false),
+        ...(credentialOf(d) ? { credential: credentialOf(d) } : {}),
+      };
+    return mk(
+      'connection',
+      `cannot reach ${at} (${connectionReason(d)}): check that lnd runs and ${words.flag} is right`,
+      'unreachable',
+      true,
+    );
   }
   return mk('refused', `${at} refused ${ctx.call}: ${firstLine(d) || `status ${code}`}`);
 }
@@ -206,7 +282,11 @@ export function nameNotCoveredMessage(ctx: ClassifyContext): string {
   const suggest = dns.includes('localhost') ? 'localhost' : (dns[0] ?? 'localhost');
   const what = name ? `does not list ${name}` : 'does not list the name being verified';
   const lists = names.length > 0 ? ` (it lists ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})` : '';
-  const extra = name ? (/^[\d.]+$|:/.test(name) ? `tlsextraip=${name}` : `tlsextradomain=${name}`) : 'tlsextraip/tlsextradomain';
+  const extra = name
+    ? /^[\d.]+$|:/.test(name)
+      ? `tlsextraip=${name}`
+      : `tlsextradomain=${name}`
+    : 'tlsextraip/tlsextradomain';
   const why = names.length > 0 ? 'a name it lists' : "lnd's own cert always lists it";
   return `TLS: the certificate of ${ctx.address} ${what}${lists}; pass --tls-server-name ${suggest} (${why}), or add ${extra} to lnd.conf and let lnd regenerate its cert`;
 }

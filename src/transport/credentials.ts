@@ -43,13 +43,19 @@ export function readCredentialFile(path: string, what: string, option: string): 
         throw configError(`${what} not found: ${path}; set ${option} (or --lnddir/--network) to where lnd keeps it`);
       case 'EACCES':
       case 'EPERM':
-        throw configError(`${what} not readable: ${path} (permission denied); run as a user that can read it, or copy it and set ${option}`);
+        throw configError(
+          `${what} not readable: ${path} (permission denied); run as a user that can read it, or copy it and set ${option}`,
+        );
       case 'EISDIR':
         throw configError(`${what} path is a directory: ${path}; set ${option} to the file`);
       case 'ENOTREG':
-        throw configError(`${what} ${path} is ${err.reason.replace(/^not a regular file \((.*)\)$/, 'not a regular file but $1')}; set ${option} to the file lnd wrote`);
+        throw configError(
+          `${what} ${path} is ${err.reason.replace(/^not a regular file \((.*)\)$/, 'not a regular file but $1')}; set ${option} to the file lnd wrote`,
+        );
       case 'EFBIG':
-        throw configError(`${what} ${path} is ${err.reason}, more than any ${what} lnd writes; set ${option} to the file lnd wrote`);
+        throw configError(
+          `${what} ${path} is ${err.reason}, more than any ${what} lnd writes; set ${option} to the file lnd wrote`,
+        );
       default:
         throw configError(`${what} cannot be read: ${path} (${err.reason}); check ${option}`);
     }
@@ -65,7 +71,9 @@ export function checkCertPem(pem: Buffer, source: string, option: string): Buffe
   try {
     new X509Certificate(pem);
   } catch {
-    throw configError(`TLS cert ${source} is malformed (cannot parse the certificate); set ${option} to lnd's tls.cert`);
+    throw configError(
+      `TLS cert ${source} is malformed (cannot parse the certificate); set ${option} to lnd's tls.cert`,
+    );
   }
   return pem;
 }
@@ -81,13 +89,19 @@ export function checkMacaroon(bytes: Buffer, source: string, option: string): Bu
   let mac: Buffer;
   const text = bytes.length > 0 && bytes[0] === 0x02 ? '' : bytes.toString('latin1').trim();
   if (bytes.length > 0 && bytes[0] === 0x02) mac = bytes;
-  else if (text.length > 0 && text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text) && text.startsWith('02')) mac = Buffer.from(text, 'hex');
-  else throw configError(`macaroon ${source} is not an lnd macaroon (empty or unknown format); set ${option} to readonly.macaroon`);
+  else if (text.length > 0 && text.length % 2 === 0 && /^[0-9a-fA-F]+$/.test(text) && text.startsWith('02'))
+    mac = Buffer.from(text, 'hex');
+  else
+    throw configError(
+      `macaroon ${source} is not an lnd macaroon (empty or unknown format); set ${option} to readonly.macaroon`,
+    );
   try {
     decodeMacaroonV2(mac);
   } catch (e) {
     const why = (e as Error).message.replace(/^unmarshal v2: /, '');
-    throw configError(`macaroon ${source} is damaged (${why}): truncated or altered? copy readonly.macaroon again and set ${option} to it`);
+    throw configError(
+      `macaroon ${source} is damaged (${why}): truncated or altered? copy readonly.macaroon again and set ${option} to it`,
+    );
   }
   return mac;
 }
@@ -97,7 +111,11 @@ export function buildTarget(spec: TargetSpec): LndTarget {
   let certSource: string;
   switch (spec.cert.kind) {
     case 'file':
-      certPem = checkCertPem(readCredentialFile(spec.cert.path, 'TLS cert', spec.cert.option), spec.cert.path, spec.cert.option);
+      certPem = checkCertPem(
+        readCredentialFile(spec.cert.path, 'TLS cert', spec.cert.option),
+        spec.cert.path,
+        spec.cert.option,
+      );
       certSource = spec.cert.path;
       break;
     case 'pem':
@@ -113,7 +131,11 @@ export function buildTarget(spec: TargetSpec): LndTarget {
   let macaroonSource: string;
   switch (spec.macaroon.kind) {
     case 'file':
-      macaroon = checkMacaroon(readCredentialFile(spec.macaroon.path, 'macaroon', spec.macaroon.option), spec.macaroon.path, spec.macaroon.option);
+      macaroon = checkMacaroon(
+        readCredentialFile(spec.macaroon.path, 'macaroon', spec.macaroon.option),
+        spec.macaroon.path,
+        spec.macaroon.option,
+      );
       macaroonSource = spec.macaroon.path;
       break;
     case 'bytes':

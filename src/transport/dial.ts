@@ -87,7 +87,8 @@ function socksReply(message: string): { words: string; retryable: boolean } | un
 
 function onionHint(host: string, words: string): string {
   if (!/\.onion\.?$/i.test(host)) return '';
-  if (/host unreachable|TTL expired|general/.test(words)) return ' (for an onion address: the node or its Tor service is offline, or the address is wrong)';
+  if (/host unreachable|TTL expired|general/.test(words))
+    return ' (for an onion address: the node or its Tor service is offline, or the address is wrong)';
   return '';
 }
 
@@ -95,7 +96,13 @@ function connectFailure(req: DialRequest, err: NodeJS.ErrnoException): DialError
   const reason = connectionReason(String(err.code ?? err.message));
   const target = hostPort(req.host, req.port);
   if (!req.proxy) {
-    return new DialError('connect', `cannot reach lnd at ${target} (${reason}): check that lnd runs and the address is right`, true, null, err);
+    return new DialError(
+      'connect',
+      `cannot reach lnd at ${target} (${reason}): check that lnd runs and the address is right`,
+      true,
+      null,
+      err,
+    );
   }
   const proxy = hostPort(req.proxy.host, req.proxy.port);
   const msg =
@@ -110,16 +117,40 @@ function handshakeFailure(req: DialRequest, proxy: DialProxy, err: Error): DialE
   const target = hostPort(req.host, req.port);
   const reply = socksReply(err.message);
   if (reply) {
-    return new DialError('socks', `cannot reach ${target} through SOCKS5 proxy ${p}: the proxy answered "${reply.words}"${onionHint(req.host, reply.words)}`, reply.retryable, p, err);
+    return new DialError(
+      'socks',
+      `cannot reach ${target} through SOCKS5 proxy ${p}: the proxy answered "${reply.words}"${onionHint(req.host, reply.words)}`,
+      reply.retryable,
+      p,
+      err,
+    );
   }
   if (/authentication/i.test(err.message)) {
-    return new DialError('socks', `SOCKS5 proxy ${p} asks for a user name and password, which htlc-tail does not send; use a proxy without authentication (Tor's SocksPort)`, false, p, err);
+    return new DialError(
+      'socks',
+      `SOCKS5 proxy ${p} asks for a user name and password, which htlc-tail does not send; use a proxy without authentication (Tor's SocksPort)`,
+      false,
+      p,
+      err,
+    );
   }
   if (/invalid socks version|handshake response/i.test(err.message)) {
-    return new DialError('socks', `${p} is not a SOCKS5 proxy (its answer is not SOCKS5); point --socks5 at Tor's SocksPort (usually 9050)`, false, p, err);
+    return new DialError(
+      'socks',
+      `${p} is not a SOCKS5 proxy (its answer is not SOCKS5); point --socks5 at Tor's SocksPort (usually 9050)`,
+      false,
+      p,
+      err,
+    );
   }
   // "Socket closed" and socket errors during the handshake.
-  return new DialError('socks', `SOCKS5 proxy ${p} closed the connection during the handshake for ${target}; is it Tor's SocksPort (not its ControlPort)?`, true, p, err);
+  return new DialError(
+    'socks',
+    `SOCKS5 proxy ${p} closed the connection during the handshake for ${target}; is it Tor's SocksPort (not its ControlPort)?`,
+    true,
+    p,
+    err,
+  );
 }
 
 /**

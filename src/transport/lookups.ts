@@ -39,7 +39,8 @@ type Fields = Readonly<Record<string, unknown>>;
 const fieldsOf = (v: unknown): Fields => (typeof v === 'object' && v !== null ? (v as Fields) : {});
 const textOf = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** A uint64 id as lnd's decimal string (protobufjs gives strings; a number or BigInt is printed exactly). */
-const idOf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : '0');
+const idOf = (v: unknown): string =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? v.toString() : '0';
 
 export function nodeInfoOf(answer: unknown): NodeInfoSummary {
   const r = fieldsOf(answer);

@@ -146,15 +146,27 @@ export class NodeConnection {
     if (info?.identityPubkey) this.pubkey = info.identityPubkey;
     const name = this.config.profile ?? undefined;
     const alias = info?.alias || undefined;
-    if (!info?.identityPubkey) return { identity: this.address, ...(name ? { name } : {}), ...(alias ? { alias } : {}) };
-    return { identity: info.identityPubkey, pubkey: info.identityPubkey, ...(name ? { name } : {}), ...(alias ? { alias } : {}) };
+    if (!info?.identityPubkey)
+      return { identity: this.address, ...(name ? { name } : {}), ...(alias ? { alias } : {}) };
+    return {
+      identity: info.identityPubkey,
+      pubkey: info.identityPubkey,
+      ...(name ? { name } : {}),
+      ...(alias ? { alias } : {}),
+    };
   }
 
   /** The node's event source: the session over the configured transport, reporting into `hooks`. */
   open(hooks: NodeStreamHooks): EventSource {
     const c = this.config;
-    const connector = c.transport === 'grpc' ? grpcConnector(this.target, this.keepalive, this.clock) : restConnector(this.target, c.transport);
-    const via = c.transport === 'grpc' ? `lnd at ${this.address}` : `lnd's REST port at ${this.address}${c.transport === 'ws' ? ' (WebSocket)' : ''}`;
+    const connector =
+      c.transport === 'grpc'
+        ? grpcConnector(this.target, this.keepalive, this.clock)
+        : restConnector(this.target, c.transport);
+    const via =
+      c.transport === 'grpc'
+        ? `lnd at ${this.address}`
+        : `lnd's REST port at ${this.address}${c.transport === 'ws' ? ' (WebSocket)' : ''}`;
     hooks.notify(`connecting to ${via}`, 'info');
     return new StreamSession(connector, {
       wait: c.wait,

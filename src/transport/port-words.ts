@@ -17,8 +17,18 @@ export interface PortWords {
   readonly other: string;
 }
 
-export const GRPC_PORT: PortWords = { flag: '--rpcserver', port: "lnd's gRPC port", setting: 'rpclisten', other: 'its REST port' };
-export const REST_PORT: PortWords = { flag: '--restserver', port: "lnd's REST port", setting: 'restlisten', other: 'its gRPC port' };
+export const GRPC_PORT: PortWords = {
+  flag: '--rpcserver',
+  port: "lnd's gRPC port",
+  setting: 'rpclisten',
+  other: 'its REST port',
+};
+export const REST_PORT: PortWords = {
+  flag: '--restserver',
+  port: "lnd's REST port",
+  setting: 'restlisten',
+  other: 'its gRPC port',
+};
 
 export function portWordsOf(transport: TransportName): PortWords {
   return transport === 'grpc' ? GRPC_PORT : REST_PORT;

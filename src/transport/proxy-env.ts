@@ -8,7 +8,15 @@
  */
 
 /** Variables that name a proxy, as curl, grpc-js and most tools read them. */
-export const PROXY_VARIABLES = ['grpc_proxy', 'https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'all_proxy', 'ALL_PROXY'] as const;
+export const PROXY_VARIABLES = [
+  'grpc_proxy',
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'all_proxy',
+  'ALL_PROXY',
+] as const;
 
 /** The notice for stderr when a proxy variable is set, else undefined. */
 export function proxyNotice(env: Readonly<Record<string, string | undefined>>): string | undefined {

@@ -43,7 +43,12 @@ const PROTOCOL_WORDS: Record<TransportName, string> = {
 };
 
 /** What did not finish, e.g. `TLS done but no HTTP/2 SETTINGS from 127.0.0.1:10009 within 10 s`. */
-export function stepTimeoutText(step: AttemptStep, transport: TransportName, address: string, timeoutMs: number): string {
+export function stepTimeoutText(
+  step: AttemptStep,
+  transport: TransportName,
+  address: string,
+  timeoutMs: number,
+): string {
   const within = `within ${timeoutMs / 1000} s`;
   switch (step) {
     case 'tcp':
@@ -58,6 +63,16 @@ export function stepTimeoutText(step: AttemptStep, transport: TransportName, add
 }
 
 /** A status for a step that timed out. */
-export function stepTimeoutStatus(step: AttemptStep, transport: TransportName, address: string, timeoutMs: number): StreamStatus {
-  return { code: GrpcCode.UNAVAILABLE, details: stepTimeoutText(step, transport, address, timeoutMs), cause: 'timeout', step };
+export function stepTimeoutStatus(
+  step: AttemptStep,
+  transport: TransportName,
+  address: string,
+  timeoutMs: number,
+): StreamStatus {
+  return {
+    code: GrpcCode.UNAVAILABLE,
+    details: stepTimeoutText(step, transport, address, timeoutMs),
+    cause: 'timeout',
+    step,
+  };
 }

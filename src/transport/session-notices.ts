@@ -40,7 +40,10 @@ export class SessionNotices {
       );
       return;
     }
-    this.say(`lost:${reason}`, `lost the HTLC event stream from lnd at ${this.address} (${reason}); reconnecting, next try in ${sec(delayMs)}`);
+    this.say(
+      `lost:${reason}`,
+      `lost the HTLC event stream from lnd at ${this.address} (${reason}); reconnecting, next try in ${sec(delayMs)}`,
+    );
   }
 
   /** A lost stream is established again. */

@@ -162,7 +162,10 @@ export class StreamSession {
           if (r.healthy) attempt = 0;
           const reason = lossReason(r.status);
           if (!this.opts.reconnect) {
-            throw new HtlcTailError('stream-ended', `the HTLC event stream ended (${reason}); not reconnecting (--no-reconnect)`);
+            throw new HtlcTailError(
+              'stream-ended',
+              `the HTLC event stream ended (${reason}); not reconnecting (--no-reconnect)`,
+            );
           }
           this.opts.onLost?.(reason);
           const now = this.clock.now();
@@ -288,7 +291,15 @@ export class StreamSession {
           ended = true;
           clock.clearTimeout(settle);
           clock.clearTimeout(health);
-          resolve({ established, answered: headersAt !== undefined, status, confirmedAt, lastAliveAt, endedAt: clock.now(), healthy });
+          resolve({
+            established,
+            answered: headersAt !== undefined,
+            status,
+            confirmedAt,
+            lastAliveAt,
+            endedAt: clock.now(),
+            healthy,
+          });
         },
       });
       if (ended) {

@@ -44,11 +44,21 @@ export class TargetSource {
     const m = spec.macaroon;
     this.cert =
       c.kind === 'file' && first.certPem
-        ? { path: c.path, read: () => checkCertPem(readCredentialFile(c.path, 'TLS cert', c.option), c.path, c.option), atStart: first.certPem, problem: '' }
+        ? {
+            path: c.path,
+            read: () => checkCertPem(readCredentialFile(c.path, 'TLS cert', c.option), c.path, c.option),
+            atStart: first.certPem,
+            problem: '',
+          }
         : undefined;
     this.macaroon =
       m.kind === 'file' && first.macaroon
-        ? { path: m.path, read: () => checkMacaroon(readCredentialFile(m.path, 'macaroon', m.option), m.path, m.option), atStart: first.macaroon, problem: '' }
+        ? {
+            path: m.path,
+            read: () => checkMacaroon(readCredentialFile(m.path, 'macaroon', m.option), m.path, m.option),
+            atStart: first.macaroon,
+            problem: '',
+          }
         : undefined;
   }
 
@@ -59,7 +69,9 @@ export class TargetSource {
       port: target.port,
       tlsServerName: target.tlsServerName,
       cert: target.certPem ? { kind: 'pem', pem: target.certPem, source: target.certSource } : { kind: 'system' },
-      macaroon: target.macaroon ? { kind: 'bytes', bytes: target.macaroon, source: target.macaroonSource } : { kind: 'none', source: target.macaroonSource },
+      macaroon: target.macaroon
+        ? { kind: 'bytes', bytes: target.macaroon, source: target.macaroonSource }
+        : { kind: 'none', source: target.macaroonSource },
       connectTimeoutMs: target.connectTimeoutMs,
       proxy: target.proxy ?? null,
     };

@@ -60,7 +60,14 @@ export function probeTls(target: LndTarget, opts: ProbeOptions = {}): Promise<Pr
   const { signal } = opts;
   const words = opts.words ?? GRPC_PORT;
   const address = addressOf(target);
-  const ctx = { address, certSource: target.certSource, macaroonSource: target.macaroonSource, call: 'TLS handshake', permission: '', words };
+  const ctx = {
+    address,
+    certSource: target.certSource,
+    macaroonSource: target.macaroonSource,
+    call: 'TLS handshake',
+    permission: '',
+    words,
+  };
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(new ProbeAborted('stopped'));
@@ -73,7 +80,9 @@ export function probeTls(target: LndTarget, opts: ProbeOptions = {}): Promise<Pr
       fail(
         new ProbeError(
           stage,
-          stage === 'tcp' ? `cannot reach lnd: ${text}; check ${words.flag} and firewalls, or raise --connect-timeout` : `${text}: is that ${words.port}?`,
+          stage === 'tcp'
+            ? `cannot reach lnd: ${text}; check ${words.flag} and firewalls, or raise --connect-timeout`
+            : `${text}: is that ${words.port}?`,
           true,
         ),
       );
@@ -120,7 +129,11 @@ export function probeTls(target: LndTarget, opts: ProbeOptions = {}): Promise<Pr
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        const result: ProbeResult = { peerCert: t.getPeerCertificate(), protocol: t.getProtocol(), alpn: t.alpnProtocol };
+        const result: ProbeResult = {
+          peerCert: t.getPeerCertificate(),
+          protocol: t.getProtocol(),
+          alpn: t.alpnProtocol,
+        };
         t.end();
         t.destroy();
         resolve(result);
@@ -143,18 +156,27 @@ export function probeTls(target: LndTarget, opts: ProbeOptions = {}): Promise<Pr
         fail(new ProbeError('tls', msg, false, credentialOf(text) === 'cert' ? 'cert' : undefined));
       });
     };
-    dial({ host: target.host, port: target.port, proxy: target.proxy ?? null, timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS, signal: dialing.signal }).then(
-      dialed,
-      (e: unknown) => {
-        if (e instanceof DialAbortedError) return; // fail() aborted it
-        if (e instanceof DialError && e.proxy === null) {
-          const cause = e.cause as NodeJS.ErrnoException | undefined;
-          const reason = connectionReason(String(cause?.code ?? cause?.message ?? e.message));
-          fail(new ProbeError('tcp', `cannot reach lnd at ${address} (${reason}): check that lnd runs and ${words.flag} is right`, true));
-        } else if (e instanceof DialError) fail(new ProbeError('tcp', e.message, e.retryable));
-        else fail(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
+    dial({
+      host: target.host,
+      port: target.port,
+      proxy: target.proxy ?? null,
+      timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS,
+      signal: dialing.signal,
+    }).then(dialed, (e: unknown) => {
+      if (e instanceof DialAbortedError) return; // fail() aborted it
+      if (e instanceof DialError && e.proxy === null) {
+        const cause = e.cause as NodeJS.ErrnoException | undefined;
+        const reason = connectionReason(String(cause?.code ?? cause?.message ?? e.message));
+        fail(
+          new ProbeError(
+            'tcp',
+            `cannot reach lnd at ${address} (${reason}): check that lnd runs and ${words.flag} is right`,
+            true,
+          ),
+        );
+      } else if (e instanceof DialError) fail(new ProbeError('tcp', e.message, e.retryable));
+      else fail(e instanceof Error ? e : new Error(String(e)));
+    });
   });
 }
 

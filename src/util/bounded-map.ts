@@ -8,7 +8,8 @@ export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
 
   constructor(readonly capacity: number) {
-    if (!Number.isSafeInteger(capacity) || capacity < 1) throw new RangeError(`BoundedMap capacity must be a positive integer (got ${capacity})`);
+    if (!Number.isSafeInteger(capacity) || capacity < 1)
+      throw new RangeError(`BoundedMap capacity must be a positive integer (got ${capacity})`);
   }
 
   get size(): number {

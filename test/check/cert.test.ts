@@ -18,7 +18,8 @@ import { exitCodeFor } from '../../src/errors.js';
 
 const START = new Date('2030-01-01T00:00:00Z');
 const DAY = 86_400_000;
-const cert = (o: CertOptions = {}) => new X509Certificate(generateLndCert({ host: 'node1', notBefore: START, ...o }).certPem);
+const cert = (o: CertOptions = {}) =>
+  new X509Certificate(generateLndCert({ host: 'node1', notBefore: START, ...o }).certPem);
 const at = (days: number) => new Date(START.getTime() + days * DAY);
 
 describe('summarizeCert', () => {
@@ -84,14 +85,22 @@ describe('certOutcome', () => {
       { ipAddresses: [] },
       '127.0.0.1',
       'host',
-      [/no IPs; it does not cover the host 127\.0\.0\.1/, /pass --tls-server-name localhost/, /tlsextraip=127\.0\.0\.1/],
+      [
+        /no IPs; it does not cover the host 127\.0\.0\.1/,
+        /pass --tls-server-name localhost/,
+        /tlsextraip=127\.0\.0\.1/,
+      ],
     ],
     [
       'dialed by a name the cert lacks',
       {},
       'mynode.example.com',
       'host',
-      [/does not cover the host mynode\.example\.com/, /--tls-server-name localhost/, /tlsextradomain=mynode\.example\.com/],
+      [
+        /does not cover the host mynode\.example\.com/,
+        /--tls-server-name localhost/,
+        /tlsextradomain=mynode\.example\.com/,
+      ],
     ],
     [
       'a --tls-server-name the cert lacks',
@@ -120,7 +129,13 @@ describe('certOutcome', () => {
     ['31 days left', { validityDays: 40 }, at(9), 'ok', /\(31 days\)/],
     ['10 days left', { validityDays: 15 }, at(5), 'warn', /expires in 10 days/],
     ['5 hours left', { validityDays: 15 }, new Date(at(15).getTime() - 5 * 3_600_000), 'warn', /expires in 5 hours/],
-    ['expired', { validityDays: 15 }, at(16), 'fail', /self-signed, expired 2030-01-16; .*; the certificate has expired$/],
+    [
+      'expired',
+      { validityDays: 15 },
+      at(16),
+      'fail',
+      /self-signed, expired 2030-01-16; .*; the certificate has expired$/,
+    ],
     ['not yet valid', {}, at(-1), 'fail', /not valid before 2030-01-01T00:00:00\.000Z/],
   ])('%s → %s', (_name, opts, now, status, pattern) => {
     const o = certOutcome(cert(opts), target('localhost', now));
@@ -143,7 +158,9 @@ describe('pieces', () => {
 
   test('parseSubjectAltName: DNS and IP entries, quoted values, other kinds ignored', () => {
     expect(
-      parseSubjectAltName('DNS:a, DNS:"b,c", IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, URI:http://x, email:e@x'),
+      parseSubjectAltName(
+        'DNS:a, DNS:"b,c", IP Address:127.0.0.1, IP Address:0:0:0:0:0:0:0:1, URI:http://x, email:e@x',
+      ),
     ).toEqual({ dnsNames: ['a', 'b,c'], ips: ['127.0.0.1', '::1'] });
     expect(parseSubjectAltName(undefined)).toEqual({ dnsNames: [], ips: [] });
   });
@@ -156,7 +173,11 @@ describe('pieces', () => {
   test('parseCertPem: a file that is not a certificate is a configuration error (exit 3) naming file and option', () => {
     let err: unknown;
     try {
-      parseCertPem(Buffer.from('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n'), '/x/tls.cert', '--tlscertpath');
+      parseCertPem(
+        Buffer.from('-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n'),
+        '/x/tls.cert',
+        '--tlscertpath',
+      );
     } catch (e) {
       err = e;
     }

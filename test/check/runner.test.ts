@@ -63,13 +63,26 @@ describe('runSteps and the exit code', () => {
     ],
     [
       'a thrown HtlcTailError is a failure with its code',
-      { a: { outcome: () => { throw configError('lnd.conf:3: malformed line'); } }, b: { outcome: fail(4, 'x') } },
+      {
+        a: {
+          outcome: () => {
+            throw configError('lnd.conf:3: malformed line');
+          },
+        },
+        b: { outcome: fail(4, 'x') },
+      },
       3,
       ['fail', 'fail'],
     ],
     [
       'anything else thrown is a bug: exit 1',
-      { a: { outcome: () => { throw new TypeError('oops'); } } },
+      {
+        a: {
+          outcome: () => {
+            throw new TypeError('oops');
+          },
+        },
+      },
       1,
       ['fail'],
     ],
@@ -93,8 +106,16 @@ describe('runSteps and the exit code', () => {
 
   test('errors: HtlcTailError message kept on one line; a bug says so', async () => {
     const r = await run({
-      a: { outcome: () => { throw connectionError('cannot reach\n  lnd'); } },
-      b: { outcome: () => { throw new Error('boom'); } },
+      a: {
+        outcome: () => {
+          throw connectionError('cannot reach\n  lnd');
+        },
+      },
+      b: {
+        outcome: () => {
+          throw new Error('boom');
+        },
+      },
     });
     expect(r.reports[0]).toMatchObject({ status: 'fail', exitCode: 4, detail: 'cannot reach lnd' });
     expect(r.reports[1]).toMatchObject({ status: 'fail', exitCode: 1 });
@@ -136,8 +157,12 @@ describe('lines', () => {
 
   test('result line', () => {
     expect(formatResultLine(reports, '127.0.0.1:10009', PLAIN_COLORIZER)).toBe('not ready: lnd ready failed (exit 5)');
-    expect(formatResultLine([reports[0]!], '127.0.0.1:10009', PLAIN_COLORIZER)).toBe('ready: htlc-tail can tail lnd at 127.0.0.1:10009');
-    expect(formatResultLine([reports[0]!, reports[3]!], 'h:1', PLAIN_COLORIZER)).toBe('ready: htlc-tail can tail lnd at h:1 (1 warning)');
+    expect(formatResultLine([reports[0]!], '127.0.0.1:10009', PLAIN_COLORIZER)).toBe(
+      'ready: htlc-tail can tail lnd at 127.0.0.1:10009',
+    );
+    expect(formatResultLine([reports[0]!, reports[3]!], 'h:1', PLAIN_COLORIZER)).toBe(
+      'ready: htlc-tail can tail lnd at h:1 (1 warning)',
+    );
   });
 });
 
@@ -159,11 +184,23 @@ describe('lnd ready: wallet states', () => {
 });
 
 describe('GetInfo', () => {
-  const info = { alias: 'bob', identityPubkey: '02'.padEnd(66, 'a'), version: '0.18.4-beta commit=v0.18.4-beta', blockHeight: 840000, syncedToChain: true, network: 'regtest' };
+  const info = {
+    alias: 'bob',
+    identityPubkey: '02'.padEnd(66, 'a'),
+    version: '0.18.4-beta commit=v0.18.4-beta',
+    blockHeight: 840000,
+    syncedToChain: true,
+    network: 'regtest',
+  };
   test.each<[string, Partial<typeof info>, StepOutcome['status'], RegExp]>([
     ['synced, same network', {}, 'ok', /^alias "bob", lnd 0\.18\.4-beta, synced to chain, block 840000, regtest$/],
     ['not synced', { syncedToChain: false }, 'warn', /NOT synced to chain/],
-    ['another network', { network: 'testnet' }, 'warn', /but the network here is regtest \(lnd\.conf:9 bitcoin\.regtest\).*-n testnet/],
+    [
+      'another network',
+      { network: 'testnet' },
+      'warn',
+      /but the network here is regtest \(lnd\.conf:9 bitcoin\.regtest\).*-n testnet/,
+    ],
   ])('%s', (_n, over, status, pattern) => {
     const o = nodeInfoOutcome({ ...info, ...over }, { network: 'regtest', source: 'lnd.conf:9 bitcoin.regtest' });
     expect(o.status).toBe(status);
@@ -177,18 +214,63 @@ describe('GetInfo', () => {
 });
 
 describe('subscription answers', () => {
-  const ctx = { address: '127.0.0.1:10009', macaroonSource: '/m/x.macaroon', certSource: '/l/tls.cert', call: 'SubscribeHtlcEvents', permission: 'offchain:read' };
+  const ctx = {
+    address: '127.0.0.1:10009',
+    macaroonSource: '/m/x.macaroon',
+    certSource: '/l/tls.cert',
+    call: 'SubscribeHtlcEvents',
+    permission: 'offchain:read',
+  };
   const ev = (event: HtlcEvent['event']) => ({ event }) as HtlcEvent;
   test.each<[string, Parameters<typeof subscriptionOutcome>[0], StepOutcome['status'], number | undefined, RegExp]>([
     ['subscribed_event', { kind: 'event', event: ev('subscribed') }, 'ok', undefined, /lnd sent subscribed_event/],
     ['an event from an older lnd', { kind: 'event', event: ev('forward') }, 'ok', undefined, /first event forward/],
     ['silence', { kind: 'timeout', headers: false }, 'warn', undefined, /no answer within 2 s.*before 0\.16/],
-    ['permission denied', { kind: 'status', status: { code: 2, details: 'permission denied' } }, 'fail', 5, /lacks offchain:read; readonly\.macaroon/],
-    ['foreign macaroon', { kind: 'status', status: { code: 2, details: 'verification failed: signature mismatch after caveat verification' } }, 'fail', 5, /belongs to another node/],
-    ['expired', { kind: 'status', status: { code: 2, details: 'macaroon has expired' } }, 'fail', 5, /has expired: bake a new one/],
-    ['locked meanwhile', { kind: 'status', status: { code: 2, details: 'wallet locked, unlock it to enable full RPC access' } }, 'fail', 5, /wallet locked/],
-    ['unreachable', { kind: 'status', status: { code: 14, details: 'No connection established. Last error: connect ECONNREFUSED' } }, 'fail', 4, /connection refused/],
-    ['lnd shutting down', { kind: 'status', status: { code: 2, details: 'htlc event subscription terminated' } }, 'fail', 4, /ended the stream/],
+    [
+      'permission denied',
+      { kind: 'status', status: { code: 2, details: 'permission denied' } },
+      'fail',
+      5,
+      /lacks offchain:read; readonly\.macaroon/,
+    ],
+    [
+      'foreign macaroon',
+      {
+        kind: 'status',
+        status: { code: 2, details: 'verification failed: signature mismatch after caveat verification' },
+      },
+      'fail',
+      5,
+      /belongs to another node/,
+    ],
+    [
+      'expired',
+      { kind: 'status', status: { code: 2, details: 'macaroon has expired' } },
+      'fail',
+      5,
+      /has expired: bake a new one/,
+    ],
+    [
+      'locked meanwhile',
+      { kind: 'status', status: { code: 2, details: 'wallet locked, unlock it to enable full RPC access' } },
+      'fail',
+      5,
+      /wallet locked/,
+    ],
+    [
+      'unreachable',
+      { kind: 'status', status: { code: 14, details: 'No connection established. Last error: connect ECONNREFUSED' } },
+      'fail',
+      4,
+      /connection refused/,
+    ],
+    [
+      'lnd shutting down',
+      { kind: 'status', status: { code: 2, details: 'htlc event subscription terminated' } },
+      'fail',
+      4,
+      /ended the stream/,
+    ],
     ['ended at once', { kind: 'status', status: { code: 0, details: '' } }, 'fail', 5, /at once, without an event/],
   ])('%s', (_n, answer, status, code, pattern) => {
     const o = subscriptionOutcome(answer, ctx, 2000);

@@ -21,7 +21,16 @@ afterEach(() => cleanups.run());
 const listen = (server: net.Server): Promise<number> => listenOn(server, cleanups);
 
 function target(port: number): LndTarget {
-  return { host: '127.0.0.1', port, tlsServerName: '127.0.0.1', certPem: Buffer.from(CERT.certPem), certSource: 'tls.cert', macaroon: null, macaroonSource: 'none', connectTimeoutMs: TIMEOUT_MS };
+  return {
+    host: '127.0.0.1',
+    port,
+    tlsServerName: '127.0.0.1',
+    certPem: Buffer.from(CERT.certPem),
+    certSource: 'tls.cert',
+    macaroon: null,
+    macaroonSource: 'none',
+    connectTimeoutMs: TIMEOUT_MS,
+  };
 }
 
 function h2Server(onStream: (stream: http2.ServerHttp2Stream) => void): http2.Http2SecureServer {
@@ -36,13 +45,19 @@ function h2Server(onStream: (stream: http2.ServerHttp2Stream) => void): http2.Ht
 
 describe('firstAnswer', () => {
   test('TLS done, then no HTTP/2 SETTINGS: a connection failure naming the step (exit 4), not "no answer yet"', async () => {
-    const port = await listen(tls.createServer({ key: CERT.keyPem, cert: CERT.certPem, ALPNProtocols: ['h2'] }, (s) => s.on('data', () => undefined)));
+    const port = await listen(
+      tls.createServer({ key: CERT.keyPem, cert: CERT.certPem, ALPNProtocols: ['h2'] }, (s) =>
+        s.on('data', () => undefined),
+      ),
+    );
     const t = target(port);
     const a = await firstAnswer(t, TIMEOUT_MS);
     expect(a).toMatchObject({ kind: 'status', status: { code: 14, cause: 'timeout', step: 'protocol' } });
     const o = subscriptionOutcome(a, subscribeContext(t), TIMEOUT_MS);
     expect(o).toMatchObject({ status: 'fail', exitCode: 4 });
-    expect(o.detail).toBe(`TLS done but no HTTP/2 SETTINGS from 127.0.0.1:${port} within 0.8 s: is that lnd's gRPC port, and is lnd running normally? (or raise --connect-timeout)`);
+    expect(o.detail).toBe(
+      `TLS done but no HTTP/2 SETTINGS from 127.0.0.1:${port} within 0.8 s: is that lnd's gRPC port, and is lnd running normally? (or raise --connect-timeout)`,
+    );
   });
 
   test('HTTP/2 up, the call never answered: not refused, no answer (a warning)', async () => {
@@ -63,7 +78,9 @@ describe('firstAnswer', () => {
     expect(a).toEqual({ kind: 'timeout', headers: true });
     // Headers at about 0.4 s, then 0.8 s of waiting: not cut off at 0.8 s from the start.
     expect(Date.now() - started).toBeGreaterThanOrEqual(TIMEOUT_MS + TIMEOUT_MS / 2 - 50);
-    expect(subscriptionOutcome(a, subscribeContext(target(port)), TIMEOUT_MS).detail).toMatch(/no answer within 0\.8 s \(lnd accepted the call\)/);
+    expect(subscriptionOutcome(a, subscribeContext(target(port)), TIMEOUT_MS).detail).toMatch(
+      /no answer within 0\.8 s \(lnd accepted the call\)/,
+    );
   });
 
   test('lnd accepts the call and ends it with INTERNAL: worded as lnd ending the call, not as an unreachable node', async () => {
@@ -78,6 +95,8 @@ describe('firstAnswer', () => {
     expect(a).toEqual({ kind: 'status', status: { code: 13, details: 'boom' }, headers: true });
     const o = subscriptionOutcome(a, subscribeContext(target(port)), TIMEOUT_MS);
     expect(o).toMatchObject({ status: 'fail', exitCode: 4 });
-    expect(o.detail).toBe(`lnd at 127.0.0.1:${port} ended SubscribeHtlcEvents with status INTERNAL (boom); the connection works: check lnd's log`);
+    expect(o.detail).toBe(
+      `lnd at 127.0.0.1:${port} ended SubscribeHtlcEvents with status INTERNAL (boom); the connection works: check lnd's log`,
+    );
   });
 });

@@ -32,7 +32,12 @@ const FWD =
 describe('decodeJsonlLine', () => {
   test('amounts above 2^53 and max uint64 ids exact; the recorded alias kept; the line written back the same', () => {
     const ev = decodeJsonlLine(FWD);
-    expect(ev.info).toEqual({ incomingTimelock: 4294967295, outgoingTimelock: 870160, incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993001' });
+    expect(ev.info).toEqual({
+      incomingTimelock: 4294967295,
+      outgoingTimelock: 870160,
+      incomingAmtMsat: '18446744073709551615',
+      outgoingAmtMsat: '9007199254740993001',
+    });
     expect(ev.incomingChannelId).toBe('18446744073709551615');
     expect(ev.incomingAlias).toBe('ACINQ ⚡');
     expect(ev.recorded).toEqual({ firstEventType: 3 });
@@ -43,7 +48,9 @@ describe('decodeJsonlLine', () => {
     const line =
       '{"event":"settle","event_type":"FORWARD","time":"2024-05-06T07:08:09.125457289Z","timestamp_ns":"1714979289125457289","incoming_channel_id":"908944272499277826","incoming_scid":"826680x754x2","incoming_htlc_id":"101","outgoing_channel_id":"936690448531324928","outgoing_scid":"851915x2358x0","outgoing_htlc_id":"201","incoming_amt_msat":1000500,"outgoing_amt_msat":1000000,"incoming_timelock":870200,"outgoing_timelock":870160,"fee_msat":500,"preimage":"000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f","duration_ms":1.00025}';
     const ev = decodeJsonlLine(line);
-    expect(Buffer.from(ev.preimage!).toString('hex')).toBe('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
+    expect(Buffer.from(ev.preimage!).toString('hex')).toBe(
+      '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+    );
     expect(ev.recorded).toMatchObject({ durationNs: '1000250', firstEventType: 3 });
     // No forward before it here: correlation alone would give no amounts and no duration; the record wins.
     expect(formatJsonl(new Correlator().apply(ev))).toBe(line);
@@ -72,12 +79,24 @@ describe('decodeJsonlLine', () => {
 
   test.each([
     ['{"event":"forward","event_type":"FORWARD"}', /"timestamp_ns" is missing/],
-    [FWD.replace('"incoming_htlc_id":"18446744073709551615"', '"incoming_htlc_id":"18446744073709551616"'), /"incoming_htlc_id" is out of range/],
-    [FWD.replace('"event_type":"FORWARD"', '"event_type":"FORWARDED"'), /"event_type" is not a name this version knows/],
+    [
+      FWD.replace('"incoming_htlc_id":"18446744073709551615"', '"incoming_htlc_id":"18446744073709551616"'),
+      /"incoming_htlc_id" is out of range/,
+    ],
+    [
+      FWD.replace('"event_type":"FORWARD"', '"event_type":"FORWARDED"'),
+      /"event_type" is not a name this version knows/,
+    ],
     [FWD.replace('"outgoing_timelock":870160', '"outgoing_timelock":-1'), /"outgoing_timelock" is not a uint32/],
     [FWD.replace('"event":"forward"', '"event":"forwarded"'), /"event" is not an event kind/],
-    ['{"event":"settle","event_type":1,"timestamp_ns":"1","incoming_channel_id":"0","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","preimage":"zz"}', /"preimage" is not hex/],
-    ['{"event":"settle","event_type":1,"timestamp_ns":"1","incoming_channel_id":"0","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","duration_ms":"5"}', /"duration_ms" is not a number/],
+    [
+      '{"event":"settle","event_type":1,"timestamp_ns":"1","incoming_channel_id":"0","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","preimage":"zz"}',
+      /"preimage" is not hex/,
+    ],
+    [
+      '{"event":"settle","event_type":1,"timestamp_ns":"1","incoming_channel_id":"0","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","duration_ms":"5"}',
+      /"duration_ms" is not a number/,
+    ],
     ['{"event":"forward",', /not JSON/],
   ])('bad: %s', (line, msg) => {
     expect(() => decodeJsonlLine(line)).toThrow(JsonlLineError);

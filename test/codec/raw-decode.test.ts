@@ -9,18 +9,37 @@ const MAX = '18446744073709551615';
 
 /** lnd-shaped values, as lnd's REST gateway sends them under "result". */
 const LND_VALUES: Array<[string, Record<string, unknown>]> = [
-  ['subscribed', { incoming_channel_id: '0', outgoing_channel_id: '0', incoming_htlc_id: '0', outgoing_htlc_id: '0', timestamp_ns: '0', event_type: 'UNKNOWN', subscribed_event: {} }],
+  [
+    'subscribed',
+    {
+      incoming_channel_id: '0',
+      outgoing_channel_id: '0',
+      incoming_htlc_id: '0',
+      outgoing_htlc_id: '0',
+      timestamp_ns: '0',
+      event_type: 'UNKNOWN',
+      subscribed_event: {},
+    },
+  ],
   ['forward', { ...HEAD, event_type: 'FORWARD', forward_event: { info: INFO } }],
   ['forward, null info', { ...HEAD, event_type: 'SEND', forward_event: { info: null } }],
   ['forward_fail', { ...HEAD, event_type: 'FORWARD', forward_fail_event: {} }],
-  ['settle', { ...HEAD, event_type: 'RECEIVE', settle_event: { preimage: 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=' } }],
+  [
+    'settle',
+    { ...HEAD, event_type: 'RECEIVE', settle_event: { preimage: 'q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s=' } },
+  ],
   ['settle, empty preimage', { ...HEAD, event_type: 'FORWARD', settle_event: { preimage: '' } }],
   [
     'link_fail',
     {
       ...HEAD,
       event_type: 'FORWARD',
-      link_fail_event: { info: INFO, wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: 'INSUFFICIENT_BALANCE', failure_string: 'insufficient bandwidth to route htlc' },
+      link_fail_event: {
+        info: INFO,
+        wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
+        failure_detail: 'INSUFFICIENT_BALANCE',
+        failure_string: 'insufficient bandwidth to route htlc',
+      },
     },
   ],
   [
@@ -28,11 +47,32 @@ const LND_VALUES: Array<[string, Record<string, unknown>]> = [
     {
       ...HEAD,
       event_type: 'FORWARD',
-      link_fail_event: { info: null, wire_failure: 1234, failure_detail: 99, failure_string: 'línea 1 ⚡\nline 2\r\n\u001b[31m\u202e' },
+      link_fail_event: {
+        info: null,
+        wire_failure: 1234,
+        failure_detail: 99,
+        failure_string: 'línea 1 ⚡\nline 2\r\n\u001b[31m\u202e',
+      },
     },
   ],
-  ['link_fail, negative enums', { ...HEAD, event_type: -1, link_fail_event: { info: null, wire_failure: -2, failure_detail: -3, failure_string: '' } }],
-  ['final_htlc', { ...HEAD, outgoing_channel_id: '0', outgoing_htlc_id: '0', event_type: 'UNKNOWN', final_htlc_event: { settled: true, offchain: false } }],
+  [
+    'link_fail, negative enums',
+    {
+      ...HEAD,
+      event_type: -1,
+      link_fail_event: { info: null, wire_failure: -2, failure_detail: -3, failure_string: '' },
+    },
+  ],
+  [
+    'final_htlc',
+    {
+      ...HEAD,
+      outgoing_channel_id: '0',
+      outgoing_htlc_id: '0',
+      event_type: 'UNKNOWN',
+      final_htlc_event: { settled: true, offchain: false },
+    },
+  ],
   ['no member, unknown event_type', { ...HEAD, event_type: 7 }],
   [
     'max uint64 everywhere, amounts above 2^53',
@@ -43,7 +83,14 @@ const LND_VALUES: Array<[string, Record<string, unknown>]> = [
       outgoing_htlc_id: MAX,
       timestamp_ns: MAX,
       event_type: 'FORWARD',
-      forward_event: { info: { incoming_timelock: 4294967295, outgoing_timelock: 0, incoming_amt_msat: MAX, outgoing_amt_msat: '9007199254740993' } },
+      forward_event: {
+        info: {
+          incoming_timelock: 4294967295,
+          outgoing_timelock: 0,
+          incoming_amt_msat: MAX,
+          outgoing_amt_msat: '9007199254740993',
+        },
+      },
     },
   ],
 ];
@@ -61,7 +108,10 @@ const MODEL_EVENTS: Array<[string, HtlcEvent]> = [
   ['settle', makeHtlc({ event: 'settle', preimage: Uint8Array.from([0xfb, 0xff, 0x00, 0x01]) })],
   ['settle, empty preimage', makeHtlc({ event: 'settle', preimage: new Uint8Array(0) })],
   ['link_fail', makeHtlc({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'a\nb' })],
-  ['link_fail unknown enums', makeHtlc({ event: 'link_fail', info: null, wireFailure: 1234, failureDetail: -1, failureString: '' })],
+  [
+    'link_fail unknown enums',
+    makeHtlc({ event: 'link_fail', info: null, wireFailure: 1234, failureDetail: -1, failureString: '' }),
+  ],
   ['final_htlc', makeHtlc({ event: 'final_htlc', eventType: 0, settled: false, offchain: true })],
   ['subscribed', makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0' })],
   ['unknown, event_type 7', makeHtlc({ event: 'unknown', eventType: 7 })],
@@ -94,11 +144,21 @@ function varint(v: bigint): number[] {
   return out;
 }
 const vfield = (n: number, v: bigint | number) => [...varint(BigInt(n << 3)), ...varint(BigInt(v))];
-const lfield = (n: number, bytes: number[]) => [...varint(BigInt((n << 3) | 2)), ...varint(BigInt(bytes.length)), ...bytes];
+const lfield = (n: number, bytes: number[]) => [
+  ...varint(BigInt((n << 3) | 2)),
+  ...varint(BigInt(bytes.length)),
+  ...bytes,
+];
 
 describe('wire and JSON decoders agree', () => {
   const info = [...vfield(1, 830600), ...vfield(2, 830560), ...vfield(3, 9007199254740993n), ...vfield(4, 1250500)];
-  const head = [...vfield(1, BigInt(IN)), ...vfield(2, BigInt(MAX)), ...vfield(3, 42), ...vfield(4, 7), ...vfield(5, 1700000000123456789n)];
+  const head = [
+    ...vfield(1, BigInt(IN)),
+    ...vfield(2, BigInt(MAX)),
+    ...vfield(3, 42),
+    ...vfield(4, 7),
+    ...vfield(5, 1700000000123456789n),
+  ];
   test.each([
     ['forward', [...head, ...vfield(6, 3), ...lfield(7, lfield(1, info))]],
     ['forward, unset info', [...head, ...vfield(6, 1), ...lfield(7, [])]],
@@ -109,7 +169,12 @@ describe('wire and JSON decoders agree', () => {
       [
         ...head,
         ...vfield(6, 3),
-        ...lfield(10, [...lfield(1, info), ...vfield(2, 1234), ...vfield(3, -1), ...lfield(4, [...Buffer.from('a\nb ⚡')])]),
+        ...lfield(10, [
+          ...lfield(1, info),
+          ...vfield(2, 1234),
+          ...vfield(3, -1),
+          ...lfield(4, [...Buffer.from('a\nb ⚡')]),
+        ]),
       ],
     ],
     ['final_htlc', [...head, ...lfield(12, [...vfield(1, 1)])]],
@@ -133,25 +198,121 @@ describe('lenient like protojson', () => {
         outgoingHtlcId: '7',
         timestampNs: '1700000000123456789',
         eventType: 'FORWARD',
-        forwardEvent: { info: { incomingTimelock: 830600, outgoingTimelock: 830560, incomingAmtMsat: '1251750', outgoingAmtMsat: '1250500' } },
+        forwardEvent: {
+          info: {
+            incomingTimelock: 830600,
+            outgoingTimelock: 830560,
+            incomingAmtMsat: '1251750',
+            outgoingAmtMsat: '1250500',
+          },
+        },
       },
     ],
-    ['uint64 as safe JSON numbers, uint32 as strings', { ...HEAD, incoming_htlc_id: 42, outgoing_htlc_id: 7, event_type: 'FORWARD', forward_event: { info: { ...INFO, incoming_timelock: '830600', incoming_amt_msat: 1251750 } } }],
+    [
+      'uint64 as safe JSON numbers, uint32 as strings',
+      {
+        ...HEAD,
+        incoming_htlc_id: 42,
+        outgoing_htlc_id: 7,
+        event_type: 'FORWARD',
+        forward_event: { info: { ...INFO, incoming_timelock: '830600', incoming_amt_msat: 1251750 } },
+      },
+    ],
     ['enum as number', { ...HEAD, event_type: 3, forward_event: { info: INFO } }],
     ['enum as numeric string', { ...HEAD, event_type: '3', forward_event: { info: INFO } }],
-    ['integral exponent and fraction forms', { ...HEAD, incoming_htlc_id: '4.2e1', outgoing_htlc_id: '7.000', event_type: 'FORWARD', forward_event: { info: { ...INFO, outgoing_amt_msat: '1.2505e6' } } }],
+    [
+      'integral exponent and fraction forms',
+      {
+        ...HEAD,
+        incoming_htlc_id: '4.2e1',
+        outgoing_htlc_id: '7.000',
+        event_type: 'FORWARD',
+        forward_event: { info: { ...INFO, outgoing_amt_msat: '1.2505e6' } },
+      },
+    ],
     ['leading zeros', { ...HEAD, incoming_htlc_id: '0042', event_type: 'FORWARD', forward_event: { info: INFO } }],
-    ['unknown fields ignored', { ...HEAD, event_type: 'FORWARD', forward_event: { info: { ...INFO, future: 1 }, extra: true }, new_field: 'x' }],
+    [
+      'unknown fields ignored',
+      { ...HEAD, event_type: 'FORWARD', forward_event: { info: { ...INFO, future: 1 }, extra: true }, new_field: 'x' },
+    ],
   ])('%s', (_name, value) => {
     expect(decodeJsonEvent(value)).toEqual(base);
   });
 
   test.each([
-    ['missing everything', {}, { event: 'unknown', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }],
-    ['nulls are defaults', { incoming_channel_id: null, event_type: null, forward_event: { info: null } }, { event: 'forward', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', info: null }],
-    ['a null member is not set', { forward_event: null, settle_event: { preimage: null } }, { event: 'settle', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', preimage: new Uint8Array(0) }],
-    ['empty link_fail', { link_fail_event: {} }, { event: 'link_fail', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', info: null, wireFailure: 0, failureDetail: 0, failureString: '' }],
-    ['empty final_htlc', { final_htlc_event: {} }, { event: 'final_htlc', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', settled: false, offchain: false }],
+    [
+      'missing everything',
+      {},
+      {
+        event: 'unknown',
+        eventType: 0,
+        timestampNs: '0',
+        incomingChannelId: '0',
+        outgoingChannelId: '0',
+        incomingHtlcId: '0',
+        outgoingHtlcId: '0',
+      },
+    ],
+    [
+      'nulls are defaults',
+      { incoming_channel_id: null, event_type: null, forward_event: { info: null } },
+      {
+        event: 'forward',
+        eventType: 0,
+        timestampNs: '0',
+        incomingChannelId: '0',
+        outgoingChannelId: '0',
+        incomingHtlcId: '0',
+        outgoingHtlcId: '0',
+        info: null,
+      },
+    ],
+    [
+      'a null member is not set',
+      { forward_event: null, settle_event: { preimage: null } },
+      {
+        event: 'settle',
+        eventType: 0,
+        timestampNs: '0',
+        incomingChannelId: '0',
+        outgoingChannelId: '0',
+        incomingHtlcId: '0',
+        outgoingHtlcId: '0',
+        preimage: new Uint8Array(0),
+      },
+    ],
+    [
+      'empty link_fail',
+      { link_fail_event: {} },
+      {
+        event: 'link_fail',
+        eventType: 0,
+        timestampNs: '0',
+        incomingChannelId: '0',
+        outgoingChannelId: '0',
+        incomingHtlcId: '0',
+        outgoingHtlcId: '0',
+        info: null,
+        wireFailure: 0,
+        failureDetail: 0,
+        failureString: '',
+      },
+    ],
+    [
+      'empty final_htlc',
+      { final_htlc_event: {} },
+      {
+        event: 'final_htlc',
+        eventType: 0,
+        timestampNs: '0',
+        incomingChannelId: '0',
+        outgoingChannelId: '0',
+        incomingHtlcId: '0',
+        outgoingHtlcId: '0',
+        settled: false,
+        offchain: false,
+      },
+    ],
   ])('%s', (_name, value, want) => {
     expect(decodeJsonEvent(value)).toEqual(want);
   });
@@ -193,9 +354,21 @@ describe('bad input throws JsonEventError naming the field', () => {
     ['two members', { forward_event: {}, settle_event: {} }, 'settle_event'],
     ['same field twice', { incoming_channel_id: '1', incomingChannelId: '1' }, 'incoming_channel_id'],
     ['info not an object', { forward_event: { info: 'x' } }, 'forward_event.info'],
-    ['uint32 too big', { forward_event: { info: { incoming_timelock: 4294967296 } } }, 'forward_event.info.incoming_timelock'],
-    ['uint32 negative', { link_fail_event: { info: { outgoing_timelock: -1 } } }, 'link_fail_event.info.outgoing_timelock'],
-    ['amount bad', { link_fail_event: { info: { incoming_amt_msat: '1e30' } } }, 'link_fail_event.info.incoming_amt_msat'],
+    [
+      'uint32 too big',
+      { forward_event: { info: { incoming_timelock: 4294967296 } } },
+      'forward_event.info.incoming_timelock',
+    ],
+    [
+      'uint32 negative',
+      { link_fail_event: { info: { outgoing_timelock: -1 } } },
+      'link_fail_event.info.outgoing_timelock',
+    ],
+    [
+      'amount bad',
+      { link_fail_event: { info: { incoming_amt_msat: '1e30' } } },
+      'link_fail_event.info.incoming_amt_msat',
+    ],
     ['wire_failure unknown name', { link_fail_event: { wire_failure: 'NOPE' } }, 'link_fail_event.wire_failure'],
     ['failure_detail object', { link_fail_event: { failure_detail: {} } }, 'link_fail_event.failure_detail'],
     ['failure_string number', { link_fail_event: { failure_string: 5 } }, 'link_fail_event.failure_string'],

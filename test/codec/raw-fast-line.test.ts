@@ -13,7 +13,21 @@ import { encodeRawEvent } from '../../src/codec/raw/encode.js';
 import { detectLine } from '../../src/replay/detect.js';
 import { parseRawLine, REST_PREFIX } from '../../src/codec/raw/fast-line.js';
 import { classifyRestValue } from '../../src/transport/rest/rest-line.js';
-import { CH, at, fwdIds, forward, forwardFail, final, htlcInfo, linkFail, makeHtlc, recvIds, sendIds, settle, subscribed } from '../builders.js';
+import {
+  CH,
+  at,
+  fwdIds,
+  forward,
+  forwardFail,
+  final,
+  htlcInfo,
+  linkFail,
+  makeHtlc,
+  recvIds,
+  sendIds,
+  settle,
+  subscribed,
+} from '../builders.js';
 import { mulberry32 } from '../prng.js';
 
 const U64_MAX = '18446744073709551615';
@@ -60,9 +74,20 @@ const KINDS: ReadonlyArray<readonly [string, HtlcEvent]> = [
   ['settle with a 2-byte preimage (= padding)', settle(ids, 2n, { preimage: Uint8Array.of(0xfb, 0xff) })],
   ['link_fail', linkFail(ids, 3n, htlcInfo(5, 4), 15, 6)],
   ['link_fail with info null and unknown enum numbers', linkFail(ids, 3n, null, 1234, -7, { failureString: '' })],
-  ['link_fail with a failure text to escape', linkFail(ids, 3n, null, 0, 0, { failureString: 'say "no" \\ tab\t nl\n nul\u0000 esc\u001b lone\ud800 ⚡ Zürich 😀 \u2028' })],
-  ['link_fail with a long plain failure text', linkFail(ids, 3n, null, 18, 1, { failureString: 'x'.repeat(5000) + 'é😀' })],
-  ['link_fail with a failure text of 40,000 characters (60,000 escaped)', linkFail(ids, 3n, null, 18, 1, { failureString: 'a\\"é'.repeat(10_000) })],
+  [
+    'link_fail with a failure text to escape',
+    linkFail(ids, 3n, null, 0, 0, {
+      failureString: 'say "no" \\ tab\t nl\n nul\u0000 esc\u001b lone\ud800 ⚡ Zürich 😀 \u2028',
+    }),
+  ],
+  [
+    'link_fail with a long plain failure text',
+    linkFail(ids, 3n, null, 18, 1, { failureString: 'x'.repeat(5000) + 'é😀' }),
+  ],
+  [
+    'link_fail with a failure text of 40,000 characters (60,000 escaped)',
+    linkFail(ids, 3n, null, 18, 1, { failureString: 'a\\"é'.repeat(10_000) }),
+  ],
   ['final_htlc settled', final(CH.A, 5, 4n, true)],
   ['final_htlc failed on chain', final(CH.A, 5, 4n, false, { offchain: false })],
   ['subscribed', subscribed()],
@@ -127,13 +152,24 @@ describe('parseRawLine leaves everything else to the general path', () => {
     ['a trailing CR', LINK_FAIL + '\r', true],
     ['a BOM (detectLine strips it first)', '\ufeff' + LINK_FAIL, false],
     ['JSON (camelCase) names', LINK_FAIL.replace('"incoming_channel_id"', '"incomingChannelId"'), true],
-    ['fields in another order', LINK_FAIL.replace(/"incoming_htlc_id":"(\d+)","outgoing_htlc_id":"(\d+)"/, '"outgoing_htlc_id":"$2","incoming_htlc_id":"$1"'), true],
+    [
+      'fields in another order',
+      LINK_FAIL.replace(
+        /"incoming_htlc_id":"(\d+)","outgoing_htlc_id":"(\d+)"/,
+        '"outgoing_htlc_id":"$2","incoming_htlc_id":"$1"',
+      ),
+      true,
+    ],
     ['a field missing', LINK_FAIL.replace(/"incoming_htlc_id":"\d+",/, ''), true],
     ['an extra top-level field', LINK_FAIL.replace('{"incoming_channel_id"', '{"x":1,"incoming_channel_id"'), true],
     ['an extra field at the end', LINK_FAIL.slice(0, -1) + ',"x":1}', true],
     ['an extra field in the member', FINAL.replace('"offchain":true', '"offchain":true,"x":1'), true],
     ['an extra field in HtlcInfo', LINK_FAIL.replace('"outgoing_amt_msat"', '"x":1,"outgoing_amt_msat"'), true],
-    ['a field given twice', LINK_FAIL.replace('{"incoming_channel_id"', `{"incoming_channel_id":"1","incoming_channel_id"`), true],
+    [
+      'a field given twice',
+      LINK_FAIL.replace('{"incoming_channel_id"', `{"incoming_channel_id":"1","incoming_channel_id"`),
+      true,
+    ],
     ['a uint64 as a JSON number', LINK_FAIL.replace(/"incoming_htlc_id":"(\d+)"/, '"incoming_htlc_id":$1'), true],
     ['a uint64 with a leading zero', LINK_FAIL.replace(ID, `"0${CH.A}"`), true],
     ['a uint64 "00"', LINK_FAIL.replace(/"incoming_htlc_id":"\d+"/, '"incoming_htlc_id":"00"'), true],
@@ -172,11 +208,34 @@ describe('parseRawLine leaves everything else to the general path', () => {
     ['an empty settle_event', SETTLE.replace(/\{"preimage":"[^"]*"\}/, '{}'), true],
     ['an empty forward_event', encodeRawEvent(forward(ids, 0n, null)).replace('{"info":null}', '{}'), true],
     ['HtlcInfo {}', encodeRawEvent(forward(ids, 0n, null)).replace('"info":null', '"info":{}'), true],
-    ['forward_fail_event with a field', encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"forward_fail_event":{"x":1}'), true],
-    ['the member null', encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"forward_fail_event":null'), true],
-    ['two members', encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"forward_fail_event":{},"subscribed_event":{}'), false],
-    ['an unknown member', encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"new_event":{}'), true],
-    ['a member in JSON name', encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event"', '"forwardFailEvent"'), true],
+    [
+      'forward_fail_event with a field',
+      encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"forward_fail_event":{"x":1}'),
+      true,
+    ],
+    [
+      'the member null',
+      encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"forward_fail_event":null'),
+      true,
+    ],
+    [
+      'two members',
+      encodeRawEvent(forwardFail(ids, 0n)).replace(
+        '"forward_fail_event":{}',
+        '"forward_fail_event":{},"subscribed_event":{}',
+      ),
+      false,
+    ],
+    [
+      'an unknown member',
+      encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event":{}', '"new_event":{}'),
+      true,
+    ],
+    [
+      'a member in JSON name',
+      encodeRawEvent(forwardFail(ids, 0n)).replace('"forward_fail_event"', '"forwardFailEvent"'),
+      true,
+    ],
     ['settled as a string', FINAL.replace('"settled":true', '"settled":"true"'), false],
     ['settled null', FINAL.replace('"settled":true', '"settled":null'), true],
     ['cut off', LINK_FAIL.slice(0, -1), false],
@@ -239,10 +298,40 @@ function generator(r: () => number) {
   const chanId = () => (r() < 0.7 ? pick(chans) : ((BigInt(int(2 ** 24)) << 40n) | BigInt(int(2 ** 32))).toString());
   const u32 = () => pick([0, 1, 830_600, 4294967295, int(2 ** 32)]);
   const enumv = () => pick([0, 1, 2, 3, 7, 15, 18, 27, 28, 99, 997, 999, 1234, -1, -2147483648, 2147483647]);
-  const chars = ['a', 'Z', ' ', '\n', '\r', '\t', '\x00', '\x1b', '\x7f', '\u0085', '\u202e', '\u2028', 'é', 'ÿ', '⚡', '😀', '𝄞', '"', '\\', '/', '\ud800', '\udc00'];
-  const str = () => pick([() => '', () => 'insufficient bandwidth to route htlc', () => Array.from({ length: int(40) }, () => pick(chars)).join('')])();
+  const chars = [
+    'a',
+    'Z',
+    ' ',
+    '\n',
+    '\r',
+    '\t',
+    '\x00',
+    '\x1b',
+    '\x7f',
+    '\u0085',
+    '\u202e',
+    '\u2028',
+    'é',
+    'ÿ',
+    '⚡',
+    '😀',
+    '𝄞',
+    '"',
+    '\\',
+    '/',
+    '\ud800',
+    '\udc00',
+  ];
+  const str = () =>
+    pick([
+      () => '',
+      () => 'insufficient bandwidth to route htlc',
+      () => Array.from({ length: int(40) }, () => pick(chars)).join(''),
+    ])();
   const info = (): HtlcInfo | null =>
-    r() < 0.2 ? null : { incomingTimelock: u32(), outgoingTimelock: u32(), incomingAmtMsat: u64(), outgoingAmtMsat: u64() };
+    r() < 0.2
+      ? null
+      : { incomingTimelock: u32(), outgoingTimelock: u32(), incomingAmtMsat: u64(), outgoingAmtMsat: u64() };
   const KINDS = ['forward', 'forward_fail', 'settle', 'link_fail', 'final_htlc', 'subscribed', 'unknown'] as const;
   return (): HtlcEvent => {
     const event = pick(KINDS);
@@ -271,7 +360,36 @@ function generator(r: () => number) {
 }
 
 /** Characters a single-character edit puts in: JSON's own, digits, letters, and some that JSON.parse refuses. */
-const EDIT_CHARS = ['"', '\\', '{', '}', ',', ':', ' ', '0', '1', '9', '-', '.', 'e', 'E', 'A', 'a', '_', '=', '+', '/', 'n', 'u', 'l', 't', '\u0000', '\n', 'é', '😀'];
+const EDIT_CHARS = [
+  '"',
+  '\\',
+  '{',
+  '}',
+  ',',
+  ':',
+  ' ',
+  '0',
+  '1',
+  '9',
+  '-',
+  '.',
+  'e',
+  'E',
+  'A',
+  'a',
+  '_',
+  '=',
+  '+',
+  '/',
+  'n',
+  'u',
+  'l',
+  't',
+  '\u0000',
+  '\n',
+  'é',
+  '😀',
+];
 
 function mutate(line: string, r: () => number): string {
   const int = (n: number) => Math.floor(r() * n);
@@ -294,7 +412,8 @@ function mutate(line: string, r: () => number): string {
       } catch {
         return line.slice(0, pos) + line.slice(pos + 1);
       }
-      const o = (r() < 0.5 ? v : Object.values(v).find((x) => typeof x === 'object' && x !== null)) as Record<string, unknown> | undefined;
+      const o = (r() < 0.5 ? v : Object.values(v).find((x) => typeof x === 'object' && x !== null)) as
+        Record<string, unknown> | undefined;
       if (!o) return line + ' ';
       const keys = Object.keys(o);
       if (keys.length < 2) return line + ' ';

@@ -55,7 +55,10 @@ describe('U64StringCache', () => {
   test('colliding and repeated values always give their own string', () => {
     const cache = new U64StringCache(2); // 4 entries: most values collide
     const r = mulberry32(7);
-    const values = Array.from({ length: 64 }, () => (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32)));
+    const values = Array.from(
+      { length: 64 },
+      () => (BigInt(Math.floor(r() * 2 ** 32)) << 32n) | BigInt(Math.floor(r() * 2 ** 32)),
+    );
     values.push(0n, 5n, TWO_53 - 1n, TWO_53, (1n << 64n) - 1n);
     for (let i = 0; i < 5000; i++) {
       const v = values[Math.floor(r() * values.length)]!;
@@ -63,5 +66,4 @@ describe('U64StringCache', () => {
       expect(cache.get(hi, lo)).toBe(v.toString());
     }
   });
-
 });

@@ -21,7 +21,10 @@ muY+xCc=
 export const CERT_DER: Buffer = new X509Certificate(CERT_PEM).raw;
 
 /** A macaroon-shaped byte string (v2 binary starts with 0x02); contents are made up. */
-export const MACAROON = Buffer.from('0201036c6e6402f801030a10aabbccddeeff00112233445566778899aa1201301a160a0761646472657373120472656164120577726974651a130a04696e666f120472656164120577726974650000062052a35c3ac8e5d0f0f1b8f4c3f3a2cbd6c1b7d1b2a3c4d5e6f708192a3b4c5d6e7f', 'hex');
+export const MACAROON = Buffer.from(
+  '0201036c6e6402f801030a10aabbccddeeff00112233445566778899aa1201301a160a0761646472657373120472656164120577726974651a130a04696e666f120472656164120577726974650000062052a35c3ac8e5d0f0f1b8f4c3f3a2cbd6c1b7d1b2a3c4d5e6f708192a3b4c5d6e7f',
+  'hex',
+);
 
 export const b64url = (b: Buffer): string => b.toString('base64url');
 

@@ -20,12 +20,21 @@ describe('parseHostPort', () => {
   ])('%s', (text, hp) => {
     expect(parseHostPort(text, 10009)).toEqual(hp);
   });
-  test.each([[''], ['host:0'], ['host:65536'], ['host:abc'], ['https://host:10009'], ['user@host:1'], ['[::1'], ['[::1]x'], ['[notip]:1'], ['a:b:c'], ['my host:1']])(
-    'rejects %j',
-    (text) => {
-      expect(parseHostPort(text, 10009)).toBeUndefined();
-    },
-  );
+  test.each([
+    [''],
+    ['host:0'],
+    ['host:65536'],
+    ['host:abc'],
+    ['https://host:10009'],
+    ['user@host:1'],
+    ['[::1'],
+    ['[::1]x'],
+    ['[notip]:1'],
+    ['a:b:c'],
+    ['my host:1'],
+  ])('rejects %j', (text) => {
+    expect(parseHostPort(text, 10009)).toBeUndefined();
+  });
   test('formatHostPort brackets IPv6', () => {
     expect(formatHostPort({ host: '::1', port: 1 })).toBe('[::1]:1');
     expect(formatHostPort({ host: 'a', port: 1 })).toBe('a:1');
@@ -66,16 +75,24 @@ describe('firstDialTarget', () => {
     expect(firstDialTarget([], 10009, F, 'rpclisten', '--rpcserver')).toBeUndefined();
   });
   test('first TCP entry wins; Unix sockets are skipped', () => {
-    expect(firstDialTarget(vals('unix:///s', '0.0.0.0:10010', 'localhost:10011'), 10009, F, 'rpclisten', '--rpcserver')).toEqual({
+    expect(
+      firstDialTarget(vals('unix:///s', '0.0.0.0:10010', 'localhost:10011'), 10009, F, 'rpclisten', '--rpcserver'),
+    ).toEqual({
       host: 'localhost',
       port: 10010,
       line: 2,
     });
   });
   test.each([
-    [['unix:///var/run/lnd.sock'], /^\/l\/lnd\.conf:1: lnd listens only on a Unix socket \(rpclisten=unix:\/\/\/var\/run\/lnd\.sock\); htlc-tail connects over TCP: add a TCP rpclisten to lnd\.conf or pass --rpcserver HOST:PORT$/],
+    [
+      ['unix:///var/run/lnd.sock'],
+      /^\/l\/lnd\.conf:1: lnd listens only on a Unix socket \(rpclisten=unix:\/\/\/var\/run\/lnd\.sock\); htlc-tail connects over TCP: add a TCP rpclisten to lnd\.conf or pass --rpcserver HOST:PORT$/,
+    ],
     [['localhost:1', 'x'], undefined],
-    [['host:notaport'], /^\/l\/lnd\.conf:1: rpclisten is not an address htlc-tail can read .* or pass --rpcserver HOST:PORT$/],
+    [
+      ['host:notaport'],
+      /^\/l\/lnd\.conf:1: rpclisten is not an address htlc-tail can read .* or pass --rpcserver HOST:PORT$/,
+    ],
     [['ip://1.2.3.4'], /^\/l\/lnd\.conf:1: rpclisten uses network "ip", which lnd does not listen on/],
   ])('%j', (values, re) => {
     const run = () => firstDialTarget(vals(...values), 10009, F, 'rpclisten', '--rpcserver');

@@ -18,15 +18,30 @@ function confError(text: string): HtlcTailError {
 describe('parseLndConf: sections, comments, values', () => {
   test.each([
     ['key before any section', 'rpclisten=localhost:10001', 'rpclisten', ['localhost:10001']],
-    ['key under [Application Options]', '[Application Options]\nrpclisten=0.0.0.0:10009', 'rpclisten', ['0.0.0.0:10009']],
+    [
+      'key under [Application Options]',
+      '[Application Options]\nrpclisten=0.0.0.0:10009',
+      'rpclisten',
+      ['0.0.0.0:10009'],
+    ],
     ['full key under [Bitcoin]', '[Bitcoin]\nbitcoin.regtest=1', 'bitcoin.regtest', ['1']],
     ['section name case-insensitive, any header', '[bItCoIn]\nbitcoin.active=1', 'bitcoin.active', ['1']],
-    ['whitespace around key and value', '   tlsextradomain   =   node.example.com   ', 'tlsextradomain', ['node.example.com']],
+    [
+      'whitespace around key and value',
+      '   tlsextradomain   =   node.example.com   ',
+      'tlsextradomain',
+      ['node.example.com'],
+    ],
     ['; comment lines skipped', '; rpclisten=a:1\nrpclisten=b:2', 'rpclisten', ['b:2']],
     ['# comment lines skipped', '# rpclisten=a:1\n   # indented\nrpclisten=b:2', 'rpclisten', ['b:2']],
     ['no inline comments', 'alias=my node ; not a comment', 'alias', ['my node ; not a comment']],
     ['value split at first =', 'externalhosts=a=b', 'externalhosts', ['a=b']],
-    ['repeated keys add values', 'rpclisten=a:1\nrpclisten=b:2\n[Application Options]\nrpclisten=c:3', 'rpclisten', ['a:1', 'b:2', 'c:3']],
+    [
+      'repeated keys add values',
+      'rpclisten=a:1\nrpclisten=b:2\n[Application Options]\nrpclisten=c:3',
+      'rpclisten',
+      ['a:1', 'b:2', 'c:3'],
+    ],
     ['CRLF line endings', 'rpclisten=a:1\r\nrestlisten=b:2\r\n', 'rpclisten', ['a:1']],
     ['UTF-8 BOM ignored', '\uFEFFrpclisten=a:1', 'rpclisten', ['a:1']],
     ['empty value', 'alias=', 'alias', ['']],
@@ -190,19 +205,38 @@ describe('goUnquote (Go strconv.Unquote, double quotes)', () => {
   ])('%s', (input, out) => {
     expect(goUnquote(input)).toBe(out);
   });
-  test.each([['"'], ['"abc'], ['abc"'], ['"a"b"'], [String.raw`"\'"`], [String.raw`"\400"`], [String.raw`"\x4"`], [String.raw`"\ud800"`], ['"a\nb"']])(
-    'rejects %s',
-    (input) => {
-      expect(goUnquote(input)).toBeUndefined();
-    },
-  );
+  test.each([
+    ['"'],
+    ['"abc'],
+    ['abc"'],
+    ['"a"b"'],
+    [String.raw`"\'"`],
+    [String.raw`"\400"`],
+    [String.raw`"\x4"`],
+    [String.raw`"\ud800"`],
+    ['"a\nb"'],
+  ])('rejects %s', (input) => {
+    expect(goUnquote(input)).toBeUndefined();
+  });
 });
 
 describe('parseGoBool', () => {
   test.each([
-    ['1', true], ['t', true], ['T', true], ['true', true], ['TRUE', true], ['True', true],
-    ['0', false], ['f', false], ['F', false], ['false', false], ['FALSE', false], ['False', false],
-    ['yes', undefined], ['tRuE', undefined], ['2', undefined],
+    ['1', true],
+    ['t', true],
+    ['T', true],
+    ['true', true],
+    ['TRUE', true],
+    ['True', true],
+    ['0', false],
+    ['f', false],
+    ['F', false],
+    ['false', false],
+    ['FALSE', false],
+    ['False', false],
+    ['yes', undefined],
+    ['tRuE', undefined],
+    ['2', undefined],
   ])('%s', (v, b) => {
     expect(parseGoBool(v)).toBe(b);
   });

@@ -32,7 +32,12 @@ describe('onion lndconnect URIs', () => {
   });
 
   test('resolved: onion address, the cert checked for the onion name, Tor proxy with one notice', async () => {
-    const r = await resolveNodes({ lndconnect: `lndconnect://${ONION}:10009?cert=${CERT}&macaroon=${MAC}` }, {}, fakeIO(), { password: never });
+    const r = await resolveNodes(
+      { lndconnect: `lndconnect://${ONION}:10009?cert=${CERT}&macaroon=${MAC}` },
+      {},
+      fakeIO(),
+      { password: never },
+    );
     const n = r.nodes[0]!;
     expect(n.config.connection.rpcServer).toMatchObject({ host: ONION, port: 10009, source: '--lndconnect' });
     expect(n.config.connection.tlsServerName).toBe(ONION);
@@ -42,7 +47,11 @@ describe('onion lndconnect URIs', () => {
 
   test('--tls-server-name names a name the cert holds (lnd lacks the onion name without tlsextradomain)', async () => {
     const r = await resolveNodes(
-      { lndconnect: `lndconnect://${ONION}:10009?cert=${CERT}&macaroon=${MAC}`, tlsServerName: 'localhost', socks5: '127.0.0.1:9150' },
+      {
+        lndconnect: `lndconnect://${ONION}:10009?cert=${CERT}&macaroon=${MAC}`,
+        tlsServerName: 'localhost',
+        socks5: '127.0.0.1:9150',
+      },
       {},
       fakeIO(),
       { password: never },
@@ -54,7 +63,12 @@ describe('onion lndconnect URIs', () => {
   });
 
   test('--transport rest with a REST onion URI: REST goes to the onion address too', async () => {
-    const r = await resolveNodes({ lndconnect: `lndconnect://${ONION}:8080?macaroon=${MAC}`, transport: 'rest' }, {}, fakeIO(), { password: never });
+    const r = await resolveNodes(
+      { lndconnect: `lndconnect://${ONION}:8080?macaroon=${MAC}`, transport: 'rest' },
+      {},
+      fakeIO(),
+      { password: never },
+    );
     expect(r.nodes[0]!.config.connection.restServer).toMatchObject({ host: ONION, port: 8080 });
     expect(r.nodes[0]!.proxy?.port).toBe(9050);
   });

@@ -19,16 +19,52 @@ describe('parseLndConnect: good URIs', () => {
   });
 
   test.each([
-    ['no cert (CA-signed node)', `lndconnect://h.example:443?macaroon=${MAC}`, { host: 'h.example', port: 443, cert: false, mac: true }],
-    ['no port → 10009', `lndconnect://h.example?macaroon=${MAC}`, { host: 'h.example', port: 10009, cert: false, mac: true }],
-    ['IPv6 host', `lndconnect://[2001:db8::1]:10009?macaroon=${MAC}`, { host: '2001:db8::1', port: 10009, cert: false, mac: true }],
-    ['0.0.0.0 → localhost', `lndconnect://0.0.0.0:10009?macaroon=${MAC}`, { host: 'localhost', port: 10009, cert: false, mac: true }],
-    ['param order, extra params, trailing slash', `lndconnect://h:1/?foo=bar&macaroon=${MAC}&cert=${CERT}&x`, { host: 'h', port: 1, cert: true, mac: true }],
+    [
+      'no cert (CA-signed node)',
+      `lndconnect://h.example:443?macaroon=${MAC}`,
+      { host: 'h.example', port: 443, cert: false, mac: true },
+    ],
+    [
+      'no port → 10009',
+      `lndconnect://h.example?macaroon=${MAC}`,
+      { host: 'h.example', port: 10009, cert: false, mac: true },
+    ],
+    [
+      'IPv6 host',
+      `lndconnect://[2001:db8::1]:10009?macaroon=${MAC}`,
+      { host: '2001:db8::1', port: 10009, cert: false, mac: true },
+    ],
+    [
+      '0.0.0.0 → localhost',
+      `lndconnect://0.0.0.0:10009?macaroon=${MAC}`,
+      { host: 'localhost', port: 10009, cert: false, mac: true },
+    ],
+    [
+      'param order, extra params, trailing slash',
+      `lndconnect://h:1/?foo=bar&macaroon=${MAC}&cert=${CERT}&x`,
+      { host: 'h', port: 1, cert: true, mac: true },
+    ],
     ['scheme case-insensitive', `LNDCONNECT://h:1?macaroon=${MAC}`, { host: 'h', port: 1, cert: false, mac: true }],
-    ['padded standard base64', `lndconnect://h:1?cert=${encodeURIComponent(CERT_DER.toString('base64'))}&macaroon=${encodeURIComponent(MACAROON.toString('base64'))}`, { host: 'h', port: 1, cert: true, mac: true }],
-    ['unencoded standard base64 (+ stays +)', `lndconnect://h:1?cert=${CERT_DER.toString('base64')}&macaroon=${MACAROON.toString('base64')}`, { host: 'h', port: 1, cert: true, mac: true }],
-    ['hex macaroon', `lndconnect://h:1?macaroon=${MACAROON.toString('hex')}`, { host: 'h', port: 1, cert: false, mac: true }],
-    ['PEM text as cert', `lndconnect://h:1?cert=${b64url(Buffer.from(CERT_PEM))}&macaroon=${MAC}`, { host: 'h', port: 1, cert: true, mac: true }],
+    [
+      'padded standard base64',
+      `lndconnect://h:1?cert=${encodeURIComponent(CERT_DER.toString('base64'))}&macaroon=${encodeURIComponent(MACAROON.toString('base64'))}`,
+      { host: 'h', port: 1, cert: true, mac: true },
+    ],
+    [
+      'unencoded standard base64 (+ stays +)',
+      `lndconnect://h:1?cert=${CERT_DER.toString('base64')}&macaroon=${MACAROON.toString('base64')}`,
+      { host: 'h', port: 1, cert: true, mac: true },
+    ],
+    [
+      'hex macaroon',
+      `lndconnect://h:1?macaroon=${MACAROON.toString('hex')}`,
+      { host: 'h', port: 1, cert: false, mac: true },
+    ],
+    [
+      'PEM text as cert',
+      `lndconnect://h:1?cert=${b64url(Buffer.from(CERT_PEM))}&macaroon=${MAC}`,
+      { host: 'h', port: 1, cert: true, mac: true },
+    ],
     ['no macaroon (resolve decides)', 'lndconnect://h:1', { host: 'h', port: 1, cert: false, mac: false }],
   ])('%s', (_name, uri, want) => {
     const lc = parseLndConnect(uri, '--lndconnect');
@@ -49,16 +85,56 @@ describe('parseLndConnect: good URIs', () => {
 
 describe('parseLndConnect: bad URIs are configuration errors that never echo the macaroon', () => {
   test.each([
-    ['not lndconnect', `https://h:1?macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: not an lndconnect URI (expected lndconnect://HOST:PORT?cert=...&macaroon=...)'],
-    ['no host', `lndconnect://:10009?macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: lndconnect URI has no valid HOST:PORT after lndconnect://'],
-    ['bad port', `lndconnect://h:99999?macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: lndconnect URI has no valid HOST:PORT after lndconnect://'],
-    ['user info', `lndconnect://me@h:1?macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: lndconnect URI must not hold a user name'],
-    ['cert not base64', `lndconnect://h:1?cert=***&macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not base64url'],
-    ['cert not a certificate', `lndconnect://h:1?cert=${b64url(Buffer.from('hello world'))}&macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not a certificate'],
-    ['truncated cert', `lndconnect://h:1?cert=${CERT.slice(0, 100)}&macaroon=${MAC}`, 'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not a certificate'],
-    ['macaroon not a macaroon', `lndconnect://h:1?macaroon=${b64url(Buffer.from('nope'))}`, 'HTLC_TAIL_LNDCONNECT: the macaroon parameter of the lndconnect URI is not an lnd macaroon'],
-    ['empty macaroon', 'lndconnect://h:1?macaroon=', 'HTLC_TAIL_LNDCONNECT: the macaroon parameter of the lndconnect URI is not an lnd macaroon'],
-    ['bad %-encoding', `lndconnect://h:1?macaroon=${MAC}%zz`, 'HTLC_TAIL_LNDCONNECT: lndconnect URI has a parameter with invalid %-encoding'],
+    [
+      'not lndconnect',
+      `https://h:1?macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: not an lndconnect URI (expected lndconnect://HOST:PORT?cert=...&macaroon=...)',
+    ],
+    [
+      'no host',
+      `lndconnect://:10009?macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: lndconnect URI has no valid HOST:PORT after lndconnect://',
+    ],
+    [
+      'bad port',
+      `lndconnect://h:99999?macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: lndconnect URI has no valid HOST:PORT after lndconnect://',
+    ],
+    [
+      'user info',
+      `lndconnect://me@h:1?macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: lndconnect URI must not hold a user name',
+    ],
+    [
+      'cert not base64',
+      `lndconnect://h:1?cert=***&macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not base64url',
+    ],
+    [
+      'cert not a certificate',
+      `lndconnect://h:1?cert=${b64url(Buffer.from('hello world'))}&macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not a certificate',
+    ],
+    [
+      'truncated cert',
+      `lndconnect://h:1?cert=${CERT.slice(0, 100)}&macaroon=${MAC}`,
+      'HTLC_TAIL_LNDCONNECT: the cert parameter of the lndconnect URI is not a certificate',
+    ],
+    [
+      'macaroon not a macaroon',
+      `lndconnect://h:1?macaroon=${b64url(Buffer.from('nope'))}`,
+      'HTLC_TAIL_LNDCONNECT: the macaroon parameter of the lndconnect URI is not an lnd macaroon',
+    ],
+    [
+      'empty macaroon',
+      'lndconnect://h:1?macaroon=',
+      'HTLC_TAIL_LNDCONNECT: the macaroon parameter of the lndconnect URI is not an lnd macaroon',
+    ],
+    [
+      'bad %-encoding',
+      `lndconnect://h:1?macaroon=${MAC}%zz`,
+      'HTLC_TAIL_LNDCONNECT: lndconnect URI has a parameter with invalid %-encoding',
+    ],
   ])('%s', (_name, uri, prefix) => {
     let err: unknown;
     try {

@@ -6,7 +6,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { inspect } from 'node:util';
 import { closestNames, typoDistance } from '../../src/util/closest-names.js';
-import { resolveNodes, ONION_CONNECT_TIMEOUT_MS, type NodeOptions, type ResolvedNodes } from '../../src/config/nodes.js';
+import {
+  resolveNodes,
+  ONION_CONNECT_TIMEOUT_MS,
+  type NodeOptions,
+  type ResolvedNodes,
+} from '../../src/config/nodes.js';
 import type { PasswordProvider } from '../../src/config/profile-connection.js';
 import { HtlcTailError } from '../../src/errors.js';
 import { FIXTURE_PASSWORD, profilesJson, simProfiles, type ProfileSpec } from '../fixtures/make-profiles.js';
@@ -15,7 +20,12 @@ import { CERT_PEM, fakeIO, MACAROON } from './fixtures.js';
 const HOME = '/home/u';
 const DEFAULT_FILE = '/home/u/.lncli/profiles.json';
 const ONION = `${'a'.repeat(56)}.onion`;
-const SIM = { rpcserver: 'node.example:10009', network: 'testnet', certPem: CERT_PEM, macaroons: { readonly: MACAROON, admin: Buffer.concat([MACAROON, Buffer.from([1])]) } };
+const SIM = {
+  rpcserver: 'node.example:10009',
+  network: 'testnet',
+  certPem: CERT_PEM,
+  macaroons: { readonly: MACAROON, admin: Buffer.concat([MACAROON, Buffer.from([1])]) },
+};
 const SPEC = simProfiles(SIM, '/home/op/.lnd');
 const FAST = { N: 1024, r: 8, p: 1 };
 
@@ -28,7 +38,12 @@ interface Run {
   readonly asked: number;
 }
 
-async function run(raw: NodeOptions, env: Record<string, string> = {}, files: Record<string, string> = { [DEFAULT_FILE]: fileWith() }, answer = FIXTURE_PASSWORD): Promise<Run> {
+async function run(
+  raw: NodeOptions,
+  env: Record<string, string> = {},
+  files: Record<string, string> = { [DEFAULT_FILE]: fileWith() },
+  answer = FIXTURE_PASSWORD,
+): Promise<Run> {
   let asked = 0;
   const password: PasswordProvider = async () => {
     asked++;
@@ -38,7 +53,12 @@ async function run(raw: NodeOptions, env: Record<string, string> = {}, files: Re
   return { result, asked };
 }
 
-async function failure(raw: NodeOptions, env: Record<string, string> = {}, files?: Record<string, string>, answer?: string): Promise<HtlcTailError> {
+async function failure(
+  raw: NodeOptions,
+  env: Record<string, string> = {},
+  files?: Record<string, string>,
+  answer?: string,
+): Promise<HtlcTailError> {
   try {
     await run(raw, env, files, answer);
   } catch (e) {
@@ -54,7 +74,12 @@ describe('selection', () => {
   test('-p NAME: that profile of ~/.lncli/profiles.json', async () => {
     const r = await run({ profile: 'admin' });
     expect(r.result.nodes.map((n) => n.name)).toEqual(['admin']);
-    expect(r.result.nodes[0]!.profile).toMatchObject({ name: 'admin', file: DEFAULT_FILE, macaroonName: 'admin.macaroon', macaroonEncrypted: false });
+    expect(r.result.nodes[0]!.profile).toMatchObject({
+      name: 'admin',
+      file: DEFAULT_FILE,
+      macaroonName: 'admin.macaroon',
+      macaroonEncrypted: false,
+    });
   });
 
   test.each<[string, NodeOptions, Record<string, string>, string | null]>([
@@ -68,10 +93,30 @@ describe('selection', () => {
     ['--lnddir: no default profile', { lnddir: '/data/lnd' }, {}, null],
     ['-n: no default profile', { network: 'testnet' }, {}, null],
     ['--macaroonpath: no default profile', { macaroonpath: '/m' }, {}, null],
-    ['--lndconnect: no default profile', { lndconnect: `lndconnect://h:1?macaroon=${MACAROON.toString('base64url')}` }, {}, null],
-    ['HTLC_TAIL_LNDCONNECT: no default profile', {}, { HTLC_TAIL_LNDCONNECT: `lndconnect://h:1?macaroon=${MACAROON.toString('base64url')}` }, null],
-    ['LNCLI_RPCSERVER does not turn the default off (lncli ignores it too)', {}, { LNCLI_RPCSERVER: 'other:1' }, 'plain'],
-    ['--rpcserver with -p: the profile, the flag wins for its setting', { profile: 'admin', rpcserver: 'other:1' }, {}, 'admin'],
+    [
+      '--lndconnect: no default profile',
+      { lndconnect: `lndconnect://h:1?macaroon=${MACAROON.toString('base64url')}` },
+      {},
+      null,
+    ],
+    [
+      'HTLC_TAIL_LNDCONNECT: no default profile',
+      {},
+      { HTLC_TAIL_LNDCONNECT: `lndconnect://h:1?macaroon=${MACAROON.toString('base64url')}` },
+      null,
+    ],
+    [
+      'LNCLI_RPCSERVER does not turn the default off (lncli ignores it too)',
+      {},
+      { LNCLI_RPCSERVER: 'other:1' },
+      'plain',
+    ],
+    [
+      '--rpcserver with -p: the profile, the flag wins for its setting',
+      { profile: 'admin', rpcserver: 'other:1' },
+      {},
+      'admin',
+    ],
   ])('%s', async (_name, raw, env, want) => {
     const r = await run(raw, env);
     expect(r.result.nodes).toHaveLength(1);
@@ -91,14 +136,28 @@ describe('selection', () => {
 
   test('--profiles-file and LNCLI_PROFILES name the file', async () => {
     const files = { '/etc/p.json': fileWith([], 'admin'), '/env/p.json': fileWith([], 'plain') };
-    expect((await run({ profilesFile: '/etc/p.json' }, { LNCLI_PROFILES: '/env/p.json' }, files)).result.nodes[0]!.name).toBe('admin');
+    expect(
+      (await run({ profilesFile: '/etc/p.json' }, { LNCLI_PROFILES: '/env/p.json' }, files)).result.nodes[0]!.name,
+    ).toBe('admin');
     expect((await run({}, { LNCLI_PROFILES: '/env/p.json' }, files)).result.nodes[0]!.name).toBe('plain');
-    expect((await run({ profilesFile: '~/p.json', profile: 'admin' }, {}, { '/home/u/p.json': fileWith() })).result.nodes[0]!.profile!.file).toBe('/home/u/p.json');
+    expect(
+      (await run({ profilesFile: '~/p.json', profile: 'admin' }, {}, { '/home/u/p.json': fileWith() })).result.nodes[0]!
+        .profile!.file,
+    ).toBe('/home/u/p.json');
   });
 
   test('--profile all: every usable profile, the password asked once', async () => {
-    const extra: ProfileSpec[] = [{ name: 'enc2', rpcserver: 'b:2', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }] }];
-    const usable = profilesJson({ profiles: [...SPEC.profiles.filter((p) => ['plain', 'encrypted', 'admin'].includes(p.name)), ...extra] });
+    const extra: ProfileSpec[] = [
+      {
+        name: 'enc2',
+        rpcserver: 'b:2',
+        tlscert: CERT_PEM,
+        macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }],
+      },
+    ];
+    const usable = profilesJson({
+      profiles: [...SPEC.profiles.filter((p) => ['plain', 'encrypted', 'admin'].includes(p.name)), ...extra],
+    });
     const r = await run({ profile: 'all' }, {}, { [DEFAULT_FILE]: usable });
     expect(r.result.nodes.map((n) => n.name)).toEqual(['plain', 'encrypted', 'admin', 'enc2']);
     expect(r.asked).toBe(1);
@@ -115,14 +174,23 @@ describe('selection', () => {
 
 describe('a profile becomes connection settings', () => {
   test('address, cert, macaroon, network and lnddir from the profile; lnd.conf not read', async () => {
-    const r = await run({ profile: 'plain' }, {}, { [DEFAULT_FILE]: fileWith(), '/home/u/.lnd/lnd.conf': 'rpclisten=9.9.9.9:1\n' });
+    const r = await run(
+      { profile: 'plain' },
+      {},
+      { [DEFAULT_FILE]: fileWith(), '/home/u/.lnd/lnd.conf': 'rpclisten=9.9.9.9:1\n' },
+    );
     const c = conn(r);
     expect(c.rpcServer).toEqual({ host: 'node.example', port: 10009, source: 'profile "plain"' });
     expect(c.cert).toMatchObject({ kind: 'pem', source: 'profile "plain"' });
     expect(c.cert.kind === 'pem' && c.cert.pem.toString()).toBe(CERT_PEM);
     expect(c.macaroon).toMatchObject({ kind: 'bytes', source: 'profile "plain" (macaroon "readonly.macaroon")' });
     expect(c.macaroon.kind === 'bytes' && c.macaroon.bytes.equals(MACAROON)).toBe(true);
-    expect([c.network, c.networkSource, c.lndDir, c.configFile]).toEqual(['testnet', 'profile "plain"', '/home/op/.lnd', null]);
+    expect([c.network, c.networkSource, c.lndDir, c.configFile]).toEqual([
+      'testnet',
+      'profile "plain"',
+      '/home/op/.lnd',
+      null,
+    ]);
     expect(c.tlsServerName).toBe('node.example');
     expect(r.asked).toBe(0);
   });
@@ -136,13 +204,34 @@ describe('a profile becomes connection settings', () => {
   });
 
   test('HTLC_TAIL_MACAROON_PASSWORD: nothing is asked', async () => {
-    const r = await run({ profile: 'encrypted' }, { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD }, undefined, 'wrong');
+    const r = await run(
+      { profile: 'encrypted' },
+      { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD },
+      undefined,
+      'wrong',
+    );
     expect(r.asked).toBe(0);
   });
 
   test('flags win per setting; LNCLI_* variables are not read for a profile', async () => {
-    const env = { LNCLI_RPCSERVER: 'env:1', LNCLI_NETWORK: 'signet', LNCLI_MACAROONPATH: '/env/m', LNCLI_TLSCERTPATH: '/env/c' };
-    const r = await run({ profile: 'encrypted', rpcserver: 'flag:2', tlscertpath: '/flag/cert', macaroonpath: '/flag/mac', network: 'regtest' }, env, undefined, 'wrong password, never used');
+    const env = {
+      LNCLI_RPCSERVER: 'env:1',
+      LNCLI_NETWORK: 'signet',
+      LNCLI_MACAROONPATH: '/env/m',
+      LNCLI_TLSCERTPATH: '/env/c',
+    };
+    const r = await run(
+      {
+        profile: 'encrypted',
+        rpcserver: 'flag:2',
+        tlscertpath: '/flag/cert',
+        macaroonpath: '/flag/mac',
+        network: 'regtest',
+      },
+      env,
+      undefined,
+      'wrong password, never used',
+    );
     const c = conn(r);
     expect(c.rpcServer).toEqual({ host: 'flag', port: 2, source: '--rpcserver' });
     expect(c.cert).toMatchObject({ kind: 'file', path: '/flag/cert' });
@@ -162,7 +251,15 @@ describe('a profile becomes connection settings', () => {
   });
 
   test('no tlscert: the system roots', async () => {
-    const r = await run({ profile: 'ca' }, {}, { [DEFAULT_FILE]: fileWith([{ name: 'ca', rpcserver: 'n.example:443', macaroons: [{ name: 'm', macaroon: MACAROON }] }]) });
+    const r = await run(
+      { profile: 'ca' },
+      {},
+      {
+        [DEFAULT_FILE]: fileWith([
+          { name: 'ca', rpcserver: 'n.example:443', macaroons: [{ name: 'm', macaroon: MACAROON }] },
+        ]),
+      },
+    );
     expect(conn(r).cert.kind).toBe('system');
     expect(conn(r).rpcServer).toMatchObject({ host: 'n.example', port: 443 });
   });
@@ -176,31 +273,197 @@ describe('a profile becomes connection settings', () => {
 });
 
 describe('refusals (exit 3 naming the profile, the file and the setting; usage errors exit 2)', () => {
-  const jar = (over: Partial<ProfileSpec>): ProfileSpec => ({ name: 'x', rpcserver: 'h:1', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON }], ...over });
+  const jar = (over: Partial<ProfileSpec>): ProfileSpec => ({
+    name: 'x',
+    rpcserver: 'h:1',
+    tlscert: CERT_PEM,
+    macaroons: [{ name: 'm', macaroon: MACAROON }],
+    ...over,
+  });
   test.each<[string, NodeOptions, Record<string, string>, Record<string, string> | undefined, string, RegExp]>([
-    ['insecure', { profile: 'insecure' }, {}, undefined, 'config', /profile "insecure" of \/home\/u\/\.lncli\/profiles\.json is "insecure" \(no TLS\)/],
+    [
+      'insecure',
+      { profile: 'insecure' },
+      {},
+      undefined,
+      'config',
+      /profile "insecure" of \/home\/u\/\.lncli\/profiles\.json is "insecure" \(no TLS\)/,
+    ],
     ['no-macaroons', { profile: 'nomac' }, {}, undefined, 'config', /profile "nomac" .* has "no-macaroons"/],
-    ['default macaroon not in the jar', { profile: 'badjar' }, {}, undefined, 'config', /default macaroon "admin" is not in the jar \(it holds "readonly\.macaroon"\)/],
-    ['jar without a default', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ macaroonDefault: '' })]).replace('"default": "m",', '') }, 'config', /names no default macaroon/],
-    ['no jar', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ macaroons: undefined })]) }, 'config', /has no macaroon in its jar/],
-    ['empty jar', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ macaroons: [] })]) }, 'config', /has no macaroon in its jar/],
-    ['cert not PEM', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ tlscert: 'hello' })]) }, 'config', /"tlscert" is not a PEM certificate/],
-    ['cert malformed', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ tlscert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })]) }, 'config', /"tlscert" is malformed/],
-    ['macaroon not hex', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ macaroons: [{ name: 'm', macaroon: Buffer.from('02abcdef', 'hex') }] })]).replace('02abcdef', '02abcdeg') }, 'config', /macaroon "m" of profile "x" .* is neither hex nor snacl/],
-    ['macaroon not lnd\'s', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ macaroons: [{ name: 'm', macaroon: Buffer.from('0301', 'hex') }] })]) }, 'config', /is not an lnd macaroon/],
-    ['rpcserver not HOST:PORT', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ rpcserver: 'h:99999' })]) }, 'config', /"rpcserver" is not HOST:PORT/],
-    ['network unknown', { profile: 'x' }, {}, { [DEFAULT_FILE]: fileWith([jar({ network: 'moonnet' })]) }, 'config', /"network" is not one of/],
-    ['unknown profile: the closest names', { profile: 'admn' }, {}, undefined, 'config', /profile "admn" \(--profile\) not found in \/home\/u\/\.lncli\/profiles\.json; did you mean "admin"\?/],
-    ['unknown profile, nothing close: the names', { profile: 'zzzzzzzz' }, {}, { [DEFAULT_FILE]: profilesJson({ profiles: [SPEC.profiles[0]!] }) }, 'config', /not found .*; it has "plain"/],
-    ['-p with no file', { profile: 'plain' }, {}, {}, 'config', /profiles file \/home\/u\/\.lncli\/profiles\.json not found \(named by --profile\)/],
-    ['--profiles-file missing', { profilesFile: '/nope.json' }, {}, {}, 'config', /profiles file \/nope\.json not found \(named by --profiles-file\)/],
-    ['LNCLI_PROFILES missing', {}, { LNCLI_PROFILES: '/nope.json' }, {}, 'config', /\/nope\.json not found \(named by LNCLI_PROFILES\)/],
-    ['default file malformed', {}, {}, { [DEFAULT_FILE]: '{"profiles": 5}' }, 'config', /profiles file \/home\/u\/\.lncli\/profiles\.json is malformed/],
-    ['--profile all of an empty file', { profile: 'all' }, {}, { [DEFAULT_FILE]: '{"profiles": []}' }, 'config', /holds no profiles/],
-    ['--profiles-file without a default and no -p', { profilesFile: '/p.json' }, {}, { '/p.json': fileWith([], '') }, 'usage', /--profiles-file \/p\.json has no default profile; choose one with -p NAME \(profiles: "plain", "encrypted"/],
-    ['-p with --lndconnect', { profile: 'plain', lndconnect: 'lndconnect://h:1' }, {}, undefined, 'usage', /--profile and --lndconnect both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs/],
-    ['LNCLI_PROFILE with HTLC_TAIL_LNDCONNECT', {}, { LNCLI_PROFILE: 'plain', HTLC_TAIL_LNDCONNECT: 'lndconnect://h:1' }, undefined, 'usage', /LNCLI_PROFILE and HTLC_TAIL_LNDCONNECT/],
-    ['--profiles-file with an empty value', { profilesFile: ' ', profile: 'plain' }, {}, undefined, 'usage', /--profiles-file needs a value/],
+    [
+      'default macaroon not in the jar',
+      { profile: 'badjar' },
+      {},
+      undefined,
+      'config',
+      /default macaroon "admin" is not in the jar \(it holds "readonly\.macaroon"\)/,
+    ],
+    [
+      'jar without a default',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ macaroonDefault: '' })]).replace('"default": "m",', '') },
+      'config',
+      /names no default macaroon/,
+    ],
+    [
+      'no jar',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ macaroons: undefined })]) },
+      'config',
+      /has no macaroon in its jar/,
+    ],
+    [
+      'empty jar',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ macaroons: [] })]) },
+      'config',
+      /has no macaroon in its jar/,
+    ],
+    [
+      'cert not PEM',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ tlscert: 'hello' })]) },
+      'config',
+      /"tlscert" is not a PEM certificate/,
+    ],
+    [
+      'cert malformed',
+      { profile: 'x' },
+      {},
+      {
+        [DEFAULT_FILE]: fileWith([jar({ tlscert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n' })]),
+      },
+      'config',
+      /"tlscert" is malformed/,
+    ],
+    [
+      'macaroon not hex',
+      { profile: 'x' },
+      {},
+      {
+        [DEFAULT_FILE]: fileWith([
+          jar({ macaroons: [{ name: 'm', macaroon: Buffer.from('02abcdef', 'hex') }] }),
+        ]).replace('02abcdef', '02abcdeg'),
+      },
+      'config',
+      /macaroon "m" of profile "x" .* is neither hex nor snacl/,
+    ],
+    [
+      "macaroon not lnd's",
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ macaroons: [{ name: 'm', macaroon: Buffer.from('0301', 'hex') }] })]) },
+      'config',
+      /is not an lnd macaroon/,
+    ],
+    [
+      'rpcserver not HOST:PORT',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ rpcserver: 'h:99999' })]) },
+      'config',
+      /"rpcserver" is not HOST:PORT/,
+    ],
+    [
+      'network unknown',
+      { profile: 'x' },
+      {},
+      { [DEFAULT_FILE]: fileWith([jar({ network: 'moonnet' })]) },
+      'config',
+      /"network" is not one of/,
+    ],
+    [
+      'unknown profile: the closest names',
+      { profile: 'admn' },
+      {},
+      undefined,
+      'config',
+      /profile "admn" \(--profile\) not found in \/home\/u\/\.lncli\/profiles\.json; did you mean "admin"\?/,
+    ],
+    [
+      'unknown profile, nothing close: the names',
+      { profile: 'zzzzzzzz' },
+      {},
+      { [DEFAULT_FILE]: profilesJson({ profiles: [SPEC.profiles[0]!] }) },
+      'config',
+      /not found .*; it has "plain"/,
+    ],
+    [
+      '-p with no file',
+      { profile: 'plain' },
+      {},
+      {},
+      'config',
+      /profiles file \/home\/u\/\.lncli\/profiles\.json not found \(named by --profile\)/,
+    ],
+    [
+      '--profiles-file missing',
+      { profilesFile: '/nope.json' },
+      {},
+      {},
+      'config',
+      /profiles file \/nope\.json not found \(named by --profiles-file\)/,
+    ],
+    [
+      'LNCLI_PROFILES missing',
+      {},
+      { LNCLI_PROFILES: '/nope.json' },
+      {},
+      'config',
+      /\/nope\.json not found \(named by LNCLI_PROFILES\)/,
+    ],
+    [
+      'default file malformed',
+      {},
+      {},
+      { [DEFAULT_FILE]: '{"profiles": 5}' },
+      'config',
+      /profiles file \/home\/u\/\.lncli\/profiles\.json is malformed/,
+    ],
+    [
+      '--profile all of an empty file',
+      { profile: 'all' },
+      {},
+      { [DEFAULT_FILE]: '{"profiles": []}' },
+      'config',
+      /holds no profiles/,
+    ],
+    [
+      '--profiles-file without a default and no -p',
+      { profilesFile: '/p.json' },
+      {},
+      { '/p.json': fileWith([], '') },
+      'usage',
+      /--profiles-file \/p\.json has no default profile; choose one with -p NAME \(profiles: "plain", "encrypted"/,
+    ],
+    [
+      '-p with --lndconnect',
+      { profile: 'plain', lndconnect: 'lndconnect://h:1' },
+      {},
+      undefined,
+      'usage',
+      /--profile and --lndconnect both name nodes to connect to; give the nodes either as profiles or as lndconnect URIs/,
+    ],
+    [
+      'LNCLI_PROFILE with HTLC_TAIL_LNDCONNECT',
+      {},
+      { LNCLI_PROFILE: 'plain', HTLC_TAIL_LNDCONNECT: 'lndconnect://h:1' },
+      undefined,
+      'usage',
+      /LNCLI_PROFILE and HTLC_TAIL_LNDCONNECT/,
+    ],
+    [
+      '--profiles-file with an empty value',
+      { profilesFile: ' ', profile: 'plain' },
+      {},
+      undefined,
+      'usage',
+      /--profiles-file needs a value/,
+    ],
     ['all with other names', { profile: ['all', 'plain'] }, {}, undefined, 'usage', /already means every profile/],
   ])('%s', async (_name, raw, env, files, kind, re) => {
     const e = await failure(raw, env, files);
@@ -211,7 +474,9 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
   test('a wrong password: exit 3 saying so, naming the profile, never the password', async () => {
     const e = await failure({ profile: 'encrypted' }, {}, undefined, 'not the password');
     expect(e.kind).toBe('config');
-    expect(e.message).toMatch(/^wrong macaroon password for profile "encrypted" \(\/home\/u\/\.lncli\/profiles\.json\)/);
+    expect(e.message).toMatch(
+      /^wrong macaroon password for profile "encrypted" \(\/home\/u\/\.lncli\/profiles\.json\)/,
+    );
     expect(e.message).not.toContain('not the password');
     const viaEnv = await failure({ profile: 'encrypted' }, { HTLC_TAIL_MACAROON_PASSWORD: 'env secret' });
     expect(viaEnv.message).toMatch(/wrong macaroon password/);
@@ -221,8 +486,18 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
   test('several profiles with different passwords: the typed one is reused, and asked again where it does not fit', async () => {
     const other = 'another password';
     const extra: ProfileSpec[] = [
-      { name: 'enc2', rpcserver: 'b:2', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }] },
-      { name: 'enc3', rpcserver: 'c:3', tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON, password: other, scrypt: FAST }] },
+      {
+        name: 'enc2',
+        rpcserver: 'b:2',
+        tlscert: CERT_PEM,
+        macaroons: [{ name: 'm', macaroon: MACAROON, password: FIXTURE_PASSWORD, scrypt: FAST }],
+      },
+      {
+        name: 'enc3',
+        rpcserver: 'c:3',
+        tlscert: CERT_PEM,
+        macaroons: [{ name: 'm', macaroon: MACAROON, password: other, scrypt: FAST }],
+      },
     ];
     const answers = [FIXTURE_PASSWORD, other];
     const asked: string[] = [];
@@ -231,11 +506,17 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
       return Buffer.from(answers.shift() ?? 'none', 'utf8');
     };
     const files = { [DEFAULT_FILE]: fileWith(extra) };
-    const r = await resolveNodes({ profile: ['encrypted', 'enc2', 'enc3'] }, {}, fakeIO(files, { homedir: HOME }), { password });
+    const r = await resolveNodes({ profile: ['encrypted', 'enc2', 'enc3'] }, {}, fakeIO(files, { homedir: HOME }), {
+      password,
+    });
     expect(r.nodes.map((n) => n.name)).toEqual(['encrypted', 'enc2', 'enc3']);
     expect(asked).toEqual(['encrypted', 'enc3']);
     // With the variable, nothing is asked: its value is simply wrong for enc3.
-    const e = await failure({ profile: ['encrypted', 'enc3'] }, { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD }, files);
+    const e = await failure(
+      { profile: ['encrypted', 'enc3'] },
+      { HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD },
+      files,
+    );
     expect(e.message).toMatch(/^wrong macaroon password for profile "enc3"/);
   });
 
@@ -245,7 +526,12 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
       asked++;
       return Buffer.from(asked === 1 ? 'typo' : FIXTURE_PASSWORD, 'utf8');
     };
-    const r = await resolveNodes({ profile: 'encrypted' }, {}, fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }), { password });
+    const r = await resolveNodes(
+      { profile: 'encrypted' },
+      {},
+      fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }),
+      { password },
+    );
     expect(r.nodes).toHaveLength(1);
     expect(asked).toBe(2);
   });
@@ -255,7 +541,11 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     const m = /"data": "snacl:([^:]+):([^"]+)"/.exec(text)!;
     const ct = Buffer.from(m[2]!, 'base64');
     ct[30] = ct[30]! ^ 0xff;
-    const e = await failure({ profile: 'encrypted' }, {}, { [DEFAULT_FILE]: text.replace(m[2]!, ct.toString('base64')) });
+    const e = await failure(
+      { profile: 'encrypted' },
+      {},
+      { [DEFAULT_FILE]: text.replace(m[2]!, ct.toString('base64')) },
+    );
     expect(e.kind).toBe('config');
     expect(e.message).toMatch(/^corrupt encrypted macaroon "readonly\.macaroon" in profile "encrypted"/);
   });
@@ -264,18 +554,30 @@ describe('refusals (exit 3 naming the profile, the file and the setting; usage e
     const password: PasswordProvider = async () => {
       throw new HtlcTailError('config', 'no terminal; set HTLC_TAIL_MACAROON_PASSWORD');
     };
-    await expect(resolveNodes({ profile: 'encrypted' }, {}, fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }), { password })).rejects.toThrow(/HTLC_TAIL_MACAROON_PASSWORD/);
+    await expect(
+      resolveNodes({ profile: 'encrypted' }, {}, fakeIO({ [DEFAULT_FILE]: fileWith() }, { homedir: HOME }), {
+        password,
+      }),
+    ).rejects.toThrow(/HTLC_TAIL_MACAROON_PASSWORD/);
   });
 });
 
 describe('SOCKS5 proxy per node', () => {
-  const onionFile = { [DEFAULT_FILE]: fileWith([{ name: 'tor', rpcserver: `${ONION}:10009`, tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON }] }]) };
+  const onionFile = {
+    [DEFAULT_FILE]: fileWith([
+      { name: 'tor', rpcserver: `${ONION}:10009`, tlscert: CERT_PEM, macaroons: [{ name: 'm', macaroon: MACAROON }] },
+    ]),
+  };
 
   test('an onion target, no proxy named: 127.0.0.1:9050, one notice, a 60 s connect timeout', async () => {
     const r = await run({ profile: 'tor' }, {}, onionFile);
     expect(r.result.nodes[0]!.proxy).toEqual({ host: '127.0.0.1', port: 9050, source: 'default for .onion addresses' });
     expect(r.result.notices).toHaveLength(1);
-    expect(r.result.notices[0]).toMatch(new RegExp(`^${ONION}:10009 is a Tor onion address and no proxy was named: connecting through Tor's SOCKS5 proxy at 127\\.0\\.0\\.1:9050`));
+    expect(r.result.notices[0]).toMatch(
+      new RegExp(
+        `^${ONION}:10009 is a Tor onion address and no proxy was named: connecting through Tor's SOCKS5 proxy at 127\\.0\\.0\\.1:9050`,
+      ),
+    );
     expect(conn(r).connectTimeoutMs).toBe(ONION_CONNECT_TIMEOUT_MS);
     expect(Object.isFrozen(conn(r))).toBe(true);
   });
@@ -335,18 +637,41 @@ describe('several nodes', () => {
   });
 
   test.each<[string, NodeOptions, RegExp]>([
-    ['--rpcserver', { profile: ['admin', 'plain'], rpcserver: 'x:1' }, /^--rpcserver sets one node's connection, but 2 nodes are named \(admin, plain\); set it in each profile/],
-    ['--macaroonpath', { profile: 'all', macaroonpath: '/m' }, /^--macaroonpath sets one node's connection, but \d+ nodes are named/],
-    ['--tls-server-name', { lndconnect: [uri('a.example'), uri('b.example')], tlsServerName: 'n' }, /^--tls-server-name sets one node's connection, but 2 nodes are named \(a\.example:10009, b\.example:10009\); each lndconnect URI holds its own/],
+    [
+      '--rpcserver',
+      { profile: ['admin', 'plain'], rpcserver: 'x:1' },
+      /^--rpcserver sets one node's connection, but 2 nodes are named \(admin, plain\); set it in each profile/,
+    ],
+    [
+      '--macaroonpath',
+      { profile: 'all', macaroonpath: '/m' },
+      /^--macaroonpath sets one node's connection, but \d+ nodes are named/,
+    ],
+    [
+      '--tls-server-name',
+      { lndconnect: [uri('a.example'), uri('b.example')], tlsServerName: 'n' },
+      /^--tls-server-name sets one node's connection, but 2 nodes are named \(a\.example:10009, b\.example:10009\); each lndconnect URI holds its own/,
+    ],
   ])('%s with several nodes: a usage error', async (_n, raw, re) => {
-    const e = await failure(raw, {}, { [DEFAULT_FILE]: profilesJson({ profiles: SPEC.profiles.filter((p) => p.name === 'admin' || p.name === 'plain') }) });
+    const e = await failure(
+      raw,
+      {},
+      {
+        [DEFAULT_FILE]: profilesJson({
+          profiles: SPEC.profiles.filter((p) => p.name === 'admin' || p.name === 'plain'),
+        }),
+      },
+    );
     expect(e.kind).toBe('usage');
     expect(e.message).toMatch(re);
   });
 
   test('two onion nodes, no proxy named: both through 127.0.0.1:9050, one notice', async () => {
     const r = await run({ lndconnect: [uri(ONION), uri(`b${ONION.slice(1)}`)] });
-    expect(r.result.nodes.map((n) => n.proxy && `${n.proxy.host}:${n.proxy.port}`)).toEqual(['127.0.0.1:9050', '127.0.0.1:9050']);
+    expect(r.result.nodes.map((n) => n.proxy && `${n.proxy.host}:${n.proxy.port}`)).toEqual([
+      '127.0.0.1:9050',
+      '127.0.0.1:9050',
+    ]);
     expect(r.result.notices).toHaveLength(1);
   });
 });

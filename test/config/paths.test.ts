@@ -18,7 +18,11 @@ describe('defaultLndDir per OS (btcutil.AppDataDir("lnd"))', () => {
 });
 
 describe('expandPath (lnd CleanAndExpandPath)', () => {
-  const ctx = { platform: 'linux' as const, env: { HOME: '/home/env', LND: '/srv/lnd', EMPTY: '' }, homedir: '/home/u' };
+  const ctx = {
+    platform: 'linux' as const,
+    env: { HOME: '/home/env', LND: '/srv/lnd', EMPTY: '' },
+    homedir: '/home/u',
+  };
   test.each([
     ['~', '/home/u'],
     ['~/.lnd/tls.cert', '/home/u/.lnd/tls.cert'],

@@ -16,7 +16,12 @@ const CONF = `${LND}/lnd.conf`;
 const LC = `lndconnect://remote.example:10019?cert=${b64url(CERT_DER)}&macaroon=${b64url(MACAROON)}`;
 const LC_ENV = `lndconnect://envnode.example:10029?macaroon=${b64url(MACAROON)}`;
 
-function resolve(raw: RawOptions = {}, env: Record<string, string> = {}, files: Record<string, string> = {}, io = {}): Config {
+function resolve(
+  raw: RawOptions = {},
+  env: Record<string, string> = {},
+  files: Record<string, string> = {},
+  io = {},
+): Config {
   return resolveConfig(raw, env, fakeIO(files, io));
 }
 
@@ -40,7 +45,11 @@ describe('defaults (no options, no environment, no files)', () => {
       restServer: null,
       tlsServerName: 'localhost',
       tlsServerNameSource: 'host',
-      cert: { kind: 'system', source: `no cert given and none at ${LND}/tls.cert`, missingDefaultPath: `${LND}/tls.cert` },
+      cert: {
+        kind: 'system',
+        source: `no cert given and none at ${LND}/tls.cert`,
+        missingDefaultPath: `${LND}/tls.cert`,
+      },
       macaroon: {
         kind: 'file',
         path: `${LND}/data/chain/bitcoin/mainnet/readonly.macaroon`,
@@ -71,7 +80,14 @@ describe('defaults (no options, no environment, no files)', () => {
       stuckAfterSec: 60,
     });
     expect(c.filter.types).toBeNull();
-    expect([...c.filter.events].sort()).toEqual(['final_htlc', 'forward', 'forward_fail', 'link_fail', 'settle', 'unknown']);
+    expect([...c.filter.events].sort()).toEqual([
+      'final_htlc',
+      'forward',
+      'forward_fail',
+      'link_fail',
+      'settle',
+      'unknown',
+    ]);
     expect(c.count).toBeUndefined();
     expect(c.debug).toBe(false);
   });
@@ -110,9 +126,23 @@ describe('resolution order: flag > env > lndconnect > lnd.conf > default', () =>
   const files = { [CONF]: conf };
   type Row = [string, RawOptions, Record<string, string>, Record<string, string>, string, string];
   const rpc: Row[] = [
-    ['flag', { rpcserver: 'flag.example:10009', lndconnect: LC }, { LNCLI_RPCSERVER: 'env.example:1' }, files, 'flag.example:10009', '--rpcserver'],
+    [
+      'flag',
+      { rpcserver: 'flag.example:10009', lndconnect: LC },
+      { LNCLI_RPCSERVER: 'env.example:1' },
+      files,
+      'flag.example:10009',
+      '--rpcserver',
+    ],
     ['env', { lndconnect: LC }, { LNCLI_RPCSERVER: 'env.example:1' }, files, 'env.example:1', 'LNCLI_RPCSERVER'],
-    ['lndconnect flag', { lndconnect: LC }, { HTLC_TAIL_LNDCONNECT: LC_ENV }, files, 'remote.example:10019', '--lndconnect'],
+    [
+      'lndconnect flag',
+      { lndconnect: LC },
+      { HTLC_TAIL_LNDCONNECT: LC_ENV },
+      files,
+      'remote.example:10019',
+      '--lndconnect',
+    ],
     ['lndconnect env', {}, { HTLC_TAIL_LNDCONNECT: LC_ENV }, files, 'envnode.example:10029', 'HTLC_TAIL_LNDCONNECT'],
     ['lnd.conf', {}, {}, files, 'localhost:10049', `${CONF}:2 (rpclisten)`],
     ['default', {}, {}, {}, 'localhost:10009', 'default'],
@@ -125,23 +155,77 @@ describe('resolution order: flag > env > lndconnect > lnd.conf > default', () =>
   });
 
   test.each([
-    ['flag', { tlscertpath: '~/flag.cert', lndconnect: LC }, { LNCLI_TLSCERTPATH: '/env.cert' }, files, { kind: 'file', path: `${HOME}/flag.cert`, option: '--tlscertpath' }],
-    ['env', { lndconnect: LC }, { LNCLI_TLSCERTPATH: '/env.cert' }, files, { kind: 'file', path: '/env.cert', option: 'LNCLI_TLSCERTPATH' }],
+    [
+      'flag',
+      { tlscertpath: '~/flag.cert', lndconnect: LC },
+      { LNCLI_TLSCERTPATH: '/env.cert' },
+      files,
+      { kind: 'file', path: `${HOME}/flag.cert`, option: '--tlscertpath' },
+    ],
+    [
+      'env',
+      { lndconnect: LC },
+      { LNCLI_TLSCERTPATH: '/env.cert' },
+      files,
+      { kind: 'file', path: '/env.cert', option: 'LNCLI_TLSCERTPATH' },
+    ],
     ['lndconnect with cert', { lndconnect: LC }, {}, files, { kind: 'pem' }],
     ['lndconnect without cert', {}, { HTLC_TAIL_LNDCONNECT: LC_ENV }, files, { kind: 'system' }],
-    ['lnd.conf', {}, {}, files, { kind: 'file', path: '/conf/tls.cert', option: '--tlscertpath', source: `${CONF}:3 (tlscertpath)` }],
+    [
+      'lnd.conf',
+      {},
+      {},
+      files,
+      { kind: 'file', path: '/conf/tls.cert', option: '--tlscertpath', source: `${CONF}:3 (tlscertpath)` },
+    ],
   ] as const)('cert from %s', (_n, raw, env, f, want) => {
     expect(resolve(raw, env, f).connection.cert).toMatchObject(want);
   });
 
   test.each([
-    ['flag', { macaroonpath: '$HOME/m.macaroon', lndconnect: LC }, { HOME: '/h', LNCLI_MACAROONPATH: '/env.mac' }, files, { kind: 'file', path: '/h/m.macaroon', option: '--macaroonpath' }],
-    ['env', { lndconnect: LC }, { LNCLI_MACAROONPATH: '/env.mac' }, files, { kind: 'file', path: '/env.mac', option: 'LNCLI_MACAROONPATH' }],
+    [
+      'flag',
+      { macaroonpath: '$HOME/m.macaroon', lndconnect: LC },
+      { HOME: '/h', LNCLI_MACAROONPATH: '/env.mac' },
+      files,
+      { kind: 'file', path: '/h/m.macaroon', option: '--macaroonpath' },
+    ],
+    [
+      'env',
+      { lndconnect: LC },
+      { LNCLI_MACAROONPATH: '/env.mac' },
+      files,
+      { kind: 'file', path: '/env.mac', option: 'LNCLI_MACAROONPATH' },
+    ],
     ['lndconnect', { lndconnect: LC }, {}, files, { kind: 'bytes', source: '--lndconnect URI' }],
-    ['lnd.conf', {}, {}, files, { kind: 'file', path: '/conf/readonly.macaroon', source: `${CONF}:4 (readonlymacaroonpath)` }],
-    ['default of the lnd.conf network', {}, {}, { [CONF]: 'bitcoin.testnet=1' }, { kind: 'file', path: `${LND}/data/chain/bitcoin/testnet/readonly.macaroon`, source: 'default' }],
-    ['default of the -n network', { network: 'signet' }, {}, {}, { kind: 'file', path: `${LND}/data/chain/bitcoin/signet/readonly.macaroon` }],
-    ['default of LNCLI_NETWORK', {}, { LNCLI_NETWORK: 'testnet4' }, {}, { kind: 'file', path: `${LND}/data/chain/bitcoin/testnet4/readonly.macaroon` }],
+    [
+      'lnd.conf',
+      {},
+      {},
+      files,
+      { kind: 'file', path: '/conf/readonly.macaroon', source: `${CONF}:4 (readonlymacaroonpath)` },
+    ],
+    [
+      'default of the lnd.conf network',
+      {},
+      {},
+      { [CONF]: 'bitcoin.testnet=1' },
+      { kind: 'file', path: `${LND}/data/chain/bitcoin/testnet/readonly.macaroon`, source: 'default' },
+    ],
+    [
+      'default of the -n network',
+      { network: 'signet' },
+      {},
+      {},
+      { kind: 'file', path: `${LND}/data/chain/bitcoin/signet/readonly.macaroon` },
+    ],
+    [
+      'default of LNCLI_NETWORK',
+      {},
+      { LNCLI_NETWORK: 'testnet4' },
+      {},
+      { kind: 'file', path: `${LND}/data/chain/bitcoin/testnet4/readonly.macaroon` },
+    ],
     ['none with no-macaroons', {}, {}, { [CONF]: 'no-macaroons=1' }, { kind: 'none' }],
   ] as const)('macaroon from %s', (_n, raw, env, f, want) => {
     expect(resolve(raw, env, f).connection.macaroon).toMatchObject(want);
@@ -167,7 +251,11 @@ describe('resolution order: flag > env > lndconnect > lnd.conf > default', () =>
 
 describe('lnddir, datadir and lnd.conf location', () => {
   test('--lnddir beats LNCLI_LNDDIR and finds lnd.conf there', () => {
-    const c = resolve({ lnddir: '/flag' }, { LNCLI_LNDDIR: '/env' }, { '/flag/lnd.conf': 'rpclisten=:10101', '/env/lnd.conf': 'rpclisten=:10202' }).connection;
+    const c = resolve(
+      { lnddir: '/flag' },
+      { LNCLI_LNDDIR: '/env' },
+      { '/flag/lnd.conf': 'rpclisten=:10101', '/env/lnd.conf': 'rpclisten=:10202' },
+    ).connection;
     expect(c.lndDir).toBe('/flag');
     expect(c.configFile).toBe('/flag/lnd.conf');
     expect(c.rpcServer.port).toBe(10101);
@@ -179,7 +267,11 @@ describe('lnddir, datadir and lnd.conf location', () => {
     expect(c.cert).toMatchObject({ kind: 'file', path: `${HOME}/node2/tls.cert` });
   });
   test("lnd.conf's lnddir moves cert and data (and, like lnd, wins over its datadir/tlscertpath)", () => {
-    const c = resolve({}, {}, { [CONF]: 'lnddir=/srv/lnd\ndatadir=/ignored\ntlscertpath=/ignored.cert', '/srv/lnd/tls.cert': 'x' }).connection;
+    const c = resolve(
+      {},
+      {},
+      { [CONF]: 'lnddir=/srv/lnd\ndatadir=/ignored\ntlscertpath=/ignored.cert', '/srv/lnd/tls.cert': 'x' },
+    ).connection;
     expect(c.lndDir).toBe('/srv/lnd');
     expect(c.dataDir).toBe('/srv/lnd/data');
     expect(c.cert).toMatchObject({ kind: 'file', path: '/srv/lnd/tls.cert', source: 'default' });
@@ -194,7 +286,11 @@ describe('lnddir, datadir and lnd.conf location', () => {
     expect(resolve({ lnddir: '/flag' }, {}, { '/flag/lnd.conf': 'lnddir=/conf' }).connection.lndDir).toBe('/flag');
   });
   test('--configfile is read instead of <lnddir>/lnd.conf', () => {
-    const c = resolve({ configfile: '~/alt.conf' }, {}, { [`${HOME}/alt.conf`]: 'rpclisten=[::1]:10333', [CONF]: 'rpclisten=:1' }).connection;
+    const c = resolve(
+      { configfile: '~/alt.conf' },
+      {},
+      { [`${HOME}/alt.conf`]: 'rpclisten=[::1]:10333', [CONF]: 'rpclisten=:1' },
+    ).connection;
     expect(c.configFile).toBe(`${HOME}/alt.conf`);
     expect(c.rpcServer).toEqual({ host: '::1', port: 10333, source: `${HOME}/alt.conf:1 (rpclisten)` });
     expect(c.tlsServerName).toBe('::1');
@@ -223,10 +319,25 @@ describe('addresses and TLS server name', () => {
     expect([c.rpcServer.host, c.rpcServer.port, c.tlsServerName]).toEqual([host, port, name]);
   });
   test('restServer: only for rest/ws, from --restserver, lndconnect, restlisten, default', () => {
-    expect(resolve({ transport: 'rest' }).connection.restServer).toEqual({ host: 'localhost', port: 8080, source: 'default' });
-    expect(resolve({ transport: 'ws', restserver: 'n:8443' }).connection.restServer).toEqual({ host: 'n', port: 8443, source: '--restserver' });
-    expect(resolve({ transport: 'rest', lndconnect: LC }).connection.restServer).toMatchObject({ host: 'remote.example', port: 10019 });
-    const c = resolve({ transport: 'rest' }, {}, { [CONF]: 'restlisten=0.0.0.0:8081\nrpclisten=mynode:10009' }).connection;
+    expect(resolve({ transport: 'rest' }).connection.restServer).toEqual({
+      host: 'localhost',
+      port: 8080,
+      source: 'default',
+    });
+    expect(resolve({ transport: 'ws', restserver: 'n:8443' }).connection.restServer).toEqual({
+      host: 'n',
+      port: 8443,
+      source: '--restserver',
+    });
+    expect(resolve({ transport: 'rest', lndconnect: LC }).connection.restServer).toMatchObject({
+      host: 'remote.example',
+      port: 10019,
+    });
+    const c = resolve(
+      { transport: 'rest' },
+      {},
+      { [CONF]: 'restlisten=0.0.0.0:8081\nrpclisten=mynode:10009' },
+    ).connection;
     expect(c.restServer).toEqual({ host: 'localhost', port: 8081, source: `${CONF}:1 (restlisten)` });
     expect(c.tlsServerName).toBe('localhost');
   });
@@ -239,7 +350,12 @@ describe('output options', () => {
   test.each([
     [{}, {}, { stdoutIsTTY: true, stderrIsTTY: true }, { color: true, stderrColor: true, stats: true }],
     [{}, {}, { stdoutIsTTY: false, stderrIsTTY: true }, { color: false, stderrColor: true, stats: true }],
-    [{}, { NO_COLOR: '1' }, { stdoutIsTTY: true, stderrIsTTY: true }, { color: false, stderrColor: false, stats: true }],
+    [
+      {},
+      { NO_COLOR: '1' },
+      { stdoutIsTTY: true, stderrIsTTY: true },
+      { color: false, stderrColor: false, stats: true },
+    ],
     [{ color: 'always' }, { NO_COLOR: '1' }, {}, { color: true, stderrColor: true, stats: false }],
     [{ color: 'never' }, { FORCE_COLOR: '1' }, { stdoutIsTTY: true }, { color: false, stderrColor: false }],
     [{}, { FORCE_COLOR: '1' }, {}, { color: true, stderrColor: true }],
@@ -252,13 +368,31 @@ describe('output options', () => {
     expect(resolve(raw, env, {}, io).output).toMatchObject(want);
   });
   test('connection switches and numbers', () => {
-    const c = resolve({ wait: true, reconnect: false, connectTimeout: '2.5', transport: 'WS', count: '3', debug: true });
-    expect([c.connection.wait, c.connection.reconnect, c.connection.connectTimeoutMs, c.connection.transport, c.count, c.debug]).toEqual([
-      true, false, 2500, 'ws', 3, true,
-    ]);
+    const c = resolve({
+      wait: true,
+      reconnect: false,
+      connectTimeout: '2.5',
+      transport: 'WS',
+      count: '3',
+      debug: true,
+    });
+    expect([
+      c.connection.wait,
+      c.connection.reconnect,
+      c.connection.connectTimeoutMs,
+      c.connection.transport,
+      c.count,
+      c.debug,
+    ]).toEqual([true, false, 2500, 'ws', 3, true]);
   });
   test('the filter is compiled from the raw options', () => {
-    const f = resolve({ type: ['forward,send'], event: ['settle'], channel: ['830412x1903x1', 'ACINQ'], failures: true, minAmount: '1.5' }).filter;
+    const f = resolve({
+      type: ['forward,send'],
+      event: ['settle'],
+      channel: ['830412x1903x1', 'ACINQ'],
+      failures: true,
+      minAmount: '1.5',
+    }).filter;
     expect([...f.types!]).toEqual(['forward', 'send']);
     expect([...f.events]).toEqual(['settle']);
     expect([...f.channel!.ids]).toEqual(['913047649969438721']);
@@ -271,34 +405,202 @@ describe('output options', () => {
 describe('every validation error: kind, exit code and message', () => {
   type Row = [string, RawOptions, Record<string, string>, Record<string, string>, 'usage' | 'config', string];
   const rows: Row[] = [
-    ['bad --format', { format: 'xml' }, {}, {}, 'usage', '--format "xml" is not one of pretty, jsonl, table, raw, csv; pick one of those'],
-    ['bad --color', { color: 'sometimes' }, {}, {}, 'usage', '--color "sometimes" is not one of auto, always, never; pick one of those'],
-    ['bad --transport', { transport: 'http' }, {}, {}, 'usage', '--transport "http" is not one of grpc, rest, ws; pick one of those'],
+    [
+      'bad --format',
+      { format: 'xml' },
+      {},
+      {},
+      'usage',
+      '--format "xml" is not one of pretty, jsonl, table, raw, csv; pick one of those',
+    ],
+    [
+      'bad --color',
+      { color: 'sometimes' },
+      {},
+      {},
+      'usage',
+      '--color "sometimes" is not one of auto, always, never; pick one of those',
+    ],
+    [
+      'bad --transport',
+      { transport: 'http' },
+      {},
+      {},
+      'usage',
+      '--transport "http" is not one of grpc, rest, ws; pick one of those',
+    ],
     ['bad --count', { count: '0' }, {}, {}, 'usage', '--count "0" is not a positive whole number; e.g. --count 10'],
-    ['bad --connect-timeout', { connectTimeout: 'soon' }, {}, {}, 'usage', '--connect-timeout "soon" is not a positive number of seconds; e.g. --connect-timeout 30'],
-    ['bad --stats-interval', { statsInterval: '-1' }, {}, {}, 'usage', '--stats-interval "-1" is not a number of seconds (0 turns it off); e.g. --stats-interval 60'],
-    ['bad --stuck-after', { stuckAfter: '0' }, {}, {}, 'usage', '--stuck-after "0" is not a positive number of seconds; e.g. --stuck-after 300'],
-    ['bad --min-amount', { minAmount: '1.0001' }, {}, {}, 'usage', '--min-amount "1.0001" has more than 3 decimals (1 msat = 0.001 sat); give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
-    ['bad --type', { type: ['forward,bogus'] }, {}, {}, 'usage', '--type "bogus" is not known; use one or more of send, receive, forward, unknown (comma-separated or repeated)'],
-    ['bad --event', { event: ['settled'] }, {}, {}, 'usage', '--event "settled" is not known; use one or more of forward, forward_fail, settle, link_fail, final_htlc, subscribed, unknown (comma-separated or repeated)'],
-    ['out-of-range --channel', { channel: ['99999999x1x1'] }, {}, {}, 'usage', '--channel "99999999x1x1" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number'],
-    ['alias with --no-aliases', { outChannel: ['ACINQ'], aliases: false }, {}, {}, 'usage', '--out-channel "ACINQ" is a peer alias (not a channel id or BLOCKxTXxOUT), but --no-aliases turns alias lookups off; drop --no-aliases or give the channel id'],
-    ['--stats-interval with --no-stats', { statsInterval: '10', stats: false }, {}, {}, 'usage', '--stats-interval prints summaries and --no-stats turns them off; give only one of them'],
-    ['bad --network', { network: 'bitcoin' }, {}, {}, 'usage', '--network "bitcoin" is not a network; use one of mainnet, testnet, testnet4, signet, regtest, simnet'],
-    ['bad LNCLI_NETWORK', {}, { LNCLI_NETWORK: 'main' }, {}, 'usage', 'LNCLI_NETWORK "main" is not a network; use one of mainnet, testnet, testnet4, signet, regtest, simnet'],
-    ['bad --rpcserver', { rpcserver: 'https://node:10009' }, {}, {}, 'usage', `--rpcserver "https://node:10009" is not HOST:PORT (e.g. localhost:10009, [::1]:10009, mynode.onion:10009); give the lnd's gRPC address`],
-    ['bad LNCLI_RPCSERVER', {}, { LNCLI_RPCSERVER: 'node:port' }, {}, 'usage', `LNCLI_RPCSERVER "node:port" is not HOST:PORT (e.g. localhost:10009, [::1]:10009, mynode.onion:10009); give the lnd's gRPC address`],
-    ['bad --restserver', { restserver: 'a b' }, {}, {}, 'usage', `--restserver "a b" is not HOST:PORT (e.g. localhost:8080, [::1]:8080, mynode.onion:8080); give the lnd's REST address`],
-    ['bad --tls-server-name', { tlsServerName: 'a b' }, {}, {}, 'usage', '--tls-server-name "a b" is not a host name; give a name the certificate holds, e.g. localhost'],
+    [
+      'bad --connect-timeout',
+      { connectTimeout: 'soon' },
+      {},
+      {},
+      'usage',
+      '--connect-timeout "soon" is not a positive number of seconds; e.g. --connect-timeout 30',
+    ],
+    [
+      'bad --stats-interval',
+      { statsInterval: '-1' },
+      {},
+      {},
+      'usage',
+      '--stats-interval "-1" is not a number of seconds (0 turns it off); e.g. --stats-interval 60',
+    ],
+    [
+      'bad --stuck-after',
+      { stuckAfter: '0' },
+      {},
+      {},
+      'usage',
+      '--stuck-after "0" is not a positive number of seconds; e.g. --stuck-after 300',
+    ],
+    [
+      'bad --min-amount',
+      { minAmount: '1.0001' },
+      {},
+      {},
+      'usage',
+      '--min-amount "1.0001" has more than 3 decimals (1 msat = 0.001 sat); give satoshis, e.g. --min-amount 1000 or --min-amount 0.5',
+    ],
+    [
+      'bad --type',
+      { type: ['forward,bogus'] },
+      {},
+      {},
+      'usage',
+      '--type "bogus" is not known; use one or more of send, receive, forward, unknown (comma-separated or repeated)',
+    ],
+    [
+      'bad --event',
+      { event: ['settled'] },
+      {},
+      {},
+      'usage',
+      '--event "settled" is not known; use one or more of forward, forward_fail, settle, link_fail, final_htlc, subscribed, unknown (comma-separated or repeated)',
+    ],
+    [
+      'out-of-range --channel',
+      { channel: ['99999999x1x1'] },
+      {},
+      {},
+      'usage',
+      '--channel "99999999x1x1" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number',
+    ],
+    [
+      'alias with --no-aliases',
+      { outChannel: ['ACINQ'], aliases: false },
+      {},
+      {},
+      'usage',
+      '--out-channel "ACINQ" is a peer alias (not a channel id or BLOCKxTXxOUT), but --no-aliases turns alias lookups off; drop --no-aliases or give the channel id',
+    ],
+    [
+      '--stats-interval with --no-stats',
+      { statsInterval: '10', stats: false },
+      {},
+      {},
+      'usage',
+      '--stats-interval prints summaries and --no-stats turns them off; give only one of them',
+    ],
+    [
+      'bad --network',
+      { network: 'bitcoin' },
+      {},
+      {},
+      'usage',
+      '--network "bitcoin" is not a network; use one of mainnet, testnet, testnet4, signet, regtest, simnet',
+    ],
+    [
+      'bad LNCLI_NETWORK',
+      {},
+      { LNCLI_NETWORK: 'main' },
+      {},
+      'usage',
+      'LNCLI_NETWORK "main" is not a network; use one of mainnet, testnet, testnet4, signet, regtest, simnet',
+    ],
+    [
+      'bad --rpcserver',
+      { rpcserver: 'https://node:10009' },
+      {},
+      {},
+      'usage',
+      `--rpcserver "https://node:10009" is not HOST:PORT (e.g. localhost:10009, [::1]:10009, mynode.onion:10009); give the lnd's gRPC address`,
+    ],
+    [
+      'bad LNCLI_RPCSERVER',
+      {},
+      { LNCLI_RPCSERVER: 'node:port' },
+      {},
+      'usage',
+      `LNCLI_RPCSERVER "node:port" is not HOST:PORT (e.g. localhost:10009, [::1]:10009, mynode.onion:10009); give the lnd's gRPC address`,
+    ],
+    [
+      'bad --restserver',
+      { restserver: 'a b' },
+      {},
+      {},
+      'usage',
+      `--restserver "a b" is not HOST:PORT (e.g. localhost:8080, [::1]:8080, mynode.onion:8080); give the lnd's REST address`,
+    ],
+    [
+      'bad --tls-server-name',
+      { tlsServerName: 'a b' },
+      {},
+      {},
+      'usage',
+      '--tls-server-name "a b" is not a host name; give a name the certificate holds, e.g. localhost',
+    ],
     ['empty --rpcserver', { rpcserver: '' }, {}, {}, 'usage', '--rpcserver needs a value; see htlc-tail --help'],
     ['empty --configfile', { configfile: ' ' }, {}, {}, 'usage', '--configfile needs a value; see htlc-tail --help'],
     ['empty --type', { type: [','] }, {}, {}, 'usage', '--type needs a value; see htlc-tail --help'],
-    ['missing --configfile', { configfile: '/nope/lnd.conf' }, {}, {}, 'config', '--configfile /nope/lnd.conf: no such file; check the path, or leave --configfile out to use <lnddir>/lnd.conf'],
-    ['malformed lnd.conf', {}, {}, { [CONF]: '[Application Options]\nrpclisten' }, 'config', `${CONF}:2: malformed line, expected key=value (lnd rejects a bare key too; write key=1 for a boolean, or start a comment with ;)`],
-    ['two networks in lnd.conf', {}, {}, { [CONF]: 'bitcoin.mainnet=1\nbitcoin.signet=1' }, 'config', `${CONF}: more than one network is set: bitcoin.mainnet (line 1), bitcoin.signet (line 2); lnd allows only one, keep one of them in lnd.conf`],
-    ['socket-only rpclisten', {}, {}, { [CONF]: 'rpclisten=unix:///run/lnd.sock' }, 'config', `${CONF}:1: lnd listens only on a Unix socket (rpclisten=unix:///run/lnd.sock); htlc-tail connects over TCP: add a TCP rpclisten to lnd.conf or pass --rpcserver HOST:PORT`],
-    ['bad lndconnect', { lndconnect: 'lndconnect://host:1?macaroon=!!' }, {}, {}, 'config', '--lndconnect: the macaroon parameter of the lndconnect URI is not an lnd macaroon (expected base64url of the macaroon file); check the URI given to --lndconnect (regenerate it with lndconnect if in doubt)'],
-    ['lndconnect without macaroon', {}, { HTLC_TAIL_LNDCONNECT: 'lndconnect://host:1' }, {}, 'config', 'HTLC_TAIL_LNDCONNECT: the lndconnect URI has no macaroon parameter; use a URI that includes one, or pass --macaroonpath'],
+    [
+      'missing --configfile',
+      { configfile: '/nope/lnd.conf' },
+      {},
+      {},
+      'config',
+      '--configfile /nope/lnd.conf: no such file; check the path, or leave --configfile out to use <lnddir>/lnd.conf',
+    ],
+    [
+      'malformed lnd.conf',
+      {},
+      {},
+      { [CONF]: '[Application Options]\nrpclisten' },
+      'config',
+      `${CONF}:2: malformed line, expected key=value (lnd rejects a bare key too; write key=1 for a boolean, or start a comment with ;)`,
+    ],
+    [
+      'two networks in lnd.conf',
+      {},
+      {},
+      { [CONF]: 'bitcoin.mainnet=1\nbitcoin.signet=1' },
+      'config',
+      `${CONF}: more than one network is set: bitcoin.mainnet (line 1), bitcoin.signet (line 2); lnd allows only one, keep one of them in lnd.conf`,
+    ],
+    [
+      'socket-only rpclisten',
+      {},
+      {},
+      { [CONF]: 'rpclisten=unix:///run/lnd.sock' },
+      'config',
+      `${CONF}:1: lnd listens only on a Unix socket (rpclisten=unix:///run/lnd.sock); htlc-tail connects over TCP: add a TCP rpclisten to lnd.conf or pass --rpcserver HOST:PORT`,
+    ],
+    [
+      'bad lndconnect',
+      { lndconnect: 'lndconnect://host:1?macaroon=!!' },
+      {},
+      {},
+      'config',
+      '--lndconnect: the macaroon parameter of the lndconnect URI is not an lnd macaroon (expected base64url of the macaroon file); check the URI given to --lndconnect (regenerate it with lndconnect if in doubt)',
+    ],
+    [
+      'lndconnect without macaroon',
+      {},
+      { HTLC_TAIL_LNDCONNECT: 'lndconnect://host:1' },
+      {},
+      'config',
+      'HTLC_TAIL_LNDCONNECT: the lndconnect URI has no macaroon parameter; use a URI that includes one, or pass --macaroonpath',
+    ],
   ];
   test.each(rows)('%s', (_n, raw, env, files, kind, message) => {
     const e = fail(raw, env, files);
@@ -353,13 +655,28 @@ describe('targetSpecOf', () => {
     });
   });
   test('rest: restServer; an explicit TLS name is kept for any endpoint', () => {
-    const c = resolve({ transport: 'rest', restserver: 'r:8080', rpcserver: 'g:1', tlsServerName: 'name', lndconnect: LC });
+    const c = resolve({
+      transport: 'rest',
+      restserver: 'r:8080',
+      rpcserver: 'g:1',
+      tlsServerName: 'name',
+      lndconnect: LC,
+    });
     const t = targetSpecOf(c);
-    expect([t.host, t.port, t.tlsServerName, t.cert.kind, t.macaroon.kind]).toEqual(['r', 8080, 'name', 'pem', 'bytes']);
+    expect([t.host, t.port, t.tlsServerName, t.cert.kind, t.macaroon.kind]).toEqual([
+      'r',
+      8080,
+      'name',
+      'pem',
+      'bytes',
+    ]);
     expect(targetSpecOf(c, c.connection.rpcServer).host).toBe('g');
   });
   test('system roots when no cert (the missing default is kept for the error); no-macaroons sends none', () => {
-    expect(targetSpecOf(resolve({ macaroonpath: '/m' })).cert).toEqual({ kind: 'system', missingDefaultPath: '/home/u/.lnd/tls.cert' });
+    expect(targetSpecOf(resolve({ macaroonpath: '/m' })).cert).toEqual({
+      kind: 'system',
+      missingDefaultPath: '/home/u/.lnd/tls.cert',
+    });
     expect(targetSpecOf(resolve({}, {}, { [CONF]: 'no-macaroons=1' })).macaroon).toMatchObject({ kind: 'none' });
   });
 });
@@ -379,9 +696,13 @@ describe('with a real lnd directory on disk', () => {
     expect(c.connection.restServer).toMatchObject({ host: 'localhost', port: 8089 });
     expect(c.connection.network).toBe('regtest');
     expect(c.connection.cert).toMatchObject({ kind: 'file', path: path.join(dir, 'tls.cert') });
-    expect(c.connection.macaroon).toMatchObject({ path: path.join(dir, 'data', 'chain', 'bitcoin', 'regtest', 'readonly.macaroon') });
+    expect(c.connection.macaroon).toMatchObject({
+      path: path.join(dir, 'data', 'chain', 'bitcoin', 'regtest', 'readonly.macaroon'),
+    });
   });
   test('a directory given as --configfile is a configuration error', () => {
-    expect(() => resolveConfig({ configfile: dir }, {}, defaultConfigIo())).toThrow(/cannot read lnd.conf .* \(it is a directory\)/);
+    expect(() => resolveConfig({ configfile: dir }, {}, defaultConfigIo())).toThrow(
+      /cannot read lnd.conf .* \(it is a directory\)/,
+    );
   });
 });

@@ -1,5 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
-import { decryptSnacl, isSnacl, parseSnacl, scryptOptions, SnaclError, type SnaclFailure } from '../../src/config/snacl.js';
+import {
+  decryptSnacl,
+  isSnacl,
+  parseSnacl,
+  scryptOptions,
+  SnaclError,
+  type SnaclFailure,
+} from '../../src/config/snacl.js';
 import { LNCLI_SCRYPT, snaclEncrypt } from '../fixtures/make-profiles.js';
 import { MACAROON } from './fixtures.js';
 
@@ -59,7 +66,11 @@ describe('snacl (lncli encrypted macaroons)', () => {
     ['two parts', `snacl:${KEY.toString('base64')}`, 'malformed'],
     ['four parts', `${good}:x`, 'malformed'],
     ['key not base64', `snacl:***:${CT.toString('base64')}`, 'malformed'],
-    ['url-safe base64 (Go StdEncoding refuses it)', `snacl:${KEY.toString('base64url')}:${CT.toString('base64')}`, 'malformed'],
+    [
+      'url-safe base64 (Go StdEncoding refuses it)',
+      `snacl:${KEY.toString('base64url')}:${CT.toString('base64')}`,
+      'malformed',
+    ],
     ['key of 87 bytes', join(KEY.subarray(1), CT), 'malformed'],
     ['key of 89 bytes', join(Buffer.concat([KEY, Buffer.from([0])]), CT), 'malformed'],
     ['ciphertext shorter than nonce + tag', join(KEY, CT.subarray(0, 39)), 'malformed'],

@@ -44,11 +44,19 @@ describe('parseSocks5', () => {
   });
 
   test('flag, then HTLC_TAIL_SOCKS5 (empty = unset), else none', () => {
-    expect(socksFromOptions('1.2.3.4:1', { HTLC_TAIL_SOCKS5: '5.6.7.8:2' }, 'linux')).toMatchObject({ host: '1.2.3.4', source: '--socks5' });
-    expect(socksFromOptions(undefined, { HTLC_TAIL_SOCKS5: '5.6.7.8:2' }, 'linux')).toMatchObject({ host: '5.6.7.8', source: 'HTLC_TAIL_SOCKS5' });
+    expect(socksFromOptions('1.2.3.4:1', { HTLC_TAIL_SOCKS5: '5.6.7.8:2' }, 'linux')).toMatchObject({
+      host: '1.2.3.4',
+      source: '--socks5',
+    });
+    expect(socksFromOptions(undefined, { HTLC_TAIL_SOCKS5: '5.6.7.8:2' }, 'linux')).toMatchObject({
+      host: '5.6.7.8',
+      source: 'HTLC_TAIL_SOCKS5',
+    });
     expect(socksFromOptions(undefined, { HTLC_TAIL_SOCKS5: '' }, 'linux')).toBeNull();
     expect(socksFromOptions(undefined, {}, 'linux')).toBeNull();
-    expect(() => socksFromOptions(undefined, { HTLC_TAIL_SOCKS5: 'nope' }, 'linux')).toThrow(/HTLC_TAIL_SOCKS5 "nope" has no port/);
+    expect(() => socksFromOptions(undefined, { HTLC_TAIL_SOCKS5: 'nope' }, 'linux')).toThrow(
+      /HTLC_TAIL_SOCKS5 "nope" has no port/,
+    );
   });
 });
 

@@ -24,15 +24,38 @@ describe('resolveTailHistory', () => {
   test.each([
     [{}, {}, undefined],
     [{ db: '/x.sqlite' }, {}, undefined],
-    [{ since: '2h' }, {}, { db: { path: '/home/op/.local/share/htlc-tail/history.sqlite', source: 'default' }, select: { sinceNs: BigInt(NOW - 7_200_000) * 1_000_000n }, option: '--since' }],
-    [{ since: '2026-12-05T10:00:00.5Z', db: '~/h.sqlite' }, {}, { db: { path: '/home/op/h.sqlite', source: '--db' }, select: { sinceNs: 1_796_464_800_500_000_000n }, option: '--since' }],
-    [{ tail: '50' }, { HTLC_TAIL_DB: '/var/h.sqlite' }, { db: { path: '/var/h.sqlite', source: 'HTLC_TAIL_DB' }, select: { last: 50 }, option: '--tail' }],
+    [
+      { since: '2h' },
+      {},
+      {
+        db: { path: '/home/op/.local/share/htlc-tail/history.sqlite', source: 'default' },
+        select: { sinceNs: BigInt(NOW - 7_200_000) * 1_000_000n },
+        option: '--since',
+      },
+    ],
+    [
+      { since: '2026-12-05T10:00:00.5Z', db: '~/h.sqlite' },
+      {},
+      {
+        db: { path: '/home/op/h.sqlite', source: '--db' },
+        select: { sinceNs: 1_796_464_800_500_000_000n },
+        option: '--since',
+      },
+    ],
+    [
+      { tail: '50' },
+      { HTLC_TAIL_DB: '/var/h.sqlite' },
+      { db: { path: '/var/h.sqlite', source: 'HTLC_TAIL_DB' }, select: { last: 50 }, option: '--tail' },
+    ],
   ])('%j with env %j', (opts, env, want) => {
     expect(resolveTailHistory(opts, env, ctx)).toEqual(want);
   });
 
   test.each([
-    [{ since: '1h', tail: '5' }, /^--since and --tail both choose the recorded events to print first; give one of them$/],
+    [
+      { since: '1h', tail: '5' },
+      /^--since and --tail both choose the recorded events to print first; give one of them$/,
+    ],
     [{ tail: '0' }, /^--tail "0" is not a positive whole number; e\.g\. --tail 100$/],
     [{ tail: '-3' }, /^--tail "-3" is not a positive whole number/],
     [{ since: 'yesterday' }, /^--since "yesterday" is not a time; give an RFC 3339 time/],
@@ -50,7 +73,11 @@ describe('checkReplaySource', () => {
   ])('%j with FILE %j is fine', (opts, file) => expect(() => checkReplaySource(opts, file)).not.toThrow());
 
   test.each([
-    [{ db: true as const }, 'cap.raw', /^replay reads either a capture \("cap\.raw"\) or the history database \(--db\), not both; drop one$/],
+    [
+      { db: true as const },
+      'cap.raw',
+      /^replay reads either a capture \("cap\.raw"\) or the history database \(--db\), not both; drop one$/,
+    ],
     [{ since: '1h' }, 'cap.raw', /^--since selects recorded history: add --db/],
     [{ node: 'x' }, undefined, /^--node selects recorded history: add --db/],
     [{ until: '1h' }, undefined, /^--until selects recorded history: add --db/],

@@ -44,8 +44,12 @@ describe('parseTimeArg', () => {
 
   test("by default a date is this machine's local midnight", () => {
     // ECMAScript reads a date-time without an offset as local time: an independent way to the same instant.
-    expect(parseTimeArg('2026-12-01', '--since', NOW)).toBe(BigInt(new Date('2026-12-01T00:00:00').getTime()) * 1_000_000n);
-    expect(parseTimeArg('2026-07-01', '--since', NOW)).toBe(BigInt(new Date('2026-07-01T00:00:00').getTime()) * 1_000_000n);
+    expect(parseTimeArg('2026-12-01', '--since', NOW)).toBe(
+      BigInt(new Date('2026-12-01T00:00:00').getTime()) * 1_000_000n,
+    );
+    expect(parseTimeArg('2026-07-01', '--since', NOW)).toBe(
+      BigInt(new Date('2026-07-01T00:00:00').getTime()) * 1_000_000n,
+    );
   });
 
   test.each([

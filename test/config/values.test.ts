@@ -21,13 +21,24 @@ describe('value parsers', () => {
       '--format "xml" is not one of pretty, jsonl, table, raw, csv; pick one of those',
     );
   });
-  test.each([['1', 1], ['25', 25], [' 7 ', 7]])('parsePositiveInt %j', (v, n) => {
+  test.each([
+    ['1', 1],
+    ['25', 25],
+    [' 7 ', 7],
+  ])('parsePositiveInt %j', (v, n) => {
     expect(parsePositiveInt(v, '--count', '10')).toBe(n);
   });
   test.each([['0'], ['-1'], ['1.5'], ['abc'], [''], ['99999999999999999999']])('parsePositiveInt rejects %j', (v) => {
-    expect(usage(() => parsePositiveInt(v, '--count', '10'))).toBe(`--count ${JSON.stringify(v)} is not a positive whole number; e.g. --count 10`);
+    expect(usage(() => parsePositiveInt(v, '--count', '10'))).toBe(
+      `--count ${JSON.stringify(v)} is not a positive whole number; e.g. --count 10`,
+    );
   });
-  test.each([['10', 10], ['2.5', 2.5], ['.5', 0.5], ['0', 0]])('parseSeconds %j (zero allowed)', (v, n) => {
+  test.each([
+    ['10', 10],
+    ['2.5', 2.5],
+    ['.5', 0.5],
+    ['0', 0],
+  ])('parseSeconds %j (zero allowed)', (v, n) => {
     expect(parseSeconds(v, '--stats-interval', { allowZero: true, example: '60' })).toBe(n);
   });
   test.each([

@@ -14,7 +14,13 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ALIAS_LOOKUP_FAILED, startSimNode, type SimChannel, type SimNodeHandle, type HtlcEventObject } from '@htlc-tail/lnd-sim';
+import {
+  ALIAS_LOOKUP_FAILED,
+  startSimNode,
+  type SimChannel,
+  type SimNodeHandle,
+  type HtlcEventObject,
+} from '@htlc-tail/lnd-sim';
 import { runCli, type CliResult } from './run-cli.js';
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -43,7 +49,12 @@ const ALIASES: ReadonlyArray<string | undefined> = [
   undefined, // private peer: lnd's error text in peer_alias, NOT_FOUND from GetNodeInfo
 ];
 
-function forward(inCh: string, outCh: string, htlc: number, ts: bigint = T0 + BigInt(htlc) * 1_000_000n): HtlcEventObject {
+function forward(
+  inCh: string,
+  outCh: string,
+  htlc: number,
+  ts: bigint = T0 + BigInt(htlc) * 1_000_000n,
+): HtlcEventObject {
   return {
     incoming_channel_id: inCh,
     incoming_htlc_id: String(htlc),
@@ -52,7 +63,12 @@ function forward(inCh: string, outCh: string, htlc: number, ts: bigint = T0 + Bi
     timestamp_ns: ts.toString(),
     event_type: 'FORWARD',
     forward_event: {
-      info: { incoming_timelock: 800_140, outgoing_timelock: 800_100, incoming_amt_msat: '1001000', outgoing_amt_msat: '1000000' },
+      info: {
+        incoming_timelock: 800_140,
+        outgoing_timelock: 800_100,
+        incoming_amt_msat: '1001000',
+        outgoing_amt_msat: '1000000',
+      },
     },
   };
 }
@@ -96,7 +112,14 @@ afterAll(async () => {
 
 describe('the simulated node has the awkward aliases', () => {
   test('peer_alias holds lnd lookup error text for the private peer', () => {
-    expect(channels.map((c) => c.peer.listAlias)).toEqual(['ACINQ', 'WalletOfSatoshi.com', '⚡ Zürich-node', '', BAD, '']);
+    expect(channels.map((c) => c.peer.listAlias)).toEqual([
+      'ACINQ',
+      'WalletOfSatoshi.com',
+      '⚡ Zürich-node',
+      '',
+      BAD,
+      '',
+    ]);
     expect(channels[5]!.peer.graphAlias).toBeNull(); // ListChannels answers ALIAS_LOOKUP_FAILED for it
     expect(ALIAS_LOOKUP_FAILED).toBe('unable to lookup peer alias: alias for node not found');
   });
@@ -166,16 +189,30 @@ describe('pretty and table escape control characters', () => {
 describe('--channel and friends accept an alias', () => {
   // htlc ids of the ring lines that must pass (line i: channel i → channel i+1).
   test.each([
-    [['--channel', 'acinq'], ['0', '5']],
-    [['--channel', 'LNBiG [Hub-3]'], ['2', '3']],
-    [['--channel', '⚡ ZÜRICH-NODE'], ['1', '2']],
+    [
+      ['--channel', 'acinq'],
+      ['0', '5'],
+    ],
+    [
+      ['--channel', 'LNBiG [Hub-3]'],
+      ['2', '3'],
+    ],
+    [
+      ['--channel', '⚡ ZÜRICH-NODE'],
+      ['1', '2'],
+    ],
     [['--in-channel', '⚡ Zürich-node'], ['2']],
     [['--out-channel', 'WalletOfSatoshi.com'], ['0']],
-    [['--channel', 'ACINQ', '--channel', 'WalletOfSatoshi.com,LNBiG [Hub-3]'], ['0', '1', '2', '3', '5']],
+    [
+      ['--channel', 'ACINQ', '--channel', 'WalletOfSatoshi.com,LNBiG [Hub-3]'],
+      ['0', '1', '2', '3', '5'],
+    ],
   ])('%j keeps htlcs %j', async (filter, want) => {
     // A sentinel after the ring that every filter above keeps, so the tail ends at --count
     // even when the filter wrongly drops a ring event (the ids then differ).
-    sim.setScenario({ steps: [...ring(), { send: forward(ids[0]!, ids[1]!, 99) }, { send: forward(ids[2]!, ids[3]!, 98) }] });
+    sim.setScenario({
+      steps: [...ring(), { send: forward(ids[0]!, ids[1]!, 99) }, { send: forward(ids[2]!, ids[3]!, 98) }],
+    });
     const r = await tail(['-f', 'jsonl', '--count', String(want.length), ...filter]);
     expect(r.stderr).toBe('');
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
@@ -226,7 +263,14 @@ describe('macaroons that cannot read everything: the tail goes on, one warning',
     const r = await tail(['-f', 'jsonl', '--count', '6', '--macaroonpath', mac]);
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     const evs = rawLines(r.stdout).map((l) => JSON.parse(l));
-    expect(evs.map((e) => e.incoming_alias)).toEqual(['ACINQ', 'WalletOfSatoshi.com', '⚡ Zürich-node', undefined, BAD, undefined]);
+    expect(evs.map((e) => e.incoming_alias)).toEqual([
+      'ACINQ',
+      'WalletOfSatoshi.com',
+      '⚡ Zürich-node',
+      undefined,
+      BAD,
+      undefined,
+    ]);
     const warn = r.stderr.split('\n').filter((l) => l !== '');
     expect(warn).toHaveLength(1);
     expect(warn[0]).toMatch(/^htlc-tail: warning: .*GetNodeInfo.*info:read/);

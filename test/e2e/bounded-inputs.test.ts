@@ -59,14 +59,49 @@ describe('bounded inputs: exit 3 naming the file, at once', () => {
     return p;
   };
   const cases: Array<[string, () => string[], () => string, RegExp]> = [
-    ['--tlscertpath /dev/zero', () => ['--tlscertpath', '/dev/zero'], () => '/dev/zero', /TLS cert \/dev\/zero is not a regular file but a character device; set --tlscertpath/],
-    ['--configfile /dev/zero', () => ['--configfile', '/dev/zero'], () => '/dev/zero', /lnd\.conf \/dev\/zero \(not a regular file \(a character device\)\)/],
-    ['--macaroonpath /dev/urandom', () => ['--macaroonpath', '/dev/urandom'], () => '/dev/urandom', /macaroon \/dev\/urandom is not a regular file but a character device; set --macaroonpath/],
-    ['--tlscertpath of 2 MiB', () => ['--tlscertpath', big()], () => path.join(fx.tmp, 'big.file'), /is larger than 1 MiB/],
-    ['--macaroonpath of 2 MiB', () => ['--macaroonpath', big()], () => path.join(fx.tmp, 'big.file'), /is larger than 1 MiB/],
+    [
+      '--tlscertpath /dev/zero',
+      () => ['--tlscertpath', '/dev/zero'],
+      () => '/dev/zero',
+      /TLS cert \/dev\/zero is not a regular file but a character device; set --tlscertpath/,
+    ],
+    [
+      '--configfile /dev/zero',
+      () => ['--configfile', '/dev/zero'],
+      () => '/dev/zero',
+      /lnd\.conf \/dev\/zero \(not a regular file \(a character device\)\)/,
+    ],
+    [
+      '--macaroonpath /dev/urandom',
+      () => ['--macaroonpath', '/dev/urandom'],
+      () => '/dev/urandom',
+      /macaroon \/dev\/urandom is not a regular file but a character device; set --macaroonpath/,
+    ],
+    [
+      '--tlscertpath of 2 MiB',
+      () => ['--tlscertpath', big()],
+      () => path.join(fx.tmp, 'big.file'),
+      /is larger than 1 MiB/,
+    ],
+    [
+      '--macaroonpath of 2 MiB',
+      () => ['--macaroonpath', big()],
+      () => path.join(fx.tmp, 'big.file'),
+      /is larger than 1 MiB/,
+    ],
     ['--configfile of 2 MiB', () => ['--configfile', big()], () => path.join(fx.tmp, 'big.file'), /larger than 1 MiB/],
-    ['--tlscertpath a directory', () => ['--tlscertpath', dir()], () => path.join(fx.tmp, 'a-directory'), /is a directory/],
-    ['a truncated macaroon', () => ['--macaroonpath', truncatedMacaroon()], () => path.join(fx.tmp, 'truncated.macaroon'), /macaroon .* is damaged \(.*\): truncated or altered\?.*--macaroonpath/],
+    [
+      '--tlscertpath a directory',
+      () => ['--tlscertpath', dir()],
+      () => path.join(fx.tmp, 'a-directory'),
+      /is a directory/,
+    ],
+    [
+      'a truncated macaroon',
+      () => ['--macaroonpath', truncatedMacaroon()],
+      () => path.join(fx.tmp, 'truncated.macaroon'),
+      /macaroon .* is damaged \(.*\): truncated or altered\?.*--macaroonpath/,
+    ],
   ];
   test.each(cases)('%s', async (_name, args, file, says) => {
     const started = Date.now();
@@ -100,7 +135,9 @@ describe('--stats-interval', () => {
   test.each(['0.5', '0.001'])('%s s is a usage error (exit 2)', async (v) => {
     const r = await cli([...fx.args, '--stats-interval', v]);
     expectExit(r, 2);
-    expect(oneErrorLine(r)).toMatch(new RegExp(`--stats-interval "${esc(v)}" is less than 1 s; give 1 or more \\(0 turns it off\\)`));
+    expect(oneErrorLine(r)).toMatch(
+      new RegExp(`--stats-interval "${esc(v)}" is less than 1 s; give 1 or more \\(0 turns it off\\)`),
+    );
   });
 });
 
@@ -119,7 +156,12 @@ describe('line and paragraph separators in strings', () => {
               outgoing_htlc_id: '0',
               timestamp_ns: '1714979289123456789',
               event_type: 'FORWARD',
-              link_fail_event: { info: null, wire_failure: 'FEE_INSUFFICIENT', failure_detail: 'NO_DETAIL', failure_string: text },
+              link_fail_event: {
+                info: null,
+                wire_failure: 'FEE_INSUFFICIENT',
+                failure_detail: 'NO_DETAIL',
+                failure_string: text,
+              },
             },
           },
           { error: `terminated\u2028now` },
@@ -148,7 +190,11 @@ describe('line and paragraph separators in strings', () => {
 
 describe('--wait', () => {
   test('the waiting notice does not suggest --wait', async () => {
-    const node = await startSimFixture({ seed: 53, walletState: 'LOCKED', scenario: { steps: [{ generate: 1 }], then: 'hold' } });
+    const node = await startSimFixture({
+      seed: 53,
+      walletState: 'LOCKED',
+      scenario: { steps: [{ generate: 1 }], then: 'hold' },
+    });
     try {
       const unlock = new Promise((r) => setTimeout(r, 1_500)).then(() => node.node.setWalletState('SERVER_ACTIVE'));
       const r = await cli([...node.args, '--wait', '-f', 'jsonl', '--count', '1', '--no-stats']);
@@ -181,7 +227,14 @@ describe('proxy variables', () => {
               outgoing_htlc_id: '1',
               timestamp_ns: '1714979289123456789',
               event_type: 'FORWARD',
-              forward_event: { info: { incoming_timelock: 800_140, outgoing_timelock: 800_100, incoming_amt_msat: '1001000', outgoing_amt_msat: '1000000' } },
+              forward_event: {
+                info: {
+                  incoming_timelock: 800_140,
+                  outgoing_timelock: 800_100,
+                  incoming_amt_msat: '1001000',
+                  outgoing_amt_msat: '1000000',
+                },
+              },
             },
           },
         ],
@@ -195,9 +248,16 @@ describe('proxy variables', () => {
       });
       expectExit(r, 0);
       const [ev] = jsonLines(r.stdout);
-      expect([ev.incoming_alias, ev.outgoing_alias]).toEqual([node.node.node.channels[0]!.peer.listAlias, node.node.node.channels[1]!.peer.listAlias]);
+      expect([ev.incoming_alias, ev.outgoing_alias]).toEqual([
+        node.node.node.channels[0]!.peer.listAlias,
+        node.node.node.channels[1]!.peer.listAlias,
+      ]);
       const lines = errorLines(r.stderr).filter((l) => l.startsWith('htlc-tail: '));
-      expect(lines).toEqual([expect.stringMatching(/^htlc-tail: grpc_proxy, https_proxy, HTTPS_PROXY, http_proxy are set but ignored: htlc-tail connects to lnd directly/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(
+          /^htlc-tail: grpc_proxy, https_proxy, HTTPS_PROXY, http_proxy are set but ignored: htlc-tail connects to lnd directly/,
+        ),
+      ]);
       expect(r.stderr).not.toMatch(/alias lookup|blocks left.*unknown/i);
     } finally {
       await node.cleanup();

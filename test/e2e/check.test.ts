@@ -10,7 +10,12 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DEFAULT_MACAROON_PERMISSIONS, mintMacaroon, parseMacaroon, timeBeforeCaveat } from '../../src/macaroon/index.js';
+import {
+  DEFAULT_MACAROON_PERMISSIONS,
+  mintMacaroon,
+  parseMacaroon,
+  timeBeforeCaveat,
+} from '../../src/macaroon/index.js';
 import { startSimNode, type LndDirPaths, type SimNodeHandle } from '@htlc-tail/lnd-sim';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -76,10 +81,15 @@ beforeAll(async () => {
 
   badConfDir = path.join(tmp, 'badconf');
   await mkdir(badConfDir);
-  await writeFile(path.join(badConfDir, 'lnd.conf'), '[Application Options]\nrpclisten=127.0.0.1:10009\nthis line has no equals sign\n');
+  await writeFile(
+    path.join(badConfDir, 'lnd.conf'),
+    '[Application Options]\nrpclisten=127.0.0.1:10009\nthis line has no equals sign\n',
+  );
   await copyFile(main.tlsCertPath, path.join(badConfDir, 'tls.cert'));
 
-  const expired = node.mintMacaroon(DEFAULT_MACAROON_PERMISSIONS.readonly, [timeBeforeCaveat(new Date(Date.now() - 3_600_000))]);
+  const expired = node.mintMacaroon(DEFAULT_MACAROON_PERMISSIONS.readonly, [
+    timeBeforeCaveat(new Date(Date.now() - 3_600_000)),
+  ]);
   const foreign = mintMacaroon({ rootKey: Buffer.alloc(32, 0x42), permissions: DEFAULT_MACAROON_PERMISSIONS.readonly });
   expiredMacaroon = path.join(tmp, 'expired.macaroon');
   foreignMacaroon = path.join(tmp, 'foreign.macaroon');
@@ -102,12 +112,16 @@ describe('htlc-tail check', () => {
     expect(Object.values(statusOf(r.stdout))).toEqual(STEPS.map(() => 'ok'));
     expect(lineOf(r.stdout, 'config')).toContain(`lnd.conf ${main.confPath}; network regtest (lnd.conf:`);
     expect(lineOf(r.stdout, 'config')).toContain(`rpcserver ${node.rpcserver} (lnd.conf:`);
-    expect(lineOf(r.stdout, 'cert')).toMatch(/EC P-256, self-signed, valid until \d{4}-\d\d-\d\d .*IPs 127\.0\.0\.1, ::1; covers 127\.0\.0\.1$/);
+    expect(lineOf(r.stdout, 'cert')).toMatch(
+      /EC P-256, self-signed, valid until \d{4}-\d\d-\d\d .*IPs 127\.0\.0\.1, ::1; covers 127\.0\.0\.1$/,
+    );
     expect(lineOf(r.stdout, 'macaroon')).toContain(
       `${main.macaroonPaths.readonly}: address,info,invoices,macaroon,message,offchain,onchain,peers,signer:read; no caveats; grants offchain:read, info:read`,
     );
     expect(lineOf(r.stdout, 'lnd ready')).toMatch(/SERVER_ACTIVE/);
-    expect(lineOf(r.stdout, 'GetInfo')).toMatch(new RegExp(`alias "${node.node.alias}", lnd \\S+, synced to chain, block ${node.node.blockHeight}, regtest$`));
+    expect(lineOf(r.stdout, 'GetInfo')).toMatch(
+      new RegExp(`alias "${node.node.alias}", lnd \\S+, synced to chain, block ${node.node.blockHeight}, regtest$`),
+    );
     expect(lineOf(r.stdout, 'subscribe')).toMatch(/lnd sent subscribed_event/);
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(`ready: htlc-tail can tail lnd at ${node.rpcserver}`);
   });
@@ -224,18 +238,21 @@ describe('htlc-tail check', () => {
     ],
   ];
 
-  test.each(failures.map((f) => [`${f[0]}: exit ${f[2]}`, ...f.slice(1)] as Failure))('%s', async (_name, args, code, failed, line, others) => {
-    const r = await check(await args());
-    expect(r.code).toBe(code);
-    const st = statusOf(r.stdout);
-    // The failing step is the first failure; every step is listed.
-    expect(Object.entries(st).find(([, s]) => s === 'FAIL')?.[0]).toBe(failed);
-    expect(lineOf(r.stdout, failed)).toMatch(line);
-    expect(st).toMatchObject(others);
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe(`not ready: ${failed} failed (exit ${code})`);
-    // Steps are the product: on stdout. stderr holds at most --debug traces, never a line of the report.
-    expect(r.stderr).not.toMatch(/^(ok|FAIL|skip|warn) /m);
-  });
+  test.each(failures.map((f) => [`${f[0]}: exit ${f[2]}`, ...f.slice(1)] as Failure))(
+    '%s',
+    async (_name, args, code, failed, line, others) => {
+      const r = await check(await args());
+      expect(r.code).toBe(code);
+      const st = statusOf(r.stdout);
+      // The failing step is the first failure; every step is listed.
+      expect(Object.entries(st).find(([, s]) => s === 'FAIL')?.[0]).toBe(failed);
+      expect(lineOf(r.stdout, failed)).toMatch(line);
+      expect(st).toMatchObject(others);
+      expect(r.stdout.trimEnd().split('\n').pop()).toBe(`not ready: ${failed} failed (exit ${code})`);
+      // Steps are the product: on stdout. stderr holds at most --debug traces, never a line of the report.
+      expect(r.stderr).not.toMatch(/^(ok|FAIL|skip|warn) /m);
+    },
+  );
 
   test('wallet locked: exit 5 from lnd ready, the calls that need it skipped', async () => {
     node.setWalletState('LOCKED');
@@ -247,13 +264,18 @@ describe('htlc-tail check', () => {
     }
     expect(r.code).toBe(5);
     expect(statusOf(r.stdout)).toMatchObject({ tls: 'ok', 'lnd ready': 'FAIL', GetInfo: 'skip', subscribe: 'skip' });
-    expect(lineOf(r.stdout, 'lnd ready')).toMatch(/wallet locked \(LOCKED\); unlock it \(lncli unlock\), or run htlc-tail with --wait/);
+    expect(lineOf(r.stdout, 'lnd ready')).toMatch(
+      /wallet locked \(LOCKED\); unlock it \(lncli unlock\), or run htlc-tail with --wait/,
+    );
     expect(lineOf(r.stdout, 'subscribe')).toBe('skip  subscribe  skipped: lnd ready failed');
   });
 
   test('no macaroon bytes or hex in any output above', () => {
     expect(outputs.length).toBeGreaterThanOrEqual(14);
-    const all = outputs.map((o) => `${o.stdout}\n${o.stderr}`).join('\n').toLowerCase();
+    const all = outputs
+      .map((o) => `${o.stdout}\n${o.stderr}`)
+      .join('\n')
+      .toLowerCase();
     for (const mac of secrets) {
       const m = parseMacaroon(mac);
       for (const secret of [mac, Buffer.from(m.signature), Buffer.from(m.identifier.nonce)]) {

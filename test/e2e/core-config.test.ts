@@ -9,7 +9,16 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { jsonLines, type CliResult } from './run-cli.js';
-import { cli, expectExit, expectNoNodeWarnings, expectNoSecrets, oneErrorLine, pooled, startSimFixture, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  expectExit,
+  expectNoNodeWarnings,
+  expectNoSecrets,
+  oneErrorLine,
+  pooled,
+  startSimFixture,
+  type SimFixture,
+} from './sim-fixture.js';
 
 let fx: SimFixture;
 let closedPort: number;
@@ -28,7 +37,18 @@ const EVENT = {
 };
 
 /** lnd directories made in beforeAll, each a copy of fx's with one change. */
-const dirs = {} as Record<'closedConf' | 'anyAddr' | 'noMacaroons' | 'badLine' | 'badSection' | 'badQuote' | 'twoNets' | 'macVar' | 'macInvoice', string>;
+const dirs = {} as Record<
+  | 'closedConf'
+  | 'anyAddr'
+  | 'noMacaroons'
+  | 'badLine'
+  | 'badSection'
+  | 'badQuote'
+  | 'twoNets'
+  | 'macVar'
+  | 'macInvoice',
+  string
+>;
 /** The malformed lnd.conf files and the line they break. */
 const badConf: Record<string, number> = {};
 
@@ -44,42 +64,96 @@ interface Case {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const has = (s: () => string) => () => new RegExp(esc(s()));
-const ok = (name: string, args: () => string[], env?: () => Record<string, string>): Case => ({ name, args, env, code: 0 });
+const ok = (name: string, args: () => string[], env?: () => Record<string, string>): Case => ({
+  name,
+  args,
+  env,
+  code: 0,
+});
 const conf = (d: string) => path.join(d, 'lnd.conf');
 
 const CASES: Case[] = [
   // ---- resolution (0) ----
   ok('--lnddir DIR --network regtest (rpclisten, tls.cert, readonly.macaroon from the dir)', () => [...fx.args]),
   ok('--lnddir DIR alone: the network from lnd.conf bitcoin.regtest=true', () => ['--lnddir', fx.paths.lnddir]),
-  ok('LNCLI_LNDDIR and LNCLI_NETWORK', () => [], () => ({ LNCLI_LNDDIR: fx.paths.lnddir, LNCLI_NETWORK: 'regtest' })),
-  ok('LNCLI_RPCSERVER, LNCLI_TLSCERTPATH, LNCLI_MACAROONPATH (no lnd.conf at all)', () => [], () => ({
-    LNCLI_RPCSERVER: fx.node.rpcserver,
-    LNCLI_TLSCERTPATH: fx.paths.tlsCertPath,
-    LNCLI_MACAROONPATH: fx.paths.macaroonPaths.readonly,
-  })),
-  ok('flags win over the environment', () => ['--rpcserver', fx.node.rpcserver, '--macaroonpath', fx.paths.macaroonPaths.readonly, '--tlscertpath', fx.paths.tlsCertPath], () => ({
-    LNCLI_RPCSERVER: `127.0.0.1:${closedPort}`,
-    LNCLI_TLSCERTPATH: '/nonexistent/tls.cert',
-    LNCLI_MACAROONPATH: fx.paths.macaroonPaths.invoice,
-  })),
-  ok('--rpcserver overrides lnd.conf rpclisten', () => ['--lnddir', dirs.closedConf, '--network', 'regtest', '--rpcserver', fx.node.rpcserver]),
-  ok('LNCLI_RPCSERVER overrides lnd.conf rpclisten', () => ['--lnddir', dirs.closedConf, '--network', 'regtest'], () => ({ LNCLI_RPCSERVER: fx.node.rpcserver })),
-  ok('rpclisten=0.0.0.0:PORT dials localhost:PORT (a name in lnd\'s cert)', () => ['--lnddir', dirs.anyAddr]),
-  ok('--configfile FILE with explicit cert and macaroon', () => ['--configfile', conf(dirs.closedConf), '--rpcserver', fx.node.rpcserver, '--tlscertpath', fx.paths.tlsCertPath, '--macaroonpath', fx.paths.macaroonPaths.readonly]),
-  ok('lnd.conf readonlymacaroonpath with $VAR expanded', () => ['--lnddir', dirs.macVar], () => ({ HTLC_E2E_MACDIR: fx.paths.macaroonDir })),
+  ok(
+    'LNCLI_LNDDIR and LNCLI_NETWORK',
+    () => [],
+    () => ({ LNCLI_LNDDIR: fx.paths.lnddir, LNCLI_NETWORK: 'regtest' }),
+  ),
+  ok(
+    'LNCLI_RPCSERVER, LNCLI_TLSCERTPATH, LNCLI_MACAROONPATH (no lnd.conf at all)',
+    () => [],
+    () => ({
+      LNCLI_RPCSERVER: fx.node.rpcserver,
+      LNCLI_TLSCERTPATH: fx.paths.tlsCertPath,
+      LNCLI_MACAROONPATH: fx.paths.macaroonPaths.readonly,
+    }),
+  ),
+  ok(
+    'flags win over the environment',
+    () => [
+      '--rpcserver',
+      fx.node.rpcserver,
+      '--macaroonpath',
+      fx.paths.macaroonPaths.readonly,
+      '--tlscertpath',
+      fx.paths.tlsCertPath,
+    ],
+    () => ({
+      LNCLI_RPCSERVER: `127.0.0.1:${closedPort}`,
+      LNCLI_TLSCERTPATH: '/nonexistent/tls.cert',
+      LNCLI_MACAROONPATH: fx.paths.macaroonPaths.invoice,
+    }),
+  ),
+  ok('--rpcserver overrides lnd.conf rpclisten', () => [
+    '--lnddir',
+    dirs.closedConf,
+    '--network',
+    'regtest',
+    '--rpcserver',
+    fx.node.rpcserver,
+  ]),
+  ok(
+    'LNCLI_RPCSERVER overrides lnd.conf rpclisten',
+    () => ['--lnddir', dirs.closedConf, '--network', 'regtest'],
+    () => ({ LNCLI_RPCSERVER: fx.node.rpcserver }),
+  ),
+  ok("rpclisten=0.0.0.0:PORT dials localhost:PORT (a name in lnd's cert)", () => ['--lnddir', dirs.anyAddr]),
+  ok('--configfile FILE with explicit cert and macaroon', () => [
+    '--configfile',
+    conf(dirs.closedConf),
+    '--rpcserver',
+    fx.node.rpcserver,
+    '--tlscertpath',
+    fx.paths.tlsCertPath,
+    '--macaroonpath',
+    fx.paths.macaroonPaths.readonly,
+  ]),
+  ok(
+    'lnd.conf readonlymacaroonpath with $VAR expanded',
+    () => ['--lnddir', dirs.macVar],
+    () => ({ HTLC_E2E_MACDIR: fx.paths.macaroonDir }),
+  ),
   {
     // Least privilege (issue 11): admin.macaroon works, with one warning at start.
     name: 'admin.macaroon works too; one warning: more than the tail needs, use readonly.macaroon or bake one',
     args: () => [...fx.args, '--macaroonpath', fx.paths.macaroonPaths.admin],
     code: 0,
-    says: [() => /^htlc-tail: warning: the macaroon .*admin\.macaroon grants more than htlc-tail needs .*readonly\.macaroon.*lncli bakemacaroon offchain:read info:read$/],
+    says: [
+      () =>
+        /^htlc-tail: warning: the macaroon .*admin\.macaroon grants more than htlc-tail needs .*readonly\.macaroon.*lncli bakemacaroon offchain:read info:read$/,
+    ],
   },
   {
     // router.macaroon has offchain:read (the stream) but not info:read (GetNodeInfo, for aliases), and offchain:write.
     name: 'router.macaroon: the tail runs; one warning says aliases need info:read, one that it grants more than needed',
     args: () => [...fx.args, '--macaroonpath', fx.paths.macaroonPaths.router],
     code: 0,
-    says: [() => /^htlc-tail: warning: cannot look up .*lacks info:read/, () => /^htlc-tail: warning: .*router\.macaroon grants more than htlc-tail needs \(offchain:write\)/],
+    says: [
+      () => /^htlc-tail: warning: cannot look up .*lacks info:read/,
+      () => /^htlc-tail: warning: .*router\.macaroon grants more than htlc-tail needs \(offchain:write\)/,
+    ],
     lines: 2,
   },
   // ---- what the resolution used shows in failures ----
@@ -122,14 +196,12 @@ const CASES: Case[] = [
     says: [has(() => path.join(fx.tmp, 'no-such-lnd.conf')), () => /--configfile/],
   },
   // ---- malformed lnd.conf (3, names the file and the line) ----
-  ...(['badLine', 'badSection', 'badQuote'] as const).map(
-    (k): Case => ({
-      name: `malformed lnd.conf: ${k}`,
-      args: () => ['--lnddir', dirs[k], '--network', 'regtest'],
-      code: 3,
-      says: [has(() => conf(dirs[k])), () => new RegExp(`(:|line )${badConf[k]}\\b`)],
-    }),
-  ),
+  ...(['badLine', 'badSection', 'badQuote'] as const).map((k): Case => ({
+    name: `malformed lnd.conf: ${k}`,
+    args: () => ['--lnddir', dirs[k], '--network', 'regtest'],
+    code: 3,
+    says: [has(() => conf(dirs[k])), () => new RegExp(`(:|line )${badConf[k]}\\b`)],
+  })),
   {
     name: 'lnd.conf with two networks (3, names both lines)',
     args: () => ['--lnddir', dirs.twoNets],
@@ -157,15 +229,13 @@ const CASES: Case[] = [
       ['unknown option', ['--bogus-option'], /--bogus-option/],
       ['missing option value', ['--lnddir'], /--lnddir/],
     ] as const
-  ).map(
-    ([name, args, re]): Case => ({
-      name: `usage: ${name}`,
-      // With a working --lnddir, so only the bad value can fail.
-      args: () => [...fx.args, ...args],
-      code: 2,
-      says: [() => re],
-    }),
-  ),
+  ).map(([name, args, re]): Case => ({
+    name: `usage: ${name}`,
+    // With a working --lnddir, so only the bad value can fail.
+    args: () => [...fx.args, ...args],
+    code: 2,
+    says: [() => re],
+  })),
 ];
 
 beforeAll(async () => {
@@ -208,7 +278,11 @@ beforeAll(async () => {
   for (const c of CASES) {
     results.set(
       c.name,
-      pool(() => cli(['-f', 'jsonl', '--count', '1', ...c.args()], { env: { HOME: path.join(fx.tmp, 'empty-home'), ...c.env?.() } })),
+      pool(() =>
+        cli(['-f', 'jsonl', '--count', '1', ...c.args()], {
+          env: { HOME: path.join(fx.tmp, 'empty-home'), ...c.env?.() },
+        }),
+      ),
     );
   }
   await Promise.allSettled(results.values());
@@ -229,10 +303,16 @@ describe('configuration', () => {
       const lines = r.stderr.split('\n').filter((l) => l !== '');
       if (c.says) expect(lines).toHaveLength(c.lines ?? 1);
       if (c.says) for (const s of c.says) expect(lines.filter((l) => new RegExp(s()).test(l))).toHaveLength(1);
-      expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ event: 'forward_fail', event_type: 'SEND', timestamp_ns: TS })]);
+      expect(jsonLines(r.stdout)).toEqual([
+        expect.objectContaining({ event: 'forward_fail', event_type: 'SEND', timestamp_ns: TS }),
+      ]);
       return;
     }
-    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code: c.code, stdout: '', stderr: expect.any(String) });
+    expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+      code: c.code,
+      stdout: '',
+      stderr: expect.any(String),
+    });
     const line = oneErrorLine(r);
     for (const s of c.says ?? []) expect(line).toMatch(s());
   });

@@ -13,7 +13,16 @@ import { cp, mkdir, rm, writeFile, chmod } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { jsonLines, type CliResult } from './run-cli.js';
-import { cli, expectExit, expectNoNodeWarnings, expectNoSecrets, oneErrorLine, pooled, startSimFixture, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  expectExit,
+  expectNoNodeWarnings,
+  expectNoSecrets,
+  oneErrorLine,
+  pooled,
+  startSimFixture,
+  type SimFixture,
+} from './sim-fixture.js';
 
 let fx: SimFixture;
 let other: SimFixture;
@@ -59,7 +68,10 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const has = (s: () => string) => () => new RegExp(esc(s()));
 const rpc = () => ['--rpcserver', fx.node.rpcserver];
 const cert = () => ['--tlscertpath', fx.paths.tlsCertPath];
-const mac = (name: 'readonly' | 'invoice' | 'admin' | 'router' = 'readonly') => ['--macaroonpath', fx.paths.macaroonPaths[name]];
+const mac = (name: 'readonly' | 'invoice' | 'admin' | 'router' = 'readonly') => [
+  '--macaroonpath',
+  fx.paths.macaroonPaths[name],
+];
 
 const CASES: Case[] = [
   // ---- configuration (3) ----
@@ -103,7 +115,10 @@ const CASES: Case[] = [
     name: 'missing macaroon (readonly.macaroon of a network lnd has no data for)',
     args: () => [...fx.args.slice(0, 2), '--network', 'testnet'],
     code: 3,
-    says: [has(() => path.join(fx.paths.lnddir, 'data', 'chain', 'bitcoin', 'testnet', 'readonly.macaroon')), () => /--macaroonpath|--network/],
+    says: [
+      has(() => path.join(fx.paths.lnddir, 'data', 'chain', 'bitcoin', 'testnet', 'readonly.macaroon')),
+      () => /--macaroonpath|--network/,
+    ],
   },
   {
     name: 'malformed macaroon (text)',
@@ -156,7 +171,7 @@ const CASES: Case[] = [
     says: [() => /offchain:read/, () => /readonly\.macaroon/, has(() => fx.paths.macaroonPaths.invoice)],
   },
   {
-    name: 'a foreign macaroon (another node\'s readonly.macaroon)',
+    name: "a foreign macaroon (another node's readonly.macaroon)",
     args: () => [...rpc(), ...cert(), '--macaroonpath', p.otherMac],
     code: 5,
     says: [has(() => p.otherMac), () => /macaroon/, () => /--macaroonpath|another node|this node/],
@@ -202,7 +217,11 @@ beforeAll(async () => {
   await new Promise<void>((r) => plainServer.listen(0, '127.0.0.1', r));
   plainPort = (plainServer.address() as net.AddressInfo).port;
 
-  for (const c of CASES) results.set(c.name, pool(() => cli(['-f', 'jsonl', ...c.args()])));
+  for (const c of CASES)
+    results.set(
+      c.name,
+      pool(() => cli(['-f', 'jsonl', ...c.args()])),
+    );
   await Promise.allSettled(results.values());
 }, 180_000);
 
@@ -215,7 +234,11 @@ const allSecrets = () => [...fx.secrets, ...other.secrets];
 
 function expectCleanFailure(r: CliResult, code: number): string {
   expectExit(r, code);
-  expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({ code, stdout: '', stderr: expect.any(String) });
+  expect({ code: r.code, stdout: r.stdout, stderr: r.stderr }).toEqual({
+    code,
+    stdout: '',
+    stderr: expect.any(String),
+  });
   const line = oneErrorLine(r);
   expectNoSecrets(r, allSecrets());
   expectNoNodeWarnings(r.stderr);
@@ -231,12 +254,16 @@ describe('errors: one line, the documented exit code, no secret', () => {
 
   // root reads every file whatever its mode: then the directory case above stands in for it.
   const asRoot = process.getuid?.() === 0;
-  (asRoot ? test.skip : test)('unreadable cert (mode 000) is 3 and names the file', async () => {
-    const r = await cli(['--rpcserver', fx.node.rpcserver, '--tlscertpath', p.unreadable, ...mac()]);
-    const line = expectCleanFailure(r, 3);
-    expect(line).toContain(p.unreadable);
-    expect(line).toMatch(/--tlscertpath/);
-  }, 90_000);
+  (asRoot ? test.skip : test)(
+    'unreadable cert (mode 000) is 3 and names the file',
+    async () => {
+      const r = await cli(['--rpcserver', fx.node.rpcserver, '--tlscertpath', p.unreadable, ...mac()]);
+      const line = expectCleanFailure(r, 3);
+      expect(line).toContain(p.unreadable);
+      expect(line).toMatch(/--tlscertpath/);
+    },
+    90_000,
+  );
 });
 
 describe('the --tls-server-name remedy', () => {
@@ -244,7 +271,9 @@ describe('the --tls-server-name remedy', () => {
     const r = await cli([...other.args, '--tls-server-name', 'localhost', '-f', 'jsonl', '--count', '1']);
     expectExit(r, 0);
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    expect(jsonLines(r.stdout)).toEqual([expect.objectContaining({ event: 'forward_fail', timestamp_ns: EVENT.timestamp_ns })]);
+    expect(jsonLines(r.stdout)).toEqual([
+      expect.objectContaining({ event: 'forward_fail', timestamp_ns: EVENT.timestamp_ns }),
+    ]);
     expectNoSecrets(r, allSecrets());
   }, 90_000);
 });
@@ -264,6 +293,10 @@ describe('wallet locked', () => {
     expect(line).toContain(fx.node.rpcserver);
     const ok = await cli([...fx.args, '-f', 'jsonl', '--count', '1']);
     expectExit(ok, 0);
-    expect({ code: ok.code, stderr: ok.stderr, lines: jsonLines(ok.stdout).length }).toEqual({ code: 0, stderr: '', lines: 1 });
+    expect({ code: ok.code, stderr: ok.stderr, lines: jsonLines(ok.stdout).length }).toEqual({
+      code: 0,
+      stderr: '',
+      lines: 1,
+    });
   }, 150_000);
 });

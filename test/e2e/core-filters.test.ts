@@ -56,10 +56,22 @@ interface Case {
 const CASES: Case[] = [
   { name: 'no filter: all but subscribed', args: () => [], steps: all },
   { name: '--event subscribed shows it', args: () => ['--event', 'subscribed'], steps: [0] },
-  { name: '--event subscribed,forward', args: () => ['--event', 'subscribed,forward'], steps: [0, 1, 4, 13, 15, 18, 22] },
+  {
+    name: '--event subscribed,forward',
+    args: () => ['--event', 'subscribed,forward'],
+    steps: [0, 1, 4, 13, 15, 18, 22],
+  },
   { name: '--event link_fail', args: () => ['--event', 'link_fail'], steps: [7, 11, 17, 19] },
-  { name: '--event settle,final_htlc (list = OR)', args: () => ['--event', 'settle,final_htlc'], steps: [2, 3, 6, 8, 9, 10, 12, 14, 20, 23] },
-  { name: '--event settle --event final_htlc (repeat = OR)', args: () => ['--event', 'settle', '--event', 'final_htlc'], steps: [2, 3, 6, 8, 9, 10, 12, 14, 20, 23] },
+  {
+    name: '--event settle,final_htlc (list = OR)',
+    args: () => ['--event', 'settle,final_htlc'],
+    steps: [2, 3, 6, 8, 9, 10, 12, 14, 20, 23],
+  },
+  {
+    name: '--event settle --event final_htlc (repeat = OR)',
+    args: () => ['--event', 'settle', '--event', 'final_htlc'],
+    steps: [2, 3, 6, 8, 9, 10, 12, 14, 20, 23],
+  },
   // final_htlc is UNKNOWN on the wire: it goes with its HTLC's first event's type.
   { name: '--type forward', args: () => ['--type', 'forward'], steps: [1, 2, 3, 4, 5, 6, 7, 8, 19, 20, 21, 22, 23] },
   { name: '--type send', args: () => ['--type', 'send'], steps: [13, 14, 15, 16, 17] },
@@ -70,26 +82,71 @@ const CASES: Case[] = [
   { name: '--channel decimal id', args: () => ['--channel', A()], steps: ofA },
   { name: '--channel BLOCKxTXxOUT', args: () => ['--channel', scid(A())], steps: ofA },
   { name: '--channel alias (ListChannels peer_alias)', args: () => ['--channel', 'ACINQ'], steps: ofA },
-  { name: '--channel alias from GetNodeInfo', args: () => ['--channel', 'LNBiG [Hub-3]'], steps: [4, 5, 15, 16, 19, 20] },
+  {
+    name: '--channel alias from GetNodeInfo',
+    args: () => ['--channel', 'LNBiG [Hub-3]'],
+    steps: [4, 5, 15, 16, 19, 20],
+  },
   { name: '--channel non-ASCII alias', args: () => ['--channel', '⚡ Zürich-node'], steps: [4, 5, 6, 11, 12, 18, 21] },
-  { name: '--channel A,B (OR)', args: () => ['--channel', `${A()},${scid(B())}`], steps: [...new Set([...ofA, ...ofB])].sort((a, b) => a - b) },
+  {
+    name: '--channel A,B (OR)',
+    args: () => ['--channel', `${A()},${scid(B())}`],
+    steps: [...new Set([...ofA, ...ofB])].sort((a, b) => a - b),
+  },
   { name: '--channel max uint64', args: () => ['--channel', U64_MAX], steps: [22, 23] },
-  { name: '--out-channel 16777215x16777215x65535', args: () => ['--out-channel', '16777215x16777215x65535'], steps: [22, 23] },
+  {
+    name: '--out-channel 16777215x16777215x65535',
+    args: () => ['--out-channel', '16777215x16777215x65535'],
+    steps: [22, 23],
+  },
   { name: '--in-channel C (not its outgoing side)', args: () => ['--in-channel', C()], steps: [4, 5, 6, 11, 12] },
   { name: '--in-channel B', args: () => ['--in-channel', scid(B())], steps: [21] },
   { name: '--out-channel B', args: () => ['--out-channel', B()], steps: [1, 2, 7, 13, 14] },
   { name: '--out-channel D alias', args: () => ['--out-channel', 'LNBiG [Hub-3]'], steps: [4, 5, 15, 16] },
-  { name: '--in-channel A --out-channel B (AND)', args: () => ['--in-channel', A(), '--out-channel', B()], steps: [1, 2, 7] },
+  {
+    name: '--in-channel A --out-channel B (AND)',
+    args: () => ['--in-channel', A(), '--out-channel', B()],
+    steps: [1, 2, 7],
+  },
   // --min-amount: the larger known amount (own HtlcInfo, else its HTLC's first event's) ≥ SAT; unknown amount drops.
-  { name: '--min-amount 1000.5 (= 1000500 msat)', args: () => ['--min-amount', '1000.5'], steps: without(9, 10, 17, 18, 19, 20, 21) },
-  { name: '--min-amount 0: only events with a known amount', args: () => ['--min-amount', '0'], steps: without(9, 10, 19, 20, 21) },
-  { name: '--min-amount above 2^53 msat, exact', args: () => ['--min-amount', '18446744073709551.615'], steps: [22, 23] },
+  {
+    name: '--min-amount 1000.5 (= 1000500 msat)',
+    args: () => ['--min-amount', '1000.5'],
+    steps: without(9, 10, 17, 18, 19, 20, 21),
+  },
+  {
+    name: '--min-amount 0: only events with a known amount',
+    args: () => ['--min-amount', '0'],
+    steps: without(9, 10, 19, 20, 21),
+  },
+  {
+    name: '--min-amount above 2^53 msat, exact',
+    args: () => ['--min-amount', '18446744073709551.615'],
+    steps: [22, 23],
+  },
   { name: '--min-amount one msat above max uint64', args: () => ['--min-amount', '18446744073709551.616'], steps: [] },
-  { name: 'AND across options: --type forward --failures --channel ACINQ', args: () => ['--type', 'forward', '--failures', '--channel', 'ACINQ'], steps: [7, 8] },
-  { name: 'AND: --event link_fail --min-amount 1000', args: () => ['--event', 'link_fail', '--min-amount', '1000'], steps: [7, 11] },
-  { name: 'AND: --out-channel D --event forward,forward_fail --type send', args: () => ['--out-channel', D(), '--event', 'forward,forward_fail', '--type', 'send'], steps: [15, 16] },
+  {
+    name: 'AND across options: --type forward --failures --channel ACINQ',
+    args: () => ['--type', 'forward', '--failures', '--channel', 'ACINQ'],
+    steps: [7, 8],
+  },
+  {
+    name: 'AND: --event link_fail --min-amount 1000',
+    args: () => ['--event', 'link_fail', '--min-amount', '1000'],
+    steps: [7, 11],
+  },
+  {
+    name: 'AND: --out-channel D --event forward,forward_fail --type send',
+    args: () => ['--out-channel', D(), '--event', 'forward,forward_fail', '--type', 'send'],
+    steps: [15, 16],
+  },
   { name: '--count 3: the first three, exit 0', args: () => ['--count', '3'], steps: [1, 2, 3], code: 0 },
-  { name: '--count 2 --failures: counts printed events only', args: () => ['--count', '2', '--failures'], steps: [5, 6], code: 0 },
+  {
+    name: '--count 2 --failures: counts printed events only',
+    args: () => ['--count', '2', '--failures'],
+    steps: [5, 6],
+    code: 0,
+  },
 ];
 
 beforeAll(async () => {
@@ -101,7 +158,10 @@ beforeAll(async () => {
     scenario: (n) => ({ steps: [...coreEvents(n).map((send) => ({ send })), { sleep: 1000 }], then: 'end' }) as never,
   });
   for (const c of CASES) {
-    results.set(c.name, pool(() => cli([...fx.args, '-f', 'jsonl', '--no-reconnect', ...c.args()])));
+    results.set(
+      c.name,
+      pool(() => cli([...fx.args, '-f', 'jsonl', '--no-reconnect', ...c.args()])),
+    );
   }
   await Promise.allSettled(results.values());
 }, 180_000);

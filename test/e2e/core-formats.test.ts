@@ -74,13 +74,16 @@ afterAll(async () => {
  * "Stream refused by server" or "Channel has been shut down", and a warning is
  * printed at exit. It is a race, so it is tolerated here rather than tested.
  */
-const ALIAS_SHUTDOWN_RACE = /^htlc-tail: warning: cannot look up .*aliases.*(Stream refused by server|Channel has been shut down)/;
+const ALIAS_SHUTDOWN_RACE =
+  /^htlc-tail: warning: cannot look up .*aliases.*(Stream refused by server|Channel has been shut down)/;
 const stderrLines = (r: CliResult) => r.stderr.split('\n').filter((l) => l !== '');
 
 async function ok(name: string): Promise<CliResult> {
   const r = await runs[name]!;
   if (r.code !== 0) {
-    throw new Error(`run ${name} exited ${r.code ?? r.signal} after ${r.stdout.split('\n').length - 1} lines: ${r.stderr}`);
+    throw new Error(
+      `run ${name} exited ${r.code ?? r.signal} after ${r.stdout.split('\n').length - 1} lines: ${r.stderr}`,
+    );
   }
   expect(stderrLines(r).filter((l) => !ALIAS_SHUTDOWN_RACE.test(l))).toEqual([]);
   expectNoSecrets(r, fx.secrets);
@@ -130,42 +133,126 @@ function expectedJsonl(k: number, aliases: boolean): Record<string, unknown> {
   delete big.incoming_amt_msat;
   delete big.outgoing_amt_msat;
   switch (k) {
-    case 1: return { event: 'forward', ...ids('FORWARD', A, '101', B, '201'), ...f1 };
-    case 2: return { event: 'settle', ...ids('FORWARD', A, '101', B, '201'), ...f1, preimage: PREIMAGE_1.toString('hex'), ...dur(1) };
-    case 3: return { event: 'final_htlc', ...ids('UNKNOWN', A, '101', '0', '0'), ...f1, settled: true, offchain: true, ...dur(1) };
-    case 4: return { event: 'forward', ...ids('FORWARD', C, '102', D, '202'), ...f2 };
-    case 5: return { event: 'forward_fail', ...ids('FORWARD', C, '102', D, '202'), ...f2, ...dur(4) };
-    case 6: return { event: 'final_htlc', ...ids('UNKNOWN', C, '102', '0', '0'), ...f2, settled: false, offchain: true, ...dur(4) };
+    case 1:
+      return { event: 'forward', ...ids('FORWARD', A, '101', B, '201'), ...f1 };
+    case 2:
+      return {
+        event: 'settle',
+        ...ids('FORWARD', A, '101', B, '201'),
+        ...f1,
+        preimage: PREIMAGE_1.toString('hex'),
+        ...dur(1),
+      };
+    case 3:
+      return {
+        event: 'final_htlc',
+        ...ids('UNKNOWN', A, '101', '0', '0'),
+        ...f1,
+        settled: true,
+        offchain: true,
+        ...dur(1),
+      };
+    case 4:
+      return { event: 'forward', ...ids('FORWARD', C, '102', D, '202'), ...f2 };
+    case 5:
+      return { event: 'forward_fail', ...ids('FORWARD', C, '102', D, '202'), ...f2, ...dur(4) };
+    case 6:
+      return {
+        event: 'final_htlc',
+        ...ids('UNKNOWN', C, '102', '0', '0'),
+        ...f2,
+        settled: false,
+        offchain: true,
+        ...dur(4),
+      };
     case 7:
       return {
-        event: 'link_fail', ...ids('FORWARD', A, '103', B, '0'), ...f3,
-        wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: 'INSUFFICIENT_BALANCE', failure_string: 'insufficient bandwidth to route htlc',
+        event: 'link_fail',
+        ...ids('FORWARD', A, '103', B, '0'),
+        ...f3,
+        wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
+        failure_detail: 'INSUFFICIENT_BALANCE',
+        failure_string: 'insufficient bandwidth to route htlc',
       };
-    case 8: return { event: 'final_htlc', ...ids('UNKNOWN', A, '103', '0', '0'), ...f3, settled: false, offchain: true, ...dur(7) };
-    case 9: return { event: 'settle', ...ids('RECEIVE', E, '104', '0', '0'), preimage: PREIMAGE_2.toString('hex') };
-    case 10: return { event: 'final_htlc', ...ids('UNKNOWN', E, '104', '0', '0'), settled: true, offchain: true, ...dur(9) };
+    case 8:
+      return {
+        event: 'final_htlc',
+        ...ids('UNKNOWN', A, '103', '0', '0'),
+        ...f3,
+        settled: false,
+        offchain: true,
+        ...dur(7),
+      };
+    case 9:
+      return { event: 'settle', ...ids('RECEIVE', E, '104', '0', '0'), preimage: PREIMAGE_2.toString('hex') };
+    case 10:
+      return { event: 'final_htlc', ...ids('UNKNOWN', E, '104', '0', '0'), settled: true, offchain: true, ...dur(9) };
     case 11:
       return {
-        event: 'link_fail', ...ids('RECEIVE', C, '105', '0', '0'), ...amts(870500, 0, 21000000, 0),
-        wire_failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', failure_detail: 'UNKNOWN_INVOICE', failure_string: 'invoice not found',
+        event: 'link_fail',
+        ...ids('RECEIVE', C, '105', '0', '0'),
+        ...amts(870500, 0, 21000000, 0),
+        wire_failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS',
+        failure_detail: 'UNKNOWN_INVOICE',
+        failure_string: 'invoice not found',
       };
-    case 12: return { event: 'final_htlc', ...ids('UNKNOWN', C, '105', '0', '0'), ...amts(870500, 0, 21000000, 0), settled: false, offchain: true, ...dur(11) };
-    case 13: return { event: 'forward', ...ids('SEND', '0', '0', B, '203'), ...amts(0, 870600, 0, 75000000) };
-    case 14: return { event: 'settle', ...ids('SEND', '0', '0', B, '203'), ...amts(0, 870600, 0, 75000000), preimage: PREIMAGE_3.toString('hex'), ...dur(13) };
-    case 15: return { event: 'forward', ...ids('SEND', '0', '0', D, '204'), ...amts(0, 870700, 0, 1234567) };
-    case 16: return { event: 'forward_fail', ...ids('SEND', '0', '0', D, '204'), ...amts(0, 870700, 0, 1234567), ...dur(15) };
+    case 12:
+      return {
+        event: 'final_htlc',
+        ...ids('UNKNOWN', C, '105', '0', '0'),
+        ...amts(870500, 0, 21000000, 0),
+        settled: false,
+        offchain: true,
+        ...dur(11),
+      };
+    case 13:
+      return { event: 'forward', ...ids('SEND', '0', '0', B, '203'), ...amts(0, 870600, 0, 75000000) };
+    case 14:
+      return {
+        event: 'settle',
+        ...ids('SEND', '0', '0', B, '203'),
+        ...amts(0, 870600, 0, 75000000),
+        preimage: PREIMAGE_3.toString('hex'),
+        ...dur(13),
+      };
+    case 15:
+      return { event: 'forward', ...ids('SEND', '0', '0', D, '204'), ...amts(0, 870700, 0, 1234567) };
+    case 16:
+      return { event: 'forward_fail', ...ids('SEND', '0', '0', D, '204'), ...amts(0, 870700, 0, 1234567), ...dur(15) };
     case 17:
       return {
-        event: 'link_fail', ...ids('SEND', '0', '0', F, '0'), ...amts(0, 870800, 0, 999000),
-        wire_failure: 'UNKNOWN_NEXT_PEER', failure_detail: 'LINK_NOT_ELIGIBLE', failure_string: 'link not eligible for forwarding',
+        event: 'link_fail',
+        ...ids('SEND', '0', '0', F, '0'),
+        ...amts(0, 870800, 0, 999000),
+        wire_failure: 'UNKNOWN_NEXT_PEER',
+        failure_detail: 'LINK_NOT_ELIGIBLE',
+        failure_string: 'link not eligible for forwarding',
       };
     // event_type 7: not a FORWARD, so no fee_msat.
-    case 18: return { event: 'forward', ...ids(7, A, '106', C, '206'), ...amts(870900, 870860, 3000, 2000) };
-    case 19: return { event: 'link_fail', ...ids('FORWARD', D, '107', E, '0'), wire_failure: 1234, failure_detail: 99, failure_string: NASTY_FAILURE };
-    case 20: return { event: 'final_htlc', ...ids('UNKNOWN', D, '107', '0', '0'), settled: false, offchain: false, ...dur(19) };
-    case 21: return { event: 'unknown', ...ids('FORWARD', B, '108', C, '208') };
-    case 22: return { event: 'forward', ...ids('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), ...big };
-    case 23: return { event: 'settle', ...ids('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), ...big, ...dur(22) };
+    case 18:
+      return { event: 'forward', ...ids(7, A, '106', C, '206'), ...amts(870900, 870860, 3000, 2000) };
+    case 19:
+      return {
+        event: 'link_fail',
+        ...ids('FORWARD', D, '107', E, '0'),
+        wire_failure: 1234,
+        failure_detail: 99,
+        failure_string: NASTY_FAILURE,
+      };
+    case 20:
+      return {
+        event: 'final_htlc',
+        ...ids('UNKNOWN', D, '107', '0', '0'),
+        settled: false,
+        offchain: false,
+        ...dur(19),
+      };
+    case 21:
+      return { event: 'unknown', ...ids('FORWARD', B, '108', C, '208') };
+    case 22:
+      return { event: 'forward', ...ids('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), ...big };
+    case 23:
+      return { event: 'settle', ...ids('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), ...big, ...dur(22) };
   }
   throw new Error(`no step ${k}`);
 }
@@ -175,7 +262,8 @@ function dropZeroSides(o: Record<string, unknown>, k: number): Record<string, un
   const sendOrReceive = [9, 10, 11, 12, 13, 14, 15, 16, 17].includes(k);
   if (!sendOrReceive) return o;
   const c = { ...o };
-  for (const key of ['incoming_amt_msat', 'outgoing_amt_msat', 'incoming_timelock', 'outgoing_timelock']) if (c[key] === 0) delete c[key];
+  for (const key of ['incoming_amt_msat', 'outgoing_amt_msat', 'incoming_timelock', 'outgoing_timelock'])
+    if (c[key] === 0) delete c[key];
   return c;
 }
 
@@ -240,14 +328,20 @@ describe('jsonl', () => {
     expect(settle).toContain('"fee_msat":9439544818968558614');
     expect(settle).toContain(`"duration_ms":${durationText(22, 23)}`);
     // Every timestamp_ns as a decimal string with all its digits.
-    expect(lines.find((l) => l.includes('"event":"forward"') && l.includes('"incoming_htlc_id":"101"'))).toContain(`"timestamp_ns":"${ts(1)}"`);
+    expect(lines.find((l) => l.includes('"event":"forward"') && l.includes('"incoming_htlc_id":"101"'))).toContain(
+      `"timestamp_ns":"${ts(1)}"`,
+    );
   });
 
   test('durations are exact decimals of lnd clock differences', async () => {
     const r = await ok('jsonl');
-    const settle = r.stdout.split('\n').find((l) => l.includes('"event":"settle"') && l.includes('"incoming_htlc_id":"101"'))!;
+    const settle = r.stdout
+      .split('\n')
+      .find((l) => l.includes('"event":"settle"') && l.includes('"incoming_htlc_id":"101"'))!;
     expect(settle).toContain('"duration_ms":1.00025');
-    const final = r.stdout.split('\n').find((l) => l.includes('"event":"final_htlc"') && l.includes('"incoming_htlc_id":"101"'))!;
+    const final = r.stdout
+      .split('\n')
+      .find((l) => l.includes('"event":"final_htlc"') && l.includes('"incoming_htlc_id":"101"'))!;
     expect(final).toContain('"duration_ms":2.0005');
   });
 
@@ -285,13 +379,29 @@ function expectedRaw(k: number): Record<string, unknown> {
   });
   const [A, B, C, D, E, F] = [0, 1, 2, 3, 4, 5].map(ch) as [string, string, string, string, string, string];
   switch (k) {
-    case 0: return { ...base('UNKNOWN', '0', '0', '0', '0'), subscribed_event: {} };
-    case 1: return { ...base('FORWARD', A, '101', B, '201'), forward_event: { info: info(870200, 870160, '1000500', '1000000') } };
-    case 2: return { ...base('FORWARD', A, '101', B, '201'), settle_event: { preimage: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' } };
-    case 3: return { ...base('UNKNOWN', A, '101', '0', '0'), final_htlc_event: { settled: true, offchain: true } };
-    case 4: return { ...base('FORWARD', C, '102', D, '202'), forward_event: { info: info(870300, 870260, '50000123', '50000000') } };
-    case 5: return { ...base('FORWARD', C, '102', D, '202'), forward_fail_event: {} };
-    case 6: return { ...base('UNKNOWN', C, '102', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
+    case 0:
+      return { ...base('UNKNOWN', '0', '0', '0', '0'), subscribed_event: {} };
+    case 1:
+      return {
+        ...base('FORWARD', A, '101', B, '201'),
+        forward_event: { info: info(870200, 870160, '1000500', '1000000') },
+      };
+    case 2:
+      return {
+        ...base('FORWARD', A, '101', B, '201'),
+        settle_event: { preimage: 'AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=' },
+      };
+    case 3:
+      return { ...base('UNKNOWN', A, '101', '0', '0'), final_htlc_event: { settled: true, offchain: true } };
+    case 4:
+      return {
+        ...base('FORWARD', C, '102', D, '202'),
+        forward_event: { info: info(870300, 870260, '50000123', '50000000') },
+      };
+    case 5:
+      return { ...base('FORWARD', C, '102', D, '202'), forward_fail_event: {} };
+    case 6:
+      return { ...base('UNKNOWN', C, '102', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
     case 7:
       return {
         ...base('FORWARD', A, '103', B, '0'),
@@ -302,9 +412,15 @@ function expectedRaw(k: number): Record<string, unknown> {
           failure_string: 'insufficient bandwidth to route htlc',
         },
       };
-    case 8: return { ...base('UNKNOWN', A, '103', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
-    case 9: return { ...base('RECEIVE', E, '104', '0', '0'), settle_event: { preimage: 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo=' } };
-    case 10: return { ...base('UNKNOWN', E, '104', '0', '0'), final_htlc_event: { settled: true, offchain: true } };
+    case 8:
+      return { ...base('UNKNOWN', A, '103', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
+    case 9:
+      return {
+        ...base('RECEIVE', E, '104', '0', '0'),
+        settle_event: { preimage: 'qqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqqo=' },
+      };
+    case 10:
+      return { ...base('UNKNOWN', E, '104', '0', '0'), final_htlc_event: { settled: true, offchain: true } };
     case 11:
       return {
         ...base('RECEIVE', C, '105', '0', '0'),
@@ -315,11 +431,19 @@ function expectedRaw(k: number): Record<string, unknown> {
           failure_string: 'invoice not found',
         },
       };
-    case 12: return { ...base('UNKNOWN', C, '105', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
-    case 13: return { ...base('SEND', '0', '0', B, '203'), forward_event: { info: info(0, 870600, '0', '75000000') } };
-    case 14: return { ...base('SEND', '0', '0', B, '203'), settle_event: { preimage: 'u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7s=' } };
-    case 15: return { ...base('SEND', '0', '0', D, '204'), forward_event: { info: info(0, 870700, '0', '1234567') } };
-    case 16: return { ...base('SEND', '0', '0', D, '204'), forward_fail_event: {} };
+    case 12:
+      return { ...base('UNKNOWN', C, '105', '0', '0'), final_htlc_event: { settled: false, offchain: true } };
+    case 13:
+      return { ...base('SEND', '0', '0', B, '203'), forward_event: { info: info(0, 870600, '0', '75000000') } };
+    case 14:
+      return {
+        ...base('SEND', '0', '0', B, '203'),
+        settle_event: { preimage: 'u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7s=' },
+      };
+    case 15:
+      return { ...base('SEND', '0', '0', D, '204'), forward_event: { info: info(0, 870700, '0', '1234567') } };
+    case 16:
+      return { ...base('SEND', '0', '0', D, '204'), forward_fail_event: {} };
     case 17:
       return {
         ...base('SEND', '0', '0', F, '0'),
@@ -330,20 +454,24 @@ function expectedRaw(k: number): Record<string, unknown> {
           failure_string: 'link not eligible for forwarding',
         },
       };
-    case 18: return { ...base(7, A, '106', C, '206'), forward_event: { info: info(870900, 870860, '3000', '2000') } };
+    case 18:
+      return { ...base(7, A, '106', C, '206'), forward_event: { info: info(870900, 870860, '3000', '2000') } };
     case 19:
       return {
         ...base('FORWARD', D, '107', E, '0'),
         link_fail_event: { info: null, wire_failure: 1234, failure_detail: 99, failure_string: NASTY_FAILURE },
       };
-    case 20: return { ...base('UNKNOWN', D, '107', '0', '0'), final_htlc_event: { settled: false, offchain: false } };
-    case 21: return base('FORWARD', B, '108', C, '208');
+    case 20:
+      return { ...base('UNKNOWN', D, '107', '0', '0'), final_htlc_event: { settled: false, offchain: false } };
+    case 21:
+      return base('FORWARD', B, '108', C, '208');
     case 22:
       return {
         ...base('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX),
         forward_event: { info: info(U32_MAX, U32_MAX, U64_MAX, '9007199254740993001') },
       };
-    case 23: return { ...base('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), settle_event: { preimage: '' } };
+    case 23:
+      return { ...base('FORWARD', U64_MAX, U64_MAX, U64_MAX, U64_MAX), settle_event: { preimage: '' } };
   }
   throw new Error(`no step ${k}`);
 }
@@ -360,7 +488,7 @@ describe('raw', () => {
     });
   });
 
-  test('the subscribed event, when asked for, is lnd\'s first message', async () => {
+  test("the subscribed event, when asked for, is lnd's first message", async () => {
     const r = await ok('rawSubscribed');
     expect(jsonLines(r.stdout)).toStrictEqual([expectedRaw(0)]);
   });
@@ -389,7 +517,7 @@ describe('pretty', () => {
     expect(r.stdout).not.toContain(ESC);
   });
 
-  test('the lines say what happened, in lnd\'s names, sat with msat precision', async () => {
+  test("the lines say what happened, in lnd's names, sat with msat precision", async () => {
     const lines = (await ok('prettyUtc')).stdout.split('\n');
     const A = scid(fx.chan(0));
     const B = scid(fx.chan(1));
@@ -461,9 +589,30 @@ describe('pretty', () => {
 });
 
 const KINDS = [
-  'subscribed', 'forward', 'settle', 'final_htlc', 'forward', 'forward_fail', 'final_htlc', 'link_fail', 'final_htlc', 'settle', 'final_htlc',
-  'link_fail', 'final_htlc', 'forward', 'settle', 'forward', 'forward_fail', 'link_fail', 'forward', 'link_fail', 'final_htlc', 'unknown',
-  'forward', 'settle',
+  'subscribed',
+  'forward',
+  'settle',
+  'final_htlc',
+  'forward',
+  'forward_fail',
+  'final_htlc',
+  'link_fail',
+  'final_htlc',
+  'settle',
+  'final_htlc',
+  'link_fail',
+  'final_htlc',
+  'forward',
+  'settle',
+  'forward',
+  'forward_fail',
+  'link_fail',
+  'forward',
+  'link_fail',
+  'final_htlc',
+  'unknown',
+  'forward',
+  'settle',
 ];
 
 describe('table', () => {

@@ -11,7 +11,16 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { jsonLines, type CliResult } from './run-cli.js';
-import { cli, errorLines, expectExit, expectNoNodeWarnings, expectNoSecrets, pooled, startSimFixture, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  errorLines,
+  expectExit,
+  expectNoNodeWarnings,
+  expectNoSecrets,
+  pooled,
+  startSimFixture,
+  type SimFixture,
+} from './sim-fixture.js';
 
 const BURST = 150;
 const GENERATED = 50;
@@ -52,7 +61,9 @@ afterAll(async () => {
 
 /** The scripted part of a burst: htlc ids 1..BURST in order on stdout lines [from, from + BURST). */
 function expectBurst(lines: any[], from: number): void {
-  const ids = lines.slice(from, from + BURST).map((l) => l.event === 'forward' && l.event_type === 'SEND' ? Number(l.outgoing_htlc_id) : -1);
+  const ids = lines
+    .slice(from, from + BURST)
+    .map((l) => (l.event === 'forward' && l.event_type === 'SEND' ? Number(l.outgoing_htlc_id) : -1));
   expect(ids).toEqual(Array.from({ length: BURST }, (_, i) => i + 1));
 }
 
@@ -65,10 +76,16 @@ describe('grpc-node issue 2764: events right before an error status are all prin
     for (const r of runs) {
       expectExit(r, 6);
       const lines = jsonLines(r.stdout);
-      expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({ code: 6, lines: BURST + GENERATED, stderr: expect.any(String) });
+      expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({
+        code: 6,
+        lines: BURST + GENERATED,
+        stderr: expect.any(String),
+      });
       expectBurst(lines, 0);
       // The exit-6 line says the stream ended, with lnd's reason, and that no reconnect follows.
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(new RegExp(`^htlc-tail: .*${TERMINATED}.*--no-reconnect`))]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(new RegExp(`^htlc-tail: .*${TERMINATED}.*--no-reconnect`)),
+      ]);
       expectNoSecrets(r, fx.secrets);
       expectNoNodeWarnings(r.stderr);
     }
@@ -78,12 +95,23 @@ describe('grpc-node issue 2764: events right before an error status are all prin
     const r = await cli([...fx.args, '-f', 'raw', '--no-reconnect']);
     expectExit(r, 6);
     const lines = jsonLines(r.stdout);
-    expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({ code: 6, lines: BURST + GENERATED, stderr: expect.any(String) });
-    expect(lines.slice(0, BURST).map((l) => l.outgoing_htlc_id)).toEqual(Array.from({ length: BURST }, (_, i) => String(i + 1)));
+    expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({
+      code: 6,
+      lines: BURST + GENERATED,
+      stderr: expect.any(String),
+    });
+    expect(lines.slice(0, BURST).map((l) => l.outgoing_htlc_id)).toEqual(
+      Array.from({ length: BURST }, (_, i) => String(i + 1)),
+    );
     expect(lines[BURST - 1]).toStrictEqual({
       ...burstEvent(fx.chan(0), BURST),
       forward_event: {
-        info: { incoming_timelock: 0, outgoing_timelock: 870000 + BURST, incoming_amt_msat: '0', outgoing_amt_msat: String(1000 * BURST) },
+        info: {
+          incoming_timelock: 0,
+          outgoing_timelock: 870000 + BURST,
+          incoming_amt_msat: '0',
+          outgoing_amt_msat: String(1000 * BURST),
+        },
       },
     });
   }, 90_000);
@@ -95,13 +123,22 @@ describe('reconnection', () => {
     const r = await cli([...fx.args, '-f', 'jsonl', '--count', String(total)]);
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
-    expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({ code: 0, lines: total + CONNECTIONS - 1, stderr: expect.any(String) });
+    expect({ code: r.code, lines: lines.length, stderr: r.stderr }).toEqual({
+      code: 0,
+      lines: total + CONNECTIONS - 1,
+      stderr: expect.any(String),
+    });
     const perConnection = BURST + GENERATED + 1;
     for (let c = 0; c < CONNECTIONS; c++) {
       expectBurst(lines, c * perConnection);
       if (c < CONNECTIONS - 1) {
         const gap = lines[c * perConnection + BURST + GENERATED];
-        expect(gap).toEqual({ event: 'gap', from: expect.any(String), to: expect.any(String), reason: expect.stringContaining(TERMINATED) });
+        expect(gap).toEqual({
+          event: 'gap',
+          from: expect.any(String),
+          to: expect.any(String),
+          reason: expect.stringContaining(TERMINATED),
+        });
         expect(gap.from).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
         expect(Date.parse(gap.to) >= Date.parse(gap.from)).toBe(true);
       }
@@ -122,7 +159,11 @@ describe('Node warnings', () => {
     for (const r of [a, b]) {
       expect(fx.node.rpcserver).toMatch(/^127\.0\.0\.1:/);
       // (stderr may tell that the stream was lost after the third event: this node's streams end at once.)
-      expect({ code: r.code, lines: jsonLines(r.stdout).length, stderr: r.stderr }).toEqual({ code: 0, lines: 3, stderr: expect.any(String) });
+      expect({ code: r.code, lines: jsonLines(r.stdout).length, stderr: r.stderr }).toEqual({
+        code: 0,
+        lines: 3,
+        stderr: expect.any(String),
+      });
       expectNoNodeWarnings(r.stderr);
       expect(r.stderr).not.toMatch(/warning/i);
     }

@@ -26,7 +26,12 @@ let B: string; // WalletOfSatoshi.com
 let C: string; // ⚡ Zürich-node
 let D: string; // LNBiG (alias from GetNodeInfo)
 
-type Info = { incoming_timelock?: number; outgoing_timelock?: number; incoming_amt_msat?: string; outgoing_amt_msat?: string };
+type Info = {
+  incoming_timelock?: number;
+  outgoing_timelock?: number;
+  incoming_amt_msat?: string;
+  outgoing_amt_msat?: string;
+};
 
 function ev(
   kind: 'forward' | 'forward_fail' | 'settle' | 'link_fail' | 'final_htlc',
@@ -80,17 +85,42 @@ function infoKeys(i: Info, fee?: string): Record<string, string> {
 }
 
 // Flow A: forward settled, with a replayed forward (must not restart the clock) and a replayed settle.
-const infoA: Info = { incoming_timelock: 800_184, outgoing_timelock: 800_144, incoming_amt_msat: '1000500123', outgoing_amt_msat: '1000000000' };
+const infoA: Info = {
+  incoming_timelock: 800_184,
+  outgoing_timelock: 800_144,
+  incoming_amt_msat: '1000500123',
+  outgoing_amt_msat: '1000000000',
+};
 // Flow B: failed downstream; amounts above 2^53 (fee is exact only without floats).
-const infoB: Info = { incoming_timelock: 800_300, outgoing_timelock: 800_260, incoming_amt_msat: '9007199254740993', outgoing_amt_msat: '9007199254740000' };
+const infoB: Info = {
+  incoming_timelock: 800_300,
+  outgoing_timelock: 800_260,
+  incoming_amt_msat: '9007199254740993',
+  outgoing_amt_msat: '9007199254740000',
+};
 // Flow C: failed here (link_fail carries the info).
-const infoC: Info = { incoming_timelock: 800_500, outgoing_timelock: 800_460, incoming_amt_msat: '250000777', outgoing_amt_msat: '250000000' };
+const infoC: Info = {
+  incoming_timelock: 800_500,
+  outgoing_timelock: 800_460,
+  incoming_amt_msat: '250000777',
+  outgoing_amt_msat: '250000000',
+};
 // Flow E: out of order (final before settle).
-const infoE: Info = { incoming_timelock: 800_700, outgoing_timelock: 800_660, incoming_amt_msat: '42000042', outgoing_amt_msat: '42000000' };
+const infoE: Info = {
+  incoming_timelock: 800_700,
+  outgoing_timelock: 800_660,
+  incoming_amt_msat: '42000042',
+  outgoing_amt_msat: '42000000',
+};
 // Flow F: a send (outgoing side only; no fee).
 const infoF: Info = { outgoing_timelock: 800_900, outgoing_amt_msat: '5000000' };
 // Flow G: forward, then a settle with other outgoing ids: not the same HTLC.
-const infoG: Info = { incoming_timelock: 801_000, outgoing_timelock: 800_960, incoming_amt_msat: '3001', outgoing_amt_msat: '3000' };
+const infoG: Info = {
+  incoming_timelock: 801_000,
+  outgoing_timelock: 800_960,
+  incoming_amt_msat: '3001',
+  outgoing_amt_msat: '3000',
+};
 
 function script(): { send: HtlcEventObject }[] {
   const a: [string, string, string, string] = [A, '10', B, '20'];
@@ -140,31 +170,110 @@ function script(): { send: HtlcEventObject }[] {
 const none = [...AMOUNT_KEYS, 'duration_ms', 'replayed'];
 const EXPECTED: Expect[] = [
   { what: 'A forward', event: 'forward', has: infoKeys(infoA, '500123'), absent: ['duration_ms', 'replayed'] },
-  { what: 'A forward replayed', event: 'forward', has: { ...infoKeys(infoA, '500123'), replayed: 'true' }, absent: ['duration_ms'] },
-  { what: 'A settle: forward amounts, duration from the first forward', event: 'settle', has: { ...infoKeys(infoA, '500123'), duration_ms: '9.412353', preimage: `"${'ab'.repeat(32)}"` }, absent: ['replayed'] },
-  { what: 'A settle replayed', event: 'settle', has: { ...infoKeys(infoA, '500123'), replayed: 'true' }, absent: ['duration_ms'] },
-  { what: 'A final from the forward', event: 'final_htlc', has: { ...infoKeys(infoA, '500123'), duration_ms: '12.000001', settled: 'true' }, absent: ['replayed'] },
+  {
+    what: 'A forward replayed',
+    event: 'forward',
+    has: { ...infoKeys(infoA, '500123'), replayed: 'true' },
+    absent: ['duration_ms'],
+  },
+  {
+    what: 'A settle: forward amounts, duration from the first forward',
+    event: 'settle',
+    has: { ...infoKeys(infoA, '500123'), duration_ms: '9.412353', preimage: `"${'ab'.repeat(32)}"` },
+    absent: ['replayed'],
+  },
+  {
+    what: 'A settle replayed',
+    event: 'settle',
+    has: { ...infoKeys(infoA, '500123'), replayed: 'true' },
+    absent: ['duration_ms'],
+  },
+  {
+    what: 'A final from the forward',
+    event: 'final_htlc',
+    has: { ...infoKeys(infoA, '500123'), duration_ms: '12.000001', settled: 'true' },
+    absent: ['replayed'],
+  },
 
-  { what: 'B forward (> 2^53 msat)', event: 'forward', has: infoKeys(infoB, '993'), absent: ['duration_ms', 'replayed'] },
-  { what: 'B forward_fail', event: 'forward_fail', has: { ...infoKeys(infoB, '993'), duration_ms: '250' }, absent: ['replayed'] },
-  { what: 'B final', event: 'final_htlc', has: { ...infoKeys(infoB, '993'), duration_ms: '300.5', settled: 'false' }, absent: ['replayed'] },
+  {
+    what: 'B forward (> 2^53 msat)',
+    event: 'forward',
+    has: infoKeys(infoB, '993'),
+    absent: ['duration_ms', 'replayed'],
+  },
+  {
+    what: 'B forward_fail',
+    event: 'forward_fail',
+    has: { ...infoKeys(infoB, '993'), duration_ms: '250' },
+    absent: ['replayed'],
+  },
+  {
+    what: 'B final',
+    event: 'final_htlc',
+    has: { ...infoKeys(infoB, '993'), duration_ms: '300.5', settled: 'false' },
+    absent: ['replayed'],
+  },
 
-  { what: 'C link_fail', event: 'link_fail', has: { ...infoKeys(infoC, '777'), wire_failure: '"TEMPORARY_CHANNEL_FAILURE"', failure_detail: '"INSUFFICIENT_BALANCE"' }, absent: ['duration_ms', 'replayed'] },
-  { what: 'C final from the link_fail (1 ns later)', event: 'final_htlc', has: { ...infoKeys(infoC, '777'), duration_ms: '0.000001', settled: 'false' }, absent: ['replayed'] },
+  {
+    what: 'C link_fail',
+    event: 'link_fail',
+    has: {
+      ...infoKeys(infoC, '777'),
+      wire_failure: '"TEMPORARY_CHANNEL_FAILURE"',
+      failure_detail: '"INSUFFICIENT_BALANCE"',
+    },
+    absent: ['duration_ms', 'replayed'],
+  },
+  {
+    what: 'C final from the link_fail (1 ns later)',
+    event: 'final_htlc',
+    has: { ...infoKeys(infoC, '777'), duration_ms: '0.000001', settled: 'false' },
+    absent: ['replayed'],
+  },
 
   { what: 'D receive settle', event: 'settle', has: { preimage: `"${'cd'.repeat(32)}"` }, absent: none },
-  { what: 'D final from the receive settle', event: 'final_htlc', has: { duration_ms: '1.5', settled: 'true' }, absent: [...AMOUNT_KEYS, 'replayed'] },
+  {
+    what: 'D final from the receive settle',
+    event: 'final_htlc',
+    has: { duration_ms: '1.5', settled: 'true' },
+    absent: [...AMOUNT_KEYS, 'replayed'],
+  },
 
   { what: 'E forward', event: 'forward', has: infoKeys(infoE, '42'), absent: ['duration_ms', 'replayed'] },
-  { what: 'E final before the settle', event: 'final_htlc', has: { ...infoKeys(infoE, '42'), duration_ms: '7' }, absent: ['replayed'] },
-  { what: 'E settle after its final', event: 'settle', has: { ...infoKeys(infoE, '42'), duration_ms: '5' }, absent: ['replayed'] },
-  { what: 'E final replayed', event: 'final_htlc', has: { ...infoKeys(infoE, '42'), replayed: 'true' }, absent: ['duration_ms'] },
+  {
+    what: 'E final before the settle',
+    event: 'final_htlc',
+    has: { ...infoKeys(infoE, '42'), duration_ms: '7' },
+    absent: ['replayed'],
+  },
+  {
+    what: 'E settle after its final',
+    event: 'settle',
+    has: { ...infoKeys(infoE, '42'), duration_ms: '5' },
+    absent: ['replayed'],
+  },
+  {
+    what: 'E final replayed',
+    event: 'final_htlc',
+    has: { ...infoKeys(infoE, '42'), replayed: 'true' },
+    absent: ['duration_ms'],
+  },
 
   { what: 'F send forward', event: 'forward', has: infoKeys(infoF), absent: ['fee_msat', 'duration_ms', 'replayed'] },
-  { what: 'F send settle: amounts, no fee', event: 'settle', has: { ...infoKeys(infoF), duration_ms: '123.456789' }, absent: ['fee_msat', 'replayed', 'incoming_amt_msat'] },
+  {
+    what: 'F send settle: amounts, no fee',
+    event: 'settle',
+    has: { ...infoKeys(infoF), duration_ms: '123.456789' },
+    absent: ['fee_msat', 'replayed', 'incoming_amt_msat'],
+  },
 
   { what: 'G forward', event: 'forward', has: infoKeys(infoG, '1'), absent: ['duration_ms', 'replayed'] },
-  { what: 'G settle with other outgoing ids: not correlated', event: 'settle', has: { outgoing_htlc_id: '"26"' }, absent: none },
+  {
+    what: 'G settle with other outgoing ids: not correlated',
+    event: 'settle',
+    has: { outgoing_htlc_id: '"26"' },
+    absent: none,
+  },
 ];
 
 /** The raw JSON text of a top-level key's value in one jsonl line (values here are scalars). */

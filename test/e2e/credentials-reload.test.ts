@@ -17,7 +17,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { startSimNode, type SimNodeHandle, generateLndCert, type Scenario } from '@htlc-tail/lnd-sim';
 import { jsonLines } from './run-cli.js';
-import { cli, errorLines, expectExit, expectNoSecrets, macaroonSecrets, startSimFixture, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  errorLines,
+  expectExit,
+  expectNoSecrets,
+  macaroonSecrets,
+  startSimFixture,
+  type SimFixture,
+} from './sim-fixture.js';
 import { switchableProxy } from './hostile-servers.js';
 
 const SEED = 41;
@@ -73,7 +81,16 @@ async function replaceNodeWhileTailing(
   }
 }
 
-const tailArgs = (fx: SimFixture, port: number) => [...fx.args, '--rpcserver', `127.0.0.1:${port}`, '-f', 'jsonl', '--count', '4', '--no-stats'];
+const tailArgs = (fx: SimFixture, port: number) => [
+  ...fx.args,
+  '--rpcserver',
+  `127.0.0.1:${port}`,
+  '-f',
+  'jsonl',
+  '--count',
+  '4',
+  '--no-stats',
+];
 
 describe('a regenerated tls.cert and re-baked macaroons', () => {
   test('written before lnd is back: the tail reconnects with them (one gap line, exit 0)', async () => {
@@ -103,7 +120,18 @@ describe('a regenerated tls.cert and re-baked macaroons', () => {
 
   test('the same over REST', async () => {
     const { r } = await replaceNodeWhileTailing(
-      (fx, port) => [...fx.args, '--transport', 'rest', '--restserver', `127.0.0.1:${port}`, '-f', 'jsonl', '--count', '4', '--no-stats'],
+      (fx, port) => [
+        ...fx.args,
+        '--transport',
+        'rest',
+        '--restserver',
+        `127.0.0.1:${port}`,
+        '-f',
+        'jsonl',
+        '--count',
+        '4',
+        '--no-stats',
+      ],
       async (a, node) => {
         await node.writeLndDir(a.paths.lnddir);
       },
@@ -130,7 +158,11 @@ describe('when the fresh files are still not accepted, one line says what change
       writeFileSync(fx.paths.tlsCertPath, generateLndCert({}).certPem);
     });
     expectExit(r, 4);
-    expect(errorLines(r.stderr).at(-1)).toMatch(new RegExp(`${a.paths.tlsCertPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} changed since htlc-tail started, and the new one is not accepted either`));
+    expect(errorLines(r.stderr).at(-1)).toMatch(
+      new RegExp(
+        `${a.paths.tlsCertPath.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} changed since htlc-tail started, and the new one is not accepted either`,
+      ),
+    );
   }, 60_000);
 
   test('the cert updated but the macaroon not: exit 5, the macaroon file is unchanged since the start', async () => {

@@ -34,11 +34,12 @@ function start(args: readonly string[], env: Record<string, string>, hold: boole
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stdout, stderr });
-    }),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
+    (resolve) =>
+      child.on('close', (code, signal) => {
+        clearTimeout(killer);
+        resolve({ code, signal, stdout, stderr });
+      }),
   );
   return { child, done };
 }
@@ -71,7 +72,10 @@ function holdDir(): string {
   mkdirSync(dir);
   return dir;
 }
-const held = (dir: string) => readdirSync(dir).filter((f) => f.startsWith('held-')).map((f) => Number(f.slice(5)));
+const held = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f.startsWith('held-'))
+    .map((f) => Number(f.slice(5)));
 const release = (dir: string, pid: number) => writeFileSync(path.join(dir, `go-${pid}`), '');
 
 describe('a signal while the CLI loads its modules', () => {
@@ -80,21 +84,30 @@ describe('a signal while the CLI loads its modules', () => {
     ['SIGTERM', 1],
     ['SIGINT', 2],
     ['SIGTERM', 2],
-  ] as const)('tail, %s (run %i): exit 0, nothing printed, no connection to lnd, no child started', async (sig, _run) => {
-    const dir = holdDir();
-    const before = sim.node.connections;
-    const r = start([...sim.args, '-f', 'jsonl', '--stats'], { HOLD_MAIN_DIR: dir }, true);
-    const pid = r.child.pid!;
-    await until(() => held(dir).includes(pid), 'the CLI to reach its main module');
-    r.child.kill(sig);
-    await sleep(200);
-    release(dir, pid);
-    const res = await r.done;
-    expect({ code: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr }).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
-    expect(sim.node.connections).toBe(before);
-    // A relaunched child would have been held too.
-    expect(held(dir)).toEqual([pid]);
-  }, 60_000);
+  ] as const)(
+    'tail, %s (run %i): exit 0, nothing printed, no connection to lnd, no child started',
+    async (sig, _run) => {
+      const dir = holdDir();
+      const before = sim.node.connections;
+      const r = start([...sim.args, '-f', 'jsonl', '--stats'], { HOLD_MAIN_DIR: dir }, true);
+      const pid = r.child.pid!;
+      await until(() => held(dir).includes(pid), 'the CLI to reach its main module');
+      r.child.kill(sig);
+      await sleep(200);
+      release(dir, pid);
+      const res = await r.done;
+      expect({ code: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr }).toEqual({
+        code: 0,
+        signal: null,
+        stdout: '',
+        stderr: '',
+      });
+      expect(sim.node.connections).toBe(before);
+      // A relaunched child would have been held too.
+      expect(held(dir)).toEqual([pid]);
+    },
+    60_000,
+  );
 
   test('demo, SIGINT: exit 0 and no demo directory', async () => {
     const dir = holdDir();
@@ -117,27 +130,40 @@ describe('a signal while the CLI loads its modules', () => {
     r.child.kill('SIGINT');
     release(dir, pid);
     const res = await r.done;
-    expect({ code: res.code, signal: res.signal, stdout: res.stdout }).toEqual({ code: null, signal: 'SIGINT', stdout: '' });
+    expect({ code: res.code, signal: res.signal, stdout: res.stdout }).toEqual({
+      code: null,
+      signal: 'SIGINT',
+      stdout: '',
+    });
   }, 60_000);
 });
 
 describe('a signal to the launcher while the relaunched child loads', () => {
-  test.each(['SIGTERM', 'SIGINT'] as const)('tail, %s: passed on, exit 0, nothing printed, no connection', async (sig) => {
-    const dir = holdDir();
-    const before = sim.node.connections;
-    const r = start([...sim.args, '-f', 'jsonl', '--stats'], { HOLD_MAIN_DIR: dir }, true);
-    const pid = r.child.pid!;
-    await until(() => held(dir).includes(pid), 'the launcher to reach its main module');
-    release(dir, pid);
-    await until(() => held(dir).length === 2, 'the relaunched child to reach its main module');
-    const childPid = held(dir).find((p) => p !== pid)!;
-    r.child.kill(sig);
-    await sleep(300);
-    release(dir, childPid);
-    const res = await r.done;
-    expect({ code: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr }).toEqual({ code: 0, signal: null, stdout: '', stderr: '' });
-    expect(sim.node.connections).toBe(before);
-  }, 60_000);
+  test.each(['SIGTERM', 'SIGINT'] as const)(
+    'tail, %s: passed on, exit 0, nothing printed, no connection',
+    async (sig) => {
+      const dir = holdDir();
+      const before = sim.node.connections;
+      const r = start([...sim.args, '-f', 'jsonl', '--stats'], { HOLD_MAIN_DIR: dir }, true);
+      const pid = r.child.pid!;
+      await until(() => held(dir).includes(pid), 'the launcher to reach its main module');
+      release(dir, pid);
+      await until(() => held(dir).length === 2, 'the relaunched child to reach its main module');
+      const childPid = held(dir).find((p) => p !== pid)!;
+      r.child.kill(sig);
+      await sleep(300);
+      release(dir, childPid);
+      const res = await r.done;
+      expect({ code: res.code, signal: res.signal, stdout: res.stdout, stderr: res.stderr }).toEqual({
+        code: 0,
+        signal: null,
+        stdout: '',
+        stderr: '',
+      });
+      expect(sim.node.connections).toBe(before);
+    },
+    60_000,
+  );
 });
 
 describe('spawned and signalled at once', () => {

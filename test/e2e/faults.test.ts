@@ -14,7 +14,10 @@ import { freezableProxy } from './hostile-servers.js';
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-faults-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function simWithDir(name: string, opts: Parameters<typeof startSimNode>[0]): Promise<{ node: SimNodeHandle; args: string[] }> {
+async function simWithDir(
+  name: string,
+  opts: Parameters<typeof startSimNode>[0],
+): Promise<{ node: SimNodeHandle; args: string[] }> {
   const node = await startSimNode(opts);
   const dir = path.join(tmp, name);
   await node.writeLndDir(dir);
@@ -75,7 +78,9 @@ describe('reconnection', () => {
 
 describe('stream ended by the server', () => {
   test('with --no-reconnect: exit 6 and the reason on one line', async () => {
-    const { node, args } = await simWithDir('end6', { scenario: { steps: [{ generate: 3 }, { error: 'htlc event subscription terminated' }] } });
+    const { node, args } = await simWithDir('end6', {
+      scenario: { steps: [{ generate: 3 }, { error: 'htlc event subscription terminated' }] },
+    });
     try {
       const r = await runCli([...args, '-f', 'jsonl', '--no-reconnect', '--no-stats']);
       expect(r.code).toBe(6);
@@ -115,7 +120,10 @@ describe('wallet locked at start', () => {
   });
 
   test('with --wait: a status line, then events once unlocked', async () => {
-    const { node, args } = await simWithDir('locked-wait', { walletState: 'LOCKED', scenario: { steps: [{ generate: 3 }], then: 'hold' } });
+    const { node, args } = await simWithDir('locked-wait', {
+      walletState: 'LOCKED',
+      scenario: { steps: [{ generate: 3 }], then: 'hold' },
+    });
     try {
       const unlock = sleep(1500).then(() => node.setWalletState('SERVER_ACTIVE'));
       const r = await runCli([...args, '-f', 'jsonl', '--wait', '--count', '3', '--no-stats'], { timeoutMs: 20_000 });
@@ -151,11 +159,14 @@ describe('a dead connection', () => {
     try {
       const w = lineWatcher();
       const frozen = w.after(2).then(() => proxy.freezeExisting());
-      const r = await runCli([...args, '--rpcserver', `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '4', '--no-stats'], {
-        env: { HOME: '/nonexistent', HTLC_TAIL_TEST_KEEPALIVE_MS: '5000' },
-        onStdout: (c) => w.onStdout(c),
-        timeoutMs: 40_000,
-      });
+      const r = await runCli(
+        [...args, '--rpcserver', `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '4', '--no-stats'],
+        {
+          env: { HOME: '/nonexistent', HTLC_TAIL_TEST_KEEPALIVE_MS: '5000' },
+          onStdout: (c) => w.onStdout(c),
+          timeoutMs: 40_000,
+        },
+      );
       await frozen;
       expect(r.code).toBe(0);
       const items = jsonLines(r.stdout);
@@ -214,10 +225,14 @@ describe('backpressure', () => {
     const N = 150_000;
     const { node, args } = await simWithDir('slow', { flood: N });
     try {
-      const child = spawn(process.execPath, [BIN, ...args, '-f', 'jsonl', '--count', String(N), '--no-stats', '--no-aliases'], {
-        env: cleanEnv({ HOME: '/nonexistent' }),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [BIN, ...args, '-f', 'jsonl', '--count', String(N), '--no-stats', '--no-aliases'],
+        {
+          env: cleanEnv({ HOME: '/nonexistent' }),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let lines = 0;
       let stderr = '';
       child.stderr.on('data', (c) => (stderr += c));

@@ -9,7 +9,17 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { jsonLines, type CliResult } from './run-cli.js';
-import { cli, coreScenario, errorLines, expectExit, oneErrorLine, pooled, startSimFixture, stepOf, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  coreScenario,
+  errorLines,
+  expectExit,
+  oneErrorLine,
+  pooled,
+  startSimFixture,
+  stepOf,
+  type SimFixture,
+} from './sim-fixture.js';
 
 let fx: SimFixture;
 const pool = pooled<CliResult>(3);
@@ -31,7 +41,9 @@ describe('--channel NAME that matches no alias of the node', () => {
     expect(r.stdout).toBe('');
     const w = warnings(r);
     expect(w).toHaveLength(1);
-    expect(w[0]).toMatch(/^htlc-tail: warning: --channel "ACNIQ" matches no peer alias of this node's channels.*closest: "ACINQ"/);
+    expect(w[0]).toMatch(
+      /^htlc-tail: warning: --channel "ACNIQ" matches no peer alias of this node's channels.*closest: "ACINQ"/,
+    );
     expect(errorLines(r.stderr)).toHaveLength(1); // the end of the stream (--no-reconnect)
   });
 
@@ -72,7 +84,10 @@ describe('--reason NAME[,NAME]', () => {
     [['INSUFFICIENT_BALANCE'], [7]],
     [['temporary_channel_failure'], [7]],
     [['unknown_invoice,link_not_eligible'], [11, 17]],
-    [['unknown_next_peer', 'incorrect_or_unknown_payment_details'], [11, 17]],
+    [
+      ['unknown_next_peer', 'incorrect_or_unknown_payment_details'],
+      [11, 17],
+    ],
     [['fee_insufficient'], []],
   ])('%j keeps steps %j (link_fails only: forward_fail and final_htlc carry no reason)', async (names, steps) => {
     const r = await tail(names.flatMap((n) => ['--reason', n]));
@@ -90,14 +105,18 @@ describe('--reason NAME[,NAME]', () => {
     const r = await tail(['--reason', 'insuficient_balance']);
     expect(r.code).toBe(2);
     const line = oneErrorLine(r);
-    expect(line).toMatch(/--reason "insuficient_balance" is not a failure name \(did you mean insufficient_balance\?\)/);
+    expect(line).toMatch(
+      /--reason "insuficient_balance" is not a failure name \(did you mean insufficient_balance\?\)/,
+    );
     expect(line).toMatch(/fee_insufficient.*temporary_channel_failure.*insufficient_balance/);
   });
 
   test('replay takes it too', async () => {
     const live = await tail(['--reason', 'insufficient_balance', '-f', 'raw']);
     const all = await tail(['-f', 'raw']);
-    const r = await pool(() => cli(['replay', '-', '-f', 'raw', '--reason', 'insufficient_balance'], { input: all.stdout }));
+    const r = await pool(() =>
+      cli(['replay', '-', '-f', 'raw', '--reason', 'insufficient_balance'], { input: all.stdout }),
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(live.stdout);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(1);

@@ -19,7 +19,11 @@ describe('the demo shows the escape-test alias only when asked', () => {
   test('by default: no alias with an escape anywhere (jsonl, pretty)', async () => {
     const r = await runCli([...DEMO, '-f', 'jsonl'], { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    const aliases = new Set(jsonLines(r.stdout).flatMap((l) => [l.incoming_alias, l.outgoing_alias]).filter(Boolean));
+    const aliases = new Set(
+      jsonLines(r.stdout)
+        .flatMap((l) => [l.incoming_alias, l.outgoing_alias])
+        .filter(Boolean),
+    );
     expect(aliases.size).toBeGreaterThan(3);
     expect([...aliases].some((a) => /[\u0000-\u001f]/.test(a))).toBe(false);
     const p = await runCli([...DEMO, '-f', 'pretty', '--color', 'never'], { timeoutMs: 60_000 });
@@ -28,7 +32,9 @@ describe('the demo shows the escape-test alias only when asked', () => {
   test('--hostile-aliases: the alias is there, and shown escaped', async () => {
     const r = await runCli([...DEMO, '-f', 'jsonl', '--hostile-aliases'], { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
-    expect(jsonLines(r.stdout).some((l) => l.incoming_alias === ESC_ALIAS || l.outgoing_alias === ESC_ALIAS)).toBe(true);
+    expect(jsonLines(r.stdout).some((l) => l.incoming_alias === ESC_ALIAS || l.outgoing_alias === ESC_ALIAS)).toBe(
+      true,
+    );
     const p = await runCli([...DEMO, '-f', 'pretty', '--color', 'never', '--hostile-aliases'], { timeoutMs: 60_000 });
     expect(p.stdout).toContain('bad\\x1b[31malias');
     expect(p.stdout).not.toContain('\u001b');
@@ -62,23 +68,45 @@ describe('Ctrl-C and the summary', () => {
 const PTY_RUN = fileURLToPath(new URL('./pty-run.py', import.meta.url));
 const HAVE_PYTHON = spawnSync('python3', ['-c', 'import pty, termios, fcntl'], { stdio: 'ignore' }).status === 0;
 
-(HAVE_PYTHON ? test : test.skip)('on a terminal, Ctrl-C: the summary starts on a line of its own after the echoed ^C', async () => {
-  const out = await new Promise<string>((resolve) => {
-    const child = spawn('python3', [PTY_RUN, '--cols', '100', '--stderr-tty', '--interrupt-after', '4', '--', process.execPath, BIN, 'demo', '--rate', '20', '--stats'], {
-      env: cleanEnv({ HOME: '/nonexistent-home' }),
+(HAVE_PYTHON ? test : test.skip)(
+  'on a terminal, Ctrl-C: the summary starts on a line of its own after the echoed ^C',
+  async () => {
+    const out = await new Promise<string>((resolve) => {
+      const child = spawn(
+        'python3',
+        [
+          PTY_RUN,
+          '--cols',
+          '100',
+          '--stderr-tty',
+          '--interrupt-after',
+          '4',
+          '--',
+          process.execPath,
+          BIN,
+          'demo',
+          '--rate',
+          '20',
+          '--stats',
+        ],
+        {
+          env: cleanEnv({ HOME: '/nonexistent-home' }),
+        },
+      );
+      let s = '';
+      child.stdout.on('data', (c: Buffer) => (s += c.toString()));
+      child.on('close', () => resolve(s));
     });
-    let s = '';
-    child.stdout.on('data', (c: Buffer) => (s += c.toString()));
-    child.on('close', () => resolve(s));
-  });
-  const r = JSON.parse(out) as { code: number; lines: Array<{ text: string }> };
-  expect(r.code).toBe(0);
-  const lines = r.lines.map((l) => l.text.replace(/\u001b\[[0-9;]*m/g, ''));
-  const at = lines.findIndex((l) => l.includes('htlc-tail summary'));
-  expect(at).toBeGreaterThan(0);
-  expect(lines[at]).toMatch(/^htlc-tail summary/);
-  expect(lines.slice(0, at).join('\n')).toContain('^C');
-}, 90_000);
+    const r = JSON.parse(out) as { code: number; lines: Array<{ text: string }> };
+    expect(r.code).toBe(0);
+    const lines = r.lines.map((l) => l.text.replace(/\u001b\[[0-9;]*m/g, ''));
+    const at = lines.findIndex((l) => l.includes('htlc-tail summary'));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at]).toMatch(/^htlc-tail summary/);
+    expect(lines.slice(0, at).join('\n')).toContain('^C');
+  },
+  90_000,
+);
 
 describe('--utc says its zone', () => {
   const RAW =
@@ -88,7 +116,10 @@ describe('--utc says its zone', () => {
     const utc = await runCli(['replay', '-', '-f', 'pretty', '--utc'], { input: RAW });
     expect(utc.stdout.split('\n')[0]).toMatch(/^2024-05-06 07:08:09\.123Z FORWARD/);
     expect(utc.stdout.split('\n')[1]).toMatch(/gap 2024-05-06 07:08:09\.200Z → 2024-05-06 07:08:19\.456Z/);
-    const local = await runCli(['replay', '-', '-f', 'pretty'], { input: RAW, env: { HOME: '/nonexistent-home', TZ: 'Asia/Kolkata' } });
+    const local = await runCli(['replay', '-', '-f', 'pretty'], {
+      input: RAW,
+      env: { HOME: '/nonexistent-home', TZ: 'Asia/Kolkata' },
+    });
     expect(local.stdout.split('\n')[0]).toMatch(/^2024-05-06 12:38:09\.123 FORWARD/);
   });
   test('table: the header says UTC', async () => {

@@ -22,7 +22,10 @@ const run = (args: string[]) => pool(() => runCli(args, { timeoutMs: 60_000 }));
  */
 function withClosedStdout(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv({ HOME: '/nonexistent-home' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: cleanEnv({ HOME: '/nonexistent-home' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout.destroy();
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -33,9 +36,19 @@ function withClosedStdout(args: readonly string[]): Promise<{ code: number | nul
 /** `htlc-tail ARGS | head -1` in a shell: the exit code of htlc-tail and its stderr. */
 function pipedToHead(args: string): Promise<{ code: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} 2>"$ERRFILE" | head -1 > /dev/null; echo "\${PIPESTATUS[0]}"; cat "$ERRFILE"`], {
-      env: cleanEnv({ HOME: '/nonexistent-home', ERRFILE: `/tmp/htlc-tail-help-${process.pid}-${Math.random().toString(36).slice(2)}.err` }),
-    });
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" ${args} 2>"$ERRFILE" | head -1 > /dev/null; echo "\${PIPESTATUS[0]}"; cat "$ERRFILE"`,
+      ],
+      {
+        env: cleanEnv({
+          HOME: '/nonexistent-home',
+          ERRFILE: `/tmp/htlc-tail-help-${process.pid}-${Math.random().toString(36).slice(2)}.err`,
+        }),
+      },
+    );
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('close', () => {
@@ -45,17 +58,36 @@ function pipedToHead(args: string): Promise<{ code: string; stderr: string }> {
   });
 }
 
-const HELPS = [['--help'], ['-h'], ['--version'], ['-V'], ['demo', '--help'], ['check', '--help'], ['replay', '--help'], ['help'], ['help', 'demo'], ['help', 'check'], ['help', 'replay'], ['help', 'help']];
+const HELPS = [
+  ['--help'],
+  ['-h'],
+  ['--version'],
+  ['-V'],
+  ['demo', '--help'],
+  ['check', '--help'],
+  ['replay', '--help'],
+  ['help'],
+  ['help', 'demo'],
+  ['help', 'check'],
+  ['help', 'replay'],
+  ['help', 'help'],
+];
 
 describe('help and version: a reader that goes away ends nothing but the output', () => {
-  test.each(HELPS.map((a) => [a.join(' '), a] as const))('htlc-tail %s, stdout closed before it writes → exit 0, empty stderr', async (_n, args) => {
-    const r = await withClosedStdout(args);
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-  });
-  test.each(['--help', '--version', 'demo --help', 'help check'])('htlc-tail %s | head -1 → exit 0, empty stderr', async (args) => {
-    const r = await pipedToHead(args);
-    expect(r).toEqual({ code: '0', stderr: '' });
-  });
+  test.each(HELPS.map((a) => [a.join(' '), a] as const))(
+    'htlc-tail %s, stdout closed before it writes → exit 0, empty stderr',
+    async (_n, args) => {
+      const r = await withClosedStdout(args);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    },
+  );
+  test.each(['--help', '--version', 'demo --help', 'help check'])(
+    'htlc-tail %s | head -1 → exit 0, empty stderr',
+    async (args) => {
+      const r = await pipedToHead(args);
+      expect(r).toEqual({ code: '0', stderr: '' });
+    },
+  );
 });
 
 /** The long option names a help text lists. */
@@ -63,24 +95,113 @@ function optionsOf(help: string): string[] {
   return [...help.matchAll(/^ {2}(?:-\w, )?(--[\w-]+)/gm)].map((m) => m[1]!).sort();
 }
 
-const NODE = ['--rpcserver', '--lnddir', '--network', '--configfile', '--tlscertpath', '--macaroonpath', '--tls-server-name', '--lndconnect', '--connect-timeout', '--socks5', '--wait'];
+const NODE = [
+  '--rpcserver',
+  '--lnddir',
+  '--network',
+  '--configfile',
+  '--tlscertpath',
+  '--macaroonpath',
+  '--tls-server-name',
+  '--lndconnect',
+  '--connect-timeout',
+  '--socks5',
+  '--wait',
+];
 const STREAM = ['--no-reconnect', '--transport', '--restserver'];
-const OUTPUT = ['--format', '--color', '--utc', '--no-aliases', '--stats', '--no-stats', '--stats-interval', '--stuck-after'];
-const FILTERS = ['--type', '--event', '--channel', '--in-channel', '--out-channel', '--failures', '--reason', '--min-amount', '--count'];
+const OUTPUT = [
+  '--format',
+  '--color',
+  '--utc',
+  '--no-aliases',
+  '--stats',
+  '--no-stats',
+  '--stats-interval',
+  '--stuck-after',
+];
+const FILTERS = [
+  '--type',
+  '--event',
+  '--channel',
+  '--in-channel',
+  '--out-channel',
+  '--failures',
+  '--reason',
+  '--min-amount',
+  '--count',
+];
 const GENERAL = ['--help', '--debug'];
 const HISTORY_RECORD = ['--db', '--retain'];
 
 describe('each command lists exactly the options it accepts', () => {
   test.each([
-    ['tail', ['--help'], [...NODE, '--profile', '--profiles-file', ...STREAM, ...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, ...HISTORY_RECORD, '--record', '--since', '--tail', '--version']],
-    ['demo', ['demo', '--help'], [...OUTPUT, ...FILTERS, '--metrics-listen', ...GENERAL, '--rate', '--seed', '--hostile-aliases', '--transport', '--record']],
+    [
+      'tail',
+      ['--help'],
+      [
+        ...NODE,
+        '--profile',
+        '--profiles-file',
+        ...STREAM,
+        ...OUTPUT,
+        ...FILTERS,
+        '--metrics-listen',
+        ...GENERAL,
+        ...HISTORY_RECORD,
+        '--record',
+        '--since',
+        '--tail',
+        '--version',
+      ],
+    ],
+    [
+      'demo',
+      ['demo', '--help'],
+      [
+        ...OUTPUT,
+        ...FILTERS,
+        '--metrics-listen',
+        ...GENERAL,
+        '--rate',
+        '--seed',
+        '--hostile-aliases',
+        '--transport',
+        '--record',
+      ],
+    ],
     [
       'record',
       ['record', '--help'],
-      [...NODE.filter((o) => o !== '--wait'), '--profile', '--profiles-file', '--transport', '--restserver', '--stats', '--no-stats', '--stats-interval', '--stuck-after', ...HISTORY_RECORD, '--metrics-listen', ...GENERAL],
+      [
+        ...NODE.filter((o) => o !== '--wait'),
+        '--profile',
+        '--profiles-file',
+        '--transport',
+        '--restserver',
+        '--stats',
+        '--no-stats',
+        '--stats-interval',
+        '--stuck-after',
+        ...HISTORY_RECORD,
+        '--metrics-listen',
+        ...GENERAL,
+      ],
     ],
     ['check', ['check', '--help'], [...NODE, '--profile', '--profiles-file', ...GENERAL]],
-    ['replay', ['replay', '--help'], [...OUTPUT.filter((o) => o !== '--no-aliases'), ...FILTERS, ...GENERAL, '--strict', '--db', '--node', '--since', '--until']],
+    [
+      'replay',
+      ['replay', '--help'],
+      [
+        ...OUTPUT.filter((o) => o !== '--no-aliases'),
+        ...FILTERS,
+        ...GENERAL,
+        '--strict',
+        '--db',
+        '--node',
+        '--since',
+        '--until',
+      ],
+    ],
   ])('%s', async (_name, args, want) => {
     const r = await run(args);
     expect(r.code).toBe(0);
@@ -110,12 +231,18 @@ describe('each command lists exactly the options it accepts', () => {
 
   test('defaults in help are those of the code', async () => {
     const demo = (await run(['demo', '--help'])).stdout.replace(/\s+/g, ' ');
-    expect(demo).toMatch(new RegExp(`--rate <n> events per second the simulated node sends \\(default: ${DEMO_RATE}\\)`));
+    expect(demo).toMatch(
+      new RegExp(`--rate <n> events per second the simulated node sends \\(default: ${DEMO_RATE}\\)`),
+    );
     const top = (await run(['--help'])).stdout.replace(/\s+/g, ' ');
     expect(top).toContain(`(default: ${DEFAULT_CONNECT_TIMEOUT_SEC})`);
     expect(top).toContain(`(default: ${DEFAULT_STUCK_AFTER_SEC})`);
     const sim = await new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, [BIN.replace(/bin\/htlc-tail\.js$/, 'packages/lnd-sim/bin/htlc-tail-sim.js'), '--help'], { env: cleanEnv({}) });
+      const child = spawn(
+        process.execPath,
+        [BIN.replace(/bin\/htlc-tail\.js$/, 'packages/lnd-sim/bin/htlc-tail-sim.js'), '--help'],
+        { env: cleanEnv({}) },
+      );
       let out = '';
       child.stdout.on('data', (c: Buffer) => (out += c.toString()));
       child.on('close', () => resolve(out));
@@ -173,7 +300,11 @@ describe('a mistyped command is exit 2 naming the closest command', () => {
     const r = await run([word]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(oneErrorLine(r)).toMatch(new RegExp(`unknown command "${word}" \\(did you mean ${closest}\\?\\); the commands are demo, check, replay, help`));
+    expect(oneErrorLine(r)).toMatch(
+      new RegExp(
+        `unknown command "${word}" \\(did you mean ${closest}\\?\\); the commands are demo, check, replay, help`,
+      ),
+    );
   });
   test('a word far from every command: exit 2, the commands listed', async () => {
     const r = await run(['zzzzzzzz']);

@@ -6,5 +6,7 @@
 import { register } from 'node:module';
 
 if (process.env.HOLD_MAIN_DIR) {
-  register(new URL('./hold-main-hooks.mjs', import.meta.url), { data: { dir: process.env.HOLD_MAIN_DIR, pid: process.pid } });
+  register(new URL('./hold-main-hooks.mjs', import.meta.url), {
+    data: { dir: process.env.HOLD_MAIN_DIR, pid: process.pid },
+  });
 }

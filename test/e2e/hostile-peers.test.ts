@@ -65,31 +65,65 @@ describe('a peer that completes TLS and then says nothing is not a subscription'
   test.each([
     ['grpc', 'h2', /TLS done but no HTTP\/2 SETTINGS from 127\.0\.0\.1:\d+ within 2 s: is that lnd's gRPC port/],
     ['rest', 'http/1.1', /TLS done but no HTTP response from 127\.0\.0\.1:\d+ within 2 s: is that lnd's REST port/],
-    ['ws', 'http/1.1', /TLS done but no answer to the WebSocket upgrade from 127\.0\.0\.1:\d+ within 2 s: is that lnd's REST port/],
-  ] as const)('%s at start: exit 4 within the connect timeout, naming the step; nothing on stdout', async (transport, alpn, says) => {
-    const silent = await silentTlsServer(tmp, alpn);
-    try {
-      const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
-      const started = Date.now();
-      const r = await cli([...where, `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath, ...mac(), '--connect-timeout', '2', '-f', 'jsonl']);
-      expectExit(r, 4);
-      expect(r.stdout).toBe('');
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(says)]);
-      expect(Date.now() - started).toBeLessThan(20_000);
-    } finally {
-      await silent.close();
-    }
-  }, 60_000);
+    [
+      'ws',
+      'http/1.1',
+      /TLS done but no answer to the WebSocket upgrade from 127\.0\.0\.1:\d+ within 2 s: is that lnd's REST port/,
+    ],
+  ] as const)(
+    '%s at start: exit 4 within the connect timeout, naming the step; nothing on stdout',
+    async (transport, alpn, says) => {
+      const silent = await silentTlsServer(tmp, alpn);
+      try {
+        const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
+        const started = Date.now();
+        const r = await cli([
+          ...where,
+          `127.0.0.1:${silent.port}`,
+          '--tlscertpath',
+          silent.certPath,
+          ...mac(),
+          '--connect-timeout',
+          '2',
+          '-f',
+          'jsonl',
+        ]);
+        expectExit(r, 4);
+        expect(r.stdout).toBe('');
+        expect(errorLines(r.stderr)).toEqual([expect.stringMatching(says)]);
+        expect(Date.now() - started).toBeLessThan(20_000);
+      } finally {
+        await silent.close();
+      }
+    },
+    60_000,
+  );
 
   test('with --wait: one line for the state, retries with backoff, no gap lines; SIGTERM ends it with 0', async () => {
     const silent = await silentTlsServer(tmp, 'h2');
     try {
-      const r = await cli(['--rpcserver', `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath, ...mac(), '--connect-timeout', '1', '--wait', '-f', 'jsonl'], {
-        onSpawn: (child) => void sleep(7_000).then(() => child.kill('SIGTERM')),
-      });
+      const r = await cli(
+        [
+          '--rpcserver',
+          `127.0.0.1:${silent.port}`,
+          '--tlscertpath',
+          silent.certPath,
+          ...mac(),
+          '--connect-timeout',
+          '1',
+          '--wait',
+          '-f',
+          'jsonl',
+        ],
+        {
+          onSpawn: (child) => void sleep(7_000).then(() => child.kill('SIGTERM')),
+        },
+      );
       expectExit(r, 0);
       expect(r.stdout).toBe('');
-      expect(errorLines(r.stderr)).toEqual([expect.stringMatching(/TLS done but no HTTP\/2 SETTINGS .* within 1 s.*; waiting, next try in/)]);
+      expect(errorLines(r.stderr)).toEqual([
+        expect.stringMatching(/TLS done but no HTTP\/2 SETTINGS .* within 1 s.*; waiting, next try in/),
+      ]);
       // probe + subscription per attempt; backoff between attempts keeps them few.
       expect(silent.accepted).toBeGreaterThanOrEqual(4);
       expect(silent.accepted).toBeLessThan(16);
@@ -98,8 +132,11 @@ describe('a peer that completes TLS and then says nothing is not a subscription'
     }
   }, 60_000);
 
-  test('while reconnecting: a silent peer on lnd\'s port makes no gap line; lnd back makes exactly one', async () => {
-    const node = await startSimFixture({ seed: 32, scenario: { connections: [[{ generate: 2 }], [{ generate: 2 }]], then: 'hold' } });
+  test("while reconnecting: a silent peer on lnd's port makes no gap line; lnd back makes exactly one", async () => {
+    const node = await startSimFixture({
+      seed: 32,
+      scenario: { connections: [[{ generate: 2 }], [{ generate: 2 }]], then: 'hold' },
+    });
     let silent: Awaited<ReturnType<typeof silentTlsServer>> | undefined;
     try {
       const w = lineWatcher();
@@ -109,12 +146,17 @@ describe('a peer that completes TLS and then says nothing is not a subscription'
         const restarted = node.node.restart({ downMs: 9_000 });
         await sleep(300);
         // A peer that speaks TLS with lnd's own certificate and then nothing, on lnd's port.
-        silent = await silentTlsServer(tmp, 'h2', { port: node.node.port, tls: { certPem: node.node.certPem, keyPem: node.node.keyPem } });
+        silent = await silentTlsServer(tmp, 'h2', {
+          port: node.node.port,
+          tls: { certPem: node.node.certPem, keyPem: node.node.keyPem },
+        });
         await sleep(7_000);
         await silent.close();
         await restarted;
       });
-      const r = await cli([...node.args, '-f', 'jsonl', '--count', '4', '--connect-timeout', '2', '--no-stats'], { onStdout: (c) => w.onStdout(c) });
+      const r = await cli([...node.args, '-f', 'jsonl', '--count', '4', '--connect-timeout', '2', '--no-stats'], {
+        onStdout: (c) => w.onStdout(c),
+      });
       await swap;
       expectExit(r, 0);
       const items = jsonLines(r.stdout);
@@ -134,7 +176,10 @@ describe('a peer that completes TLS and then says nothing is not a subscription'
 
 describe('gap lines tell the truth', () => {
   test('half-open connection: `from` is when data last came, not when keepalive noticed', async () => {
-    const node = await startSimFixture({ seed: 33, scenario: { connections: [[{ generate: 2 }], [{ generate: 2 }]], then: 'hold' } });
+    const node = await startSimFixture({
+      seed: 33,
+      scenario: { connections: [[{ generate: 2 }], [{ generate: 2 }]], then: 'hold' },
+    });
     const proxy = await freezableProxy(node.node.port);
     try {
       const w = lineWatcher();
@@ -143,10 +188,13 @@ describe('gap lines tell the truth', () => {
         frozenAt = Date.now();
         proxy.freezeExisting();
       });
-      const r = await cli([...node.args, '--rpcserver', `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '4', '--no-stats'], {
-        env: { HOME: '/nonexistent', HTLC_TAIL_TEST_KEEPALIVE_MS: '5000' },
-        onStdout: (c) => w.onStdout(c),
-      });
+      const r = await cli(
+        [...node.args, '--rpcserver', `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '4', '--no-stats'],
+        {
+          env: { HOME: '/nonexistent', HTLC_TAIL_TEST_KEEPALIVE_MS: '5000' },
+          onStdout: (c) => w.onStdout(c),
+        },
+      );
       await frozen;
       expectExit(r, 0);
       const items = jsonLines(r.stdout);
@@ -167,14 +215,21 @@ describe('gap lines tell the truth', () => {
   test('a cut connection reads the same on gRPC, REST and WebSocket', async () => {
     const runs = await Promise.all(
       (['grpc', 'rest', 'ws'] as const).map(async (transport) => {
-        const node = await startSimFixture({ seed: 34, rest: true, scenario: { connections: [[{ generate: 1 }], [{ generate: 1 }]], then: 'hold' } });
+        const node = await startSimFixture({
+          seed: 34,
+          rest: true,
+          scenario: { connections: [[{ generate: 1 }], [{ generate: 1 }]], then: 'hold' },
+        });
         const port = transport === 'grpc' ? node.node.port : node.node.restPort!;
         const proxy = await freezableProxy(port);
         try {
           const w = lineWatcher();
           const cut = w.after(1).then(() => proxy.cutExisting());
           const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
-          const r = await cli([...node.args, ...where, `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '2', '--no-stats'], { onStdout: (c) => w.onStdout(c) });
+          const r = await cli(
+            [...node.args, ...where, `127.0.0.1:${proxy.port}`, '-f', 'jsonl', '--count', '2', '--no-stats'],
+            { onStdout: (c) => w.onStdout(c) },
+          );
           await cut;
           return { transport, r };
         } finally {
@@ -186,9 +241,14 @@ describe('gap lines tell the truth', () => {
     for (const { transport, r } of runs) {
       expectExit(r, 0);
       const items = jsonLines(r.stdout);
-      expect({ transport, gaps: items.map((i) => i.event === 'gap') }).toEqual({ transport, gaps: [false, true, false] });
+      expect({ transport, gaps: items.map((i) => i.event === 'gap') }).toEqual({
+        transport,
+        gaps: [false, true, false],
+      });
       expect({ transport, reason: items[1].reason }).toEqual({ transport, reason: 'connection lost' });
-      expect(r.stderr).toMatch(/lost the HTLC event stream from lnd at 127\.0\.0\.1:\d+ \(connection lost\); reconnecting/);
+      expect(r.stderr).toMatch(
+        /lost the HTLC event stream from lnd at 127\.0\.0\.1:\d+ \(connection lost\); reconnecting/,
+      );
     }
   }, 90_000);
 });
@@ -201,26 +261,33 @@ describe('backoff that backs off', () => {
 
   test.each([
     ['ends every stream normally right after subscribing', { steps: [], then: 'end' }],
-    ['ends every stream with UNAVAILABLE right after subscribing', { steps: [{ error: 'transport is closing', code: 14 }] }],
-  ] as const)('a node that %s: few attempts, few stderr lines in 20 s', async (_name, scenario) => {
-    const node = await startSimFixture({ seed: 35, scenario: scenario as never });
-    try {
-      const r = await tailFor([...node.args, '-f', 'jsonl', '--no-stats'], 20_000);
-      expectExit(r, 0);
-      const attempts = node.node.connections;
-      // 0.5 s doubling with 50-100 % jitter: at most 7 waits fit in 20 s (plus connecting time).
-      expect(attempts).toBeGreaterThanOrEqual(3);
-      expect(attempts).toBeLessThanOrEqual(9);
-      const lines = errorLines(r.stderr);
-      expect(lines.length).toBeLessThanOrEqual(4);
-      expect(lines.join('\n')).toMatch(/keeps ending soon after it starts/);
-      // Every stream was established (lnd sent its subscribed event) and then lost: one gap line per reconnect.
-      const gaps = jsonLines(r.stdout).filter((i) => i.event === 'gap');
-      expect(gaps.length).toBeGreaterThanOrEqual(attempts - 2);
-      expect(gaps.length).toBeLessThanOrEqual(attempts - 1);
-      for (const g of gaps) expect(Date.parse(g.to)).toBeGreaterThanOrEqual(Date.parse(g.from));
-    } finally {
-      await node.cleanup();
-    }
-  }, 60_000);
+    [
+      'ends every stream with UNAVAILABLE right after subscribing',
+      { steps: [{ error: 'transport is closing', code: 14 }] },
+    ],
+  ] as const)(
+    'a node that %s: few attempts, few stderr lines in 20 s',
+    async (_name, scenario) => {
+      const node = await startSimFixture({ seed: 35, scenario: scenario as never });
+      try {
+        const r = await tailFor([...node.args, '-f', 'jsonl', '--no-stats'], 20_000);
+        expectExit(r, 0);
+        const attempts = node.node.connections;
+        // 0.5 s doubling with 50-100 % jitter: at most 7 waits fit in 20 s (plus connecting time).
+        expect(attempts).toBeGreaterThanOrEqual(3);
+        expect(attempts).toBeLessThanOrEqual(9);
+        const lines = errorLines(r.stderr);
+        expect(lines.length).toBeLessThanOrEqual(4);
+        expect(lines.join('\n')).toMatch(/keeps ending soon after it starts/);
+        // Every stream was established (lnd sent its subscribed event) and then lost: one gap line per reconnect.
+        const gaps = jsonLines(r.stdout).filter((i) => i.event === 'gap');
+        expect(gaps.length).toBeGreaterThanOrEqual(attempts - 2);
+        expect(gaps.length).toBeLessThanOrEqual(attempts - 1);
+        for (const g of gaps) expect(Date.parse(g.to)).toBeGreaterThanOrEqual(Date.parse(g.from));
+      } finally {
+        await node.cleanup();
+      }
+    },
+    60_000,
+  );
 });

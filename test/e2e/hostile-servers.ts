@@ -90,7 +90,9 @@ export async function silentTlsServer(
 }
 
 /** A TCP relay to `targetPort` whose open connections can be frozen (nothing forwarded, nothing closed) or cut. */
-export async function freezableProxy(targetPort: number): Promise<{ port: number; freezeExisting(): void; cutExisting(): void; close(): void }> {
+export async function freezableProxy(
+  targetPort: number,
+): Promise<{ port: number; freezeExisting(): void; cutExisting(): void; close(): void }> {
   const sockets = new Set<net.Socket>();
   const links: Array<{ frozen: boolean }> = [];
   const server = net.createServer((client) => {
@@ -134,7 +136,9 @@ export async function freezableProxy(targetPort: number): Promise<{ port: number
  * connection (the address refuses connections, as while lnd restarts);
  * `up(port)` listens again on the same address, relaying to `port`.
  */
-export async function switchableProxy(targetPort: number): Promise<{ port: number; down(): Promise<void>; up(targetPort: number): Promise<void>; close(): Promise<void> }> {
+export async function switchableProxy(
+  targetPort: number,
+): Promise<{ port: number; down(): Promise<void>; up(targetPort: number): Promise<void>; close(): Promise<void> }> {
   let target = targetPort;
   const sockets = new Set<net.Socket>();
   const make = () =>

@@ -17,16 +17,49 @@ const pool = pooled<CliResult>(3);
 let minimal: string;
 let withSend: string;
 
-const ADVICE = /readonly\.macaroon \(--macaroonpath\), or bake one with only what the tail needs: lncli bakemacaroon offchain:read info:read/;
+const ADVICE =
+  /readonly\.macaroon \(--macaroonpath\), or bake one with only what the tail needs: lncli bakemacaroon offchain:read info:read/;
 const stderrLines = (r: CliResult) => r.stderr.split('\n').filter((l) => l !== '');
-const lineOf = (stdout: string, id: string) => stdout.split('\n').find((l) => new RegExp(`^\\S+ +${id}  `).test(l)) ?? '';
+const lineOf = (stdout: string, id: string) =>
+  stdout.split('\n').find((l) => new RegExp(`^\\S+ +${id}  `).test(l)) ?? '';
 
 beforeAll(async () => {
-  fx = await startSimFixture({ seed: 1, scenario: { steps: [{ send: { incoming_channel_id: '0', outgoing_channel_id: '0', incoming_htlc_id: '0', outgoing_htlc_id: '0', timestamp_ns: '1714979289123456789', event_type: 'SEND', forward_fail_event: {} } }], then: 'hold' } as never });
+  fx = await startSimFixture({
+    seed: 1,
+    scenario: {
+      steps: [
+        {
+          send: {
+            incoming_channel_id: '0',
+            outgoing_channel_id: '0',
+            incoming_htlc_id: '0',
+            outgoing_htlc_id: '0',
+            timestamp_ns: '1714979289123456789',
+            event_type: 'SEND',
+            forward_fail_event: {},
+          },
+        },
+      ],
+      then: 'hold',
+    } as never,
+  });
   minimal = path.join(fx.tmp, 'minimal.macaroon');
-  await writeFile(minimal, fx.node.mintMacaroon([{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }]));
+  await writeFile(
+    minimal,
+    fx.node.mintMacaroon([
+      { entity: 'offchain', action: 'read' },
+      { entity: 'info', action: 'read' },
+    ]),
+  );
   withSend = path.join(fx.tmp, 'uri-send.macaroon');
-  await writeFile(withSend, fx.node.mintMacaroon([{ entity: 'offchain', action: 'read' }, { entity: 'info', action: 'read' }, { entity: 'uri', action: '/routerrpc.Router/SendPaymentV2' }]));
+  await writeFile(
+    withSend,
+    fx.node.mintMacaroon([
+      { entity: 'offchain', action: 'read' },
+      { entity: 'info', action: 'read' },
+      { entity: 'uri', action: '/routerrpc.Router/SendPaymentV2' },
+    ]),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -38,7 +71,9 @@ describe('check', () => {
     const r = await pool(() => cli(['check', ...fx.args, '--macaroonpath', fx.paths.macaroonPaths.admin]));
     expectExit(r, 0);
     const line = lineOf(r.stdout, 'macaroon');
-    expect(line).toMatch(/^warn +macaroon +.*admin\.macaroon: .*it grants more than htlc-tail needs \(address:write, info:write, invoices:write, macaroon:generate and \d+ more\)/);
+    expect(line).toMatch(
+      /^warn +macaroon +.*admin\.macaroon: .*it grants more than htlc-tail needs \(address:write, info:write, invoices:write, macaroon:generate and \d+ more\)/,
+    );
     expect(line).toMatch(ADVICE);
     expect(r.stdout).toMatch(/\nready: htlc-tail can tail lnd at .* \(1 warning\)\n$/);
     expectNoSecrets(r, fx.secrets);
@@ -46,7 +81,9 @@ describe('check', () => {
   test('a uri: permission for a method the tail never calls: warned, named', async () => {
     const r = await pool(() => cli(['check', ...fx.args, '--macaroonpath', withSend]));
     expectExit(r, 0);
-    expect(lineOf(r.stdout, 'macaroon')).toMatch(/^warn .*grants more than htlc-tail needs \(uri:\/routerrpc\.Router\/SendPaymentV2\)/);
+    expect(lineOf(r.stdout, 'macaroon')).toMatch(
+      /^warn .*grants more than htlc-tail needs \(uri:\/routerrpc\.Router\/SendPaymentV2\)/,
+    );
   });
   test.each([
     ['readonly.macaroon (the default)', () => []],
@@ -61,11 +98,15 @@ describe('check', () => {
 
 describe('the tail', () => {
   test('admin.macaroon: one warning on stderr at start, then the events as usual', async () => {
-    const r = await pool(() => cli([...fx.args, '-f', 'jsonl', '--count', '1', '--macaroonpath', fx.paths.macaroonPaths.admin]));
+    const r = await pool(() =>
+      cli([...fx.args, '-f', 'jsonl', '--count', '1', '--macaroonpath', fx.paths.macaroonPaths.admin]),
+    );
     expectExit(r, 0);
     const lines = stderrLines(r);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^htlc-tail: warning: the macaroon .*admin\.macaroon grants more than htlc-tail needs \(.*\): a copy of it could change the node or move funds; use /);
+    expect(lines[0]).toMatch(
+      /^htlc-tail: warning: the macaroon .*admin\.macaroon grants more than htlc-tail needs \(.*\): a copy of it could change the node or move funds; use /,
+    );
     expect(lines[0]).toMatch(ADVICE);
     expect(jsonLines(r.stdout)).toHaveLength(1);
     expectNoSecrets(r, fx.secrets);
@@ -76,7 +117,9 @@ describe('the tail', () => {
     const uri = `lndconnect://${fx.node.rpcserver}?cert=${der}&macaroon=${fx.node.macaroons.admin.toString('base64url')}`;
     const r = await pool(() => cli(['-f', 'jsonl', '--count', '1', '--lndconnect', uri]));
     expectExit(r, 0);
-    expect(stderrLines(r)).toEqual([expect.stringMatching(/^htlc-tail: warning: the macaroon --lndconnect URI grants more than htlc-tail needs/)]);
+    expect(stderrLines(r)).toEqual([
+      expect.stringMatching(/^htlc-tail: warning: the macaroon --lndconnect URI grants more than htlc-tail needs/),
+    ]);
     expectNoSecrets(r, fx.secrets);
   });
   test.each([
@@ -87,8 +130,10 @@ describe('the tail', () => {
     expectExit(r, 0);
     expect(r.stderr).toBe('');
   });
-  test('a macaroon that cannot subscribe gets lnd\'s refusal only (one line, exit 5)', async () => {
-    const r = await pool(() => cli([...fx.args, '-f', 'jsonl', '--count', '1', '--macaroonpath', fx.paths.macaroonPaths.invoice]));
+  test("a macaroon that cannot subscribe gets lnd's refusal only (one line, exit 5)", async () => {
+    const r = await pool(() =>
+      cli([...fx.args, '-f', 'jsonl', '--count', '1', '--macaroonpath', fx.paths.macaroonPaths.invoice]),
+    );
     expectExit(r, 5);
     expect(stderrLines(r)).toHaveLength(1);
     expect(r.stderr).not.toMatch(/grants more than/);
@@ -104,7 +149,9 @@ describe('check --wait', () => {
       expectExit(r, 0);
       const lines = stderrLines(r);
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^htlc-tail: waiting for lnd \(--wait\): lnd: wallet locked \(LOCKED\).*; next try in \d+\.\d s$/);
+      expect(lines[0]).toMatch(
+        /^htlc-tail: waiting for lnd \(--wait\): lnd: wallet locked \(LOCKED\).*; next try in \d+\.\d s$/,
+      );
       expect(lineOf(r.stdout, 'lnd ready')).toMatch(/^ok +lnd ready +wallet unlocked/);
       expect(r.stdout).toMatch(/\nready: htlc-tail can tail lnd at /);
     } finally {
@@ -125,7 +172,9 @@ describe('check --wait', () => {
   }, 90_000);
 
   test('what waiting cannot fix (a macaroon without offchain:read) is reported at once, not waited for', async () => {
-    const r = await runCli(['check', '--wait', ...fx.args, '--macaroonpath', fx.paths.macaroonPaths.invoice], { timeoutMs: 60_000 });
+    const r = await runCli(['check', '--wait', ...fx.args, '--macaroonpath', fx.paths.macaroonPaths.invoice], {
+      timeoutMs: 60_000,
+    });
     expectExit(r, 5);
     expect(r.stderr).toBe('');
   }, 90_000);

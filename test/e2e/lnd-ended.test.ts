@@ -53,15 +53,23 @@ describe('INTERNAL from lnd after its response headers', () => {
           child.stderr?.on('data', (c: Buffer) => {
             stderr += c.toString('utf8');
             // The first retry's line is out: enough seen, stop the tail (exit 0).
-            if (/ended SubscribeHtlcEvents with status INTERNAL.*reconnecting/.test(stderr) || /cannot reach/.test(stderr)) child.kill('SIGTERM');
+            if (
+              /ended SubscribeHtlcEvents with status INTERNAL.*reconnecting/.test(stderr) ||
+              /cannot reach/.test(stderr)
+            )
+              child.kill('SIGTERM');
           }),
       });
       expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
       expect(r.stdout.trim().split('\n')).toHaveLength(3);
       const lines = r.stderr.trim().split('\n');
-      expect(lines[0]).toMatch(/^htlc-tail: lost the HTLC event stream from lnd at \S+ \(routerrpc: htlc notifier failed\); reconnecting, next try in 0\.\d s$/);
+      expect(lines[0]).toMatch(
+        /^htlc-tail: lost the HTLC event stream from lnd at \S+ \(routerrpc: htlc notifier failed\); reconnecting, next try in 0\.\d s$/,
+      );
       expect(lines[1]).toMatch(
-        new RegExp(`^htlc-tail: lnd at ${node.rpcserver.replace(/\./g, '\\.')} ended SubscribeHtlcEvents with status INTERNAL \\(routerrpc: htlc notifier failed\\); the connection works: check lnd's log; reconnecting, next try in \\d+\\.\\d s$`),
+        new RegExp(
+          `^htlc-tail: lnd at ${node.rpcserver.replace(/\./g, '\\.')} ended SubscribeHtlcEvents with status INTERNAL \\(routerrpc: htlc notifier failed\\); the connection works: check lnd's log; reconnecting, next try in \\d+\\.\\d s$`,
+        ),
       );
       expect(r.stderr).not.toMatch(/cannot reach|--rpcserver is right/);
     } finally {

@@ -52,7 +52,9 @@ describe('lndconnect', () => {
   test('a flag wins over the URI: --macaroonpath replaces its macaroon', async () => {
     const inv = path.join(tmp, 'invoice.macaroon');
     writeFileSync(inv, node.macaroons.invoice);
-    const r = await runCli(['--lndconnect', uri(), '--macaroonpath', inv, '-f', 'jsonl', '--count', '1'], { env: HOME });
+    const r = await runCli(['--lndconnect', uri(), '--macaroonpath', inv, '-f', 'jsonl', '--count', '1'], {
+      env: HOME,
+    });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/offchain:read/);
   });

@@ -38,12 +38,20 @@ async function scrapeUntil(url: string, ok: (body: string) => boolean, timeoutMs
 }
 
 /** Runs the CLI with --metrics-listen, scrapes until the events arrived, stops it with SIGTERM. */
-async function runScraped(args: readonly string[], opts: { env?: Record<string, string> } = {}): Promise<{ body: string; r: CliResult; address: string }> {
+async function runScraped(
+  args: readonly string[],
+  opts: { env?: Record<string, string> } = {},
+): Promise<{ body: string; r: CliResult; address: string }> {
   const address = `127.0.0.1:${await freePort()}`;
   let child: ChildProcess | undefined;
   const done = cli([...args, '-f', 'jsonl', '--metrics-listen', address], { ...opts, onSpawn: (c) => (child = c) });
   try {
-    const body = await scrapeUntil(`http://${address}/metrics`, (b) => /^htlc_tail_events_total\{[^}]*event="subscribed"[^}]*\} 1$/m.test(b) && /^htlc_tail_events_total\{[^}]*event="forward"/m.test(b));
+    const body = await scrapeUntil(
+      `http://${address}/metrics`,
+      (b) =>
+        /^htlc_tail_events_total\{[^}]*event="subscribed"[^}]*\} 1$/m.test(b) &&
+        /^htlc_tail_events_total\{[^}]*event="forward"/m.test(b),
+    );
     child!.kill('SIGTERM');
     return { body, r: await done, address };
   } finally {
@@ -51,7 +59,9 @@ async function runScraped(args: readonly string[], opts: { env?: Record<string, 
   }
 }
 
-const nodeLabels = (body: string): string[] => [...new Set([...body.matchAll(/^htlc_tail_[a-z_]+\{node="([^"]*)"/gm)].map((m) => m[1]!))];
+const nodeLabels = (body: string): string[] => [
+  ...new Set([...body.matchAll(/^htlc_tail_[a-z_]+\{node="([^"]*)"/gm)].map((m) => m[1]!)),
+];
 
 describe('the node label', () => {
   test('no profile: the pubkey from GetInfo', async () => {
@@ -63,7 +73,9 @@ describe('the node label', () => {
 
   test('a profile: its name', async () => {
     const file = writeProfiles(path.join(sim.tmp, 'profiles.json'), simProfiles(sim.node, path.join(sim.tmp, 'lnd')));
-    const { body, r } = await runScraped(['--profiles-file', file, '-p', 'plain'], { env: { HOME: '/nonexistent-home' } });
+    const { body, r } = await runScraped(['--profiles-file', file, '-p', 'plain'], {
+      env: { HOME: '/nonexistent-home' },
+    });
     expectExit(r, 0);
     expect(nodeLabels(body)).toEqual(['plain']);
   }, 120_000);
@@ -94,7 +106,8 @@ test('only / and /metrics are served', async () => {
     const index = await fetch(`http://${address}/`);
     expect(index.status).toBe(200);
     expect(await index.text()).toContain('href="/metrics"');
-    for (const p of ['/favicon.ico', '/metrics/', '/debug/pprof', '/api/v1/query']) expect((await fetch(`http://${address}${p}`)).status).toBe(404);
+    for (const p of ['/favicon.ico', '/metrics/', '/debug/pprof', '/api/v1/query'])
+      expect((await fetch(`http://${address}${p}`)).status).toBe(404);
     expect((await fetch(`http://${address}/metrics`, { method: 'POST' })).status).toBe(405);
     child!.kill('SIGTERM');
     expectExit(await done, 0);
@@ -110,9 +123,20 @@ describe('bad addresses', () => {
     const port = (holder.address() as net.AddressInfo).port;
     try {
       // An lnd that does not answer: the bind failure must come first, at once.
-      const r = await cli(['--rpcserver', '127.0.0.1:1', '--tlscertpath', sim.paths.tlsCertPath, '--macaroonpath', sim.paths.macaroonPaths.readonly, '--metrics-listen', `127.0.0.1:${port}`]);
+      const r = await cli([
+        '--rpcserver',
+        '127.0.0.1:1',
+        '--tlscertpath',
+        sim.paths.tlsCertPath,
+        '--macaroonpath',
+        sim.paths.macaroonPaths.readonly,
+        '--metrics-listen',
+        `127.0.0.1:${port}`,
+      ]);
       expectExit(r, 3);
-      expect(oneErrorLine(r)).toMatch(new RegExp(`--metrics-listen 127\\.0\\.0\\.1:${port}: the address is already in use`));
+      expect(oneErrorLine(r)).toMatch(
+        new RegExp(`--metrics-listen 127\\.0\\.0\\.1:${port}: the address is already in use`),
+      );
       const demo = await cli(['demo', '--metrics-listen', `127.0.0.1:${port}`]);
       expectExit(demo, 3);
       expect(oneErrorLine(demo)).toContain(`127.0.0.1:${port}`);
@@ -121,9 +145,12 @@ describe('bad addresses', () => {
     }
   }, 120_000);
 
-  test.each(['9464x', 'http://127.0.0.1:9464', '::1:9464', '127.0.0.1:70000', ''])('--metrics-listen %j: exit 2, one line', async (value) => {
-    const r = await cli([...sim.args, '--metrics-listen', value]);
-    expectExit(r, 2);
-    expect(oneErrorLine(r)).toMatch(/--metrics-listen/);
-  });
+  test.each(['9464x', 'http://127.0.0.1:9464', '::1:9464', '127.0.0.1:70000', ''])(
+    '--metrics-listen %j: exit 2, one line',
+    async (value) => {
+      const r = await cli([...sim.args, '--metrics-listen', value]);
+      expectExit(r, 2);
+      expect(oneErrorLine(r)).toMatch(/--metrics-listen/);
+    },
+  );
 });

@@ -10,7 +10,15 @@
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import type { Scenario, SimNode } from '@htlc-tail/lnd-sim';
-import { describeIf, freePort, PROMETHEUS_MISSING, promtool, PROMTOOL_MISSING, startPrometheus, type RunningPrometheus } from '../helpers/prometheus.js';
+import {
+  describeIf,
+  freePort,
+  PROMETHEUS_MISSING,
+  promtool,
+  PROMTOOL_MISSING,
+  startPrometheus,
+  type RunningPrometheus,
+} from '../helpers/prometheus.js';
 import { jsonLines, runCli, type CliResult } from './run-cli.js';
 import { expectExit, expectNoSecrets, RUN_TIMEOUT_MS, startSimFixture, type SimFixture } from './sim-fixture.js';
 
@@ -20,7 +28,9 @@ const T0 = (BigInt(Date.now()) - 60_000n) * MS;
 const at = (ms: number) => (T0 + BigInt(ms) * MS).toString();
 
 type Ev = Record<string, unknown>;
-const info = (inAmt: string, outAmt: string) => ({ info: { incoming_timelock: 900, outgoing_timelock: 860, incoming_amt_msat: inAmt, outgoing_amt_msat: outAmt } });
+const info = (inAmt: string, outAmt: string) => ({
+  info: { incoming_timelock: 900, outgoing_timelock: 860, incoming_amt_msat: inAmt, outgoing_amt_msat: outAmt },
+});
 const ev = (ms: number, type: string, inCh: string, inH: string, outCh: string, outH: string, member: Ev): Ev => ({
   incoming_channel_id: inCh,
   outgoing_channel_id: outCh,
@@ -46,7 +56,15 @@ function scenario(node: SimNode) {
     ev(300, 'FORWARD', C, '2', D, '2', { forward_event: info('2000500', '2000000') }),
     ev(800, 'FORWARD', C, '2', D, '2', { forward_fail_event: {} }),
     ev(810, 'UNKNOWN', C, '2', '0', '0', final(false)),
-    ev(900, 'FORWARD', A, '3', B, '0', linkFail('TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', '3000700', '3000000')),
+    ev(
+      900,
+      'FORWARD',
+      A,
+      '3',
+      B,
+      '0',
+      linkFail('TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', '3000700', '3000000'),
+    ),
     ev(901, 'UNKNOWN', A, '3', '0', '0', final(false)),
     ev(1000, 'RECEIVE', E, '4', '0', '0', preimage),
     ev(1001, 'UNKNOWN', E, '4', '0', '0', final(true)),
@@ -96,7 +114,10 @@ function scenario(node: SimNode) {
       [`failed_here|${A}|${B}`]: 1,
       [`failed_here|${B}|${C}`]: 1,
     } as Record<string, number>,
-    linkFailures: { [`${B}|TEMPORARY_CHANNEL_FAILURE|INSUFFICIENT_BALANCE`]: 1, [`${C}|FEE_INSUFFICIENT|NO_DETAIL`]: 1 } as Record<string, number>,
+    linkFailures: {
+      [`${B}|TEMPORARY_CHANNEL_FAILURE|INSUFFICIENT_BALANCE`]: 1,
+      [`${C}|FEE_INSUFFICIENT|NO_DETAIL`]: 1,
+    } as Record<string, number>,
     earned: { [B]: 1000, [D]: 900 } as Record<string, number>,
     missed: { [B]: 700, [C]: 10 } as Record<string, number>,
     forwarded: { [B]: 1_000_000, [D]: 7_000_000 } as Record<string, number>,
@@ -106,111 +127,151 @@ function scenario(node: SimNode) {
   return { scenario: s, want };
 }
 
-function byKey(r: { metric: Record<string, string>; value: [number, string] }[], key: (m: Record<string, string>) => string): Record<string, number> {
+function byKey(
+  r: { metric: Record<string, string>; value: [number, string] }[],
+  key: (m: Record<string, string>) => string,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of r) if (Number(s.value[1]) !== 0) out[key(s.metric)] = Number(s.value[1]);
   return out;
 }
 
-describeIf(PROMETHEUS_MISSING ?? PROMTOOL_MISSING, 'a real Prometheus scrapes htlc-tail --metrics-listen tailing the simulated node', () => {
-  let sim: SimFixture;
-  let prom: RunningPrometheus;
-  let want: ReturnType<typeof scenario>['want'];
-  let child: ChildProcess | undefined;
-  let done: Promise<CliResult>;
-  let address: string;
-  let node: string;
-  const q = (expr: string) => prom.query(expr);
+describeIf(
+  PROMETHEUS_MISSING ?? PROMTOOL_MISSING,
+  'a real Prometheus scrapes htlc-tail --metrics-listen tailing the simulated node',
+  () => {
+    let sim: SimFixture;
+    let prom: RunningPrometheus;
+    let want: ReturnType<typeof scenario>['want'];
+    let child: ChildProcess | undefined;
+    let done: Promise<CliResult>;
+    let address: string;
+    let node: string;
+    const q = (expr: string) => prom.query(expr);
 
-  beforeAll(async () => {
-    let made: ReturnType<typeof scenario> | undefined;
-    sim = await startSimFixture({ scenario: (n) => (made = scenario(n)).scenario });
-    want = made!.want;
-    node = sim.node.node.pubkey;
-    address = `127.0.0.1:${await freePort()}`;
-    prom = await startPrometheus({ targets: [address] });
-    done = runCli([...sim.args, '-f', 'jsonl', '--metrics-listen', address], { timeoutMs: 5 * RUN_TIMEOUT_MS, onSpawn: (c) => (child = c) });
-    await prom.waitFor(`sum(htlc_tail_events_total{node="${node}",event!="subscribed"})`, (r) => Number(r[0]?.value[1]) === want.htlcEvents, 90_000);
-    await prom.waitFor(`htlc_tail_stream_up{node="${node}"}`, (r) => r[0]?.value[1] === '1');
-  }, 180_000);
+    beforeAll(async () => {
+      let made: ReturnType<typeof scenario> | undefined;
+      sim = await startSimFixture({ scenario: (n) => (made = scenario(n)).scenario });
+      want = made!.want;
+      node = sim.node.node.pubkey;
+      address = `127.0.0.1:${await freePort()}`;
+      prom = await startPrometheus({ targets: [address] });
+      done = runCli([...sim.args, '-f', 'jsonl', '--metrics-listen', address], {
+        timeoutMs: 5 * RUN_TIMEOUT_MS,
+        onSpawn: (c) => (child = c),
+      });
+      await prom.waitFor(
+        `sum(htlc_tail_events_total{node="${node}",event!="subscribed"})`,
+        (r) => Number(r[0]?.value[1]) === want.htlcEvents,
+        90_000,
+      );
+      await prom.waitFor(`htlc_tail_stream_up{node="${node}"}`, (r) => r[0]?.value[1] === '1');
+    }, 180_000);
 
-  afterAll(async () => {
-    child?.kill('SIGKILL');
-    await prom?.stop();
-    await sim?.cleanup();
-  });
+    afterAll(async () => {
+      child?.kill('SIGKILL');
+      await prom?.stop();
+      await sim?.cleanup();
+    });
 
-  test('events by event and type, subscribed included, replays counted as received', async () => {
-    expect(byKey(await q(`htlc_tail_events_total{node="${node}"}`), (m) => `${m.event}|${m.type}`)).toEqual(want.events);
-  });
+    test('events by event and type, subscribed included, replays counted as received', async () => {
+      expect(byKey(await q(`htlc_tail_events_total{node="${node}"}`), (m) => `${m.event}|${m.type}`)).toEqual(
+        want.events,
+      );
+    });
 
-  test('forwards by outcome and channel pair: each outcome once, replayed settles not again', async () => {
-    expect(byKey(await q(`htlc_tail_forwards_total{node="${node}"}`), (m) => `${m.outcome}|${m.in_channel}|${m.out_channel}`)).toEqual(want.forwards);
-  });
+    test('forwards by outcome and channel pair: each outcome once, replayed settles not again', async () => {
+      expect(
+        byKey(
+          await q(`htlc_tail_forwards_total{node="${node}"}`),
+          (m) => `${m.outcome}|${m.in_channel}|${m.out_channel}`,
+        ),
+      ).toEqual(want.forwards);
+    });
 
-  test('link failures, fees earned and missed, amounts forwarded', async () => {
-    expect(byKey(await q(`htlc_tail_link_failures_total{node="${node}"}`), (m) => `${m.out_channel}|${m.wire_failure}|${m.failure_detail}`)).toEqual(want.linkFailures);
-    expect(byKey(await q(`htlc_tail_fees_earned_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(want.earned);
-    expect(byKey(await q(`htlc_tail_fees_missed_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(want.missed);
-    expect(byKey(await q(`htlc_tail_forwarded_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(want.forwarded);
-  });
+    test('link failures, fees earned and missed, amounts forwarded', async () => {
+      expect(
+        byKey(
+          await q(`htlc_tail_link_failures_total{node="${node}"}`),
+          (m) => `${m.out_channel}|${m.wire_failure}|${m.failure_detail}`,
+        ),
+      ).toEqual(want.linkFailures);
+      expect(byKey(await q(`htlc_tail_fees_earned_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(
+        want.earned,
+      );
+      expect(byKey(await q(`htlc_tail_fees_missed_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(
+        want.missed,
+      );
+      expect(byKey(await q(`htlc_tail_forwarded_msat_total{node="${node}"}`), (m) => m.out_channel!)).toEqual(
+        want.forwarded,
+      );
+    });
 
-  test('settle times, in flight, last event', async () => {
-    expect(byKey(await q(`htlc_tail_settle_seconds_count{node="${node}"}`), (m) => m.type!)).toEqual({ FORWARD: 2, SEND: 1 });
-    const sums = byKey(await q(`htlc_tail_settle_seconds_sum{node="${node}"}`), (m) => m.type!);
-    expect(sums.FORWARD).toBeCloseTo(want.settle.FORWARD.sum, 6);
-    expect(sums.SEND).toBeCloseTo(want.settle.SEND.sum, 6);
-    expect(byKey(await q(`htlc_tail_settle_seconds_bucket{node="${node}",le="0.25"}`), (m) => m.type!)).toEqual({ FORWARD: 2 });
-    // the forward in flight when the stream was lost belongs to the old subscription (a gap resets the figure)
-    expect(byKey(await q(`htlc_tail_in_flight{node="${node}"}`), (m) => m.type!)).toEqual({ FORWARD: 1 });
-    const last = await q(`htlc_tail_last_event_timestamp_seconds{node="${node}"}`);
-    expect(Number(last[0]!.value[1])).toBeCloseTo(want.lastEventSeconds, 3);
-  });
+    test('settle times, in flight, last event', async () => {
+      expect(byKey(await q(`htlc_tail_settle_seconds_count{node="${node}"}`), (m) => m.type!)).toEqual({
+        FORWARD: 2,
+        SEND: 1,
+      });
+      const sums = byKey(await q(`htlc_tail_settle_seconds_sum{node="${node}"}`), (m) => m.type!);
+      expect(sums.FORWARD).toBeCloseTo(want.settle.FORWARD.sum, 6);
+      expect(sums.SEND).toBeCloseTo(want.settle.SEND.sum, 6);
+      expect(byKey(await q(`htlc_tail_settle_seconds_bucket{node="${node}",le="0.25"}`), (m) => m.type!)).toEqual({
+        FORWARD: 2,
+      });
+      // the forward in flight when the stream was lost belongs to the old subscription (a gap resets the figure)
+      expect(byKey(await q(`htlc_tail_in_flight{node="${node}"}`), (m) => m.type!)).toEqual({ FORWARD: 1 });
+      const last = await q(`htlc_tail_last_event_timestamp_seconds{node="${node}"}`);
+      expect(Number(last[0]!.value[1])).toBeCloseTo(want.lastEventSeconds, 3);
+    });
 
-  test('stream health: up, one reconnect, one gap; counters did not go backwards', async () => {
-    expect((await q(`htlc_tail_stream_up{node="${node}"}`))[0]!.value[1]).toBe('1');
-    expect((await q(`htlc_tail_reconnects_total{node="${node}"}`))[0]!.value[1]).toBe('1');
-    expect((await q(`htlc_tail_gaps_total{node="${node}"}`))[0]!.value[1]).toBe('1');
-    // Prometheus sees a counter reset as resets() > 0 over the run.
-    const resets = await q(`resets(htlc_tail_events_total{node="${node}"}[10m]) > 0`);
-    expect(resets).toEqual([]);
-  });
+    test('stream health: up, one reconnect, one gap; counters did not go backwards', async () => {
+      expect((await q(`htlc_tail_stream_up{node="${node}"}`))[0]!.value[1]).toBe('1');
+      expect((await q(`htlc_tail_reconnects_total{node="${node}"}`))[0]!.value[1]).toBe('1');
+      expect((await q(`htlc_tail_gaps_total{node="${node}"}`))[0]!.value[1]).toBe('1');
+      // Prometheus sees a counter reset as resets() > 0 over the run.
+      const resets = await q(`resets(htlc_tail_events_total{node="${node}"}[10m]) > 0`);
+      expect(resets).toEqual([]);
+    });
 
-  test('channel_info: one series per channel with scid, peer pubkey and alias; aliases on no other series', async () => {
-    const rows = await q(`htlc_tail_channel_info{node="${node}"}`);
-    expect(rows.map((r) => r.metric.channel).sort()).toEqual(sim.node.node.channels.map((c) => c.chanId.toString()).sort());
-    const a = sim.node.node.channels[0]!;
-    const rowA = rows.find((r) => r.metric.channel === a.chanId.toString())!;
-    expect(rowA.metric.peer_pubkey).toBe(a.peer.pubkey);
-    expect(rowA.metric.peer_alias).toBe(a.peer.listAlias);
-    expect(rowA.value[1]).toBe('1');
-    const withAlias = await q(`count({__name__=~"htlc_tail_.*",peer_alias!=""}) by (__name__)`);
-    expect(withAlias.map((r) => r.metric.__name__)).toEqual(['htlc_tail_channel_info']);
-  });
+    test('channel_info: one series per channel with scid, peer pubkey and alias; aliases on no other series', async () => {
+      const rows = await q(`htlc_tail_channel_info{node="${node}"}`);
+      expect(rows.map((r) => r.metric.channel).sort()).toEqual(
+        sim.node.node.channels.map((c) => c.chanId.toString()).sort(),
+      );
+      const a = sim.node.node.channels[0]!;
+      const rowA = rows.find((r) => r.metric.channel === a.chanId.toString())!;
+      expect(rowA.metric.peer_pubkey).toBe(a.peer.pubkey);
+      expect(rowA.metric.peer_alias).toBe(a.peer.listAlias);
+      expect(rowA.value[1]).toBe('1');
+      const withAlias = await q(`count({__name__=~"htlc_tail_.*",peer_alias!=""}) by (__name__)`);
+      expect(withAlias.map((r) => r.metric.__name__)).toEqual(['htlc_tail_channel_info']);
+    });
 
-  test('the process metrics come with them, and promtool accepts the exposition', async () => {
-    expect((await q(`process_resident_memory_bytes{instance="${address}"}`)).length).toBe(1);
-    const res = await fetch(`http://${address}/metrics`);
-    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
-    const text = await res.text();
-    const own = text
-      .split('\n')
-      .filter((l) => /^(# (HELP|TYPE) )?htlc_tail_/.test(l))
-      .join('\n');
-    const r = promtool(['check', 'metrics'], `${own}\n`);
-    expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
-    // The whole exposition parses (exit 1 would be a parse error); the only lint notes (exit 3) are
-    // prom-client's own default metrics (it names gauges nodejs_active_*_total), not ours to rename.
-    const all = promtool(['check', 'metrics'], text);
-    expect([0, 3]).toContain(all.code);
-    for (const p of (all.stdout + all.stderr).split('\n').filter((l) => l !== '')) expect(p).toMatch(/^nodejs_active_[a-z_]+_total non-counter/);
-  });
+    test('the process metrics come with them, and promtool accepts the exposition', async () => {
+      expect((await q(`process_resident_memory_bytes{instance="${address}"}`)).length).toBe(1);
+      const res = await fetch(`http://${address}/metrics`);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      const own = text
+        .split('\n')
+        .filter((l) => /^(# (HELP|TYPE) )?htlc_tail_/.test(l))
+        .join('\n');
+      const r = promtool(['check', 'metrics'], `${own}\n`);
+      expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
+      // The whole exposition parses (exit 1 would be a parse error); the only lint notes (exit 3) are
+      // prom-client's own default metrics (it names gauges nodejs_active_*_total), not ours to rename.
+      const all = promtool(['check', 'metrics'], text);
+      expect([0, 3]).toContain(all.code);
+      for (const p of (all.stdout + all.stderr).split('\n').filter((l) => l !== ''))
+        expect(p).toMatch(/^nodejs_active_[a-z_]+_total non-counter/);
+    });
 
-  test('SIGTERM: exit 0, every event written, no secret anywhere', async () => {
-    child!.kill('SIGTERM');
-    const r = await done;
-    expectExit(r, 0);
-    expect(jsonLines(r.stdout).filter((l) => l.event !== 'gap')).toHaveLength(want.htlcEvents);
-    expectNoSecrets(r, sim.secrets);
-  });
-});
+    test('SIGTERM: exit 0, every event written, no secret anywhere', async () => {
+      child!.kill('SIGTERM');
+      const r = await done;
+      expectExit(r, 0);
+      expect(jsonLines(r.stdout).filter((l) => l.event !== 'gap')).toHaveLength(want.htlcEvents);
+      expectNoSecrets(r, sim.secrets);
+    });
+  },
+);

@@ -28,7 +28,11 @@ let tmp: string;
 let secrets: string[];
 
 /** A profile for a sim node: its readonly macaroon in hex, or encrypted when `password` is given. */
-function profileOf(name: string, node: SimNodeHandle, opts: { password?: string; macaroon?: Buffer } = {}): ProfileSpec {
+function profileOf(
+  name: string,
+  node: SimNodeHandle,
+  opts: { password?: string; macaroon?: Buffer } = {},
+): ProfileSpec {
   const macaroon = opts.macaroon ?? node.macaroons.readonly;
   return {
     name,
@@ -36,7 +40,13 @@ function profileOf(name: string, node: SimNodeHandle, opts: { password?: string;
     network: node.network,
     lnddir: path.join(tmp, name),
     tlscert: node.certPem,
-    macaroons: [{ name: lncliMacaroonName(`${tmp}/readonly.macaroon`), macaroon, ...(opts.password ? { password: opts.password } : {}) }],
+    macaroons: [
+      {
+        name: lncliMacaroonName(`${tmp}/readonly.macaroon`),
+        macaroon,
+        ...(opts.password ? { password: opts.password } : {}),
+      },
+    ],
   };
 }
 
@@ -77,11 +87,18 @@ beforeAll(async () => {
   nodes = [];
   for (const [i, name] of NAMES.entries()) {
     // Node 1 (beta) serves 3 events on its first connection and 2 on the next (after its restart).
-    const scenario = i === 1 ? { connections: [[{ generate: 3 }], [{ generate: 2 }]], then: 'hold' as const } : { steps: [{ generate: 3 }], then: 'hold' as const };
+    const scenario =
+      i === 1
+        ? { connections: [[{ generate: 3 }], [{ generate: 2 }]], then: 'hold' as const }
+        : { steps: [{ generate: 3 }], then: 'hold' as const };
     nodes.push(await startSimNode({ scenario, seed: 40 + i, alias: `sim-${name}` }));
   }
   other = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 99 });
-  secrets = [...macaroonSecrets(nodes.flatMap((n) => Object.values(n.macaroons))), ...macaroonSecrets(Object.values(other.macaroons)), FIXTURE_PASSWORD];
+  secrets = [
+    ...macaroonSecrets(nodes.flatMap((n) => Object.values(n.macaroons))),
+    ...macaroonSecrets(Object.values(other.macaroons)),
+    FIXTURE_PASSWORD,
+  ];
 });
 afterAll(async () => {
   for (const n of nodes) await n.stop();
@@ -99,7 +116,23 @@ function twoFile(): string {
 describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
   test('-p alpha -p beta -f jsonl: the events of both, each line with its node; --count counts them together', async () => {
     const file = twoFile();
-    const r = await cli(['--profiles-file', file, '-p', 'alpha', '-p', 'beta', '-f', 'jsonl', '--count', '6', '--no-aliases', '--no-stats'], { env: PASSWORD_ENV });
+    const r = await cli(
+      [
+        '--profiles-file',
+        file,
+        '-p',
+        'alpha',
+        '-p',
+        'beta',
+        '-f',
+        'jsonl',
+        '--count',
+        '6',
+        '--no-aliases',
+        '--no-stats',
+      ],
+      { env: PASSWORD_ENV },
+    );
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
     expect(lines).toHaveLength(6);
@@ -111,7 +144,9 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
   });
 
   test('replay of a two-node jsonl capture gives it back line for line, node keys and all', async () => {
-    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-stats'], { env: PASSWORD_ENV });
+    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-stats'], {
+      env: PASSWORD_ENV,
+    });
     expectExit(r, 0);
     const replayed = await cli(['replay', '-', '-f', 'jsonl'], { env: HOME, input: r.stdout });
     expectExit(replayed, 0);
@@ -121,7 +156,10 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
 
   test('--profile all: the same two nodes; -f csv fills the node column', async () => {
     const file = twoFile();
-    const r = await cli(['--profiles-file', file, '-p', 'all', '-f', 'csv', '--count', '6', '--no-aliases', '--no-stats'], { env: PASSWORD_ENV });
+    const r = await cli(
+      ['--profiles-file', file, '-p', 'all', '-f', 'csv', '--count', '6', '--no-aliases', '--no-stats'],
+      { env: PASSWORD_ENV },
+    );
     expectExit(r, 0);
     const rows = r.stdout.trim().split('\n');
     const header = rows[0]!.split(',');
@@ -134,13 +172,32 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
 
   test('-f table: a NODE column after the time; pretty: the name on every line', async () => {
     const file = twoFile();
-    const t = await cli(['--profiles-file', file, '-p', 'all', '-f', 'table', '--count', '6', '--no-aliases', '--no-stats', '--color', 'never'], { env: PASSWORD_ENV });
+    const t = await cli(
+      [
+        '--profiles-file',
+        file,
+        '-p',
+        'all',
+        '-f',
+        'table',
+        '--count',
+        '6',
+        '--no-aliases',
+        '--no-stats',
+        '--color',
+        'never',
+      ],
+      { env: PASSWORD_ENV },
+    );
     expectExit(t, 0);
     const [head, ...rows] = t.stdout.trimEnd().split('\n');
     expect(head).toMatch(/^TIME\s+NODE\s+TYPE/);
     expect(rows).toHaveLength(6);
     for (const row of rows) expect(row).toMatch(/^\S+\s+(alpha|beta)\s/);
-    const p = await cli(['--profiles-file', file, '-p', 'all', '--count', '6', '--no-aliases', '--no-stats', '--color', 'never'], { env: PASSWORD_ENV });
+    const p = await cli(
+      ['--profiles-file', file, '-p', 'all', '--count', '6', '--no-aliases', '--no-stats', '--color', 'never'],
+      { env: PASSWORD_ENV },
+    );
     expectExit(p, 0);
     const lines = p.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(6);
@@ -148,21 +205,29 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
   });
 
   test('--stats: one summary per node, each naming its node', async () => {
-    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-aliases', '--stats'], { env: PASSWORD_ENV });
+    const r = await cli(
+      ['--profiles-file', twoFile(), '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-aliases', '--stats'],
+      { env: PASSWORD_ENV },
+    );
     expectExit(r, 0);
     expect(r.stderr).toMatch(/htlc-tail summary: alpha/);
     expect(r.stderr).toMatch(/htlc-tail summary: beta/);
   });
 
   test('-f raw with several nodes: a usage error (exit 2) naming them', async () => {
-    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'raw', '--count', '6'], { env: PASSWORD_ENV });
+    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '-f', 'raw', '--count', '6'], {
+      env: PASSWORD_ENV,
+    });
     expectExit(r, 2);
     expect(r.stderr.trim()).toMatch(/^htlc-tail: -f raw .* 2 nodes are named \(alpha, beta\); use -f jsonl/);
     expect(r.stdout).toBe('');
   });
 
   test('--rpcserver with several nodes: a usage error (it would apply to every node)', async () => {
-    const r = await cli(['--profiles-file', twoFile(), '-p', 'all', '--rpcserver', nodes[0]!.rpcserver, '-f', 'jsonl'], { env: PASSWORD_ENV });
+    const r = await cli(
+      ['--profiles-file', twoFile(), '-p', 'all', '--rpcserver', nodes[0]!.rpcserver, '-f', 'jsonl'],
+      { env: PASSWORD_ENV },
+    );
     expectExit(r, 2);
     expect(r.stderr).toMatch(/--rpcserver sets one node's connection, but 2 nodes are named \(alpha, beta\)/);
   });
@@ -170,7 +235,20 @@ describe('two nodes by profile (a plain and an encrypted macaroon)', () => {
 
 describe('two nodes by repeated --lndconnect', () => {
   test('each line names its node by the alias GetInfo gives', async () => {
-    const r = await cli(['--lndconnect', lndconnect(nodes[3]!), '--lndconnect', lndconnect(nodes[4]!), '-f', 'jsonl', '--count', '6', '--no-stats'], { env: HOME });
+    const r = await cli(
+      [
+        '--lndconnect',
+        lndconnect(nodes[3]!),
+        '--lndconnect',
+        lndconnect(nodes[4]!),
+        '-f',
+        'jsonl',
+        '--count',
+        '6',
+        '--no-stats',
+      ],
+      { env: HOME },
+    );
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
     expect(lines).toHaveLength(6);
@@ -179,9 +257,26 @@ describe('two nodes by repeated --lndconnect', () => {
   });
 
   test('two nodes with the same alias: the later one is told apart by its address', async () => {
-    const twin = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 77, alias: 'sim-delta' });
+    const twin = await startSimNode({
+      scenario: { steps: [{ generate: 3 }], then: 'hold' },
+      seed: 77,
+      alias: 'sim-delta',
+    });
     try {
-      const r = await cli(['--lndconnect', lndconnect(nodes[3]!), '--lndconnect', lndconnect(twin), '-f', 'jsonl', '--count', '6', '--no-stats'], { env: HOME });
+      const r = await cli(
+        [
+          '--lndconnect',
+          lndconnect(nodes[3]!),
+          '--lndconnect',
+          lndconnect(twin),
+          '-f',
+          'jsonl',
+          '--count',
+          '6',
+          '--no-stats',
+        ],
+        { env: HOME },
+      );
       expectExit(r, 0);
       const names = new Set(jsonLines(r.stdout).map((l) => l.node as string));
       expect([...names].sort()).toEqual(expect.arrayContaining(['sim-delta']));
@@ -196,7 +291,21 @@ describe('two nodes by repeated --lndconnect', () => {
 describe('one node down', () => {
   test('--wait: a node that is not up yet does not hold up the other; its waiting notice names it', async () => {
     const port = await deadPort();
-    const r = await cli(['--lndconnect', lndconnect(nodes[3]!, port), '--lndconnect', lndconnect(nodes[4]!), '--wait', '-f', 'jsonl', '--count', '3', '--no-stats'], { env: HOME });
+    const r = await cli(
+      [
+        '--lndconnect',
+        lndconnect(nodes[3]!, port),
+        '--lndconnect',
+        lndconnect(nodes[4]!),
+        '--wait',
+        '-f',
+        'jsonl',
+        '--count',
+        '3',
+        '--no-stats',
+      ],
+      { env: HOME },
+    );
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
     expect(lines.map((l) => l.node)).toEqual(['sim-epsilon', 'sim-epsilon', 'sim-epsilon']);
@@ -205,26 +314,40 @@ describe('one node down', () => {
 
   test('without --wait: a node unreachable at start is exit 4 naming it, as with one node', async () => {
     const port = await deadPort();
-    const r = await cli(['--lndconnect', lndconnect(nodes[3]!, port), '--lndconnect', lndconnect(nodes[4]!), '-f', 'jsonl', '--no-stats'], { env: HOME });
+    const r = await cli(
+      ['--lndconnect', lndconnect(nodes[3]!, port), '--lndconnect', lndconnect(nodes[4]!), '-f', 'jsonl', '--no-stats'],
+      { env: HOME },
+    );
     expectExit(r, 4);
-    expect(r.stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^htlc-tail: 127\\.0\\.0\\.1:${port}: cannot reach lnd at 127\\.0\\.0\\.1:${port}`));
+    expect(r.stderr.trim().split('\n').at(-1)).toMatch(
+      new RegExp(`^htlc-tail: 127\\.0\\.0\\.1:${port}: cannot reach lnd at 127\\.0\\.0\\.1:${port}`),
+    );
   });
 });
 
 describe('five nodes', () => {
   function fiveFile(bad?: number): string {
     return writeProfiles(path.join(tmp, `five${bad ?? ''}.json`), {
-      profiles: nodes.map((n, i) => profileOf(NAMES[i]!, n, i === bad ? { macaroon: other.macaroons.readonly } : i === 2 ? { password: FIXTURE_PASSWORD } : {})),
+      profiles: nodes.map((n, i) =>
+        profileOf(
+          NAMES[i]!,
+          n,
+          i === bad ? { macaroon: other.macaroons.readonly } : i === 2 ? { password: FIXTURE_PASSWORD } : {},
+        ),
+      ),
     });
   }
 
   test('one restarted mid-run: only its gap line, the others go on; 17 events in all', async () => {
     const w = perNodeWatcher();
     const restarted = w.after('beta', 3).then(() => nodes[1]!.restart({ downMs: 500 }));
-    const r = await cli(['--profiles-file', fiveFile(), '-p', 'all', '-f', 'jsonl', '--count', '17', '--no-aliases', '--no-stats'], {
-      env: PASSWORD_ENV,
-      onStdout: (c) => w.onStdout(c),
-    });
+    const r = await cli(
+      ['--profiles-file', fiveFile(), '-p', 'all', '-f', 'jsonl', '--count', '17', '--no-aliases', '--no-stats'],
+      {
+        env: PASSWORD_ENV,
+        onStdout: (c) => w.onStdout(c),
+      },
+    );
     await restarted;
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
@@ -244,7 +367,9 @@ describe('five nodes', () => {
   });
 
   test('one with a bad macaroon at start: exit 5, one line naming that node', async () => {
-    const r = await cli(['--profiles-file', fiveFile(3), '-p', 'all', '-f', 'jsonl', '--no-aliases', '--no-stats'], { env: PASSWORD_ENV });
+    const r = await cli(['--profiles-file', fiveFile(3), '-p', 'all', '-f', 'jsonl', '--no-aliases', '--no-stats'], {
+      env: PASSWORD_ENV,
+    });
     expectExit(r, 5);
     const errors = r.stderr.split('\n').filter((l) => l !== '');
     expect(errors).toHaveLength(1);
@@ -276,7 +401,9 @@ describe('check over several nodes', () => {
   });
 
   test('check with two --lndconnect URIs', async () => {
-    const r = await cli(['check', '--lndconnect', lndconnect(nodes[3]!), '--lndconnect', lndconnect(nodes[4]!)], { env: HOME });
+    const r = await cli(['check', '--lndconnect', lndconnect(nodes[3]!), '--lndconnect', lndconnect(nodes[4]!)], {
+      env: HOME,
+    });
     expectExit(r, 0);
     expect(r.stdout.match(/^node 127\.0\.0\.1:\d+$/gm)).toHaveLength(2);
   });

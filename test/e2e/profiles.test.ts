@@ -26,7 +26,11 @@ beforeAll(async () => {
   node = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 15 });
   tmp = mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-profiles-'));
   file = writeProfiles(path.join(tmp, 'profiles.json'), simProfiles(node, path.join(tmp, 'lnd')));
-  secrets = [...macaroonSecrets(Object.values(node.macaroons)), FIXTURE_PASSWORD, Buffer.from(FIXTURE_PASSWORD).toString('hex')];
+  secrets = [
+    ...macaroonSecrets(Object.values(node.macaroons)),
+    FIXTURE_PASSWORD,
+    Buffer.from(FIXTURE_PASSWORD).toString('hex'),
+  ];
 });
 afterAll(async () => {
   await node.stop();
@@ -45,7 +49,9 @@ describe('lncli profiles', () => {
   });
 
   test('-p with an encrypted macaroon and HTLC_TAIL_MACAROON_PASSWORD: events', async () => {
-    const r = await cli(['--profiles-file', file, '-p', 'encrypted', ...tail], { env: { ...HOME, HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD } });
+    const r = await cli(['--profiles-file', file, '-p', 'encrypted', ...tail], {
+      env: { ...HOME, HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD },
+    });
     expectExit(r, 0);
     expect(jsonLines(r.stdout)).toHaveLength(3);
     expectNoSecrets(r, secrets);
@@ -55,15 +61,21 @@ describe('lncli profiles', () => {
     const byDefault = await cli(['--profiles-file', file, ...tail], { env: HOME });
     expectExit(byDefault, 0);
     expect(jsonLines(byDefault.stdout)).toHaveLength(3);
-    const byEnv = await cli(tail, { env: { ...HOME, LNCLI_PROFILES: file, LNCLI_PROFILE: 'encrypted', HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD } });
+    const byEnv = await cli(tail, {
+      env: { ...HOME, LNCLI_PROFILES: file, LNCLI_PROFILE: 'encrypted', HTLC_TAIL_MACAROON_PASSWORD: FIXTURE_PASSWORD },
+    });
     expectExit(byEnv, 0);
     expect(jsonLines(byEnv.stdout)).toHaveLength(3);
   });
 
   test('a wrong password: exit 3 saying so, without the password', async () => {
-    const r = await cli(['--profiles-file', file, '-p', 'encrypted', ...tail], { env: { ...HOME, HTLC_TAIL_MACAROON_PASSWORD: 'Tr0ub4dor&3' } });
+    const r = await cli(['--profiles-file', file, '-p', 'encrypted', ...tail], {
+      env: { ...HOME, HTLC_TAIL_MACAROON_PASSWORD: 'Tr0ub4dor&3' },
+    });
     expectExit(r, 3);
-    expect(oneErrorLine(r)).toBe(`htlc-tail: wrong macaroon password for profile "encrypted" (${file}); give the password used at lncli profile add (prompt or HTLC_TAIL_MACAROON_PASSWORD)`);
+    expect(oneErrorLine(r)).toBe(
+      `htlc-tail: wrong macaroon password for profile "encrypted" (${file}); give the password used at lncli profile add (prompt or HTLC_TAIL_MACAROON_PASSWORD)`,
+    );
     expect(r.stdout + r.stderr).not.toContain('Tr0ub4dor');
     expectNoSecrets(r, secrets);
   });
@@ -71,7 +83,9 @@ describe('lncli profiles', () => {
   test('no password and no terminal: exit 3 telling to set HTLC_TAIL_MACAROON_PASSWORD', async () => {
     const r = await cli(['--profiles-file', file, '-p', 'encrypted', ...tail], { env: HOME });
     expectExit(r, 3);
-    expect(oneErrorLine(r)).toMatch(/profile "encrypted" holds an encrypted macaroon and there is no terminal to ask for its password; set HTLC_TAIL_MACAROON_PASSWORD/);
+    expect(oneErrorLine(r)).toMatch(
+      /profile "encrypted" holds an encrypted macaroon and there is no terminal to ask for its password; set HTLC_TAIL_MACAROON_PASSWORD/,
+    );
   });
 
   test.each([
@@ -92,12 +106,18 @@ describe('lncli profiles', () => {
     const missing = path.join(tmp, 'nope.json');
     const r = await cli(['--profiles-file', missing, '-p', 'plain', ...tail], { env: HOME });
     expectExit(r, 3);
-    expect(oneErrorLine(r)).toMatch(new RegExp(`profiles file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} not found`));
+    expect(oneErrorLine(r)).toMatch(
+      new RegExp(`profiles file ${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} not found`),
+    );
   });
 
   test('--profile all: every profile of the file, each line with its node', async () => {
-    const two = writeProfiles(path.join(tmp, 'two.json'), { profiles: simProfiles(node, tmp).profiles.filter((p) => p.name === 'plain' || p.name === 'admin') });
-    const r = await cli(['--profiles-file', two, '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-aliases'], { env: HOME });
+    const two = writeProfiles(path.join(tmp, 'two.json'), {
+      profiles: simProfiles(node, tmp).profiles.filter((p) => p.name === 'plain' || p.name === 'admin'),
+    });
+    const r = await cli(['--profiles-file', two, '-p', 'all', '-f', 'jsonl', '--count', '6', '--no-aliases'], {
+      env: HOME,
+    });
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
     expect(lines.map((l) => l.node).sort()).toEqual(['admin', 'admin', 'admin', 'plain', 'plain', 'plain']);
@@ -108,29 +128,38 @@ describe('lncli profiles', () => {
 const hasScript = process.platform === 'linux' && spawnSync('script', ['--version']).status === 0;
 
 describe('the password prompt at a terminal', () => {
-  (hasScript ? test : test.skip)('asks once on the terminal, echoes nothing, then tails', async () => {
-    const cmd = [process.execPath, BIN, '--profiles-file', file, '-p', 'encrypted', ...tail].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { env: cleanEnv(HOME), stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let typed = false;
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (c: string) => {
-      out += c;
-      if (!typed && out.includes('password for the encrypted macaroon of profile "encrypted": ')) {
-        typed = true;
-        child.stdin.write(`${FIXTURE_PASSWORD}\r`);
-      }
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
-    clearTimeout(timer);
-    expect(typed).toBe(true);
-    expect(code).toBe(0);
-    expect(out.match(/password for the encrypted macaroon/g)).toHaveLength(1);
-    expect(out).not.toContain(FIXTURE_PASSWORD);
-    expect(out).not.toContain('correct horse');
-    const events = out.split(/\r?\n/).filter((l) => l.startsWith('{"event"'));
-    expect(events).toHaveLength(3);
-    for (const s of secrets) expect(out).not.toContain(s.slice(0, 40));
-  }, 90_000);
+  (hasScript ? test : test.skip)(
+    'asks once on the terminal, echoes nothing, then tails',
+    async () => {
+      const cmd = [process.execPath, BIN, '--profiles-file', file, '-p', 'encrypted', ...tail]
+        .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+        .join(' ');
+      const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+        env: cleanEnv(HOME),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let typed = false;
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (c: string) => {
+        out += c;
+        if (!typed && out.includes('password for the encrypted macaroon of profile "encrypted": ')) {
+          typed = true;
+          child.stdin.write(`${FIXTURE_PASSWORD}\r`);
+        }
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      clearTimeout(timer);
+      expect(typed).toBe(true);
+      expect(code).toBe(0);
+      expect(out.match(/password for the encrypted macaroon/g)).toHaveLength(1);
+      expect(out).not.toContain(FIXTURE_PASSWORD);
+      expect(out).not.toContain('correct horse');
+      const events = out.split(/\r?\n/).filter((l) => l.startsWith('{"event"'));
+      expect(events).toHaveLength(3);
+      for (const s of secrets) expect(out).not.toContain(s.slice(0, 40));
+    },
+    90_000,
+  );
 });

@@ -25,7 +25,8 @@ let sim: SimFixture;
 /** The flood's events as the jsonl tail prints them: "timestamp|in chan|in htlc|out chan|out htlc|kind". */
 let flood: string[];
 
-const keyOf = (e: Record<string, string>) => `${e['timestamp_ns']}|${e['incoming_channel_id']}|${e['incoming_htlc_id']}|${e['outgoing_channel_id']}|${e['outgoing_htlc_id']}|${e['event']}`;
+const keyOf = (e: Record<string, string>) =>
+  `${e['timestamp_ns']}|${e['incoming_channel_id']}|${e['incoming_htlc_id']}|${e['outgoing_channel_id']}|${e['outgoing_htlc_id']}|${e['event']}`;
 const KEY_SQL = `CAST(timestamp_ns AS TEXT) || '|' || CAST(incoming_channel_id AS TEXT) || '|' || CAST(incoming_htlc_id AS TEXT) || '|' ||
   CAST(outgoing_channel_id AS TEXT) || '|' || CAST(outgoing_htlc_id AS TEXT) || '|' || kind`;
 
@@ -42,13 +43,22 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => sim?.cleanup());
 
-function stored(file: string): { keys: string[]; integrity: unknown; gaps: Array<{ from_ms: number; to_ms: number; reason: string }>; nodes: number } {
+function stored(file: string): {
+  keys: string[];
+  integrity: unknown;
+  gaps: Array<{ from_ms: number; to_ms: number; reason: string }>;
+  nodes: number;
+} {
   const db = new Database(file, { readonly: true });
   try {
     return {
       integrity: db.pragma('integrity_check', { simple: true }),
       keys: db.prepare(`SELECT ${KEY_SQL} FROM events ORDER BY id`).pluck().all() as string[],
-      gaps: db.prepare('SELECT from_ms, to_ms, reason FROM gaps ORDER BY id').all() as Array<{ from_ms: number; to_ms: number; reason: string }>,
+      gaps: db.prepare('SELECT from_ms, to_ms, reason FROM gaps ORDER BY id').all() as Array<{
+        from_ms: number;
+        to_ms: number;
+        reason: string;
+      }>,
       nodes: db.prepare('SELECT count(*) FROM nodes').pluck().get() as number,
     };
   } finally {
@@ -71,7 +81,12 @@ function count(file: string): number {
 }
 
 /** Runs `record` until `until(count, child)` says stop: polls the database every 50 ms once the recorder is subscribed. */
-function record(file: string, extra: readonly string[], until: (n: number, child: ChildProcess) => boolean, node: SimFixture = sim) {
+function record(
+  file: string,
+  extra: readonly string[],
+  until: (n: number, child: ChildProcess) => boolean,
+  node: SimFixture = sim,
+) {
   let poll: NodeJS.Timeout | undefined;
   return cli(['record', ...node.args, '--db', file, ...extra], {
     env: ENV,
@@ -114,8 +129,14 @@ describe('htlc-tail record', () => {
     expect(s.keys).toEqual(flood);
     expect(s.nodes).toBe(1);
     const db = new Database(file, { readonly: true });
-    const node = db.prepare('SELECT identity, pubkey, alias FROM nodes').get() as { identity: string; pubkey: string; alias: string };
-    const channels = db.prepare('SELECT count(*) AS n, count(peer_pubkey) AS pk, count(alias) AS al FROM channels').get() as { n: number; pk: number; al: number };
+    const node = db.prepare('SELECT identity, pubkey, alias FROM nodes').get() as {
+      identity: string;
+      pubkey: string;
+      alias: string;
+    };
+    const channels = db
+      .prepare('SELECT count(*) AS n, count(peer_pubkey) AS pk, count(alias) AS al FROM channels')
+      .get() as { n: number; pk: number; al: number };
     db.close();
     expect(node.identity).toMatch(/^0[23][0-9a-f]{64}$/);
     expect(node.pubkey).toBe(node.identity);
@@ -130,7 +151,10 @@ describe('htlc-tail record', () => {
     const BIG = 60_000;
     const big = await startSimFixture({ flood: BIG });
     try {
-      const o = await cli([...big.args, '-f', 'jsonl', '--no-stats', '--no-aliases', '--count', String(BIG)], { env: ENV, timeoutMs: 120_000 });
+      const o = await cli([...big.args, '-f', 'jsonl', '--no-stats', '--no-aliases', '--count', String(BIG)], {
+        env: ENV,
+        timeoutMs: 120_000,
+      });
       expect(o.code).toBe(0);
       const order = jsonLines(o.stdout).map(keyOf);
       const file = path.join(big.tmp, 'killed.sqlite');
@@ -207,7 +231,12 @@ describe('htlc-tail record', () => {
       });
       expect({ code: r.code, phase }).toEqual({ code: 0, phase: 2 });
       const db = new Database(file, { readonly: true });
-      const gaps = db.prepare('SELECT from_ms, to_ms, reason, after_event_id FROM gaps').all() as Array<{ from_ms: number; to_ms: number; reason: string; after_event_id: number }>;
+      const gaps = db.prepare('SELECT from_ms, to_ms, reason, after_event_id FROM gaps').all() as Array<{
+        from_ms: number;
+        to_ms: number;
+        reason: string;
+        after_event_id: number;
+      }>;
       const [lo, hi] = db.prepare('SELECT min(id), max(id) FROM events').raw().get() as [number, number];
       db.close();
       expect(gaps).toHaveLength(1);
@@ -283,7 +312,9 @@ describe('htlc-tail record', () => {
   test('a --db in a directory that cannot be written: exit 3, one line', async () => {
     if (process.getuid?.() === 0) {
       // root writes anywhere: a path under a regular file cannot be created by anyone.
-      const r = await cli(['record', ...sim.args, '--db', path.join(sim.paths.lnddir, 'lnd.conf', 'h.sqlite')], { env: ENV });
+      const r = await cli(['record', ...sim.args, '--db', path.join(sim.paths.lnddir, 'lnd.conf', 'h.sqlite')], {
+        env: ENV,
+      });
       expect(r.code).toBe(3);
       expect(oneErrorLine(r)).toMatch(/cannot create the directory/);
       return;
@@ -297,7 +328,9 @@ describe('htlc-tail record', () => {
   });
 
   test('--retain needs a positive number of days (exit 2)', async () => {
-    const r = await cli(['record', ...sim.args, '--db', path.join(sim.tmp, 'x.sqlite'), '--retain', 'forever'], { env: ENV });
+    const r = await cli(['record', ...sim.args, '--db', path.join(sim.tmp, 'x.sqlite'), '--retain', 'forever'], {
+      env: ENV,
+    });
     expect(r.code).toBe(2);
     expect(oneErrorLine(r)).toMatch(/--retain "forever"/);
   });
@@ -306,7 +339,10 @@ describe('htlc-tail record', () => {
 describe('--record on the live tail', () => {
   test('prints as without it and stores the same events', async () => {
     const file = path.join(sim.tmp, 'tail-record.sqlite');
-    const r = await cli([...sim.args, '-f', 'jsonl', '--no-stats', '--count', String(N), '--record', '--db', file], { env: ENV, timeoutMs: 120_000 });
+    const r = await cli([...sim.args, '-f', 'jsonl', '--no-stats', '--count', String(N), '--record', '--db', file], {
+      env: ENV,
+      timeoutMs: 120_000,
+    });
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout).map(keyOf)).toEqual(flood);
     // Everything received was written before exit.
@@ -324,13 +360,18 @@ describe('demo --record', () => {
   test('into a new temporary database, its path on stderr; into a named one', async () => {
     const named = path.join(sim.tmp, 'demo.sqlite');
     for (const args of [['--record'], ['--record', named]]) {
-      const r = await cli(['demo', '--rate', '200', '--seed', '7', '-f', 'jsonl', '--no-stats', '--count', '40', ...args], { env: ENV, timeoutMs: 120_000 });
+      const r = await cli(
+        ['demo', '--rate', '200', '--seed', '7', '-f', 'jsonl', '--no-stats', '--count', '40', ...args],
+        { env: ENV, timeoutMs: 120_000 },
+      );
       expect(r.code).toBe(0);
       const m = /demo: recording to (\S+) /.exec(r.stderr);
       expect(m).not.toBeNull();
       const file = m![1]!;
       if (args.length === 2) expect(file).toBe(named);
-      const printed = jsonLines(r.stdout).filter((e) => e.event !== 'gap').map(keyOf);
+      const printed = jsonLines(r.stdout)
+        .filter((e) => e.event !== 'gap')
+        .map(keyOf);
       expect(printed).toHaveLength(40);
       const keys = new Set(stored(file).keys);
       for (const k of printed) expect(keys.has(k)).toBe(true);

@@ -23,7 +23,9 @@ if (!onLinux) console.warn('relaunch.test.ts: skipped (needs /proc to see the pr
 /** The command line of a process, or undefined when it is gone. */
 function cmdline(pid: number): string[] | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .filter((a) => a !== '');
   } catch {
     return undefined;
   }
@@ -105,14 +107,22 @@ describeLinux('the tail runs in a child node with the heap flags', () => {
   test.each<[string, string[], Record<string, string>]>([
     ['HTLC_TAIL_NO_HEAP_TUNING=1', [], { HTLC_TAIL_NO_HEAP_TUNING: '1' }],
     ['node started with both flags', FLAGS, {}],
-    ['the user sized both parts in NODE_OPTIONS', [], { NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=256' }],
-  ])('%s: no child, one process', async (_name, nodeArgs, env) => {
-    const t = tail(nodeArgs, [...sim.args, '-f', 'jsonl', '--no-stats'], env);
-    await until(() => jsonLines(t.out()).length >= 3, 'some events');
-    expect(childrenOf(t.child.pid!)).toEqual([]);
-    t.child.kill('SIGINT');
-    expect(await t.done).toEqual({ code: 0, signal: null });
-  }, 60_000);
+    [
+      'the user sized both parts in NODE_OPTIONS',
+      [],
+      { NODE_OPTIONS: '--max-semi-space-size=4 --max-old-space-size=256' },
+    ],
+  ])(
+    '%s: no child, one process',
+    async (_name, nodeArgs, env) => {
+      const t = tail(nodeArgs, [...sim.args, '-f', 'jsonl', '--no-stats'], env);
+      await until(() => jsonLines(t.out()).length >= 3, 'some events');
+      expect(childrenOf(t.child.pid!)).toEqual([]);
+      t.child.kill('SIGINT');
+      expect(await t.done).toEqual({ code: 0, signal: null });
+    },
+    60_000,
+  );
 
   test('the user sized only the young generation: the child gets only --heap-growing-percent', async () => {
     const t = tail(['--max-semi-space-size=4'], [...sim.args, '-f', 'jsonl', '--no-stats']);
@@ -128,7 +138,19 @@ describeLinux('the tail runs in a child node with the heap flags', () => {
     const silent = await silentTcpServer();
     const port = silent.port;
     await silent.close();
-    const t = tail([], ['check', '--wait', '--rpcserver', `127.0.0.1:${port}`, '--tlscertpath', sim.paths.tlsCertPath, '--macaroonpath', sim.paths.macaroonPaths.readonly]);
+    const t = tail(
+      [],
+      [
+        'check',
+        '--wait',
+        '--rpcserver',
+        `127.0.0.1:${port}`,
+        '--tlscertpath',
+        sim.paths.tlsCertPath,
+        '--macaroonpath',
+        sim.paths.macaroonPaths.readonly,
+      ],
+    );
     await until(() => /waiting/.test(t.err()), 'check to wait');
     expect(cmdline(t.child.pid!)).toBeDefined();
     expect(childrenOf(t.child.pid!)).toEqual([]);
@@ -150,7 +172,14 @@ describeLinux('the tail runs in a child node with the heap flags', () => {
     const silent = await silentTcpServer();
     const port = silent.port;
     await silent.close();
-    const r = await runCli(['--rpcserver', `127.0.0.1:${port}`, '--tlscertpath', sim.paths.tlsCertPath, '--macaroonpath', sim.paths.macaroonPaths.readonly]);
+    const r = await runCli([
+      '--rpcserver',
+      `127.0.0.1:${port}`,
+      '--tlscertpath',
+      sim.paths.tlsCertPath,
+      '--macaroonpath',
+      sim.paths.macaroonPaths.readonly,
+    ]);
     expect(r.code).toBe(4);
     expect(r.stdout).toBe('');
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

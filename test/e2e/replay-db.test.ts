@@ -50,7 +50,10 @@ const withoutAliases = (l: string) => l.replace(/,"(incoming|outgoing)_alias":"(
 
 describe('replay --db', () => {
   test('-f jsonl equals the live pipeline over the same events (a raw capture replayed), with the stored aliases', async () => {
-    const [fromStore, fromCapture] = await Promise.all([cli(['replay', '--db', db, '-f', 'jsonl']), cli(['replay', capture, '-f', 'jsonl'])]);
+    const [fromStore, fromCapture] = await Promise.all([
+      cli(['replay', '--db', db, '-f', 'jsonl']),
+      cli(['replay', capture, '-f', 'jsonl']),
+    ]);
     expect([fromStore.code, fromStore.stderr]).toEqual([0, '']);
     expect(fromCapture.code).toBe(0);
     const s = lines(fromStore);
@@ -61,7 +64,9 @@ describe('replay --db', () => {
     expect(s.filter((l) => l.includes('"duration_ms"')).length).toBeGreaterThan(1000);
     expect(s.filter((l) => l.startsWith('{"event":"gap"')).length).toBe(2);
     // Every channel the node has is named by its peer's alias, as the recorder stored it.
-    const alias = new Map(week.node.channels.map((ch) => [ch.chanId.toString(), ch.peer.listAlias || ch.peer.graphAlias]));
+    const alias = new Map(
+      week.node.channels.map((ch) => [ch.chanId.toString(), ch.peer.listAlias || ch.peer.graphAlias]),
+    );
     let named = 0;
     for (const l of s) {
       const o = parseJsonExact(l);
@@ -127,7 +132,11 @@ describe('replay --db', () => {
     expect(byPrefix.stdout).toBe(byAlias.stdout);
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe('');
-    expect(unknown.stderr).toMatch(new RegExp(`^htlc-tail: --node "nosuchnode" matches no node in .*week\\.sqlite; it holds htlc-tail-sim \\(${pub.slice(0, 16)}…\\)\\n$`));
+    expect(unknown.stderr).toMatch(
+      new RegExp(
+        `^htlc-tail: --node "nosuchnode" matches no node in .*week\\.sqlite; it holds htlc-tail-sim \\(${pub.slice(0, 16)}…\\)\\n$`,
+      ),
+    );
   }, 60_000);
 
   test('usage: --db with a FILE, --since without --db; a missing store is exit 3 naming record; nothing written', async () => {
@@ -138,11 +147,15 @@ describe('replay --db', () => {
       cli(['replay', '--db', missing]),
     ]);
     expect([both.code, both.stdout]).toEqual([2, '']);
-    expect(both.stderr).toMatch(/^htlc-tail: replay reads either a capture \(".*week\.raw"\) or the history database \(--db\), not both; drop one\n$/);
+    expect(both.stderr).toMatch(
+      /^htlc-tail: replay reads either a capture \(".*week\.raw"\) or the history database \(--db\), not both; drop one\n$/,
+    );
     expect([noDb.code, noDb.stdout]).toEqual([2, '']);
     expect(noDb.stderr).toMatch(/^htlc-tail: --since selects recorded history: add --db/);
     expect([absent.code, absent.stdout]).toEqual([3, '']);
-    expect(absent.stderr).toMatch(/^htlc-tail: no history database at .*none\.sqlite: record first with `htlc-tail record`/);
+    expect(absent.stderr).toMatch(
+      /^htlc-tail: no history database at .*none\.sqlite: record first with `htlc-tail record`/,
+    );
     // A read never writes: the store's content is unchanged by all the above (and no file appeared for the missing one).
     const d = new Database(db, { readonly: true });
     expect(d.prepare('SELECT count(*) FROM events').pluck().get()).toBe(rawLines.length - 2);
@@ -176,8 +189,14 @@ describe('replay --db', () => {
     fs.closeSync(fd);
     const cases: Array<[string, RegExp]> = [
       [notDb, /notes\.txt is not an SQLite database, so not an htlc-tail history; /],
-      [other, /other\.sqlite is an SQLite database of another program \(tables invoices\), not an htlc-tail history; htlc-tail leaves it untouched/],
-      [newer, /newer\.sqlite was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\)/],
+      [
+        other,
+        /other\.sqlite is an SQLite database of another program \(tables invoices\), not an htlc-tail history; htlc-tail leaves it untouched/,
+      ],
+      [
+        newer,
+        /newer\.sqlite was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\)/,
+      ],
       [corrupt, /the history database .*corrupt\.sqlite is corrupt \(.*\); restore it from a backup, or move it away/],
     ];
     for (const [file, msg] of cases) {
@@ -188,7 +207,18 @@ describe('replay --db', () => {
       expect(viaReplay.stderr.trimEnd().split('\n')).toHaveLength(1);
       // The tail checks the store before it connects (no node is needed to see the refusal).
       if (file !== corrupt) {
-        const viaTail = await cli(['--db', file, '--since', '1h', '--rpcserver', '127.0.0.1:9', '--macaroonpath', notDb, '--tlscertpath', notDb]);
+        const viaTail = await cli([
+          '--db',
+          file,
+          '--since',
+          '1h',
+          '--rpcserver',
+          '127.0.0.1:9',
+          '--macaroonpath',
+          notDb,
+          '--tlscertpath',
+          notDb,
+        ]);
         expect({ file, code: viaTail.code, stdout: viaTail.stdout }).toEqual({ file, code: 3, stdout: '' });
         expect(viaTail.stderr).toMatch(new RegExp('^htlc-tail: .*' + msg.source));
       }
@@ -199,7 +229,10 @@ describe('replay --db', () => {
   }, 90_000);
 
   test('--db without a file reads HTLC_TAIL_DB; --count and a closed pipe end it early with exit 0', async () => {
-    const r = await runCli(['replay', '--db', '--count', '5', '-f', 'jsonl'], { env: { HTLC_TAIL_DB: db }, timeoutMs: 60_000 });
+    const r = await runCli(['replay', '--db', '--count', '5', '-f', 'jsonl'], {
+      env: { HTLC_TAIL_DB: db },
+      timeoutMs: 60_000,
+    });
     expect(r.code).toBe(0);
     expect(lines(r)).toHaveLength(5);
   }, 60_000);

@@ -12,7 +12,16 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { jsonLines, runCli, type CliResult } from './run-cli.js';
-import { cli, coreEvents, coreScenario, expectExit, pooled, startSimFixture, U64_MAX, type SimFixture } from './sim-fixture.js';
+import {
+  cli,
+  coreEvents,
+  coreScenario,
+  expectExit,
+  pooled,
+  startSimFixture,
+  U64_MAX,
+  type SimFixture,
+} from './sim-fixture.js';
 
 let fx: SimFixture;
 let tmp: string;
@@ -20,7 +29,8 @@ const live: Record<string, CliResult> = {};
 const pool = pooled<CliResult>(3);
 
 /** A replayed forward (lnd may replay after a restart), then a gap: both kinds of line a live jsonl capture has. */
-const GAP = '{"event":"gap","from":"2024-05-06T07:08:09.200Z","to":"2024-05-06T07:08:19.456Z","reason":"htlc event subscription terminated"}';
+const GAP =
+  '{"event":"gap","from":"2024-05-06T07:08:09.200Z","to":"2024-05-06T07:08:19.456Z","reason":"htlc event subscription terminated"}';
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-replay-jsonl-'));
@@ -40,7 +50,9 @@ beforeAll(async () => {
     failures: ['-f', 'jsonl', '--failures', '--count', '9'],
     stats: ['-f', 'jsonl', '--count', '24', '--stats'],
   };
-  await Promise.all(Object.entries(runs).map(async ([k, args]) => (live[k] = await pool(() => cli([...fx.args, ...args])))));
+  await Promise.all(
+    Object.entries(runs).map(async ([k, args]) => (live[k] = await pool(() => cli([...fx.args, ...args])))),
+  );
   for (const r of Object.values(live)) expectExit(r, 0);
   await writeFile(path.join(tmp, 'capture.jsonl'), live.jsonl!.stdout);
   // A capture with a gap line in it (as after a reconnection).
@@ -55,7 +67,8 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-const replay = (file: string, args: string[]) => pool(() => runCli(['replay', path.join(tmp, file), ...args], { timeoutMs: 60_000 }));
+const replay = (file: string, args: string[]) =>
+  pool(() => runCli(['replay', path.join(tmp, file), ...args], { timeoutMs: 60_000 }));
 
 describe('replay -f jsonl of a jsonl capture reproduces it line for line', () => {
   test('the live capture: aliases, durations, replayed, max uint64 and amounts above 2^53', async () => {
@@ -78,13 +91,19 @@ describe('replay -f jsonl of a jsonl capture reproduces it line for line', () =>
     const r = await replay('with-gap.jsonl', ['-f', 'jsonl']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[5]).toBe(GAP);
-    expect(r.stdout).toBe(live.jsonl!.stdout.split('\n').slice(0, 5).concat(GAP, live.jsonl!.stdout.split('\n').slice(5)).join('\n'));
+    expect(r.stdout).toBe(
+      live.jsonl!.stdout.split('\n').slice(0, 5).concat(GAP, live.jsonl!.stdout.split('\n').slice(5)).join('\n'),
+    );
   });
 
   test('a filtered capture (--failures): the recorded amounts and durations are kept, not recomputed', async () => {
     const capture = live.failures!.stdout;
     // forward_fail's amounts and duration came from its forward, which this capture does not hold.
-    expect(jsonLines(capture).some((l) => l.event === 'forward_fail' && l.duration_ms !== undefined && l.incoming_amt_msat !== undefined)).toBe(true);
+    expect(
+      jsonLines(capture).some(
+        (l) => l.event === 'forward_fail' && l.duration_ms !== undefined && l.incoming_amt_msat !== undefined,
+      ),
+    ).toBe(true);
     const r = await replay('failures.jsonl', ['-f', 'jsonl']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(capture);
@@ -108,7 +127,10 @@ describe('every other format works from a jsonl capture', () => {
     // From "Forwards" to before "Stuck" (the capture holds no subscribed event, and "stuck" is measured against another clock).
     const summary = (s: string) => {
       const lines = s.split('\n');
-      return lines.slice(lines.findIndex((l) => l.startsWith('Forwards')), lines.findIndex((l) => /^Stuck/.test(l)));
+      return lines.slice(
+        lines.findIndex((l) => l.startsWith('Forwards')),
+        lines.findIndex((l) => /^Stuck/.test(l)),
+      );
     };
     expect(summary(r.stderr).length).toBeGreaterThan(8);
     expect(summary(r.stderr)).toEqual(summary(live.stats!.stderr));
@@ -120,7 +142,10 @@ describe('every other format works from a jsonl capture', () => {
     [['--reason', 'insufficient_balance,unknown_next_peer']],
     [['--channel', '826680x754x2']],
   ])('filters %j keep what they keep on the raw capture', async (args) => {
-    const [a, b] = await Promise.all([replay('capture.jsonl', ['-f', 'raw', ...args]), replay('capture.raw', ['-f', 'raw', ...args])]);
+    const [a, b] = await Promise.all([
+      replay('capture.jsonl', ['-f', 'raw', ...args]),
+      replay('capture.raw', ['-f', 'raw', ...args]),
+    ]);
     expect(a.code).toBe(0);
     expect(a.stdout.length).toBeGreaterThan(0);
     expect(a.stdout).toBe(b.stdout);
@@ -129,7 +154,9 @@ describe('every other format works from a jsonl capture', () => {
 
 describe('bad lines', () => {
   test('a JSON line that is no event ({"foo":1}) is a bad line, not an unknown event', async () => {
-    const r = await runCli(['replay', '-', '-f', 'jsonl'], { input: `${live.jsonl!.stdout.split('\n')[1]}\n{"foo":1}\n` });
+    const r = await runCli(['replay', '-', '-f', 'jsonl'], {
+      input: `${live.jsonl!.stdout.split('\n')[1]}\n{"foo":1}\n`,
+    });
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout)).toHaveLength(1);
     expect(r.stderr).toMatch(/^htlc-tail: line 2: a JSON object that is no event/);
@@ -153,8 +180,16 @@ describe('bad lines', () => {
     expect(r.stderr).toBe('');
   });
   test.each([
-    ['a key jsonl always writes is missing', '{"event":"forward","event_type":"FORWARD","timestamp_ns":"1"}', /"incoming_channel_id" is missing/],
-    ['an amount that is not a uint64', live_line((l) => l.replace('"outgoing_amt_msat":1000000', '"outgoing_amt_msat":1.5')), /"outgoing_amt_msat" is not a uint64/],
+    [
+      'a key jsonl always writes is missing',
+      '{"event":"forward","event_type":"FORWARD","timestamp_ns":"1"}',
+      /"incoming_channel_id" is missing/,
+    ],
+    [
+      'an amount that is not a uint64',
+      live_line((l) => l.replace('"outgoing_amt_msat":1000000', '"outgoing_amt_msat":1.5')),
+      /"outgoing_amt_msat" is not a uint64/,
+    ],
     ['an unknown event kind', '{"event":"forwarded","event_type":"FORWARD"}', /"event" is not an event kind/],
   ])('%s: a bad line naming the key', async (_n, line, msg) => {
     const r = await runCli(['replay', '-', '-f', 'jsonl'], { input: `${line}\n` });

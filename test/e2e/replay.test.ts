@@ -22,8 +22,10 @@ const FORWARD = `{"incoming_channel_id":"${C1}","outgoing_channel_id":"${C2}","i
 const SETTLE = `{"incoming_channel_id":"${C1}","outgoing_channel_id":"${C2}","incoming_htlc_id":"5","outgoing_htlc_id":"7","timestamp_ns":"${ts(9_412_353n)}","event_type":"FORWARD","settle_event":{"preimage":"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}}`;
 const FINAL = `{"incoming_channel_id":"${C1}","outgoing_channel_id":"0","incoming_htlc_id":"5","outgoing_htlc_id":"0","timestamp_ns":"${ts(12_000_000n)}","event_type":"UNKNOWN","final_htlc_event":{"settled":true,"offchain":true}}`;
 const LINK_FAIL = `{"incoming_channel_id":"${C2}","outgoing_channel_id":"${C1}","incoming_htlc_id":"9","outgoing_htlc_id":"0","timestamp_ns":"${ts(20_000_000n)}","event_type":"FORWARD","link_fail_event":{"info":{"incoming_timelock":800200,"outgoing_timelock":800160,"incoming_amt_msat":"2000500","outgoing_amt_msat":"2000000"},"wire_failure":"TEMPORARY_CHANNEL_FAILURE","failure_detail":"INSUFFICIENT_BALANCE","failure_string":"insufficient bandwidth to route htlc\\n⚡"}}`;
-const GAP = '{"event":"gap","from":"2024-05-06T07:08:09.200Z","to":"2024-05-06T07:08:19.456Z","reason":"htlc event subscription terminated"}';
-const UNKNOWN = '{"incoming_channel_id":"18446744073709551615","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","timestamp_ns":"0","event_type":7}';
+const GAP =
+  '{"event":"gap","from":"2024-05-06T07:08:09.200Z","to":"2024-05-06T07:08:19.456Z","reason":"htlc event subscription terminated"}';
+const UNKNOWN =
+  '{"incoming_channel_id":"18446744073709551615","outgoing_channel_id":"0","incoming_htlc_id":"0","outgoing_htlc_id":"0","timestamp_ns":"0","event_type":7}';
 const RAW_CAPTURE = [FORWARD, SETTLE, FINAL, GAP, LINK_FAIL, UNKNOWN].join('\n') + '\n';
 
 let tmp: string;
@@ -32,7 +34,13 @@ const file = (name: string) => path.join(tmp, name);
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-replay-'));
   await writeFile(file('capture.raw'), RAW_CAPTURE);
-  await writeFile(file('capture.rest'), RAW_CAPTURE.split('\n').filter(Boolean).map((l) => (l === GAP ? l : `{"result": ${l}}`)).join('\r\n') + '\r\n');
+  await writeFile(
+    file('capture.rest'),
+    RAW_CAPTURE.split('\n')
+      .filter(Boolean)
+      .map((l) => (l === GAP ? l : `{"result": ${l}}`))
+      .join('\r\n') + '\r\n',
+  );
   await mkdir(file('adir'));
 });
 
@@ -69,9 +77,19 @@ describe('round trips and formats', () => {
     const r = await runCli(['replay', file('capture.raw'), '-f', 'jsonl']);
     const lines = jsonLines(r.stdout);
     expect(lines.map((l) => l.event)).toEqual(['forward', 'settle', 'final_htlc', 'gap', 'link_fail', 'unknown']);
-    expect(lines[1]).toMatchObject({ duration_ms: 9.412353, fee_msat: 1000, incoming_amt_msat: 1001000, outgoing_scid: expect.any(String) });
+    expect(lines[1]).toMatchObject({
+      duration_ms: 9.412353,
+      fee_msat: 1000,
+      incoming_amt_msat: 1001000,
+      outgoing_scid: expect.any(String),
+    });
     expect(lines[2]).toMatchObject({ settled: true, duration_ms: 12 });
-    expect(lines[3]).toEqual({ event: 'gap', from: '2024-05-06T07:08:09.200Z', to: '2024-05-06T07:08:19.456Z', reason: 'htlc event subscription terminated' });
+    expect(lines[3]).toEqual({
+      event: 'gap',
+      from: '2024-05-06T07:08:09.200Z',
+      to: '2024-05-06T07:08:19.456Z',
+      reason: 'htlc event subscription terminated',
+    });
     expect(lines[5]).toMatchObject({ event_type: 7, incoming_channel_id: '18446744073709551615' });
     for (const l of lines) expect(l.incoming_alias).toBeUndefined();
   });
@@ -90,15 +108,28 @@ describe('round trips and formats', () => {
 describe('filters, --count, --stats', () => {
   test.each([
     [['--failures'], ['link_fail']],
-    [['--type', 'forward', '--event', 'settle,link_fail'], ['settle', 'link_fail']],
+    [
+      ['--type', 'forward', '--event', 'settle,link_fail'],
+      ['settle', 'link_fail'],
+    ],
     [['--channel', '846307x211x2', '--event', 'forward'], ['forward']],
     [['--min-amount', '2000'], ['link_fail']],
-    [['--min-amount', '1001'], ['forward', 'settle', 'final_htlc', 'link_fail']],
-    [['--count', '4'], ['forward', 'settle', 'final_htlc', 'link_fail']],
+    [
+      ['--min-amount', '1001'],
+      ['forward', 'settle', 'final_htlc', 'link_fail'],
+    ],
+    [
+      ['--count', '4'],
+      ['forward', 'settle', 'final_htlc', 'link_fail'],
+    ],
   ])('%j keeps %j (gap lines pass filters and are not counted)', async (args, kinds) => {
     const r = await runCli(['replay', file('capture.raw'), '-f', 'jsonl', ...args]);
     expect(r.code).toBe(0);
-    expect(jsonLines(r.stdout).filter((l) => l.event !== 'gap').map((l) => l.event)).toEqual(kinds);
+    expect(
+      jsonLines(r.stdout)
+        .filter((l) => l.event !== 'gap')
+        .map((l) => l.event),
+    ).toEqual(kinds);
     expect(r.stdout).toContain('"event":"gap"');
   });
 
@@ -117,7 +148,13 @@ describe('filters, --count, --stats', () => {
 
   test('the local lnd setup plays no part (broken LNCLI_* variables, no lnd dir)', async () => {
     const r = await runCli(['replay', file('capture.raw'), '-f', 'raw'], {
-      env: { HOME: '/nonexistent-home', LNCLI_NETWORK: 'bogus', LNCLI_RPCSERVER: 'not a host', LNCLI_LNDDIR: '/nonexistent', HTLC_TAIL_LNDCONNECT: 'garbage' },
+      env: {
+        HOME: '/nonexistent-home',
+        LNCLI_NETWORK: 'bogus',
+        LNCLI_RPCSERVER: 'not a host',
+        LNCLI_LNDDIR: '/nonexistent',
+        HTLC_TAIL_LNDCONNECT: 'garbage',
+      },
     });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -161,7 +198,9 @@ describe('bad input', () => {
   });
 
   test('--strict: an lnd error line is not a bad line (the recording is what it is)', async () => {
-    const r = await runCli(['replay', '-', '-f', 'jsonl', '--strict'], { input: [FORWARD, '{"error":{"code":2,"message":"boom"}}', SETTLE].join('\n') });
+    const r = await runCli(['replay', '-', '-f', 'jsonl', '--strict'], {
+      input: [FORWARD, '{"error":{"code":2,"message":"boom"}}', SETTLE].join('\n'),
+    });
     expect(r.code).toBe(0);
     expect(jsonLines(r.stdout)).toHaveLength(2);
     expect(r.stderr).toMatch(/line 2: .*boom/);
@@ -191,12 +230,22 @@ describe('bad input', () => {
 });
 
 test('a closed output pipe ends the replay with exit 0', async () => {
-  const many = Array.from({ length: 20000 }, (_, i) => FORWARD.replace('"incoming_htlc_id":"5"', `"incoming_htlc_id":"${i}"`)).join('\n') + '\n';
+  const many =
+    Array.from({ length: 20000 }, (_, i) =>
+      FORWARD.replace('"incoming_htlc_id":"5"', `"incoming_htlc_id":"${i}"`),
+    ).join('\n') + '\n';
   await writeFile(file('many.raw'), many);
   const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    const child = spawn('bash', ['-c', `"${process.execPath}" "${BIN}" replay "${file('many.raw')}" -f jsonl | head -1 > /dev/null; echo "\${PIPESTATUS[0]}" >&2`], {
-      env: cleanEnv({ HOME: '/nonexistent-home' }),
-    });
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `"${process.execPath}" "${BIN}" replay "${file('many.raw')}" -f jsonl | head -1 > /dev/null; echo "\${PIPESTATUS[0]}" >&2`,
+      ],
+      {
+        env: cleanEnv({ HOME: '/nonexistent-home' }),
+      },
+    );
     let err = '';
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('close', (c) => resolve({ code: c, stderr: err }));

@@ -44,7 +44,8 @@ const rows = (r: CliResult) => {
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
-const report = (args: string[], input?: string) => runCli(['report', ...args], { timeoutMs: 30_000, ...(input !== undefined ? { input } : {}) });
+const report = (args: string[], input?: string) =>
+  runCli(['report', ...args], { timeoutMs: 30_000, ...(input !== undefined ? { input } : {}) });
 
 describe('report FILE: a capture', () => {
   test('a raw capture: the hand-computed figures (no aliases: a raw capture has none)', async () => {
@@ -60,41 +61,100 @@ describe('report FILE: a capture', () => {
       { channel_id: X, scid: '900000x9x9', alias: null, ...ROW_X },
     ]);
     expect(rows(byReason)).toEqual([
-      { wire_failure: 'TEMPORARY_CHANNEL_FAILURE', failure_detail: 'INSUFFICIENT_BALANCE', count: 2, amt_msat: 5_500_000, fee_missed_msat: 3250 },
-      { wire_failure: 'FEE_INSUFFICIENT', failure_detail: 'NO_DETAIL', count: 1, amt_msat: 4_000_000, fee_missed_msat: 40 },
-      { wire_failure: 'UNKNOWN_NEXT_PEER', failure_detail: 'NO_DETAIL', count: 1, amt_msat: 1_500_000, fee_missed_msat: 15 },
+      {
+        wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
+        failure_detail: 'INSUFFICIENT_BALANCE',
+        count: 2,
+        amt_msat: 5_500_000,
+        fee_missed_msat: 3250,
+      },
+      {
+        wire_failure: 'FEE_INSUFFICIENT',
+        failure_detail: 'NO_DETAIL',
+        count: 1,
+        amt_msat: 4_000_000,
+        fee_missed_msat: 40,
+      },
+      {
+        wire_failure: 'UNKNOWN_NEXT_PEER',
+        failure_detail: 'NO_DETAIL',
+        count: 1,
+        amt_msat: 1_500_000,
+        fee_missed_msat: 15,
+      },
     ]);
     expect(rows(byDay)).toEqual([
-      { start: '2026-11-30T00:00:00Z', ...fwd([4, 4, 2, 1, 1, 2, 3_000_000, 3000, 3000, 1, 3_000_000, 500, 1500]), receives: 1, sends: 1 },
-      { start: '2026-12-01T00:00:00Z', ...fwd([5, 5, 1, 3, 0, 1, 9_000_000, 900, 305, 1, 2_500_000, 300, 300]), receives: 0, sends: 0 },
+      {
+        start: '2026-11-30T00:00:00Z',
+        ...fwd([4, 4, 2, 1, 1, 2, 3_000_000, 3000, 3000, 1, 3_000_000, 500, 1500]),
+        receives: 1,
+        sends: 1,
+      },
+      {
+        start: '2026-12-01T00:00:00Z',
+        ...fwd([5, 5, 1, 3, 0, 1, 9_000_000, 900, 305, 1, 2_500_000, 300, 300]),
+        receives: 0,
+        sends: 0,
+      },
     ]);
   }, 60_000);
 
   test('the same capture on standard input (-); --since/--until select forwards by first seen', async () => {
     const [stdin, day2] = await Promise.all([
       report(['-', '-f', 'jsonl', '--by', 'reason'], rawText),
-      report([raw, '-f', 'jsonl', '--by', 'reason', '--since', '2026-12-01T00:00:00Z', '--until', '2026-12-01T12:30:00Z']),
+      report([
+        raw,
+        '-f',
+        'jsonl',
+        '--by',
+        'reason',
+        '--since',
+        '2026-12-01T00:00:00Z',
+        '--until',
+        '2026-12-01T12:30:00Z',
+      ]),
     ]);
     expect(rows(stdin)).toHaveLength(3);
     // Day 2 before 12:30: F6 (FEE_INSUFFICIENT) and F7 (UNKNOWN_NEXT_PEER) failed here; F9 is at 13:00.
     expect(rows(day2)).toEqual([
-      { wire_failure: 'FEE_INSUFFICIENT', failure_detail: 'NO_DETAIL', count: 1, amt_msat: 4_000_000, fee_missed_msat: 40 },
-      { wire_failure: 'UNKNOWN_NEXT_PEER', failure_detail: 'NO_DETAIL', count: 1, amt_msat: 1_500_000, fee_missed_msat: 15 },
+      {
+        wire_failure: 'FEE_INSUFFICIENT',
+        failure_detail: 'NO_DETAIL',
+        count: 1,
+        amt_msat: 4_000_000,
+        fee_missed_msat: 40,
+      },
+      {
+        wire_failure: 'UNKNOWN_NEXT_PEER',
+        failure_detail: 'NO_DETAIL',
+        count: 1,
+        amt_msat: 1_500_000,
+        fee_missed_msat: 15,
+      },
     ]);
   }, 60_000);
 
-  test.each(['channel', 'reason', 'day', 'hour'])('a jsonl capture of the store reports as the store does: --by %s, every format', async (by) => {
-    for (const format of ['jsonl', 'csv', 'markdown', 'table']) {
-      const [fromStore, fromCapture] = await Promise.all([report(['--db', db, '--by', by, '-f', format]), report([jsonlCapture, '--by', by, '-f', format])]);
-      expect(fromStore.code).toBe(0);
-      expect(fromCapture.stdout).toBe(fromStore.stdout);
-    }
-  }, 60_000);
+  test.each(['channel', 'reason', 'day', 'hour'])(
+    'a jsonl capture of the store reports as the store does: --by %s, every format',
+    async (by) => {
+      for (const format of ['jsonl', 'csv', 'markdown', 'table']) {
+        const [fromStore, fromCapture] = await Promise.all([
+          report(['--db', db, '--by', by, '-f', format]),
+          report([jsonlCapture, '--by', by, '-f', format]),
+        ]);
+        expect(fromStore.code).toBe(0);
+        expect(fromCapture.stdout).toBe(fromStore.stdout);
+      }
+    },
+    60_000,
+  );
 
   test('the table: hand-computed totals, exact sat, readable at 100 columns', async () => {
     const r = await report(['--db', db]);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^channel\s+alias\s+in\s+out\s+settled\s+here\s+down\s+earned sat\s+missed sat\s+no-liq\s+p50$/);
+    expect(lines[0]).toMatch(
+      /^channel\s+alias\s+in\s+out\s+settled\s+here\s+down\s+earned sat\s+missed sat\s+no-liq\s+p50$/,
+    );
     expect(lines.at(-1)).toMatch(/^total\s+9\s+9\s+3\s+4\s+1\s+3\.9\s+3\.305\s+2\s+500 ms$/);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(100);
   }, 60_000);
@@ -109,11 +169,17 @@ describe('report FILE: a capture', () => {
       report([path.join(dir, 'none.raw')]),
     ]);
     expect([both.code, both.stdout]).toEqual([2, '']);
-    expect(both.stderr).toMatch(/^htlc-tail: report reads either a capture \(".*fixture\.raw"\) or the history database \(--db\), not both; drop one\n$/);
+    expect(both.stderr).toMatch(
+      /^htlc-tail: report reads either a capture \(".*fixture\.raw"\) or the history database \(--db\), not both; drop one\n$/,
+    );
     expect([node.code, node.stdout]).toEqual([2, '']);
-    expect(node.stderr).toBe('htlc-tail: --node selects a node of the history database; a capture holds one node: leave --node out\n');
+    expect(node.stderr).toBe(
+      'htlc-tail: --node selects a node of the history database; a capture holds one node: leave --node out\n',
+    );
     expect([bad.code, bad.stdout]).toEqual([3, '']);
-    expect(bad.stderr).toMatch(/^htlc-tail: report: no line of .*garbage\.txt is an event \(all 2 lines are bad\);.*\n$/);
+    expect(bad.stderr).toMatch(
+      /^htlc-tail: report: no line of .*garbage\.txt is an event \(all 2 lines are bad\);.*\n$/,
+    );
     expect([missing.code, missing.stdout]).toEqual([3, '']);
     expect(missing.stderr).toMatch(/^htlc-tail: report: cannot read .*none\.raw \(no such file\);.*\n$/);
   }, 60_000);

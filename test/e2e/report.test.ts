@@ -33,9 +33,21 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir('htlc-tail-report-'));
   await chmod(dir, 0o755);
   db = path.join(dir, 'week.sqlite');
-  const r = await runWeek(['--db', db, '--events', String(N), '--seed', String(SEED), '--end', END, '--hostile-aliases']);
+  const r = await runWeek([
+    '--db',
+    db,
+    '--events',
+    String(N),
+    '--seed',
+    String(SEED),
+    '--end',
+    END,
+    '--hostile-aliases',
+  ]);
   expect(r.code).toBe(0);
-  expect(r.stderr).toMatch(/^htlc-tail-week: wrote \d+ events and 2 gaps of node htlc-tail-sim \(\w+…\), 2026-11-28T18:30:00.000Z to 2026-12-05T18:30:00.000Z, into .*week\.sqlite in \d+ ms\n$/);
+  expect(r.stderr).toMatch(
+    /^htlc-tail-week: wrote \d+ events and 2 gaps of node htlc-tail-sim \(\w+…\), 2026-11-28T18:30:00.000Z to 2026-12-05T18:30:00.000Z, into .*week\.sqlite in \d+ ms\n$/,
+  );
 }, 120_000);
 afterAll(() => cleanup());
 
@@ -52,13 +64,24 @@ function runAsUser(bin: string, args: string[]): Promise<CliResult> {
   });
 }
 
-const report = (args: string[], env?: Record<string, string>) => runCli(['report', ...args], { timeoutMs: 60_000, ...(env ? { env } : {}) });
+const report = (args: string[], env?: Record<string, string>) =>
+  runCli(['report', ...args], { timeoutMs: 60_000, ...(env ? { env } : {}) });
 
 /** SPEC "Report" --by channel, computed here by plain JS over the events (no SQL, no code under test). */
 function expectedByChannel(): Map<string, Record<string, string | null>> {
   const week = generateWeek({ seed: SEED, events: N, endMs: Date.parse(END), hostileAliases: true });
   const c = new Correlator();
-  interface Fwd { inChan: string; outChan?: string; inAmt?: bigint; outAmt?: bigint; fwdNs?: bigint; settleNs?: bigint; down: boolean; here: boolean; detail?: number }
+  interface Fwd {
+    inChan: string;
+    outChan?: string;
+    inAmt?: bigint;
+    outAmt?: bigint;
+    fwdNs?: bigint;
+    settleNs?: bigint;
+    down: boolean;
+    here: boolean;
+    detail?: number;
+  }
   const fwds = new Map<string, Fwd>();
   for (const item of modelItems(week)) {
     if (item.event === 'gap') continue;
@@ -90,10 +113,14 @@ function expectedByChannel(): Map<string, Record<string, string | null>> {
     if (!r) rows.set(ch, (r = { n: {}, settle: [] }));
     return r;
   };
-  const add = (r: { n: Record<string, bigint> }, k: string, v: bigint | number) => (r.n[k] = (r.n[k] ?? 0n) + BigInt(v));
+  const add = (r: { n: Record<string, bigint> }, k: string, v: bigint | number) =>
+    (r.n[k] = (r.n[k] ?? 0n) + BigInt(v));
   for (const f of fwds.values()) {
     const outcome = f.settleNs !== undefined ? 'settled' : f.down ? 'down' : f.here ? 'here' : 'flight';
-    const fee = f.inAmt !== undefined && f.outAmt !== undefined && f.inAmt !== 0n && f.outAmt !== 0n ? f.inAmt - f.outAmt : undefined;
+    const fee =
+      f.inAmt !== undefined && f.outAmt !== undefined && f.inAmt !== 0n && f.outAmt !== 0n
+        ? f.inAmt - f.outAmt
+        : undefined;
     const i = row(f.inChan);
     add(i, 'in_forwards', 1);
     if (outcome === 'settled') add(i, 'in_settled', 1);
@@ -123,7 +150,19 @@ function expectedByChannel(): Map<string, Record<string, string | null>> {
   };
   const out = new Map<string, Record<string, string | null>>();
   for (const [ch, r] of rows) {
-    const keys = ['in_forwards', 'out_forwards', 'out_settled', 'out_failed_here', 'out_failed_downstream', 'in_settled', 'out_amt_msat', 'fee_earned_msat', 'fee_missed_msat', 'no_liquidity', 'no_liquidity_msat'];
+    const keys = [
+      'in_forwards',
+      'out_forwards',
+      'out_settled',
+      'out_failed_here',
+      'out_failed_downstream',
+      'in_settled',
+      'out_amt_msat',
+      'fee_earned_msat',
+      'fee_missed_msat',
+      'no_liquidity',
+      'no_liquidity_msat',
+    ];
     const rec: Record<string, string | null> = Object.fromEntries(keys.map((k) => [k, (r.n[k] ?? 0n).toString()]));
     const sorted = [...r.settle].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const rank = (p: number) => sorted[Math.ceil((p / 100) * sorted.length) - 1]!;
@@ -155,7 +194,9 @@ describe('report on a recorded week', () => {
     const t = await report(['--db', db]);
     expect(t.code).toBe(0);
     const lines = t.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^channel\s+alias\s+in\s+out\s+settled\s+here\s+down\s+earned sat\s+missed sat\s+no-liq\s+p50$/);
+    expect(lines[0]).toMatch(
+      /^channel\s+alias\s+in\s+out\s+settled\s+here\s+down\s+earned sat\s+missed sat\s+no-liq\s+p50$/,
+    );
     expect(lines.at(-1)).toMatch(/^total\s+\d+\s+\d+/);
     expect(lines.some((l) => /^others\s+\d+ unknown chan/.test(l))).toBe(true);
     expect(lines.length).toBeLessThan(12);
@@ -165,7 +206,16 @@ describe('report on a recorded week', () => {
 
     const csv = await report(['--db', db, '--by', 'day', '-f', 'csv']);
     const recs = parseCsv<Record<string, string>>(csv.stdout, { columns: true });
-    expect(recs.map((x) => x.start)).toEqual(['2026-11-28T00:00:00Z', '2026-11-29T00:00:00Z', '2026-11-30T00:00:00Z', '2026-12-01T00:00:00Z', '2026-12-02T00:00:00Z', '2026-12-03T00:00:00Z', '2026-12-04T00:00:00Z', '2026-12-05T00:00:00Z']);
+    expect(recs.map((x) => x.start)).toEqual([
+      '2026-11-28T00:00:00Z',
+      '2026-11-29T00:00:00Z',
+      '2026-11-30T00:00:00Z',
+      '2026-12-01T00:00:00Z',
+      '2026-12-02T00:00:00Z',
+      '2026-12-03T00:00:00Z',
+      '2026-12-04T00:00:00Z',
+      '2026-12-05T00:00:00Z',
+    ]);
     expect(recs.every((x) => Number(x.receives) > 0 && Number(x.sends) > 0)).toBe(true);
 
     const md = await report(['--db', db, '--by', 'reason', '-f', 'markdown']);
@@ -175,13 +225,28 @@ describe('report on a recorded week', () => {
     expect(mdLines.at(-1)).toMatch(/^\| \*\*total\*\* \| {2}\| \*\*\d+\*\* \|/);
   }, 60_000);
 
-  test.each([['peer'], ['hour']])('--by %s in every format', async (by) => {
-    for (const f of ['table', 'jsonl', 'csv', 'markdown']) {
-      const r = await report(['--db', db, '--by', by, '-f', f, '--since', '2026-12-04T00:00:00Z', '--until', '2026-12-05']);
-      expect({ by, f, code: r.code, stderr: r.stderr }).toEqual({ by, f, code: 0, stderr: '' });
-      expect(r.stdout.length).toBeGreaterThan(100);
-    }
-  }, 60_000);
+  test.each([['peer'], ['hour']])(
+    '--by %s in every format',
+    async (by) => {
+      for (const f of ['table', 'jsonl', 'csv', 'markdown']) {
+        const r = await report([
+          '--db',
+          db,
+          '--by',
+          by,
+          '-f',
+          f,
+          '--since',
+          '2026-12-04T00:00:00Z',
+          '--until',
+          '2026-12-05',
+        ]);
+        expect({ by, f, code: r.code, stderr: r.stderr }).toEqual({ by, f, code: 0, stderr: '' });
+        expect(r.stdout.length).toBeGreaterThan(100);
+      }
+    },
+    60_000,
+  );
 
   test('the database from HTLC_TAIL_DB, else $XDG_DATA_HOME/htlc-tail/history.sqlite', async () => {
     const viaEnv = await report(['-f', 'jsonl', '--by', 'reason'], { HTLC_TAIL_DB: db, HOME: '/nonexistent' });
@@ -193,7 +258,9 @@ describe('report on a recorded week', () => {
     expect(viaXdg.stdout).toBe(viaEnv.stdout);
     const none = await report([], { HOME: path.join(dir, 'nohome') });
     expect(none.code).toBe(3);
-    expect(none.stderr).toBe(`htlc-tail: no history database at ${path.join(dir, 'nohome', '.local/share/htlc-tail/history.sqlite')}: record first with \`htlc-tail record\`, or name an existing one with --db FILE\n`);
+    expect(none.stderr).toBe(
+      `htlc-tail: no history database at ${path.join(dir, 'nohome', '.local/share/htlc-tail/history.sqlite')}: record first with \`htlc-tail record\`, or name an existing one with --db FILE\n`,
+    );
   }, 60_000);
 
   test('sqlite3 can query the store as the README shows', () => {
@@ -205,10 +272,18 @@ describe('report on a recorded week', () => {
     const kinds = q('SELECT kind, count(*) FROM events GROUP BY kind ORDER BY kind;');
     expect(kinds.status).toBe(0);
     expect(kinds.stdout).toMatch(/^final_htlc\|\d+\nforward\|\d+\nforward_fail\|\d+\nlink_fail\|\d+\nsettle\|\d+\n$/);
-    expect(q("SELECT time FROM events ORDER BY id LIMIT 1;").stdout).toMatch(/^2026-11-2[89]T\d\d:\d\d:\d\d\.\d{9}Z\n$/);
-    expect(q("SELECT outcome FROM htlcs WHERE event_type = 3 GROUP BY outcome ORDER BY outcome;").stdout).toBe('failed_downstream\nfailed_here\nsettled\n');
-    const named = q("SELECT n.name, count(*) FROM htlcs h JOIN enum_names n ON n.enum = 'failure_detail' AND n.code = h.failure_detail WHERE h.event_type = 3 AND h.outcome = 'failed_here' GROUP BY 1 ORDER BY 1;");
-    expect(named.stdout).toMatch(/^CIRCULAR_ROUTE\|\d+\nHTLC_EXCEEDS_MAX\|\d+\nINSUFFICIENT_BALANCE\|\d+\nLINK_NOT_ELIGIBLE\|\d+\nNO_DETAIL\|\d+\n$/);
+    expect(q('SELECT time FROM events ORDER BY id LIMIT 1;').stdout).toMatch(
+      /^2026-11-2[89]T\d\d:\d\d:\d\d\.\d{9}Z\n$/,
+    );
+    expect(q('SELECT outcome FROM htlcs WHERE event_type = 3 GROUP BY outcome ORDER BY outcome;').stdout).toBe(
+      'failed_downstream\nfailed_here\nsettled\n',
+    );
+    const named = q(
+      "SELECT n.name, count(*) FROM htlcs h JOIN enum_names n ON n.enum = 'failure_detail' AND n.code = h.failure_detail WHERE h.event_type = 3 AND h.outcome = 'failed_here' GROUP BY 1 ORDER BY 1;",
+    );
+    expect(named.stdout).toMatch(
+      /^CIRCULAR_ROUTE\|\d+\nHTLC_EXCEEDS_MAX\|\d+\nINSUFFICIENT_BALANCE\|\d+\nLINK_NOT_ELIGIBLE\|\d+\nNO_DETAIL\|\d+\n$/,
+    );
   });
 });
 
@@ -222,7 +297,11 @@ describe('bad input', () => {
   test('not SQLite, another program, newer, corrupt: exit 3, one line, the file untouched', async () => {
     const notes = path.join(dir, 'notes.txt');
     await writeFile(notes, 'x'.repeat(500));
-    oneLine(await report(['--db', notes]), 3, /^htlc-tail: .*notes\.txt is not an SQLite database, so not an htlc-tail history; /);
+    oneLine(
+      await report(['--db', notes]),
+      3,
+      /^htlc-tail: .*notes\.txt is not an SQLite database, so not an htlc-tail history; /,
+    );
 
     const other = path.join(dir, 'other.sqlite');
     const o = new Database(other);
@@ -235,7 +314,11 @@ describe('bad input', () => {
     const n = new Database(newer);
     n.pragma('user_version = 99');
     n.close();
-    oneLine(await report(['--db', newer]), 3, /was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\); upgrade htlc-tail/);
+    oneLine(
+      await report(['--db', newer]),
+      3,
+      /was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\); upgrade htlc-tail/,
+    );
 
     const corrupt = path.join(dir, 'corrupt.sqlite');
     const c = new Database(db, { readonly: true });
@@ -250,12 +333,24 @@ describe('bad input', () => {
     const fd = fs.openSync(corrupt, 'r+');
     fs.writeSync(fd, Buffer.alloc(size - 4096, 0x5a), 0, size - 4096, 4096);
     fs.closeSync(fd);
-    oneLine(await report(['--db', corrupt, '--by', 'day']), 3, /^htlc-tail: the history database .*corrupt\.sqlite is corrupt \(.*\); restore it from a backup, or move it away/);
+    oneLine(
+      await report(['--db', corrupt, '--by', 'day']),
+      3,
+      /^htlc-tail: the history database .*corrupt\.sqlite is corrupt \(.*\); restore it from a backup, or move it away/,
+    );
   }, 60_000);
 
   test('usage errors: an unknown --node, a bad --since, --since after --until, an unknown --by', async () => {
-    oneLine(await report(['--db', db, '--node', 'carol']), 2, /^htlc-tail: --node "carol" matches no node in .*week\.sqlite; it holds htlc-tail-sim \(/);
-    oneLine(await report(['--db', db, '--since', 'yesterday']), 2, /^htlc-tail: --since "yesterday" is not a time; give an RFC 3339 time/);
+    oneLine(
+      await report(['--db', db, '--node', 'carol']),
+      2,
+      /^htlc-tail: --node "carol" matches no node in .*week\.sqlite; it holds htlc-tail-sim \(/,
+    );
+    oneLine(
+      await report(['--db', db, '--since', 'yesterday']),
+      2,
+      /^htlc-tail: --since "yesterday" is not a time; give an RFC 3339 time/,
+    );
     oneLine(await report(['--db', db, '--since', '1d', '--until', '2d']), 2, /--since "1d" is not before --until "2d"/);
     oneLine(await report(['--db', db, '--by', 'week']), 2, /--by/);
   }, 60_000);
@@ -272,7 +367,11 @@ describe('bad input', () => {
     await chmod(file, 0o444);
     await chmod(ro, 0o555);
     const r = await runAsUser(BIN, ['report', '--db', file]);
-    oneLine(r, 3, /has history schema version 1 and must be upgraded to \d+ before it can be read, but it cannot be written; make it writable once/);
+    oneLine(
+      r,
+      3,
+      /has history schema version 1 and must be upgraded to \d+ before it can be read, but it cannot be written; make it writable once/,
+    );
     await chmod(ro, 0o755);
     if (process.getuid?.() === 0) await chown(file, 0, 0);
   }, 60_000);

@@ -35,11 +35,12 @@ function spawnTail(args: readonly string[], env: Record<string, string> = {}): P
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (c: string) => (stderr += c));
   const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>((resolve) =>
-    child.on('close', (code, signal) => {
-      clearTimeout(killer);
-      resolve({ code, signal, stderr, ms: Date.now() - start });
-    }),
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number }>(
+    (resolve) =>
+      child.on('close', (code, signal) => {
+        clearTimeout(killer);
+        resolve({ code, signal, stderr, ms: Date.now() - start });
+      }),
   );
   return { child, done };
 }
@@ -96,39 +97,48 @@ describe('a signal during the final flush', () => {
   test.each([
     ['one SIGTERM to the tail', false],
     ['SIGTERM and SIGINT to the whole process group', true],
-  ])('--count 2000 with a slow reader, %s: all 2000 lines, exit 0, summary', async (_name, group) => {
-    const N = 2000;
-    const streamsBefore = flood.node.connections;
-    // With aliases on, the events that arrive while the first alias lookup runs are held, then
-    // written at once: --count is reached with most of the 2000 lines still to be written.
-    const p = spawnTail([...flood.args, '-f', 'jsonl', '--count', String(N), '--stats']);
-    const reader = slowReader(p.child, 8 * 1024, 40);
-    // The tail cancels its subscription when --count is reached: from then on it only flushes.
-    await until(() => flood.node.connections > streamsBefore, 'the subscription');
-    await until(() => flood.node.openStreams === 0, '--count to be reached');
-    reader.stop();
-    const pid = p.child.pid!;
-    if (group) {
-      process.kill(-pid, 'SIGTERM');
-      await sleep(200);
-      process.kill(-pid, 'SIGINT');
-    } else p.child.kill('SIGTERM');
-    await sleep(1_500);
-    reader.fast();
-    const r = await p.done;
-    expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
-    const lines = jsonLines(reader.text());
-    expect(lines).toHaveLength(N);
-    expect(reader.text().endsWith('\n')).toBe(true);
-    expect(r.stderr).toMatch(/forward/i); // the summary
-  }, 90_000);
+  ])(
+    '--count 2000 with a slow reader, %s: all 2000 lines, exit 0, summary',
+    async (_name, group) => {
+      const N = 2000;
+      const streamsBefore = flood.node.connections;
+      // With aliases on, the events that arrive while the first alias lookup runs are held, then
+      // written at once: --count is reached with most of the 2000 lines still to be written.
+      const p = spawnTail([...flood.args, '-f', 'jsonl', '--count', String(N), '--stats']);
+      const reader = slowReader(p.child, 8 * 1024, 40);
+      // The tail cancels its subscription when --count is reached: from then on it only flushes.
+      await until(() => flood.node.connections > streamsBefore, 'the subscription');
+      await until(() => flood.node.openStreams === 0, '--count to be reached');
+      reader.stop();
+      const pid = p.child.pid!;
+      if (group) {
+        process.kill(-pid, 'SIGTERM');
+        await sleep(200);
+        process.kill(-pid, 'SIGINT');
+      } else p.child.kill('SIGTERM');
+      await sleep(1_500);
+      reader.fast();
+      const r = await p.done;
+      expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
+      const lines = jsonLines(reader.text());
+      expect(lines).toHaveLength(N);
+      expect(reader.text().endsWith('\n')).toBe(true);
+      expect(r.stderr).toMatch(/forward/i); // the summary
+    },
+    90_000,
+  );
 });
 
 describe('a signal while connecting or waiting abandons it at once (exit 0)', () => {
   const macaroonArgs = () => ['--macaroonpath', flood.paths.macaroonPaths.readonly];
 
   /** Tails `args` against `silent`, signals once it accepted `connections`, and expects a quiet exit 0 within seconds. */
-  async function signalWhilePending(silent: Hostile, args: string[], connections: number, sig: NodeJS.Signals): Promise<void> {
+  async function signalWhilePending(
+    silent: Hostile,
+    args: string[],
+    connections: number,
+    sig: NodeJS.Signals,
+  ): Promise<void> {
     try {
       const p = spawnTail([...args, ...macaroonArgs(), '--connect-timeout', '60']);
       await until(() => silent.accepted >= connections, 'the connection');
@@ -145,21 +155,42 @@ describe('a signal while connecting or waiting abandons it at once (exit 0)', ()
 
   test('SIGINT during a TLS handshake that never completes (connect timeout 60 s)', async () => {
     const silent = await silentTcpServer();
-    await signalWhilePending(silent, ['--rpcserver', `127.0.0.1:${silent.port}`, '--tlscertpath', flood.paths.tlsCertPath], 1, 'SIGINT');
+    await signalWhilePending(
+      silent,
+      ['--rpcserver', `127.0.0.1:${silent.port}`, '--tlscertpath', flood.paths.tlsCertPath],
+      1,
+      'SIGINT',
+    );
   }, 90_000);
 
-  test.each(['grpc', 'rest', 'ws'])('%s: SIGTERM while a peer that completed TLS says nothing (connect timeout 60 s)', async (transport) => {
-    const silent = await silentTlsServer(tmp, transport === 'grpc' ? 'h2' : 'http/1.1');
-    const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
-    // The probe, then the subscription's own connection.
-    await signalWhilePending(silent, [...where, `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath], 2, 'SIGTERM');
-  }, 90_000);
+  test.each(['grpc', 'rest', 'ws'])(
+    '%s: SIGTERM while a peer that completed TLS says nothing (connect timeout 60 s)',
+    async (transport) => {
+      const silent = await silentTlsServer(tmp, transport === 'grpc' ? 'h2' : 'http/1.1');
+      const where = transport === 'grpc' ? ['--rpcserver'] : ['--transport', transport, '--restserver'];
+      // The probe, then the subscription's own connection.
+      await signalWhilePending(
+        silent,
+        [...where, `127.0.0.1:${silent.port}`, '--tlscertpath', silent.certPath],
+        2,
+        'SIGTERM',
+      );
+    },
+    90_000,
+  );
 
   test('SIGTERM during --wait backoff on a closed port, signalled twice to the group', async () => {
     const silent = await silentTcpServer();
     const port = silent.port;
     await silent.close();
-    const p = spawnTail(['--rpcserver', `127.0.0.1:${port}`, '--tlscertpath', flood.paths.tlsCertPath, ...macaroonArgs(), '--wait']);
+    const p = spawnTail([
+      '--rpcserver',
+      `127.0.0.1:${port}`,
+      '--tlscertpath',
+      flood.paths.tlsCertPath,
+      ...macaroonArgs(),
+      '--wait',
+    ]);
     await sleep(2_500);
     const sent = Date.now();
     process.kill(-p.child.pid!, 'SIGTERM');
@@ -183,7 +214,9 @@ describe('a reader that never reads', () => {
     const r = await p.done;
     expect({ code: r.code, signal: r.signal }).toEqual({ code: 0, signal: null });
     expect(Date.now() - sent).toBeLessThan(20_000);
-    expect(r.stderr).toMatch(/stdout took no output for 5 s after the stop signal; \d+ lines? \(\d+ bytes\) not written/);
+    expect(r.stderr).toMatch(
+      /stdout took no output for 5 s after the stop signal; \d+ lines? \(\d+ bytes\) not written/,
+    );
     expect(r.stderr).toMatch(/forward/i); // the summary still prints
     p.child.stdout!.destroy();
   }, 90_000);

@@ -10,7 +10,14 @@ import { expect } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startSimNode, type Scenario, type SimNode, type SimNodeHandle, type SimNodeOptions, type LndDirPaths } from '@htlc-tail/lnd-sim';
+import {
+  startSimNode,
+  type Scenario,
+  type SimNode,
+  type SimNodeHandle,
+  type SimNodeOptions,
+  type LndDirPaths,
+} from '@htlc-tail/lnd-sim';
 import { runCli, type CliOptions, type CliResult } from './run-cli.js';
 
 export interface SimFixtureOptions extends Omit<SimNodeOptions, 'scenario'> {
@@ -134,7 +141,8 @@ export const PREIMAGE_1 = Buffer.from([...Array(32).keys()]); // 00 01 .. 1f
 export const PREIMAGE_2 = Buffer.alloc(32, 0xaa);
 export const PREIMAGE_3 = Buffer.alloc(32, 0xbb);
 /** Multi-line, non-ASCII, with an ESC sequence inside the first line. */
-export const NASTY_FAILURE = 'Gebühr zu niedrig ⚡ für Kanal \u001b[31mrot\nChannelUpdate(chan_id=845602:1538:3, fee_rate=1000)\n\tbase_fee=1000 ✓';
+export const NASTY_FAILURE =
+  'Gebühr zu niedrig ⚡ für Kanal \u001b[31mrot\nChannelUpdate(chan_id=845602:1538:3, fee_rate=1000)\n\tbase_fee=1000 ✓';
 export const NASTY_FIRST_LINE_SHOWN = 'Gebühr zu niedrig ⚡ für Kanal \\x1b[31mrot';
 
 /** Which flow each step belongs to (for readers and failure messages). */
@@ -167,8 +175,23 @@ export const STEP_COUNT = 23;
 
 /** The steps' HtlcEvents in proto-loader form. Channels: A..F = the node's channels 0..5. */
 export function coreEvents(node: SimNode): Array<Record<string, unknown>> {
-  const [A, B, C, D, E, F] = node.channels.map((c) => c.chanId.toString()) as [string, string, string, string, string, string];
-  const ev = (k: number, type: string | number, inCh: string, inH: string, outCh: string, outH: string, member: Record<string, unknown>) => ({
+  const [A, B, C, D, E, F] = node.channels.map((c) => c.chanId.toString()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const ev = (
+    k: number,
+    type: string | number,
+    inCh: string,
+    inH: string,
+    outCh: string,
+    outH: string,
+    member: Record<string, unknown>,
+  ) => ({
     incoming_channel_id: inCh,
     outgoing_channel_id: outCh,
     incoming_htlc_id: inH,
@@ -274,5 +297,7 @@ export function errorLines(stderr: string): string[] {
 export function expectExit(r: CliResult, code: number): void {
   if (r.code === code) return;
   const head = r.stdout.split('\n').slice(0, 3).join('\n');
-  throw new Error(`expected exit ${code}, got ${r.code ?? r.signal}\n--- stderr:\n${r.stderr}--- stdout (${r.stdout.split('\n').length - 1} lines), first lines:\n${head}`);
+  throw new Error(
+    `expected exit ${code}, got ${r.code ?? r.signal}\n--- stderr:\n${r.stderr}--- stdout (${r.stdout.split('\n').length - 1} lines), first lines:\n${head}`,
+  );
 }

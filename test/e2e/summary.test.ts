@@ -22,9 +22,20 @@ let A: string, B: string, C: string, D: string, E: string;
 let height: number;
 
 type Ids = [string, string, string, string];
-type Info = { incoming_timelock?: number; outgoing_timelock?: number; incoming_amt_msat?: string; outgoing_amt_msat?: string };
+type Info = {
+  incoming_timelock?: number;
+  outgoing_timelock?: number;
+  incoming_amt_msat?: string;
+  outgoing_amt_msat?: string;
+};
 
-function msg(kind: string, type: string, ids: Ids, ts: bigint, extra: Record<string, unknown> = {}): { send: HtlcEventObject } {
+function msg(
+  kind: string,
+  type: string,
+  ids: Ids,
+  ts: bigint,
+  extra: Record<string, unknown> = {},
+): { send: HtlcEventObject } {
   return {
     send: {
       incoming_channel_id: ids[0],
@@ -40,9 +51,15 @@ function msg(kind: string, type: string, ids: Ids, ts: bigint, extra: Record<str
 const fwd = (type: string, ids: Ids, ts: bigint, info: Info) => msg('forward', type, ids, ts, { info });
 const settle = (type: string, ids: Ids, ts: bigint) => msg('settle', type, ids, ts, { preimage: Buffer.alloc(32, 7) });
 const ffail = (ids: Ids, ts: bigint) => msg('forward_fail', 'FORWARD', ids, ts);
-const final = (ids: Ids, ts: bigint, settled: boolean) => msg('final_htlc', 'UNKNOWN', [ids[0], ids[1], '0', '0'], ts, { settled, offchain: true });
+const final = (ids: Ids, ts: bigint, settled: boolean) =>
+  msg('final_htlc', 'UNKNOWN', [ids[0], ids[1], '0', '0'], ts, { settled, offchain: true });
 const lfail = (type: string, ids: Ids, ts: bigint, wire: string, detail: string, info: Info | null) =>
-  msg('link_fail', type, ids, ts, { info, wire_failure: wire, failure_detail: detail, failure_string: 'some lnd text' });
+  msg('link_fail', type, ids, ts, {
+    info,
+    wire_failure: wire,
+    failure_detail: detail,
+    failure_string: 'some lnd text',
+  });
 
 /**
  * Settled forwards S1..S10: [settle delay in ns, incoming msat, outgoing msat].
@@ -91,37 +108,91 @@ const SETTLED: ReadonlyArray<readonly [bigint, string, string]> = [
 function script(t0: bigint): { send: HtlcEventObject }[] {
   const at = (ms: number) => t0 + BigInt(Math.round(ms * 1000)) * 1000n;
   const steps: { send: HtlcEventObject }[] = [];
-  steps.push(fwd('SEND', ['0', '0', C, '501'], at(500), { outgoing_timelock: height + 500, outgoing_amt_msat: '5000000' }));
+  steps.push(
+    fwd('SEND', ['0', '0', C, '501'], at(500), { outgoing_timelock: height + 500, outgoing_amt_msat: '5000000' }),
+  );
   SETTLED.forEach(([delay, inAmt, outAmt], i) => {
     const k = i + 1;
     const ids: Ids = [A, String(k), B, String(k)];
     const t = at(k * 1000);
-    const info = { incoming_timelock: height + 200, outgoing_timelock: height + 160, incoming_amt_msat: inAmt, outgoing_amt_msat: outAmt };
+    const info = {
+      incoming_timelock: height + 200,
+      outgoing_timelock: height + 160,
+      incoming_amt_msat: inAmt,
+      outgoing_amt_msat: outAmt,
+    };
     steps.push(fwd('FORWARD', ids, t, info));
     steps.push(settle('FORWARD', ids, t + delay));
     if (k <= 3) steps.push(final(ids, t + delay + MS, true));
     if (k === 1) steps.push(settle('FORWARD', ids, t + delay + 2n * MS)); // replay
     if (k === 2) steps.push(fwd('FORWARD', ids, t + 10n * MS, info)); // replay
   });
-  const info = (i: string, o: string): Info => ({ incoming_timelock: height + 300, outgoing_timelock: height + 260, incoming_amt_msat: i, outgoing_amt_msat: o });
+  const info = (i: string, o: string): Info => ({
+    incoming_timelock: height + 300,
+    outgoing_timelock: height + 260,
+    incoming_amt_msat: i,
+    outgoing_amt_msat: o,
+  });
   const f1: Ids = [A, '11', B, '11'];
-  steps.push(fwd('FORWARD', f1, at(11_000), info('100100', '100000')), ffail(f1, at(11_005)), final(f1, at(11_006), false));
+  steps.push(
+    fwd('FORWARD', f1, at(11_000), info('100100', '100000')),
+    ffail(f1, at(11_005)),
+    final(f1, at(11_006), false),
+  );
   const f2: Ids = [A, '12', C, '12'];
   steps.push(fwd('FORWARD', f2, at(12_000), info('200200', '200000')), ffail(f2, at(12_006)));
   const l1: Ids = [A, '13', C, '0'];
-  steps.push(lfail('FORWARD', l1, at(13_000), 'TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', info('300300', '300000')), final(l1, at(13_001), false));
-  steps.push(lfail('FORWARD', [A, '14', C, '0'], at(14_000), 'TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', info('1', '1')));
+  steps.push(
+    lfail('FORWARD', l1, at(13_000), 'TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', info('300300', '300000')),
+    final(l1, at(13_001), false),
+  );
+  steps.push(
+    lfail(
+      'FORWARD',
+      [A, '14', C, '0'],
+      at(14_000),
+      'TEMPORARY_CHANNEL_FAILURE',
+      'INSUFFICIENT_BALANCE',
+      info('1', '1'),
+    ),
+  );
   steps.push(lfail('FORWARD', [B, '15', E, '0'], at(15_000), 'FEE_INSUFFICIENT', 'NO_DETAIL', info('2', '1')));
-  steps.push(lfail('FORWARD', [B, '16', E, '0'], at(15_500), 'TEMPORARY_CHANNEL_FAILURE', 'INSUFFICIENT_BALANCE', info('3', '1')));
+  steps.push(
+    lfail(
+      'FORWARD',
+      [B, '16', E, '0'],
+      at(15_500),
+      'TEMPORARY_CHANNEL_FAILURE',
+      'INSUFFICIENT_BALANCE',
+      info('3', '1'),
+    ),
+  );
   const r1: Ids = [D, '17', '0', '0'];
-  steps.push(lfail('RECEIVE', r1, at(16_000), 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', 'UNKNOWN_INVOICE', { incoming_timelock: height + 40, incoming_amt_msat: '9000' }));
+  steps.push(
+    lfail('RECEIVE', r1, at(16_000), 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', 'UNKNOWN_INVOICE', {
+      incoming_timelock: height + 40,
+      incoming_amt_msat: '9000',
+    }),
+  );
   steps.push(final(r1, at(16_001), false));
-  steps.push(lfail('RECEIVE', [D, '18', '0', '0'], at(16_500), 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', 'UNKNOWN_INVOICE', null));
+  steps.push(
+    lfail('RECEIVE', [D, '18', '0', '0'], at(16_500), 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', 'UNKNOWN_INVOICE', null),
+  );
   const r2: Ids = [D, '19', '0', '0'];
   steps.push(settle('RECEIVE', r2, at(17_000)), final(r2, at(17_002), true));
   const p1: Ids = ['0', '0', B, '500'];
-  steps.push(fwd('SEND', p1, at(18_000), { outgoing_timelock: height + 50, outgoing_amt_msat: '7000000' }), settle('SEND', p1, at(18_200)));
-  steps.push(fwd('FORWARD', [E, '77', A, '78'], at(19_000), { incoming_timelock: height + 100, outgoing_timelock: height + 60, incoming_amt_msat: '2000100', outgoing_amt_msat: '2000000' }));
+  steps.push(
+    fwd('SEND', p1, at(18_000), { outgoing_timelock: height + 50, outgoing_amt_msat: '7000000' }),
+    settle('SEND', p1, at(18_200)),
+  );
+  steps.push(
+    fwd('FORWARD', [E, '77', A, '78'], at(19_000), {
+      incoming_timelock: height + 100,
+      outgoing_timelock: height + 60,
+      incoming_amt_msat: '2000100',
+      outgoing_amt_msat: '2000000',
+    }),
+  );
   return steps;
 }
 const PRINTED = 44;
@@ -197,7 +268,11 @@ function expectPureJsonl(stdout: string, n: number): void {
 }
 
 /** Runs the tail until `n` stdout lines arrived (and `more()` says so), then sends SIGINT. */
-function tailThenInterrupt(args: readonly string[], n: number, more: (stderr: () => string) => Promise<void> = async () => {}): Promise<CliResult> {
+function tailThenInterrupt(
+  args: readonly string[],
+  n: number,
+  more: (stderr: () => string) => Promise<void> = async () => {},
+): Promise<CliResult> {
   let child: ChildProcess | undefined;
   let lines = 0;
   let stderr = '';
@@ -223,7 +298,13 @@ let t0: bigint;
 
 beforeAll(async () => {
   sim = await startSimNode({ seed: 51, scenario: { steps: [] }, hostileAliases: true });
-  [A, B, C, D, E] = sim.node.channels.slice(0, 5).map((c) => c.chanId.toString()) as [string, string, string, string, string];
+  [A, B, C, D, E] = sim.node.channels.slice(0, 5).map((c) => c.chanId.toString()) as [
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   height = sim.node.blockHeight;
   dir = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-summary-'));
   await sim.writeLndDir(dir);
@@ -258,15 +339,19 @@ describe('--stats against a scripted stream', () => {
   });
 
   test('--stats-interval 1: periodic summaries while tailing, and one at exit', async () => {
-    const r = await tailThenInterrupt(['-f', 'jsonl', '--stats-interval', '1', '--stuck-after', '1'], PRINTED, async (stderr) => {
-      // Every event is out; a periodic summary printed meanwhile may still be on its way
-      // (stdout and stderr are separate pipes), so wait for the second one after this point.
-      const before = summaries(stderr()).length;
-      for (let waited = 0; summaries(stderr()).length < before + 2 || !stderr().endsWith('\n'); waited += 50) {
-        if (waited > 10_000) throw new Error('no periodic summary');
-        await new Promise((res) => setTimeout(res, 50));
-      }
-    });
+    const r = await tailThenInterrupt(
+      ['-f', 'jsonl', '--stats-interval', '1', '--stuck-after', '1'],
+      PRINTED,
+      async (stderr) => {
+        // Every event is out; a periodic summary printed meanwhile may still be on its way
+        // (stdout and stderr are separate pipes), so wait for the second one after this point.
+        const before = summaries(stderr()).length;
+        for (let waited = 0; summaries(stderr()).length < before + 2 || !stderr().endsWith('\n'); waited += 50) {
+          if (waited > 10_000) throw new Error('no periodic summary');
+          await new Promise((res) => setTimeout(res, 50));
+        }
+      },
+    );
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     expectPureJsonl(r.stdout, PRINTED);
     const all = summaries(r.stderr);
@@ -280,8 +365,17 @@ describe('--stats against a scripted stream', () => {
     const now = BigInt(Date.now()) * MS;
     sim.setScenario({
       steps: [
-        fwd('FORWARD', [A, '1', B, '1'], t0, { incoming_timelock: height + 10, outgoing_timelock: height - 30, incoming_amt_msat: '1000', outgoing_amt_msat: '1000' }),
-        fwd('FORWARD', [A, '2', B, '2'], now, { incoming_timelock: height + 144, incoming_amt_msat: '2000', outgoing_amt_msat: '1000' }),
+        fwd('FORWARD', [A, '1', B, '1'], t0, {
+          incoming_timelock: height + 10,
+          outgoing_timelock: height - 30,
+          incoming_amt_msat: '1000',
+          outgoing_amt_msat: '1000',
+        }),
+        fwd('FORWARD', [A, '2', B, '2'], now, {
+          incoming_timelock: height + 144,
+          incoming_amt_msat: '2000',
+          outgoing_amt_msat: '1000',
+        }),
       ],
     });
     const r = await runCli([...base, '-f', 'jsonl', '--stats', '--count', '2']);
@@ -292,13 +386,26 @@ describe('--stats against a scripted stream', () => {
     expect(s[0]).toContain('Success rate  n/a (no forward resolved)');
     expect(s[0]).toContain('Fees earned   0 sat');
     expect(s[0]).toContain('Stuck: 1 HTLC in flight for more than 60 s');
-    expect(s[0]).toContain(`  1h30m  FORWARD  ${scid(A)} (ACINQ) #1 → ${scid(B)} (WalletOfSatoshi.com) #1  1 sat  10 blocks left`);
+    expect(s[0]).toContain(
+      `  1h30m  FORWARD  ${scid(A)} (ACINQ) #1 → ${scid(B)} (WalletOfSatoshi.com) #1  1 sat  10 blocks left`,
+    );
   });
 
   test('a macaroon without info:read: the summary has no block height, one warning (GetNodeInfo), no other', async () => {
     const mac = path.join(dir, 'offchain-only.macaroon');
     await writeFile(mac, sim.mintMacaroon([{ entity: 'offchain', action: 'read' }]));
-    const r = await runCli([...base, '-f', 'jsonl', '--stats', '--stuck-after', '1', '--count', String(PRINTED), '--macaroonpath', mac]);
+    const r = await runCli([
+      ...base,
+      '-f',
+      'jsonl',
+      '--stats',
+      '--stuck-after',
+      '1',
+      '--count',
+      String(PRINTED),
+      '--macaroonpath',
+      mac,
+    ]);
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 0 });
     expectPureJsonl(r.stdout, PRINTED);
     expect(summaries(r.stderr)).toEqual([expectedSummary({ height: false })]);
@@ -318,7 +425,16 @@ describe('--stats against a scripted stream', () => {
     // The stream ends right after the burst, maybe before the node answered the lookups:
     // no aliases, and nothing whose text needs the block height.
     sim.setScenario({ steps: script(t0), then: 'end' });
-    const r = await runCli([...base, '-f', 'jsonl', '--stats', '--no-aliases', '--stuck-after', '86400', '--no-reconnect']);
+    const r = await runCli([
+      ...base,
+      '-f',
+      'jsonl',
+      '--stats',
+      '--no-aliases',
+      '--stuck-after',
+      '86400',
+      '--no-reconnect',
+    ]);
     expect({ code: r.code, stderr: r.stderr }).toMatchObject({ code: 6 });
     expectPureJsonl(r.stdout, PRINTED);
     const want = expectedSummary({ aliases: false, stuck: false });

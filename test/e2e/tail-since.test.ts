@@ -29,7 +29,11 @@ const tsOf = (i: number) => (T0 + BigInt(i) * 50_000_000n).toString();
 const htlcId = (i: number) => String(1_000_000 + i);
 
 function model(i: number, inCh: string, outCh: string): HtlcEvent {
-  return ev.forward(tsOf(i), { inChan: inCh, inId: htlcId(i), outChan: outCh, outId: htlcId(i) }, info('1001000', '1000000'));
+  return ev.forward(
+    tsOf(i),
+    { inChan: inCh, inId: htlcId(i), outChan: outCh, outId: htlcId(i) },
+    info('1001000', '1000000'),
+  );
 }
 
 function wire(i: number, inCh: string, outCh: string): HtlcEventObject {
@@ -40,7 +44,14 @@ function wire(i: number, inCh: string, outCh: string): HtlcEventObject {
     outgoing_htlc_id: htlcId(i),
     timestamp_ns: tsOf(i),
     event_type: 'FORWARD',
-    forward_event: { info: { incoming_timelock: 900_100, outgoing_timelock: 900_060, incoming_amt_msat: '1001000', outgoing_amt_msat: '1000000' } },
+    forward_event: {
+      info: {
+        incoming_timelock: 900_100,
+        outgoing_timelock: 900_060,
+        incoming_amt_msat: '1001000',
+        outgoing_amt_msat: '1000000',
+      },
+    },
   };
 }
 
@@ -86,7 +97,7 @@ describe('--since / --tail: recorded events, then live, at the seam nothing lost
   }, 90_000);
 
   test('--since a time inside the history starts there (the time index); live events carry on', async () => {
-    const since = new Date(Number((BigInt(tsOf(RECORDED - 1000)) / 1_000_000n))).toISOString();
+    const since = new Date(Number(BigInt(tsOf(RECORDED - 1000)) / 1_000_000n)).toISOString();
     const r = await tail(['--since', since, '-f', 'jsonl', '--count', String(1000 + LIVE)]);
     expect(r.code).toBe(0);
     expect(htlcIdsOf(r)).toEqual(range(RECORDED - 1000, RECORDED + LIVE));
@@ -97,23 +108,35 @@ describe('--since / --tail: recorded events, then live, at the seam nothing lost
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\r\n').filter((l) => l !== '');
     expect(rows[0]).toMatch(/^event,event_type,time,/);
-    expect(rows.slice(1).map((l) => Number(l.split(',')[6]) - 1_000_000)).toEqual(range(RECORDED - OVERLAP - 10, RECORDED + LIVE));
+    expect(rows.slice(1).map((l) => Number(l.split(',')[6]) - 1_000_000)).toEqual(
+      range(RECORDED - OVERLAP - 10, RECORDED + LIVE),
+    );
   }, 90_000);
 
   test('a node the store does not know: one notice, then live', async () => {
     const other = path.join(fx.tmp, 'other.sqlite');
     const { store } = await writeStore(other, [model(0, fx.chan(0), fx.chan(1))], { identity: '03' + 'cd'.repeat(32) });
     store.close();
-    const r = await runCli([...fx.args, '--db', other, '--tail', '5', '-f', 'jsonl', '--count', String(OVERLAP + LIVE)], { timeoutMs: 60_000 });
+    const r = await runCli(
+      [...fx.args, '--db', other, '--tail', '5', '-f', 'jsonl', '--count', String(OVERLAP + LIVE)],
+      { timeoutMs: 60_000 },
+    );
     expect(r.code).toBe(0);
     expect(htlcIdsOf(r)).toEqual(range(RECORDED - OVERLAP, RECORDED + LIVE));
-    expect(r.stderr).toMatch(new RegExp(`^htlc-tail: .*other\\.sqlite holds no recorded events of this node \\(${fx.node.node.pubkey}\\) yet; going on live\\n$`));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^htlc-tail: .*other\\.sqlite holds no recorded events of this node \\(${fx.node.node.pubkey}\\) yet; going on live\\n$`,
+      ),
+    );
   }, 90_000);
 
   test('usage and bad stores end the run before it connects, one line, nothing written', async () => {
     const missing = path.join(fx.tmp, 'none.sqlite');
     const notDb = path.join(fx.tmp, 'not.sqlite');
-    await writeFile(notDb, 'not a database, just text that is long enough to have a header of a hundred bytes......................');
+    await writeFile(
+      notDb,
+      'not a database, just text that is long enough to have a header of a hundred bytes......................',
+    );
     const newer = path.join(fx.tmp, 'newer.sqlite');
     const { store } = await writeStore(newer, []);
     store.db.pragma('user_version = 99');
@@ -126,15 +149,23 @@ describe('--since / --tail: recorded events, then live, at the seam nothing lost
       runCli([...fx.args, '--db', newer, '--tail', '3'], { timeoutMs: 30_000 }),
     ]);
     expect([noStore.code, noStore.stdout]).toEqual([2, '']);
-    expect(noStore.stderr).toMatch(/^htlc-tail: --since prints recorded events, and there is no history database at .*none\.sqlite \(--db\); record one first with `htlc-tail record`.*\n$/);
+    expect(noStore.stderr).toMatch(
+      /^htlc-tail: --since prints recorded events, and there is no history database at .*none\.sqlite \(--db\); record one first with `htlc-tail record`.*\n$/,
+    );
     expect([both.code, both.stdout]).toEqual([2, '']);
-    expect(both.stderr).toBe('htlc-tail: --since and --tail both choose the recorded events to print first; give one of them\n');
+    expect(both.stderr).toBe(
+      'htlc-tail: --since and --tail both choose the recorded events to print first; give one of them\n',
+    );
     expect([badN.code, badN.stdout]).toEqual([2, '']);
     expect(badN.stderr).toMatch(/^htlc-tail: --tail "0" is not a positive whole number/);
     expect([bad.code, bad.stdout]).toEqual([3, '']);
-    expect(bad.stderr).toMatch(/^htlc-tail: .*not\.sqlite is not an SQLite database, so not an htlc-tail history;.*\n$/);
+    expect(bad.stderr).toMatch(
+      /^htlc-tail: .*not\.sqlite is not an SQLite database, so not an htlc-tail history;.*\n$/,
+    );
     expect([tooNew.code, tooNew.stdout]).toEqual([3, '']);
-    expect(tooNew.stderr).toMatch(/^htlc-tail: .*newer\.sqlite was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\).*\n$/);
+    expect(tooNew.stderr).toMatch(
+      /^htlc-tail: .*newer\.sqlite was written by a newer htlc-tail \(history schema version 99; this htlc-tail reads up to \d+\).*\n$/,
+    );
     for (const r of [noStore, bad, tooNew]) expect(r.stderr.split('\n')).toHaveLength(2);
     const { existsSync } = await import('node:fs');
     expect(existsSync(missing)).toBe(false);

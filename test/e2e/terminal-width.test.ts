@@ -17,7 +17,8 @@ import { coreScenario, pooled, scid, startSimFixture, type SimFixture } from './
 
 const PTY_RUN = fileURLToPath(new URL('./pty-run.py', import.meta.url));
 const HAVE_PYTHON = spawnSync('python3', ['-c', 'import pty, termios, fcntl'], { stdio: 'ignore' }).status === 0;
-if (!HAVE_PYTHON) process.stderr.write('terminal-width.test.ts: skipped: python3 (with pty, termios, fcntl) is not installed\n');
+if (!HAVE_PYTHON)
+  process.stderr.write('terminal-width.test.ts: skipped: python3 (with pty, termios, fcntl) is not installed\n');
 const maybe = HAVE_PYTHON ? describe : describe.skip;
 
 interface PtyLine {
@@ -32,11 +33,18 @@ interface PtyResult {
   readonly stderr: string;
 }
 
-function underPty(cols: number, args: readonly string[], o: { resizeAfter?: number; resizeTo?: number } = {}): Promise<PtyResult> {
+function underPty(
+  cols: number,
+  args: readonly string[],
+  o: { resizeAfter?: number; resizeTo?: number } = {},
+): Promise<PtyResult> {
   const opts = ['--cols', String(cols)];
-  if (o.resizeAfter !== undefined) opts.push('--resize-after', String(o.resizeAfter), '--resize-to', String(o.resizeTo));
+  if (o.resizeAfter !== undefined)
+    opts.push('--resize-after', String(o.resizeAfter), '--resize-to', String(o.resizeTo));
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', [PTY_RUN, ...opts, '--', process.execPath, BIN, ...args], { env: cleanEnv({ HOME: '/nonexistent-home' }) });
+    const child = spawn('python3', [PTY_RUN, ...opts, '--', process.execPath, BIN, ...args], {
+      env: cleanEnv({ HOME: '/nonexistent-home' }),
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -80,15 +88,19 @@ maybe('pretty and table fit the terminal', () => {
     ['pretty', 120],
     ['table', 80],
     ['table', 120],
-  ] as const)('%s at %i columns: no line wider; texts cut with …; short channel ids whole', async (format, cols) => {
-    const r = await pool(() => underPty(cols, [...DEMO, '-f', format]));
-    expectFits(r, cols);
-    expectWholeScids(r.lines);
-    expect(r.lines.some((l) => DEMO_SCIDS.some((c) => l.text.includes(c)))).toBe(true);
-    // The lines use the width: some were cut, and some come close to it.
-    expect(r.lines.some((l) => l.text.includes('…'))).toBe(true);
-    expect(Math.max(...r.lines.map((l) => l.width))).toBeGreaterThan(cols - 12);
-  }, 120_000);
+  ] as const)(
+    '%s at %i columns: no line wider; texts cut with …; short channel ids whole',
+    async (format, cols) => {
+      const r = await pool(() => underPty(cols, [...DEMO, '-f', format]));
+      expectFits(r, cols);
+      expectWholeScids(r.lines);
+      expect(r.lines.some((l) => DEMO_SCIDS.some((c) => l.text.includes(c)))).toBe(true);
+      // The lines use the width: some were cut, and some come close to it.
+      expect(r.lines.some((l) => l.text.includes('…'))).toBe(true);
+      expect(Math.max(...r.lines.map((l) => l.width))).toBeGreaterThan(cols - 12);
+    },
+    120_000,
+  );
 
   test('piped, the same run is never cut', async () => {
     const r = await runCli([...DEMO, '-f', 'pretty', '--color', 'never'], { timeoutMs: 60_000 });
@@ -107,20 +119,26 @@ maybe('the terminal is resized while tailing', () => {
     [120, 80],
     [80, 120],
     [100, 60],
-  ])('%i → %i columns: lines follow the new width', async (from, to) => {
-    const r = await pool(() => underPty(from, [...DEMO, '--count', '150', '-f', 'pretty'], { resizeAfter: 30, resizeTo: to }));
-    expect(r.code).toBe(0);
-    expect(r.resizedAt).not.toBeNull();
-    const before = r.lines.filter((l) => l.t <= r.resizedAt!);
-    // Lines formatted before the signal arrived may still be on their way: a second's grace.
-    const after = r.lines.filter((l) => l.t > r.resizedAt! + 1);
-    expect(after.length).toBeGreaterThan(10);
-    expect(before.filter((l) => l.width > from)).toEqual([]);
-    expect(after.filter((l) => l.width > to).map((l) => l.text)).toEqual([]);
-    if (to > from) expect(after.some((l) => l.width > from)).toBe(true);
-    else expect(before.some((l) => l.width > to)).toBe(true);
-    expectWholeScids(r.lines);
-  }, 120_000);
+  ])(
+    '%i → %i columns: lines follow the new width',
+    async (from, to) => {
+      const r = await pool(() =>
+        underPty(from, [...DEMO, '--count', '150', '-f', 'pretty'], { resizeAfter: 30, resizeTo: to }),
+      );
+      expect(r.code).toBe(0);
+      expect(r.resizedAt).not.toBeNull();
+      const before = r.lines.filter((l) => l.t <= r.resizedAt!);
+      // Lines formatted before the signal arrived may still be on their way: a second's grace.
+      const after = r.lines.filter((l) => l.t > r.resizedAt! + 1);
+      expect(after.length).toBeGreaterThan(10);
+      expect(before.filter((l) => l.width > from)).toEqual([]);
+      expect(after.filter((l) => l.width > to).map((l) => l.text)).toEqual([]);
+      if (to > from) expect(after.some((l) => l.width > from)).toBe(true);
+      else expect(before.some((l) => l.width > to)).toBe(true);
+      expectWholeScids(r.lines);
+    },
+    120_000,
+  );
 });
 
 maybe('the core scenario (max-uint64 ids, multi-line failure text, hostile alias) at 80 columns', () => {
@@ -131,23 +149,32 @@ maybe('the core scenario (max-uint64 ids, multi-line failure text, hostile alias
   afterAll(async () => {
     await fx?.cleanup();
   });
-  test.each(['pretty', 'table'])('%s', async (format) => {
-    const r = await underPty(80, [...fx.args, '-f', format, '--count', '23', '--utc']);
-    expectFits(r, 80);
-    const scids = [...fx.node.node.channels.map((c) => scid(c.chanId)), scid('18446744073709551615')];
-    expectWholeScids(r.lines, scids);
-    // The max-uint64 channel (23 characters) is shown whole on the rows that name it.
-    expect(r.lines.filter((l) => l.text.includes('16777215x16777215x65535')).length).toBeGreaterThan(0);
-    for (const l of r.lines) expect(l.text).not.toContain('\u001b]');
-  }, 120_000);
+  test.each(['pretty', 'table'])(
+    '%s',
+    async (format) => {
+      const r = await underPty(80, [...fx.args, '-f', format, '--count', '23', '--utc']);
+      expectFits(r, 80);
+      const scids = [...fx.node.node.channels.map((c) => scid(c.chanId)), scid('18446744073709551615')];
+      expectWholeScids(r.lines, scids);
+      // The max-uint64 channel (23 characters) is shown whole on the rows that name it.
+      expect(r.lines.filter((l) => l.text.includes('16777215x16777215x65535')).length).toBeGreaterThan(0);
+      for (const l of r.lines) expect(l.text).not.toContain('\u001b]');
+    },
+    120_000,
+  );
 });
 
 test('without a terminal (pipes), --format pretty is byte-identical whatever COLUMNS says', async () => {
-  const a = await runCli(['replay', '-', '-f', 'pretty', '--utc'], { input: LONG_RAW, env: { HOME: '/nonexistent-home', COLUMNS: '40' } });
+  const a = await runCli(['replay', '-', '-f', 'pretty', '--utc'], {
+    input: LONG_RAW,
+    env: { HOME: '/nonexistent-home', COLUMNS: '40' },
+  });
   const b = await runCli(['replay', '-', '-f', 'pretty', '--utc'], { input: LONG_RAW });
   expect(a.code).toBe(0);
   expect(a.stdout).toBe(b.stdout);
-  expect(a.stdout).toContain('insufficient bandwidth to route htlc: the outgoing channel has too little local balance for this payment');
+  expect(a.stdout).toContain(
+    'insufficient bandwidth to route htlc: the outgoing channel has too little local balance for this payment',
+  );
 });
 
 const LONG_RAW =

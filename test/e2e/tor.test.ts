@@ -36,8 +36,17 @@ const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-tor-'));
   // The certs hold the onion names, as lnd's do with tlsextradomain (what Umbrel and Start9 set).
-  node = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 21, rest: true, cert: { extraDomains: [GRPC_ONION, REST_ONION] } });
-  second = await startSimNode({ scenario: { steps: [{ generate: 3 }], then: 'hold' }, seed: 22, cert: { extraDomains: [SECOND_ONION] } });
+  node = await startSimNode({
+    scenario: { steps: [{ generate: 3 }], then: 'hold' },
+    seed: 21,
+    rest: true,
+    cert: { extraDomains: [GRPC_ONION, REST_ONION] },
+  });
+  second = await startSimNode({
+    scenario: { steps: [{ generate: 3 }], then: 'hold' },
+    seed: 22,
+    cert: { extraDomains: [SECOND_ONION] },
+  });
   dir = await node.writeLndDir(path.join(tmp, 'lnd'));
   proxy = await startSocksProxy({
     [GRPC_ONION]: { host: '127.0.0.1', port: node.port },
@@ -66,7 +75,9 @@ async function requestsOf<T>(run: () => Promise<T>): Promise<{ result: T; reques
 
 describe('through the SOCKS5 proxy', () => {
   test('gRPC (stream and the alias lookups) to an .onion rpcserver: the proxy resolves the name', async () => {
-    const { result: r, requests } = await requestsOf(() => cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', socks(), ...tail], { env: HOME }));
+    const { result: r, requests } = await requestsOf(() =>
+      cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', socks(), ...tail], { env: HOME }),
+    );
     expectExit(r, 0);
     expect(jsonLines(r.stdout)).toHaveLength(3);
     expect(r.stderr).toBe('');
@@ -77,7 +88,9 @@ describe('through the SOCKS5 proxy', () => {
   });
 
   test('HTLC_TAIL_SOCKS5 names the proxy the same way', async () => {
-    const { result: r, requests } = await requestsOf(() => cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, ...tail], { env: { ...HOME, HTLC_TAIL_SOCKS5: socks() } }));
+    const { result: r, requests } = await requestsOf(() =>
+      cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, ...tail], { env: { ...HOME, HTLC_TAIL_SOCKS5: socks() } }),
+    );
     expectExit(r, 0);
     expect(jsonLines(r.stdout)).toHaveLength(3);
     expect(requests.length).toBeGreaterThanOrEqual(1);
@@ -85,7 +98,9 @@ describe('through the SOCKS5 proxy', () => {
 
   test.each(['rest', 'ws'])('--transport %s to an .onion restserver', async (transport) => {
     const { result: r, requests } = await requestsOf(() =>
-      cli([...files(), '--transport', transport, '--restserver', `${REST_ONION}:8080`, '--socks5', socks(), ...tail], { env: HOME }),
+      cli([...files(), '--transport', transport, '--restserver', `${REST_ONION}:8080`, '--socks5', socks(), ...tail], {
+        env: HOME,
+      }),
     );
     expectExit(r, 0);
     expect(jsonLines(r.stdout)).toHaveLength(3);
@@ -96,7 +111,9 @@ describe('through the SOCKS5 proxy', () => {
   test('an lndconnect URI with an onion host (as Umbrel and Start9 hand out)', async () => {
     const der = new X509Certificate(node.certPem).raw.toString('base64url');
     const uri = `lndconnect://${GRPC_ONION}:10009?cert=${der}&macaroon=${node.macaroons.readonly.toString('base64url')}`;
-    const { result: r, requests } = await requestsOf(() => cli(['--lndconnect', uri, '--socks5', socks(), ...tail], { env: HOME }));
+    const { result: r, requests } = await requestsOf(() =>
+      cli(['--lndconnect', uri, '--socks5', socks(), ...tail], { env: HOME }),
+    );
     expectExit(r, 0);
     expect(jsonLines(r.stdout)).toHaveLength(3);
     expect(requests[0]).toEqual({ type: 'name', host: GRPC_ONION, port: 10009 });
@@ -111,8 +128,26 @@ describe('through the SOCKS5 proxy', () => {
       tlscert: n.certPem,
       macaroons: [{ name: lncliMacaroonName('readonly.macaroon'), macaroon: n.macaroons.readonly }],
     });
-    const file = writeProfiles(path.join(tmp, 'onions.json'), { profiles: [prof('umbrel', GRPC_ONION, node), prof('start9', SECOND_ONION, second)] });
-    const r = await cli(['--profiles-file', file, '-p', 'all', '--socks5', socks(), '-f', 'jsonl', '--count', '6', '--no-stats', '--no-aliases'], { env: HOME });
+    const file = writeProfiles(path.join(tmp, 'onions.json'), {
+      profiles: [prof('umbrel', GRPC_ONION, node), prof('start9', SECOND_ONION, second)],
+    });
+    const r = await cli(
+      [
+        '--profiles-file',
+        file,
+        '-p',
+        'all',
+        '--socks5',
+        socks(),
+        '-f',
+        'jsonl',
+        '--count',
+        '6',
+        '--no-stats',
+        '--no-aliases',
+      ],
+      { env: HOME },
+    );
     expectExit(r, 0);
     const lines = jsonLines(r.stdout);
     expect(lines.filter((l) => l.node === 'umbrel')).toHaveLength(3);
@@ -120,27 +155,46 @@ describe('through the SOCKS5 proxy', () => {
   });
 
   test('check through the proxy', async () => {
-    const r = await cli(['check', ...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', socks()], { env: HOME });
+    const r = await cli(['check', ...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', socks()], {
+      env: HOME,
+    });
     expectExit(r, 0);
-    expect(r.stdout).toMatch(new RegExp(`accepts connections \\(through SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port}\\)`));
-    expect(r.stdout).toMatch(new RegExp(`^ok +config +.*; SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port} \\(--socks5\\)$`, 'm'));
+    expect(r.stdout).toMatch(
+      new RegExp(`accepts connections \\(through SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port}\\)`),
+    );
+    expect(r.stdout).toMatch(
+      new RegExp(`^ok +config +.*; SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port} \\(--socks5\\)$`, 'm'),
+    );
     expect(r.stdout).toMatch(/^ready: htlc-tail can tail/m);
   });
 });
 
 describe('a proxy that refuses or is down: exit 4 naming it', () => {
   test('the proxy cannot reach the onion (host unreachable)', async () => {
-    const r = await cli([...files(), '--rpcserver', `${UNKNOWN_ONION}:10009`, '--socks5', socks(), ...tail], { env: HOME });
+    const r = await cli([...files(), '--rpcserver', `${UNKNOWN_ONION}:10009`, '--socks5', socks(), ...tail], {
+      env: HOME,
+    });
     expectExit(r, 4);
-    expect(oneErrorLine(r)).toMatch(new RegExp(`cannot reach ${esc(UNKNOWN_ONION)}:10009 through SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port}: .*"host unreachable"`));
+    expect(oneErrorLine(r)).toMatch(
+      new RegExp(
+        `cannot reach ${esc(UNKNOWN_ONION)}:10009 through SOCKS5 proxy 127\\.0\\.0\\.1:${proxy.port}: .*"host unreachable"`,
+      ),
+    );
   });
 
   test('the proxy refuses the connection (reply "connection refused")', async () => {
     const refusing = await startSocksProxy({}, { kind: 'reply', code: 5 });
     try {
-      const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${refusing.port}`, ...tail], { env: HOME });
+      const r = await cli(
+        [...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${refusing.port}`, ...tail],
+        { env: HOME },
+      );
       expectExit(r, 4);
-      expect(oneErrorLine(r)).toMatch(new RegExp(`through SOCKS5 proxy 127\\.0\\.0\\.1:${refusing.port}: the proxy answered "connection refused by the target"`));
+      expect(oneErrorLine(r)).toMatch(
+        new RegExp(
+          `through SOCKS5 proxy 127\\.0\\.0\\.1:${refusing.port}: the proxy answered "connection refused by the target"`,
+        ),
+      );
     } finally {
       await refusing.close();
     }
@@ -148,29 +202,41 @@ describe('a proxy that refuses or is down: exit 4 naming it', () => {
 
   test('nothing listens at the proxy address', async () => {
     const port = await deadPort();
-    const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${port}`, ...tail], { env: HOME });
+    const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${port}`, ...tail], {
+      env: HOME,
+    });
     expectExit(r, 4);
-    expect(oneErrorLine(r)).toMatch(new RegExp(`^htlc-tail: SOCKS5 proxy 127\\.0\\.0\\.1:${port} refused the connection: is Tor running\\? \\(proxy --socks5; needed for ${esc(GRPC_ONION)}:10009\\)`));
+    expect(oneErrorLine(r)).toMatch(
+      new RegExp(
+        `^htlc-tail: SOCKS5 proxy 127\\.0\\.0\\.1:${port} refused the connection: is Tor running\\? \\(proxy --socks5; needed for ${esc(GRPC_ONION)}:10009\\)`,
+      ),
+    );
   });
 
   test('--wait: retried until the proxy gets through, then events', async () => {
-    const flaky = await startSocksProxy({ [GRPC_ONION]: { host: '127.0.0.1', port: node.port } }, { kind: 'reply', code: 4 });
+    const flaky = await startSocksProxy(
+      { [GRPC_ONION]: { host: '127.0.0.1', port: node.port } },
+      { kind: 'reply', code: 4 },
+    );
     try {
       let switched = false;
-      const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${flaky.port}`, '--wait', ...tail], {
-        env: HOME,
-        onSpawn: () => {
-          // Once it has been refused (and is waiting), the proxy gets through.
-          const timer = setInterval(() => {
-            if (flaky.requests.length >= 1 && !switched) {
-              switched = true;
-              flaky.mode = { kind: 'normal' };
-              clearInterval(timer);
-            }
-          }, 50);
-          timer.unref();
+      const r = await cli(
+        [...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--socks5', `127.0.0.1:${flaky.port}`, '--wait', ...tail],
+        {
+          env: HOME,
+          onSpawn: () => {
+            // Once it has been refused (and is waiting), the proxy gets through.
+            const timer = setInterval(() => {
+              if (flaky.requests.length >= 1 && !switched) {
+                switched = true;
+                flaky.mode = { kind: 'normal' };
+                clearInterval(timer);
+              }
+            }, 50);
+            timer.unref();
+          },
         },
-      });
+      );
       expectExit(r, 0);
       expect(jsonLines(r.stdout)).toHaveLength(3);
       expect(r.stderr).toMatch(new RegExp(`SOCKS5 proxy 127\\.0\\.0\\.1:${flaky.port}`));
@@ -191,7 +257,9 @@ describe('an .onion target with no proxy named', () => {
       console.warn('skipped: something listens on 127.0.0.1:9050 (a Tor daemon?)');
       return;
     }
-    const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--connect-timeout', '5', ...tail], { env: HOME });
+    const r = await cli([...files(), '--rpcserver', `${GRPC_ONION}:10009`, '--connect-timeout', '5', ...tail], {
+      env: HOME,
+    });
     expectExit(r, 4);
     const lines = r.stderr.split('\n').filter((l) => l !== '');
     expect(lines).toHaveLength(2);

@@ -17,7 +17,13 @@ import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { mintMacaroon, DEFAULT_MACAROON_PERMISSIONS } from '../../src/macaroon/index.js';
-import { startSimNode, type HtlcEventObject, type Scenario, type SimNodeHandle, type SimNodeOptions } from '@htlc-tail/lnd-sim';
+import {
+  startSimNode,
+  type HtlcEventObject,
+  type Scenario,
+  type SimNodeHandle,
+  type SimNodeOptions,
+} from '@htlc-tail/lnd-sim';
 import { jsonLines, runCli, type CliResult } from './run-cli.js';
 
 interface Node {
@@ -61,12 +67,25 @@ function scriptedEvents(node: SimNodeHandle): HtlcEventObject[] {
     outgoing_htlc_id: '7',
     timestamp_ns: ts(0n),
     event_type: 'FORWARD',
-    forward_event: { info: { incoming_timelock: 800100, outgoing_timelock: 800060, incoming_amt_msat: '9007199254741993', outgoing_amt_msat: '9007199254740993' } },
+    forward_event: {
+      info: {
+        incoming_timelock: 800100,
+        outgoing_timelock: 800060,
+        incoming_amt_msat: '9007199254741993',
+        outgoing_amt_msat: '9007199254740993',
+      },
+    },
   };
   return [
     fwd,
     { ...fwd, forward_event: undefined, timestamp_ns: ts(9_412_353n), settle_event: { preimage: randomBytesFixed() } },
-    { incoming_channel_id: c0, incoming_htlc_id: '5', timestamp_ns: ts(12_000_000n), event_type: 'UNKNOWN', final_htlc_event: { settled: true, offchain: true } },
+    {
+      incoming_channel_id: c0,
+      incoming_htlc_id: '5',
+      timestamp_ns: ts(12_000_000n),
+      event_type: 'UNKNOWN',
+      final_htlc_event: { settled: true, offchain: true },
+    },
     {
       incoming_channel_id: c2,
       outgoing_channel_id: c1,
@@ -74,19 +93,62 @@ function scriptedEvents(node: SimNodeHandle): HtlcEventObject[] {
       timestamp_ns: ts(20_000_000n),
       event_type: 'FORWARD',
       link_fail_event: {
-        info: { incoming_timelock: 800200, outgoing_timelock: 800160, incoming_amt_msat: '1000500', outgoing_amt_msat: '1000000' },
+        info: {
+          incoming_timelock: 800200,
+          outgoing_timelock: 800160,
+          incoming_amt_msat: '1000500',
+          outgoing_amt_msat: '1000000',
+        },
         wire_failure: 'TEMPORARY_CHANNEL_FAILURE',
         failure_detail: 'INSUFFICIENT_BALANCE',
-        failure_string: 'insufficient bandwidth to route htlc\n  <b>&amp;</b> ⚡ Zürich 日本 😀\u2028"quoted"\\ \u001b[31mred',
+        failure_string:
+          'insufficient bandwidth to route htlc\n  <b>&amp;</b> ⚡ Zürich 日本 😀\u2028"quoted"\\ \u001b[31mred',
       },
     },
-    { incoming_channel_id: c2, incoming_htlc_id: '9', timestamp_ns: ts(20_500_000n), event_type: 'UNKNOWN', final_htlc_event: { settled: false, offchain: true } },
-    { outgoing_channel_id: c1, outgoing_htlc_id: '8', timestamp_ns: ts(30_000_000n), event_type: 'SEND', forward_event: { info: null } },
-    { outgoing_channel_id: c1, outgoing_htlc_id: '8', timestamp_ns: ts(31_000_001n), event_type: 'SEND', forward_fail_event: {} },
-    { incoming_channel_id: c0, incoming_htlc_id: '10', timestamp_ns: ts(40_000_000n), event_type: 'RECEIVE', link_fail_event: { wire_failure: 555, failure_detail: 99 } },
-    { incoming_channel_id: MAX_U64, outgoing_channel_id: MAX_U64, incoming_htlc_id: MAX_U64, outgoing_htlc_id: MAX_U64, timestamp_ns: MAX_U64, event_type: 7 },
+    {
+      incoming_channel_id: c2,
+      incoming_htlc_id: '9',
+      timestamp_ns: ts(20_500_000n),
+      event_type: 'UNKNOWN',
+      final_htlc_event: { settled: false, offchain: true },
+    },
+    {
+      outgoing_channel_id: c1,
+      outgoing_htlc_id: '8',
+      timestamp_ns: ts(30_000_000n),
+      event_type: 'SEND',
+      forward_event: { info: null },
+    },
+    {
+      outgoing_channel_id: c1,
+      outgoing_htlc_id: '8',
+      timestamp_ns: ts(31_000_001n),
+      event_type: 'SEND',
+      forward_fail_event: {},
+    },
+    {
+      incoming_channel_id: c0,
+      incoming_htlc_id: '10',
+      timestamp_ns: ts(40_000_000n),
+      event_type: 'RECEIVE',
+      link_fail_event: { wire_failure: 555, failure_detail: 99 },
+    },
+    {
+      incoming_channel_id: MAX_U64,
+      outgoing_channel_id: MAX_U64,
+      incoming_htlc_id: MAX_U64,
+      outgoing_htlc_id: MAX_U64,
+      timestamp_ns: MAX_U64,
+      event_type: 7,
+    },
     { ...fwd, timestamp_ns: ts(50_000_000n) },
-    { incoming_channel_id: c2, incoming_htlc_id: '11', timestamp_ns: ts(60_000_000n), event_type: 'RECEIVE', settle_event: { preimage: '' } },
+    {
+      incoming_channel_id: c2,
+      incoming_htlc_id: '11',
+      timestamp_ns: ts(60_000_000n),
+      event_type: 'RECEIVE',
+      settle_event: { preimage: '' },
+    },
   ];
 }
 
@@ -94,7 +156,10 @@ function randomBytesFixed(): string {
   return Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
 }
 
-const scenarioOf = (node: SimNodeHandle): Scenario => ({ steps: scriptedEvents(node).map((send) => ({ send })), then: 'hold' });
+const scenarioOf = (node: SimNodeHandle): Scenario => ({
+  steps: scriptedEvents(node).map((send) => ({ send })),
+  then: 'hold',
+});
 const N = 11;
 
 function tail(n: Node, args: readonly string[], extra: Parameters<typeof runCli>[1] = {}): Promise<CliResult> {
@@ -299,14 +364,17 @@ describe('stream errors and reconnection over REST and WebSocket', () => {
     timestamp_ns: ts(offset),
   });
 
-  test.each(['rest', 'ws'])('%s: an error line ends the stream; with --no-reconnect exit 6 with lnd\'s message', async (transport) => {
-    fx.node.setScenario({ steps: [{ send: one(fx.node, 0n) }, { error: 'some lnd failure: boom' }], then: 'hold' });
-    const r = await tail(fx, ['--transport', transport, '-f', 'jsonl', '--no-reconnect']);
-    expect(r.code).toBe(6);
-    expect(jsonLines(r.stdout).map((l) => l.event)).toEqual(['forward']);
-    expect(r.stderr).toMatch(/boom.*--no-reconnect/);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  });
+  test.each(['rest', 'ws'])(
+    "%s: an error line ends the stream; with --no-reconnect exit 6 with lnd's message",
+    async (transport) => {
+      fx.node.setScenario({ steps: [{ send: one(fx.node, 0n) }, { error: 'some lnd failure: boom' }], then: 'hold' });
+      const r = await tail(fx, ['--transport', transport, '-f', 'jsonl', '--no-reconnect']);
+      expect(r.code).toBe(6);
+      expect(jsonLines(r.stdout).map((l) => l.event)).toEqual(['forward']);
+      expect(r.stderr).toMatch(/boom.*--no-reconnect/);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
 
   test.each([
     ['rest', 'htlc event subscription terminated', /htlc event subscription terminated/],
@@ -333,7 +401,10 @@ describe('stream errors and reconnection over REST and WebSocket', () => {
   });
 
   test('ws: pings are answered (the node drops clients that do not), so a quiet stream stays up', async () => {
-    odd.node.setScenario({ steps: [{ send: one(odd.node, 0n) }, { sleep: 700 }, { send: one(odd.node, 1n) }], then: 'hold' });
+    odd.node.setScenario({
+      steps: [{ send: one(odd.node, 0n) }, { sleep: 700 }, { send: one(odd.node, 1n) }],
+      then: 'hold',
+    });
     const r = await tail(odd, ['--transport', 'ws', '-f', 'jsonl', '--count', '2']);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');

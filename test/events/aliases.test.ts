@@ -2,14 +2,25 @@ import { describe, test, expect } from '@jest/globals';
 import { AliasBook, type ChannelRow } from '../../src/events/aliases.js';
 import { CH, chan, final, forward, fwdIds, htlcInfo, makeHtlc, sendIds, subscribed } from '../builders.js';
 
-const PUB = { alice: '02' + 'a'.repeat(64), bob: '03' + 'b'.repeat(64), carol: '02' + 'c'.repeat(64), dave: '03' + 'd'.repeat(64) };
+const PUB = {
+  alice: '02' + 'a'.repeat(64),
+  bob: '03' + 'b'.repeat(64),
+  carol: '02' + 'c'.repeat(64),
+  dave: '03' + 'd'.repeat(64),
+};
 const ALIAS_SCID = chan(16_000_000, 0, 1); // an scid-alias from lnd's reserved range
 
 const ROWS: ChannelRow[] = [
   { chan_id: CH.A, remote_pubkey: PUB.alice, peer_alias: 'Alice⚡' },
   { chan_id: CH.B, remote_pubkey: PUB.bob, peer_alias: '' }, // no alias in ListChannels: GetNodeInfo
   { chan_id: CH.C, remote_pubkey: PUB.carol }, // peer_alias absent (old lnd, or lookup not requested)
-  { chan_id: CH.D, remote_pubkey: PUB.alice, peer_alias: 'Alice⚡', alias_scids: [ALIAS_SCID], zero_conf_confirmed_scid: '0' },
+  {
+    chan_id: CH.D,
+    remote_pubkey: PUB.alice,
+    peer_alias: 'Alice⚡',
+    alias_scids: [ALIAS_SCID],
+    zero_conf_confirmed_scid: '0',
+  },
 ];
 
 function book(): AliasBook {
@@ -41,7 +52,9 @@ describe('AliasBook.aliasOf', () => {
 
   test('a reload keeps node aliases and asks only for new peers', () => {
     const b2 = book();
-    expect(b2.loadChannels([...ROWS, { chan_id: chan(800_010, 1, 0), remote_pubkey: PUB.dave, peer_alias: '' }])).toEqual([PUB.dave]);
+    expect(
+      b2.loadChannels([...ROWS, { chan_id: chan(800_010, 1, 0), remote_pubkey: PUB.dave, peer_alias: '' }]),
+    ).toEqual([PUB.dave]);
     expect(b2.aliasOf(CH.B)).toBe('bob\u001b[31m\nnode');
   });
 
@@ -56,10 +69,22 @@ describe('AliasBook.aliasOf', () => {
 describe('AliasBook.enrich', () => {
   const b = book();
   test.each<[string, ReturnType<typeof makeHtlc>, { incomingAlias?: string; outgoingAlias?: string }]>([
-    ['both sides known', forward(fwdIds(CH.A, 1, CH.B, 1), 0n, htlcInfo(2, 1)), { incomingAlias: 'Alice⚡', outgoingAlias: 'bob\u001b[31m\nnode' }],
-    ['outgoing peer without alias: left out', forward(fwdIds(CH.A, 1, CH.C, 1), 0n, null), { incomingAlias: 'Alice⚡' }],
+    [
+      'both sides known',
+      forward(fwdIds(CH.A, 1, CH.B, 1), 0n, htlcInfo(2, 1)),
+      { incomingAlias: 'Alice⚡', outgoingAlias: 'bob\u001b[31m\nnode' },
+    ],
+    [
+      'outgoing peer without alias: left out',
+      forward(fwdIds(CH.A, 1, CH.C, 1), 0n, null),
+      { incomingAlias: 'Alice⚡' },
+    ],
     ['send: no incoming side', forward(sendIds(CH.D, 1), 0n, null), { outgoingAlias: 'Alice⚡' }],
-    ['final_htlc: incoming only', final(CH.B, 4, 0n, true), { outgoingAlias: undefined, incomingAlias: 'bob\u001b[31m\nnode' }],
+    [
+      'final_htlc: incoming only',
+      final(CH.B, 4, 0n, true),
+      { outgoingAlias: undefined, incomingAlias: 'bob\u001b[31m\nnode' },
+    ],
     ['unknown channels: nothing', forward(fwdIds(chan(9, 9, 9), 1, chan(9, 9, 8), 1), 0n, null), {}],
     ['subscribed: nothing', subscribed(), {}],
   ])('%s', (_name, ev, expected) => {
@@ -148,7 +173,7 @@ describe('AliasBook refresh policy', () => {
     expect(b.unknownChannel(ev)).toBe(false); // judged missing by that refresh
   });
 
-  test('without refreshFailed, a failed refresh\'s ids are settled by the next successful load', () => {
+  test("without refreshFailed, a failed refresh's ids are settled by the next successful load", () => {
     const b = book();
     const ev = forward(fwdIds(CH.A, 1, NEW, 1), 0n, null);
     b.unknownChannel(ev);

@@ -237,7 +237,12 @@ describe('Correlator: out of order and odd streams', () => {
     [
       'subscribed events pass through untouched and do not interfere',
       [forward(F, 0n, fwdInfo), subscribed(), settle(F, 3n * MS), subscribed()],
-      [{ firstEventType: FORWARD, info: fwdInfo }, undefined, { firstEventType: FORWARD, info: fwdInfo, durationNs: '3000000' }, undefined],
+      [
+        { firstEventType: FORWARD, info: fwdInfo },
+        undefined,
+        { firstEventType: FORWARD, info: fwdInfo, durationNs: '3000000' },
+        undefined,
+      ],
     ],
     [
       'unknown events pass through untouched',
@@ -292,14 +297,17 @@ describe('Correlator: out of order and odd streams', () => {
 describe('Correlator: in flight', () => {
   test('unresolved HTLCs, oldest first, with age, ids and info', () => {
     const c = new Correlator();
-    run([
-      forward(F, 0n, fwdInfo),
-      forward(S, 1n * SEC, sendInfo),
-      forward(fwdIds(CH.C, 2, CH.D, 4), 2n * SEC, fwdInfo),
-      settle(fwdIds(CH.C, 2, CH.D, 4), 3n * SEC),
-      forward(fwdIds(CH.D, 3, CH.A, 8), 4n * SEC, null),
-      final(CH.D, 3, 5n * SEC, false), // final before forward_fail: no longer in flight
-    ], c);
+    run(
+      [
+        forward(F, 0n, fwdInfo),
+        forward(S, 1n * SEC, sendInfo),
+        forward(fwdIds(CH.C, 2, CH.D, 4), 2n * SEC, fwdInfo),
+        settle(fwdIds(CH.C, 2, CH.D, 4), 3n * SEC),
+        forward(fwdIds(CH.D, 3, CH.A, 8), 4n * SEC, null),
+        final(CH.D, 3, 5n * SEC, false), // final before forward_fail: no longer in flight
+      ],
+      c,
+    );
     expect(c.inFlight(T0 + 10n * SEC)).toEqual([
       {
         eventType: FORWARD,
@@ -379,7 +387,9 @@ describe('Correlator: memory bounds', () => {
   test('an evicted forward, settled later, is simply uncorrelated', () => {
     const c = new Correlator({ maxUnresolved: 2 });
     const [a, b, d] = [1, 2, 3].map((i) => fwdIds(CH.A, i, CH.B, i));
-    expect(run([forward(a!, 0n, fwdInfo), forward(b!, 1n, fwdInfo), forward(d!, 2n, fwdInfo), settle(a!, 3n)], c)[3]).toEqual({
+    expect(
+      run([forward(a!, 0n, fwdInfo), forward(b!, 1n, fwdInfo), forward(d!, 2n, fwdInfo), settle(a!, 3n)], c)[3],
+    ).toEqual({
       firstEventType: FORWARD,
     });
     expect(c.evicted).toBe(1);

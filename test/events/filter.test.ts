@@ -3,7 +3,21 @@ import { compileFilterSpec, parseSatToMsat, type FilterOptions } from '../../src
 import { DEFAULT_FILTER_SPEC, makeFilter, specUsesAliases } from '../../src/events/filter.js';
 import type { OutputItem } from '../../src/events/model.js';
 import { HtlcTailError } from '../../src/errors.js';
-import { htlcInfo, IN, makeFinalHtlc, makeForward, makeForwardFail, makeGap, makeHtlc, makeLinkFail, makeSettle, makeUnknown, OTHER, OUT, subscribed } from '../builders.js';
+import {
+  htlcInfo,
+  IN,
+  makeFinalHtlc,
+  makeForward,
+  makeForwardFail,
+  makeGap,
+  makeHtlc,
+  makeLinkFail,
+  makeSettle,
+  makeUnknown,
+  OTHER,
+  OUT,
+  subscribed,
+} from '../builders.js';
 
 const keeps = (opts: FilterOptions, item: OutputItem, lookup?: (id: string) => string | undefined): boolean =>
   makeFilter(compileFilterSpec(opts), lookup)(item);
@@ -31,7 +45,13 @@ describe('no options: everything but subscribed', () => {
     const s = compileFilterSpec({});
     expect(s.types).toBeNull();
     expect([...s.events].sort()).toEqual([...DEFAULT_FILTER_SPEC.events].sort());
-    expect([s.channel, s.inChannel, s.outChannel, s.failures, s.minAmountMsat]).toEqual([null, null, null, false, null]);
+    expect([s.channel, s.inChannel, s.outChannel, s.failures, s.minAmountMsat]).toEqual([
+      null,
+      null,
+      null,
+      false,
+      null,
+    ]);
   });
 });
 
@@ -43,8 +63,18 @@ describe('filter table', () => {
     ['--type forward drops a send', { type: ['forward'] }, makeForward(SEND), false],
     ['--type send,receive keeps a receive settle', { type: ['send,receive'] }, makeSettle(RECEIVE), true],
     ['--type repeated (SEND,Receive) keeps a send', { type: ['SEND', 'Receive'] }, makeForward(SEND), true],
-    ['--type forward keeps a final_htlc whose first event was a forward', { type: ['forward'] }, makeFinalHtlc(true, { corr: { firstEventType: 3 } }), true],
-    ['--type receive drops a final_htlc of a forward', { type: ['receive'] }, makeFinalHtlc(true, { corr: { firstEventType: 3 } }), false],
+    [
+      '--type forward keeps a final_htlc whose first event was a forward',
+      { type: ['forward'] },
+      makeFinalHtlc(true, { corr: { firstEventType: 3 } }),
+      true,
+    ],
+    [
+      '--type receive drops a final_htlc of a forward',
+      { type: ['receive'] },
+      makeFinalHtlc(true, { corr: { firstEventType: 3 } }),
+      false,
+    ],
     ['--type unknown keeps an uncorrelated final_htlc', { type: ['unknown'] }, makeFinalHtlc(true), true],
     ['--type unknown keeps a future event_type number', { type: ['unknown'] }, makeForward({ eventType: 9 }), true],
     ['--type forward drops a future event_type number', { type: ['forward'] }, makeForward({ eventType: 9 }), false],
@@ -81,8 +111,18 @@ describe('filter table', () => {
     ['--channel passes gaps', { channel: [OTHER] }, makeGap(), true],
     // aliases
     ['alias from enrichment, case-insensitive', { channel: ['acinq'] }, makeForward({ outgoingAlias: 'ACINQ' }), true],
-    ['alias from enrichment, other peer', { channel: ['acinq'] }, makeForward({ outgoingAlias: 'WalletOfSatoshi' }), false],
-    ['--in-channel alias looks at the incoming side only', { inChannel: ['ACINQ'] }, makeForward({ outgoingAlias: 'ACINQ' }), false],
+    [
+      'alias from enrichment, other peer',
+      { channel: ['acinq'] },
+      makeForward({ outgoingAlias: 'WalletOfSatoshi' }),
+      false,
+    ],
+    [
+      '--in-channel alias looks at the incoming side only',
+      { inChannel: ['ACINQ'] },
+      makeForward({ outgoingAlias: 'ACINQ' }),
+      false,
+    ],
     // --min-amount
     ['--min-amount below the larger side keeps', { minAmount: '1001' }, makeForward(FWD_1001), true],
     ['--min-amount 1000.999 sat keeps 1001000 msat', { minAmount: '1000.999' }, makeForward(FWD_1001), true],
@@ -90,17 +130,52 @@ describe('filter table', () => {
     ['--min-amount uses outgoing when larger', { minAmount: '5' }, makeForward({ info: htlcInfo('0', '5000') }), true],
     ['--min-amount with no known amount drops (settle)', { minAmount: '0' }, makeSettle(), false],
     ['--min-amount with null info drops', { minAmount: '0' }, makeLinkFail({ info: null }), false],
-    ['--min-amount uses correlated info', { minAmount: '1000' }, makeSettle({ corr: { info: htlcInfo('1001000', '1000000') } }), true],
-    ['--min-amount correlated info too small', { minAmount: '2000' }, makeFinalHtlc(true, { corr: { info: htlcInfo('1001000', '1000000') } }), false],
-    ['--min-amount exact over 2^53', { minAmount: '18446744073709551.615' }, makeForward({ info: htlcInfo('18446744073709551615', '0') }), true],
-    ['--min-amount exact over 2^53, one msat short', { minAmount: '18446744073709551.615' }, makeForward({ info: htlcInfo('18446744073709551614', '0') }), false],
-    ['--min-amount tolerates leading zeros in amounts', { minAmount: '1' }, makeForward({ info: htlcInfo('0001000', '0') }), true],
+    [
+      '--min-amount uses correlated info',
+      { minAmount: '1000' },
+      makeSettle({ corr: { info: htlcInfo('1001000', '1000000') } }),
+      true,
+    ],
+    [
+      '--min-amount correlated info too small',
+      { minAmount: '2000' },
+      makeFinalHtlc(true, { corr: { info: htlcInfo('1001000', '1000000') } }),
+      false,
+    ],
+    [
+      '--min-amount exact over 2^53',
+      { minAmount: '18446744073709551.615' },
+      makeForward({ info: htlcInfo('18446744073709551615', '0') }),
+      true,
+    ],
+    [
+      '--min-amount exact over 2^53, one msat short',
+      { minAmount: '18446744073709551.615' },
+      makeForward({ info: htlcInfo('18446744073709551614', '0') }),
+      false,
+    ],
+    [
+      '--min-amount tolerates leading zeros in amounts',
+      { minAmount: '1' },
+      makeForward({ info: htlcInfo('0001000', '0') }),
+      true,
+    ],
     ['--min-amount passes gaps', { minAmount: '1000000' }, makeGap(), true],
     // AND across options
     ['type AND failures', { type: ['receive'], failures: true }, makeLinkFail(RECEIVE), true],
     ['type AND failures, wrong type', { type: ['send'], failures: true }, makeLinkFail(RECEIVE), false],
-    ['event AND channel AND amount', { event: ['forward'], channel: ['830412x1903x1'], minAmount: '1000' }, makeForward(), true],
-    ['event AND channel AND amount, amount fails', { event: ['forward'], channel: ['830412x1903x1'], minAmount: '2000' }, makeForward(), false],
+    [
+      'event AND channel AND amount',
+      { event: ['forward'], channel: ['830412x1903x1'], minAmount: '1000' },
+      makeForward(),
+      true,
+    ],
+    [
+      'event AND channel AND amount, amount fails',
+      { event: ['forward'], channel: ['830412x1903x1'], minAmount: '2000' },
+      makeForward(),
+      false,
+    ],
   ];
   test.each(rows)('%s', (_n, opts, item, kept) => {
     expect(keeps(opts, item)).toBe(kept);
@@ -137,14 +212,35 @@ describe('alias references use the lookup when the event carries no alias', () =
 
 describe('compile errors are usage errors naming the option and the allowed values', () => {
   test.each([
-    [{ type: ['forwards'] }, '--type "forwards" is not known; use one or more of send, receive, forward, unknown (comma-separated or repeated)'],
-    [{ event: ['forward,link-fail'] }, '--event "link-fail" is not known; use one or more of forward, forward_fail, settle, link_fail, final_htlc, subscribed, unknown (comma-separated or repeated)'],
+    [
+      { type: ['forwards'] },
+      '--type "forwards" is not known; use one or more of send, receive, forward, unknown (comma-separated or repeated)',
+    ],
+    [
+      { event: ['forward,link-fail'] },
+      '--event "link-fail" is not known; use one or more of forward, forward_fail, settle, link_fail, final_htlc, subscribed, unknown (comma-separated or repeated)',
+    ],
     [{ event: [''] }, '--event needs a value; see htlc-tail --help'],
-    [{ inChannel: ['18446744073709551616'] }, '--in-channel "18446744073709551616" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number'],
-    [{ outChannel: ['1x1x65536'] }, '--out-channel "1x1x65536" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number'],
-    [{ minAmount: '-1' }, '--min-amount "-1" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
-    [{ minAmount: '1e3' }, '--min-amount "1e3" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
-    [{ minAmount: '0.0001' }, '--min-amount "0.0001" has more than 3 decimals (1 msat = 0.001 sat); give satoshis, e.g. --min-amount 1000 or --min-amount 0.5'],
+    [
+      { inChannel: ['18446744073709551616'] },
+      '--in-channel "18446744073709551616" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number',
+    ],
+    [
+      { outChannel: ['1x1x65536'] },
+      '--out-channel "1x1x65536" is out of range for a channel id (uint64) or a short channel id BLOCKxTXxOUT (block < 2^24, tx < 2^24, output < 2^16); check the number',
+    ],
+    [
+      { minAmount: '-1' },
+      '--min-amount "-1" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5',
+    ],
+    [
+      { minAmount: '1e3' },
+      '--min-amount "1e3" is not an amount; give satoshis, e.g. --min-amount 1000 or --min-amount 0.5',
+    ],
+    [
+      { minAmount: '0.0001' },
+      '--min-amount "0.0001" has more than 3 decimals (1 msat = 0.001 sat); give satoshis, e.g. --min-amount 1000 or --min-amount 0.5',
+    ],
   ] as const)('%j', (opts, message) => {
     let err: unknown;
     try {

@@ -145,7 +145,8 @@ describe('splitNs / nsDiff / nsBig', () => {
   ];
   const rnd = prng(0x5eed_0002);
   for (let k = 0; k < 300; k++) {
-    const a = 1_600_000_000_000_000_000n + BigInt(Math.floor(rnd() * 2e9)) * 1_000_000_000n + BigInt(Math.floor(rnd() * 1e9));
+    const a =
+      1_600_000_000_000_000_000n + BigInt(Math.floor(rnd() * 2e9)) * 1_000_000_000n + BigInt(Math.floor(rnd() * 1e9));
     // Deltas of every magnitude: ns .. ~10^17 ns (crossing 9·10^15 both ways).
     const delta = BigInt(Math.floor(rnd() * 10 ** Math.floor(rnd() * 18)));
     pairs.push(rnd() < 0.5 ? [a, a + delta] : [a + delta, a]);
@@ -222,7 +223,15 @@ interface ModelConfig {
 
 const CHANS_SMALL = ['0', '1', '2', '10000000001', '18446744073709551615'];
 const HIGH_IDS = ['10000000000', '10000000001', '20000000001', '18446744073709551615'];
-const AMOUNTS = ['0', '1', '9999999999', '10000000000', '123456789012345678', '18446744073709551615', '12345678901234567890'];
+const AMOUNTS = [
+  '0',
+  '1',
+  '9999999999',
+  '10000000000',
+  '123456789012345678',
+  '18446744073709551615',
+  '12345678901234567890',
+];
 
 function modelRun(cfg: ModelConfig): void {
   const rnd = prng(cfg.seed);
@@ -240,7 +249,8 @@ function modelRun(cfg: ModelConfig): void {
   const htlcId = (): string => (rnd() < 0.15 ? pick(HIGH_IDS) : String(Math.floor(rnd() * cfg.htlcIds)));
   const randIds = (): Ids => [pick(cfg.chans), htlcId(), pick(outChans), htlcId()];
   /** The same record's key with other outgoing ids when those do not matter. */
-  const variant = (ids: Ids): Ids => (ids[0] === '0' ? ids : [ids[0], ids[1], pick(cfg.chans), String(Math.floor(rnd() * 1000))]);
+  const variant = (ids: Ids): Ids =>
+    ids[0] === '0' ? ids : [ids[0], ids[1], pick(cfg.chans), String(Math.floor(rnd() * 1000))];
   const randInfo = (): HtlcInfo | null =>
     rnd() < 0.3
       ? null
@@ -261,7 +271,9 @@ function modelRun(cfg: ModelConfig): void {
 
   // Plain comparisons in the hot loop (expect() is slow there); the first mismatch fails the test.
   const fail = (op: number, what: string, got: unknown, want: unknown): never => {
-    throw new Error(`${cfg.name} (seed ${cfg.seed}), op ${op}: ${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`);
+    throw new Error(
+      `${cfg.name} (seed ${cfg.seed}), op ${op}: ${what}: got ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
+    );
   };
   const sameInfo = (a: HtlcInfo | undefined, b: HtlcInfo | null): boolean =>
     b === null
@@ -368,7 +380,8 @@ function modelRun(cfg: ModelConfig): void {
   // Drain: remove everything, oldest first from alternating lists.
   while (model.size > 0) {
     const l: ListId = order[OPEN].length > 0 && (order[RECENT].length === 0 || model.size % 2 === 0) ? OPEN : RECENT;
-    if (t.oldest(l) !== model.get(order[l][0]!)!.slot) fail(cfg.ops + 1, `oldest(${l})`, t.oldest(l), model.get(order[l][0]!)!.slot);
+    if (t.oldest(l) !== model.get(order[l][0]!)!.slot)
+      fail(cfg.ops + 1, `oldest(${l})`, t.oldest(l), model.get(order[l][0]!)!.slot);
     drop(order[l][0]!);
     if (model.size % cfg.fullEvery === 0) fullCheck(cfg.ops + 1);
   }
@@ -379,10 +392,37 @@ function modelRun(cfg: ModelConfig): void {
 describe('HtlcTable: randomized model test', () => {
   const configs: ModelConfig[] = [
     // Dense: 8 records in a 16-entry index, ~100 identities: long probe runs, many backward shifts.
-    { name: 'max 8, small ids', seed: 1, maxCapacity: 8, liveMax: 8, ops: 6000, chans: CHANS_SMALL, htlcIds: 4, fullEvery: 1 },
-    { name: 'max 8, tiny ids', seed: 2, maxCapacity: 8, liveMax: 8, ops: 4000, chans: ['0', '1', '10000000001'], htlcIds: 3, fullEvery: 1 },
+    {
+      name: 'max 8, small ids',
+      seed: 1,
+      maxCapacity: 8,
+      liveMax: 8,
+      ops: 6000,
+      chans: CHANS_SMALL,
+      htlcIds: 4,
+      fullEvery: 1,
+    },
+    {
+      name: 'max 8, tiny ids',
+      seed: 2,
+      maxCapacity: 8,
+      liveMax: 8,
+      ops: 4000,
+      chans: ['0', '1', '10000000001'],
+      htlcIds: 3,
+      fullEvery: 1,
+    },
     { name: 'max 1', seed: 3, maxCapacity: 1, liveMax: 1, ops: 1000, chans: ['0', '5'], htlcIds: 2, fullEvery: 1 },
-    { name: 'max 5, more records than that (grows one slot at a time)', seed: 4, maxCapacity: 5, liveMax: 40, ops: 4000, chans: CHANS_SMALL, htlcIds: 5, fullEvery: 1 },
+    {
+      name: 'max 5, more records than that (grows one slot at a time)',
+      seed: 4,
+      maxCapacity: 5,
+      liveMax: 40,
+      ops: 4000,
+      chans: CHANS_SMALL,
+      htlcIds: 5,
+      fullEvery: 1,
+    },
     // Growth by doubling: 1024 → 2048 → 2500.
     {
       name: 'max 2500, growth from 1024',
@@ -424,7 +464,11 @@ describe('HtlcTable: keys', () => {
     setKey(['0', '0', '10000000009', '1']);
     const c = t.insert(KEY, RECENT);
     expect(new Set([a, b, c]).size).toBe(3);
-    expect([findIds(t, ['0', '0', '9', '1']), findIds(t, ['0', '0', '9', '2']), findIds(t, ['0', '0', '10000000009', '1'])]).toEqual([a, b, c]);
+    expect([
+      findIds(t, ['0', '0', '9', '1']),
+      findIds(t, ['0', '0', '9', '2']),
+      findIds(t, ['0', '0', '10000000009', '1']),
+    ]).toEqual([a, b, c]);
     expect(findIds(t, ['0', '0', '9', '3'])).toBe(NONE);
     expect(findIds(t, ['0', '0', '9', '10000000001'])).toBe(NONE);
     expect(findIds(t, ['0', '10000000000', '9', '1'])).toBe(NONE);
@@ -471,22 +515,30 @@ describe('HtlcTable: info', () => {
   const infos: HtlcInfo[] = [
     { incomingTimelock: 0, outgoingTimelock: 0, incomingAmtMsat: '0', outgoingAmtMsat: '0' },
     { incomingTimelock: 800_100, outgoingTimelock: 800_060, incomingAmtMsat: '1001000', outgoingAmtMsat: '1000000' },
-    { incomingTimelock: 4294967295, outgoingTimelock: 1, incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '12345678901234567890' },
+    {
+      incomingTimelock: 4294967295,
+      outgoingTimelock: 1,
+      incomingAmtMsat: '18446744073709551615',
+      outgoingAmtMsat: '12345678901234567890',
+    },
     { incomingTimelock: 1, outgoingTimelock: 2, incomingAmtMsat: '9999999999', outgoingAmtMsat: '10000000000' },
     { incomingTimelock: 3, outgoingTimelock: 4, incomingAmtMsat: '10000000001', outgoingAmtMsat: '9007199254740993' },
   ];
-  test.each(infos.map((i): [string, HtlcInfo] => [JSON.stringify(i), i]))('setInfo/infoOf round trip: %s', (_s, info) => {
-    const t = new HtlcTable(4);
-    setKey(['1', '1', '2', '2']);
-    const s = t.insert(KEY, OPEN);
-    expect(t.hasInfoOf(s)).toBe(false);
-    expect(t.infoOf(s)).toBeUndefined();
-    t.setInfo(s, info);
-    expect(t.hasInfoOf(s)).toBe(true);
-    const got = t.infoOf(s);
-    expect(got).toEqual(info);
-    expect(got).not.toBe(info);
-  });
+  test.each(infos.map((i): [string, HtlcInfo] => [JSON.stringify(i), i]))(
+    'setInfo/infoOf round trip: %s',
+    (_s, info) => {
+      const t = new HtlcTable(4);
+      setKey(['1', '1', '2', '2']);
+      const s = t.insert(KEY, OPEN);
+      expect(t.hasInfoOf(s)).toBe(false);
+      expect(t.infoOf(s)).toBeUndefined();
+      t.setInfo(s, info);
+      expect(t.hasInfoOf(s)).toBe(true);
+      const got = t.infoOf(s);
+      expect(got).toEqual(info);
+      expect(got).not.toBe(info);
+    },
+  );
 
   test.each([[null], [undefined]])('setInfo(%p) clears it', (none) => {
     const t = new HtlcTable(4);

@@ -32,9 +32,24 @@ describe('--reason', () => {
     ['case-insensitive', ['INSUFFICIENT_Balance'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
     ['wire_failure name', ['temporary_channel_failure'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
     ['another reason drops', ['fee_insufficient'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), false],
-    ['a list: one of them', ['fee_insufficient,insufficient_balance'], makeLinkFail({ wireFailure: 15, failureDetail: 6 }), true],
-    ['repeated: one of them', ['fee_insufficient', 'unknown_invoice'], makeLinkFail({ wireFailure: 1, failureDetail: 19 }), true],
-    ['wire name 12 (FEE_INSUFFICIENT)', ['fee_insufficient'], makeLinkFail({ wireFailure: 12, failureDetail: 1 }), true],
+    [
+      'a list: one of them',
+      ['fee_insufficient,insufficient_balance'],
+      makeLinkFail({ wireFailure: 15, failureDetail: 6 }),
+      true,
+    ],
+    [
+      'repeated: one of them',
+      ['fee_insufficient', 'unknown_invoice'],
+      makeLinkFail({ wireFailure: 1, failureDetail: 19 }),
+      true,
+    ],
+    [
+      'wire name 12 (FEE_INSUFFICIENT)',
+      ['fee_insufficient'],
+      makeLinkFail({ wireFailure: 12, failureDetail: 1 }),
+      true,
+    ],
     ['forward_fail carries no reason: dropped', ['insufficient_balance'], makeForwardFail(), false],
     ['final_htlc carries no reason: dropped', ['insufficient_balance'], makeFinalHtlc(false), false],
     ['settle: dropped (implies --failures)', ['insufficient_balance'], makeSettle(), false],
@@ -57,8 +72,11 @@ describe('--reason', () => {
 
   test('an unknown name is a usage error naming the closest name and listing the valid ones', () => {
     const msg = usage(() => parseReasons(['insuficient_balance']));
-    expect(msg).toMatch(/^--reason "insuficient_balance" is not a failure name \(did you mean insufficient_balance\?\)/);
-    for (const name of ['temporary_channel_failure', 'fee_insufficient', 'insufficient_balance', 'unknown_invoice']) expect(msg).toContain(name);
+    expect(msg).toMatch(
+      /^--reason "insuficient_balance" is not a failure name \(did you mean insufficient_balance\?\)/,
+    );
+    for (const name of ['temporary_channel_failure', 'fee_insufficient', 'insufficient_balance', 'unknown_invoice'])
+      expect(msg).toContain(name);
   });
 
   test('every lnd name is accepted', () => {
@@ -70,14 +88,20 @@ describe('--reason', () => {
 describe('malformed short channel ids are usage errors naming the option', () => {
   test.each([
     ['--channel', { channel: ['123:1:0'] }, /^--channel "123:1:0" is not a channel id: write it 123x1x0/],
-    ['--channel', { channel: ['1x2'] }, /^--channel "1x2" is not a channel id: a short channel id has three parts, BLOCKxTXxOUT/],
+    [
+      '--channel',
+      { channel: ['1x2'] },
+      /^--channel "1x2" is not a channel id: a short channel id has three parts, BLOCKxTXxOUT/,
+    ],
     ['--in-channel', { inChannel: ['1x2x3x4'] }, /^--in-channel "1x2x3x4" is not a channel id/],
     ['--out-channel', { outChannel: ['830412x'] }, /^--out-channel "830412x" is not a channel id/],
   ] as const)('%s %j', (_o, opts, msg) => {
     expect(usage(() => compileFilterSpec(opts))).toMatch(msg);
   });
   test('well-formed ones still parse', () => {
-    expect([...compileFilterSpec({ channel: ['830412x1903x1', '913047649969438721'] }).channel!.ids]).toEqual(['913047649969438721']);
+    expect([...compileFilterSpec({ channel: ['830412x1903x1', '913047649969438721'] }).channel!.ids]).toEqual([
+      '913047649969438721',
+    ]);
   });
 });
 
@@ -97,7 +121,9 @@ describe('an alias that matches no alias of the node', () => {
     expect(w[1]).toMatch(/^--out-channel "bolz" matches no peer alias.*closest: "Boltz"/);
   });
   test('a node with no aliases at all says so', () => {
-    expect(unmatchedAliasWarnings(compileFilterSpec({ channel: ['ACINQ'] }), [])[0]).toMatch(/no channel of this node has a known peer alias/);
+    expect(unmatchedAliasWarnings(compileFilterSpec({ channel: ['ACINQ'] }), [])[0]).toMatch(
+      /no channel of this node has a known peer alias/,
+    );
   });
   test('untrusted aliases are quoted safely', () => {
     const w = unmatchedAliasWarnings(compileFilterSpec({ channel: ['bad'] }), ['bad\u001b[31malias'])[0]!;

@@ -89,7 +89,12 @@ function summarize(blockHeight?: number): Summary {
   const s = new Stats();
   for (const ev of script()) s.add(c.apply(ev));
   const nowNs = T0 + 120n * SEC;
-  return s.snapshot({ nowNs, stuckAfterSec: 60, inFlight: c.inFlight(nowNs), ...(blockHeight === undefined ? {} : { blockHeight }) });
+  return s.snapshot({
+    nowNs,
+    stuckAfterSec: 60,
+    inFlight: c.inFlight(nowNs),
+    ...(blockHeight === undefined ? {} : { blockHeight }),
+  });
 }
 
 describe('Stats over a scripted stream', () => {
@@ -148,7 +153,11 @@ describe('Stats over a scripted stream', () => {
       },
     ],
     // settle times 100, 300, 200 ms; nearest rank: p50 → rank 2, p90 and p99 → rank 3
-    ['settleTime', sum.settleTime, { count: 3, p50Ns: '200000000', p90Ns: '300000000', p99Ns: '300000000', exact: true }],
+    [
+      'settleTime',
+      sum.settleTime,
+      { count: 3, p50Ns: '200000000', p90Ns: '300000000', p99Ns: '300000000', exact: true },
+    ],
     ['window', sum.window, { fromNs: at(0n), toNs: at(100n * SEC) }],
     [
       'stuck (F8 only, 111 s old, 100 blocks left)',
@@ -220,7 +229,9 @@ describe('Stats over a scripted stream', () => {
       s.add(c.apply(forward(f, 0n, htlcInfo(big, '1'))));
       s.add(c.apply(settle(f, 1n)));
     }
-    expect(s.snapshot({ nowNs: T0, stuckAfterSec: 60, inFlight: [] }).forwards.feesEarnedMsat).toBe('27021597764222976');
+    expect(s.snapshot({ nowNs: T0, stuckAfterSec: 60, inFlight: [] }).forwards.feesEarnedMsat).toBe(
+      '27021597764222976',
+    );
   });
 
   test('stuck: oldest first, at most 10 listed, all counted; a passed timelock gives negative blocks; SEND uses the outgoing timelock', () => {

@@ -30,7 +30,9 @@ describe('getFormatter', () => {
   });
   test('only table has a header', () => {
     const ctx = { colorizer: PLAIN_COLORIZER, utc: true };
-    expect(getFormatter('table').header?.(ctx)).toMatch(/^TIME \(UTC\) +TYPE +EVENT +IN CHANNEL +OUT CHANNEL +AMOUNT SAT +FEE SAT +DURATION +RESULT$/);
+    expect(getFormatter('table').header?.(ctx)).toMatch(
+      /^TIME \(UTC\) +TYPE +EVENT +IN CHANNEL +OUT CHANNEL +AMOUNT SAT +FEE SAT +DURATION +RESULT$/,
+    );
     for (const name of ['pretty', 'jsonl', 'raw'] as const) expect(getFormatter(name).header).toBeUndefined();
   });
   test('unknown name throws', () => {

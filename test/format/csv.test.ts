@@ -34,10 +34,26 @@ function items(): OutputItem[] {
     ev.forward(at(T), f, info('1001000', '1000000')),
     ev.settle((BigInt(at(T)) + 9_412_353n).toString(), f),
     ev.final(at(T, 12), IN, '5', true),
-    ev.forward(at(T, 20), { inChan: '18446744073709551615', inId: '1', outChan: OUT, outId: '8' }, info('18446744073709551615', '9007199254740993')),
+    ev.forward(
+      at(T, 20),
+      { inChan: '18446744073709551615', inId: '1', outChan: OUT, outId: '8' },
+      info('18446744073709551615', '9007199254740993'),
+    ),
     ev.forwardFail(at(T, 25), { inChan: '18446744073709551615', inId: '1', outChan: OUT, outId: '8' }),
-    { event: 'gap', fromMs: Date.parse(T) + 30, toMs: Date.parse(T) + 4000, reason: 'stream lost, "reconnected"\nafter 4 s' },
-    ev.linkFail(at(T, 5000), { inChan: OUT, inId: '9', outChan: IN }, info('2000500', '2000000'), 15, 6, 'insufficient bandwidth\r\n"quoted", comma\ttab'),
+    {
+      event: 'gap',
+      fromMs: Date.parse(T) + 30,
+      toMs: Date.parse(T) + 4000,
+      reason: 'stream lost, "reconnected"\nafter 4 s',
+    },
+    ev.linkFail(
+      at(T, 5000),
+      { inChan: OUT, inId: '9', outChan: IN },
+      info('2000500', '2000000'),
+      15,
+      6,
+      'insufficient bandwidth\r\n"quoted", comma\ttab',
+    ),
     ev.linkFail(at(T, 5001), { inChan: OUT, inId: '10', outChan: IN }, null, 4242, 99, ''),
     ev.settle(at(T, 5003), { inChan: IN, inId: '12', type: 2 }, new Uint8Array(0)),
     ev.forward(at(T, 5004), { outChan: OUT, outId: '44', type: 1 }, info('0', '5000000', 0, 900_000)),
@@ -45,20 +61,33 @@ function items(): OutputItem[] {
     ev.final(at(T, 5200), OUT, '9', false),
     { ...ev.forwardFail(at(T, 5300), f), eventType: 7, event: 'unknown' },
     ev.settle(at(T, 6000), f),
-    { event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' },
+    {
+      event: 'subscribed',
+      eventType: 0,
+      timestampNs: '0',
+      incomingChannelId: '0',
+      outgoingChannelId: '0',
+      incomingHtlcId: '0',
+      outgoingHtlcId: '0',
+    },
   ];
   return raw.map((i, n) => {
-    if (i.event === 'gap') return n === 5 ? ({ ...i, node: 'alice' }) : i;
+    if (i.event === 'gap') return n === 5 ? { ...i, node: 'alice' } : i;
     const e: HtlcEvent = c.apply({ ...i });
     if (e.incomingChannelId === IN) e.incomingAlias = 'ACINQ, "the" hub\nline 2';
     if (e.outgoingChannelId === OUT) e.outgoingAlias = '⚡ Zürich';
-    return n === 6 ? ({ ...e, node: 'bob, the node' }) : e;
+    return n === 6 ? { ...e, node: 'bob, the node' } : e;
   });
 }
 
 function render(list: OutputItem[]): string {
   const f = getFormatter('csv');
-  return [f.header!({ colorizer: undefined as never, utc: true }), ...list.map((i) => f.format(i, { colorizer: undefined as never, utc: true }))].map((l) => l + '\n').join('');
+  return [
+    f.header!({ colorizer: undefined as never, utc: true }),
+    ...list.map((i) => f.format(i, { colorizer: undefined as never, utc: true })),
+  ]
+    .map((l) => l + '\n')
+    .join('');
 }
 
 describe('-f csv', () => {
@@ -90,7 +119,13 @@ describe('-f csv', () => {
     expect(records[6]!.failure_string).toBe('insufficient bandwidth\r\n"quoted", comma\ttab');
     expect(records[3]!.incoming_amt_msat).toBe('18446744073709551615');
     expect(records[3]!.outgoing_amt_msat).toBe('9007199254740993');
-    expect(records[5]).toMatchObject({ event: 'gap', node: 'alice', from: '2026-11-30T10:00:00.030Z', to: '2026-11-30T10:00:04.000Z', reason: 'stream lost, "reconnected"\nafter 4 s' });
+    expect(records[5]).toMatchObject({
+      event: 'gap',
+      node: 'alice',
+      from: '2026-11-30T10:00:00.030Z',
+      to: '2026-11-30T10:00:04.000Z',
+      reason: 'stream lost, "reconnected"\nafter 4 s',
+    });
     expect(records[2]).toMatchObject({ settled: 'true', offchain: 'true', duration_ms: '12' });
     expect(records[13]).toMatchObject({ event: 'settle', replayed: 'true', duration_ms: '' });
   });
@@ -104,7 +139,15 @@ describe('-f csv', () => {
     const file = path.join(dir, 'out.csv');
     const text = render(items());
     writeFileSync(file, text);
-    const py = execFileSync('python3', ['-c', "import csv, json, sys\nprint(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))", file], { encoding: 'utf8' });
+    const py = execFileSync(
+      'python3',
+      [
+        '-c',
+        "import csv, json, sys\nprint(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))",
+        file,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(JSON.parse(py)).toEqual(parseCsv(text, {}));
   });
 

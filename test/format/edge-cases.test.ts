@@ -75,7 +75,9 @@ const CASES: Case[] = [
       `"outgoing_channel_id":"${MAX}","outgoing_scid":"16777215x16777215x65535","outgoing_htlc_id":"${MAX}"`,
     ],
     jsonlParsed: { incoming_channel_id: MAX, incoming_htlc_id: MAX, outgoing_scid: '16777215x16777215x65535' },
-    raw: [`"incoming_channel_id":"${MAX}","outgoing_channel_id":"${MAX}","incoming_htlc_id":"${MAX}","outgoing_htlc_id":"${MAX}"`],
+    raw: [
+      `"incoming_channel_id":"${MAX}","outgoing_channel_id":"${MAX}","incoming_htlc_id":"${MAX}","outgoing_htlc_id":"${MAX}"`,
+    ],
     human: ['16777215x16777215x65535'],
   },
   {
@@ -89,10 +91,14 @@ const CASES: Case[] = [
   {
     name: 'multi-line, non-ASCII failure string with control characters',
     ev: makeHtlc({ event: 'link_fail', wireFailure: 12, failureDetail: 1, failureString: ML }),
-    jsonl: ['"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"'],
+    jsonl: [
+      '"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"',
+    ],
     jsonlParsed: { failure_string: ML, wire_failure: 'FEE_INSUFFICIENT', failure_detail: 'NO_DETAIL' },
-    raw: ['"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"'],
-    human: ['lnd: línea uno ⚡ \\x1b[31mrojo\\x1b[0m \\u{202e}evil …', 'FEE_INSUFFICIENT/NO_DETAIL', "fee policy"],
+    raw: [
+      '"failure_string":"línea uno ⚡ \\u001b[31mrojo\\u001b[0m \u202eevil\\nchannel update: {\\n  fee_rate: 1\\n}"',
+    ],
+    human: ['lnd: línea uno ⚡ \\x1b[31mrojo\\x1b[0m \\u{202e}evil …', 'FEE_INSUFFICIENT/NO_DETAIL', 'fee policy'],
     notHuman: ['channel update:', 'fee_rate'],
   },
   {
@@ -106,9 +112,13 @@ const CASES: Case[] = [
   {
     name: 'link_fail with null info',
     ev: makeHtlc({ event: 'link_fail', info: null, wireFailure: 18, failureDetail: 1, failureString: '' }),
-    jsonl: ['"outgoing_htlc_id":"7","wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}'],
+    jsonl: [
+      '"outgoing_htlc_id":"7","wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}',
+    ],
     jsonlParsed: { wire_failure: 'UNKNOWN_NEXT_PEER' },
-    raw: ['"link_fail_event":{"info":null,"wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}'],
+    raw: [
+      '"link_fail_event":{"info":null,"wire_failure":"UNKNOWN_NEXT_PEER","failure_detail":"NO_DETAIL","failure_string":""}',
+    ],
     human: ['UNKNOWN_NEXT_PEER/NO_DETAIL', 'the next channel of the route is unknown here'],
     notHuman: ['sat', 'lnd:'],
   },

@@ -10,7 +10,8 @@ const T = '"time":"2023-11-14T22:13:20.123456789Z","timestamp_ns":"1700000000123
 const IN = `"incoming_channel_id":"${CHAN_IN}","incoming_scid":"830412x1903x1"`;
 const OUT = `"outgoing_channel_id":"${CHAN_OUT}","outgoing_scid":"830502x12x0"`;
 const IDS = `${IN},"incoming_htlc_id":"42",${OUT},"outgoing_htlc_id":"7"`;
-const AMTS = '"incoming_amt_msat":1251750,"outgoing_amt_msat":1250500,"incoming_timelock":830600,"outgoing_timelock":830560';
+const AMTS =
+  '"incoming_amt_msat":1251750,"outgoing_amt_msat":1250500,"incoming_timelock":830600,"outgoing_timelock":830560';
 
 const cases: Array<[string, OutputItem, string]> = [
   [
@@ -54,7 +55,13 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'FORWARD link_fail on the outgoing side (outgoing htlc id 0)',
-    makeHtlc({ event: 'link_fail', outgoingHtlcId: '0', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc' }),
+    makeHtlc({
+      event: 'link_fail',
+      outgoingHtlcId: '0',
+      wireFailure: 15,
+      failureDetail: 6,
+      failureString: 'insufficient bandwidth to route htlc',
+    }),
     `{"event":"link_fail","event_type":"FORWARD",${T},${IN},"incoming_htlc_id":"42",${OUT},"outgoing_htlc_id":"0",${AMTS},"fee_msat":1250,"wire_failure":"TEMPORARY_CHANNEL_FAILURE","failure_detail":"INSUFFICIENT_BALANCE","failure_string":"insufficient bandwidth to route htlc"}`,
   ],
   [
@@ -91,12 +98,23 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'final_htlc on chain, not settled, no correlation',
-    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: false }),
+    makeHtlc({
+      event: 'final_htlc',
+      eventType: 0,
+      outgoingChannelId: '0',
+      outgoingHtlcId: '0',
+      settled: false,
+      offchain: false,
+    }),
     `{"event":"final_htlc","event_type":"UNKNOWN",${T},${IN},"incoming_htlc_id":"42","outgoing_channel_id":"0","outgoing_htlc_id":"0","settled":false,"offchain":false}`,
   ],
   [
     'replayed: no duration',
-    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '10', replayed: true } }),
+    makeHtlc({
+      event: 'settle',
+      preimage: new Uint8Array(0),
+      corr: { info, firstEventType: 3, durationNs: '10', replayed: true },
+    }),
     `{"event":"settle","event_type":"FORWARD",${T},${IDS},${AMTS},"fee_msat":1250,"replayed":true}`,
   ],
   [
@@ -111,7 +129,15 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'subscribed',
-    makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
+    makeHtlc({
+      event: 'subscribed',
+      eventType: 0,
+      timestampNs: '0',
+      incomingChannelId: '0',
+      outgoingChannelId: '0',
+      incomingHtlcId: '0',
+      outgoingHtlcId: '0',
+    }),
     '{"event":"subscribed","event_type":"UNKNOWN","time":null,"timestamp_ns":"0","incoming_channel_id":"0","incoming_htlc_id":"0","outgoing_channel_id":"0","outgoing_htlc_id":"0"}',
   ],
   [
@@ -132,11 +158,31 @@ describe('jsonl: exact lines', () => {
 
 describe('jsonl: key order follows the schema', () => {
   const ORDER = [
-    'event', 'event_type', 'time', 'timestamp_ns',
-    'incoming_channel_id', 'incoming_scid', 'incoming_alias', 'incoming_htlc_id',
-    'outgoing_channel_id', 'outgoing_scid', 'outgoing_alias', 'outgoing_htlc_id',
-    'incoming_amt_msat', 'outgoing_amt_msat', 'incoming_timelock', 'outgoing_timelock', 'fee_msat',
-    'wire_failure', 'failure_detail', 'failure_string', 'preimage', 'settled', 'offchain', 'duration_ms', 'replayed',
+    'event',
+    'event_type',
+    'time',
+    'timestamp_ns',
+    'incoming_channel_id',
+    'incoming_scid',
+    'incoming_alias',
+    'incoming_htlc_id',
+    'outgoing_channel_id',
+    'outgoing_scid',
+    'outgoing_alias',
+    'outgoing_htlc_id',
+    'incoming_amt_msat',
+    'outgoing_amt_msat',
+    'incoming_timelock',
+    'outgoing_timelock',
+    'fee_msat',
+    'wire_failure',
+    'failure_detail',
+    'failure_string',
+    'preimage',
+    'settled',
+    'offchain',
+    'duration_ms',
+    'replayed',
   ];
   test.each(cases.filter(([, item]) => item.event !== 'gap'))('%s', (_name, item) => {
     const keys = Object.keys(JSON.parse(formatJsonl(item, ctx)));

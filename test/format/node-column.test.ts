@@ -33,7 +33,13 @@ describe('jsonl and csv', () => {
   });
 
   test('jsonl gap line: node after reason', () => {
-    expect(JSON.parse(gapJson(gap))).toEqual({ event: 'gap', from: '2023-11-14T22:59:55.000Z', to: '2023-11-14T23:00:00.000Z', reason: 'stream lost', node: 'umbrel' });
+    expect(JSON.parse(gapJson(gap))).toEqual({
+      event: 'gap',
+      from: '2023-11-14T22:59:55.000Z',
+      to: '2023-11-14T23:00:00.000Z',
+      reason: 'stream lost',
+      node: 'umbrel',
+    });
     const { node: _n, ...one } = gap;
     expect(JSON.parse(gapJson(one))).not.toHaveProperty('node');
   });
@@ -42,7 +48,12 @@ describe('jsonl and csv', () => {
     const header = csvHeader().split(',');
     const at = header.indexOf('node');
     expect(at).toBe(25);
-    expect(formatCsv(withNode(makeForward({ info }), 'a,b'), ctx).split(',').slice(at, at + 2).join(',')).toBe('"a,b"');
+    expect(
+      formatCsv(withNode(makeForward({ info }), 'a,b'), ctx)
+        .split(',')
+        .slice(at, at + 2)
+        .join(','),
+    ).toBe('"a,b"');
     const row = formatCsv(gap, ctx).split(',');
     expect(row[0]).toBe('gap');
     expect(row[at]).toBe('umbrel');

@@ -177,7 +177,7 @@ describe('clock', () => {
     expect(clockText(ms, true, now, style)).toBe(want);
   });
 
-  test('local time: the process time zone (jest cannot switch TZ at runtime, so compare with Date\'s local getters)', () => {
+  test("local time: the process time zone (jest cannot switch TZ at runtime, so compare with Date's local getters)", () => {
     const ms = Date.UTC(2023, 10, 14, 10, 0, 0, 5);
     const d = new Date(ms);
     const p = (n: number) => String(n).padStart(2, '0');
@@ -243,7 +243,11 @@ describe('htlc info, event type and fee of an event', () => {
     ['final of a forward', makeHtlc({ event: 'final_htlc', eventType: 0, corr: { firstEventType: 3, info } }), '1250'],
     ['zero side', makeHtlc({ info: makeHtlcInfo({ outgoingAmtMsat: '0' }) }), undefined],
     ['negative', makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '1000', outgoingAmtMsat: '1001' }) }), '-1'],
-    ['above 2^53', makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '9007199254740993', outgoingAmtMsat: '9007199254740992' }) }), '1'],
+    [
+      'above 2^53',
+      makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '9007199254740993', outgoingAmtMsat: '9007199254740992' }) }),
+      '1',
+    ],
   ])('fee: %s', (_name, ev, want) => expect(forwardFeeMsat(ev, htlcInfoOf(ev))).toBe(want));
 });
 

@@ -18,7 +18,12 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'settle with duration',
-    makeHtlc({ event: 'settle', preimage: new Uint8Array(32), incomingAlias: 'ACINQ', corr: { ...forwardCorr, durationNs: '9412353' } }),
+    makeHtlc({
+      event: 'settle',
+      preimage: new Uint8Array(32),
+      incomingAlias: 'ACINQ',
+      corr: { ...forwardCorr, durationNs: '9412353' },
+    }),
     '22:13:20.123Z FORWARD settle       830412x1903x1 (ACINQ) → 830502x12x0  1,250.5 sat  fee 1.25 sat  9.4 ms  settled',
   ],
   [
@@ -28,7 +33,13 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'link_fail with detail and lnd text',
-    makeHtlc({ event: 'link_fail', outgoingHtlcId: '0', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc' }),
+    makeHtlc({
+      event: 'link_fail',
+      outgoingHtlcId: '0',
+      wireFailure: 15,
+      failureDetail: 6,
+      failureString: 'insufficient bandwidth to route htlc',
+    }),
     '22:13:20.123Z FORWARD link_fail    830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  failed TEMPORARY_CHANNEL_FAILURE/INSUFFICIENT_BALANCE: not enough outbound liquidity on the outgoing channel — lnd: insufficient bandwidth to route htlc',
   ],
   [
@@ -47,27 +58,59 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'SEND forward: the incoming side is this node',
-    makeHtlc({ eventType: 1, incomingChannelId: '0', incomingHtlcId: '0', info: makeHtlcInfo({ incomingAmtMsat: '0', incomingTimelock: 0, outgoingAmtMsat: '1' }) }),
+    makeHtlc({
+      eventType: 1,
+      incomingChannelId: '0',
+      incomingHtlcId: '0',
+      info: makeHtlcInfo({ incomingAmtMsat: '0', incomingTimelock: 0, outgoingAmtMsat: '1' }),
+    }),
     '22:13:20.123Z SEND    forward      this node → 830502x12x0  0.001 sat',
   ],
   [
     'final_htlc of a forward, settled',
-    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: true, offchain: true, corr: { ...forwardCorr, durationNs: '125000000000' } }),
+    makeHtlc({
+      event: 'final_htlc',
+      eventType: 0,
+      outgoingChannelId: '0',
+      outgoingHtlcId: '0',
+      settled: true,
+      offchain: true,
+      corr: { ...forwardCorr, durationNs: '125000000000' },
+    }),
     '22:13:20.123Z FORWARD final_htlc   830412x1903x1  1,250.5 sat  fee 1.25 sat  2m 05s  settled',
   ],
   [
     'final_htlc on chain, uncorrelated',
-    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: false }),
+    makeHtlc({
+      event: 'final_htlc',
+      eventType: 0,
+      outgoingChannelId: '0',
+      outgoingHtlcId: '0',
+      settled: false,
+      offchain: false,
+    }),
     '22:13:20.123Z UNKNOWN final_htlc   830412x1903x1  failed on chain',
   ],
   [
     'replayed: marker, no duration',
-    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { ...forwardCorr, durationNs: '5', replayed: true } }),
+    makeHtlc({
+      event: 'settle',
+      preimage: new Uint8Array(0),
+      corr: { ...forwardCorr, durationNs: '5', replayed: true },
+    }),
     '22:13:20.123Z FORWARD settle       830412x1903x1 → 830502x12x0  1,250.5 sat  fee 1.25 sat  settled  [replayed]',
   ],
   [
     'subscribed',
-    makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
+    makeHtlc({
+      event: 'subscribed',
+      eventType: 0,
+      timestampNs: '0',
+      incomingChannelId: '0',
+      outgoingChannelId: '0',
+      incomingHtlcId: '0',
+      outgoingHtlcId: '0',
+    }),
     "--:--:--.--- subscribed to lnd's HTLC events",
   ],
   [
@@ -82,7 +125,12 @@ const cases: Array<[string, OutputItem, string]> = [
   ],
   [
     'gap marker',
-    { event: 'gap', fromMs: Date.UTC(2023, 10, 14, 12, 0, 1, 234), toMs: Date.UTC(2023, 10, 14, 12, 0, 7), reason: 'stream lost: 14 UNAVAILABLE\nmore' },
+    {
+      event: 'gap',
+      fromMs: Date.UTC(2023, 10, 14, 12, 0, 1, 234),
+      toMs: Date.UTC(2023, 10, 14, 12, 0, 7),
+      reason: 'stream lost: 14 UNAVAILABLE\nmore',
+    },
     '──── gap 12:00:01.234Z → 12:00:07.000Z (stream lost: 14 UNAVAILABLE …): events in between may be missing ────',
   ],
 ];

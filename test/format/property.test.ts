@@ -29,10 +29,31 @@ function gen(r: () => number) {
     ])();
   const u32 = () => pick([0, 1, 4294967295, int(2 ** 32)]);
   const enumv = () => pick([0, 1, 2, 3, 7, 99, 997, 1234, -1, -2147483648, 2147483647]);
-  const chars = ['a', 'Z', ' ', '\n', '\r', '\t', '\x00', '\x1b', '\x7f', '\u0085', '\u202e', '\u2028', 'é', '⚡', '𝄞', '"', '\\', '\ud800'];
+  const chars = [
+    'a',
+    'Z',
+    ' ',
+    '\n',
+    '\r',
+    '\t',
+    '\x00',
+    '\x1b',
+    '\x7f',
+    '\u0085',
+    '\u202e',
+    '\u2028',
+    'é',
+    '⚡',
+    '𝄞',
+    '"',
+    '\\',
+    '\ud800',
+  ];
   const str = () => Array.from({ length: int(40) }, () => pick(chars)).join('');
   const info = (): HtlcInfo | null =>
-    r() < 0.2 ? null : { incomingTimelock: u32(), outgoingTimelock: u32(), incomingAmtMsat: u64(), outgoingAmtMsat: u64() };
+    r() < 0.2
+      ? null
+      : { incomingTimelock: u32(), outgoingTimelock: u32(), incomingAmtMsat: u64(), outgoingAmtMsat: u64() };
   return (): HtlcEvent => {
     const event = pick(EVENT_KINDS);
     const base = {

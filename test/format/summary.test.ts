@@ -159,7 +159,14 @@ describe('formatSummary', () => {
         byType: [],
         replayed: 0,
       },
-      forwards: { settled: 0, failedDownstream: 0, failedHere: 0, inFlight: 0, feesEarnedMsat: '0', settledWithoutAmounts: 0 },
+      forwards: {
+        settled: 0,
+        failedDownstream: 0,
+        failedHere: 0,
+        inFlight: 0,
+        feesEarnedMsat: '0',
+        settledWithoutAmounts: 0,
+      },
       inFlightTotal: 0,
       failureReasons: { top: [], total: 0, approximate: false },
       failingPairs: { top: [], total: 0, approximate: false },
@@ -188,7 +195,9 @@ describe('formatSummary', () => {
     expect(lines[4]).toBe(
       '<b>Forwards      </b><g>settled 4</g><d> · </d><r>failed downstream 1</r><d> · </d><r>failed here 3</r><d> · </d>in flight 2',
     );
-    expect(lines[6]).toBe('<b>Fees earned   </b><g>1.51 sat</g><d>  (1 settled forward(s) of unknown amount not included)</d>');
+    expect(lines[6]).toBe(
+      '<b>Fees earned   </b><g>1.51 sat</g><d>  (1 settled forward(s) of unknown amount not included)</d>',
+    );
     expect(lines[13]).toBe('  10  800000x1x0 <d>(Alice⚡)</d> → 800001x2x1 <d>(evil\\x1b[2J\\x0abob)</d>');
     expect(lines[16]).toContain('<r>timelock passed 10 blocks ago</r>');
   });
@@ -201,7 +210,10 @@ describe('formatSummary', () => {
   test('blocks left: red within a day (144), yellow within 3 days (432)', () => {
     const colorizer = { red: (s: string) => `R(${s})`, yellow: (s: string) => `Y(${s})` };
     const withBlocks = (blocksLeft: number): string => {
-      const s: Summary = { ...FULL, stuck: { ...FULL.stuck, count: 1, htlcs: [{ ...FULL.stuck.htlcs[1]!, blocksLeft }] } };
+      const s: Summary = {
+        ...FULL,
+        stuck: { ...FULL.stuck, count: 1, htlcs: [{ ...FULL.stuck.htlcs[1]!, blocksLeft }] },
+      };
       return formatSummary(s, { colorizer }).split('\n').pop()!;
     };
     expect(withBlocks(1)).toMatch(/R\(1 block left\)$/);

@@ -44,7 +44,17 @@ describe('table header', () => {
     expect(tableHeader(ctx)).toBe(
       'TIME (UTC)      TYPE     EVENT         IN CHANNEL                  OUT CHANNEL                      AMOUNT SAT     FEE SAT   DURATION  RESULT',
     );
-    expect(cellsOf(tableHeader(ctx))).toEqual(['TIME (UTC)', 'TYPE', 'EVENT', 'IN CHANNEL', 'OUT CHANNEL', 'AMOUNT SAT', 'FEE SAT', 'DURATION', 'RESULT']);
+    expect(cellsOf(tableHeader(ctx))).toEqual([
+      'TIME (UTC)',
+      'TYPE',
+      'EVENT',
+      'IN CHANNEL',
+      'OUT CHANNEL',
+      'AMOUNT SAT',
+      'FEE SAT',
+      'DURATION',
+      'RESULT',
+    ]);
   });
   test('bold in colour', () => {
     expect(tableHeader({ ...ctx, colorizer: createColorizer(true) })).toMatch(/^\u001b\[1mTIME .*RESULT\u001b\[22m$/);
@@ -52,39 +62,95 @@ describe('table header', () => {
 });
 
 const rows: Array<[string, OutputItem, string[]]> = [
-  ['forward', makeHtlc({ incomingAlias: 'ACINQ' }), ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (ACINQ)', '830502x12x0', '1,250.500', '1.250']],
+  [
+    'forward',
+    makeHtlc({ incomingAlias: 'ACINQ' }),
+    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (ACINQ)', '830502x12x0', '1,250.500', '1.250'],
+  ],
   [
     'settle',
-    makeHtlc({ event: 'settle', preimage: new Uint8Array(0), corr: { info, firstEventType: 3, durationNs: '9412353' } }),
+    makeHtlc({
+      event: 'settle',
+      preimage: new Uint8Array(0),
+      corr: { info, firstEventType: 3, durationNs: '9412353' },
+    }),
     ['22:13:20.123', 'FORWARD', 'settle', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '9.4 ms', 'settled'],
   ],
   [
     'link_fail',
-    makeHtlc({ event: 'link_fail', wireFailure: 15, failureDetail: 6, failureString: 'insufficient bandwidth to route htlc\nsecond line' }),
+    makeHtlc({
+      event: 'link_fail',
+      wireFailure: 15,
+      failureDetail: 6,
+      failureString: 'insufficient bandwidth to route htlc\nsecond line',
+    }),
     [
-      '22:13:20.123', 'FORWARD', 'link_fail', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '',
+      '22:13:20.123',
+      'FORWARD',
+      'link_fail',
+      '830412x1903x1',
+      '830502x12x0',
+      '1,250.500',
+      '1.250',
+      '',
       'failed TEMPORARY_CHANNEL_FAILURE/INSUFFICIENT_BALANCE: not enough outbound liquidity on the outgoing channel — lnd: insufficient bandwidth to route htlc …',
     ],
   ],
   [
     'final_htlc',
-    makeHtlc({ event: 'final_htlc', eventType: 0, outgoingChannelId: '0', outgoingHtlcId: '0', settled: false, offchain: true, corr: { info, firstEventType: 3, durationNs: '2000000000' } }),
+    makeHtlc({
+      event: 'final_htlc',
+      eventType: 0,
+      outgoingChannelId: '0',
+      outgoingHtlcId: '0',
+      settled: false,
+      offchain: true,
+      corr: { info, firstEventType: 3, durationNs: '2000000000' },
+    }),
     ['22:13:20.123', 'FORWARD', 'final_htlc', '830412x1903x1', '', '1,250.500', '1.250', '2.00 s', 'failed'],
   ],
   [
     'replayed',
     makeHtlc({ event: 'forward_fail', corr: { info, firstEventType: 3, durationNs: '1', replayed: true } }),
-    ['22:13:20.123', 'FORWARD', 'forward_fail', '830412x1903x1', '830502x12x0', '1,250.500', '1.250', '', 'failed: an error came back from further along the route [replayed]'],
+    [
+      '22:13:20.123',
+      'FORWARD',
+      'forward_fail',
+      '830412x1903x1',
+      '830502x12x0',
+      '1,250.500',
+      '1.250',
+      '',
+      'failed: an error came back from further along the route [replayed]',
+    ],
   ],
   [
     'subscribed',
-    makeHtlc({ event: 'subscribed', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' }),
+    makeHtlc({
+      event: 'subscribed',
+      eventType: 0,
+      timestampNs: '0',
+      incomingChannelId: '0',
+      outgoingChannelId: '0',
+      incomingHtlcId: '0',
+      outgoingHtlcId: '0',
+    }),
     ['--:--:--.---', '', 'subscribed', '', '', '', '', '', "subscribed to lnd's HTLC events"],
   ],
   [
     'another day, unknown type and member',
     makeHtlc({ event: 'unknown', eventType: 7, timestampNs: '1600000000000000000' }),
-    ['09-13 12:26:40', '#7', 'unknown', '830412x1903x1', '830502x12x0', '', '', '', 'an event of a kind this version of htlc-tail does not know'],
+    [
+      '09-13 12:26:40',
+      '#7',
+      'unknown',
+      '830412x1903x1',
+      '830502x12x0',
+      '',
+      '',
+      '',
+      'an event of a kind this version of htlc-tail does not know',
+    ],
   ],
   [
     'max ids: the scid fits',
@@ -98,7 +164,11 @@ describe('table rows: every cell in its column (plain)', () => {
     const line = formatTable(item, ctx);
     expect(line).toBe(line.trimEnd());
     expect(cellsOf(line).slice(0, want.length)).toEqual(want);
-    expect(cellsOf(line).slice(want.length).every((c) => c === '')).toBe(true);
+    expect(
+      cellsOf(line)
+        .slice(want.length)
+        .every((c) => c === ''),
+    ).toBe(true);
   });
   test.each(rows)('%s: colour adds only SGR codes', (_name, item) => {
     const colour = { ...ctx, colorizer: createColorizer(true) };
@@ -118,7 +188,15 @@ const cutRows: Array<[string, OutputItem, string[]]> = [
   [
     'wide alias cut by display width',
     makeHtlc({ incomingAlias: '闪电网络节点闪电网络节点', outgoingAlias: '🐙🐙🐙🐙🐙🐙🐙' }),
-    ['22:13:20.123', 'FORWARD', 'forward', '830412x1903x1 (闪电网络…)', '830502x12x0 (🐙🐙🐙🐙🐙…)', '1,250.500', '1.250'],
+    [
+      '22:13:20.123',
+      'FORWARD',
+      'forward',
+      '830412x1903x1 (闪电网络…)',
+      '830502x12x0 (🐙🐙🐙🐙🐙…)',
+      '1,250.500',
+      '1.250',
+    ],
   ],
 ];
 
@@ -131,15 +209,25 @@ describe('table rows on a wide terminal: aliases cut to their column', () => {
 
 describe('table piped: nothing is cut', () => {
   test('a long alias is written whole and pushes the row right', () => {
-    const line = formatTable(makeHtlc({ incomingAlias: 'a-very-long-alias-that-does-not-fit', outgoingAlias: '闪电网络节点闪电网络节点' }), ctx);
-    expect(line).toContain('830412x1903x1 (a-very-long-alias-that-does-not-fit)  830502x12x0 (闪电网络节点闪电网络节点)');
+    const line = formatTable(
+      makeHtlc({ incomingAlias: 'a-very-long-alias-that-does-not-fit', outgoingAlias: '闪电网络节点闪电网络节点' }),
+      ctx,
+    );
+    expect(line).toContain(
+      '830412x1903x1 (a-very-long-alias-that-does-not-fit)  830502x12x0 (闪电网络节点闪电网络节点)',
+    );
     expect(line).not.toContain('…');
   });
 });
 
 describe('table: numbers are never cut', () => {
   test('an amount wider than its column overflows', () => {
-    const line = formatTable(makeHtlc({ info: makeHtlcInfo({ incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993' }) }), ctx);
+    const line = formatTable(
+      makeHtlc({
+        info: makeHtlcInfo({ incomingAmtMsat: '18446744073709551615', outgoingAmtMsat: '9007199254740993' }),
+      }),
+      ctx,
+    );
     expect(line).toContain('9,007,199,254,740.993');
     expect(line).toContain('18,437,736,874,454,810.622');
     expect(line).not.toContain('…');
@@ -148,8 +236,16 @@ describe('table: numbers are never cut', () => {
 
 describe('table: gap row', () => {
   test('a visible marker line', () => {
-    expect(formatTable({ event: 'gap', fromMs: Date.UTC(2023, 10, 14, 12, 0, 1), toMs: Date.UTC(2023, 10, 14, 12, 0, 7), reason: 'reconnected' }, ctx)).toBe(
-      '──── gap 12:00:01.000Z → 12:00:07.000Z (reconnected): events in between may be missing ────',
-    );
+    expect(
+      formatTable(
+        {
+          event: 'gap',
+          fromMs: Date.UTC(2023, 10, 14, 12, 0, 1),
+          toMs: Date.UTC(2023, 10, 14, 12, 0, 7),
+          reason: 'reconnected',
+        },
+        ctx,
+      ),
+    ).toBe('──── gap 12:00:01.000Z → 12:00:07.000Z (reconnected): events in between may be missing ────');
   });
 });

@@ -112,11 +112,17 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
 
   const query = async (expr: string): Promise<PromSample[]> => {
     const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr }).toString()}`);
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: PromSample[] | [number, string] } };
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: PromSample[] | [number, string] };
+    };
     if (body.status !== 'success') throw new Error(`Prometheus rejected ${expr}: ${body.error}`);
     const r = body.data!.result;
     // A scalar (or string) result is one sample without labels.
-    return body.data!.resultType === 'vector' || body.data!.resultType === 'matrix' ? (r as PromSample[]) : [{ metric: {}, value: r as [number, string] }];
+    return body.data!.resultType === 'vector' || body.data!.resultType === 'matrix'
+      ? (r as PromSample[])
+      : [{ metric: {}, value: r as [number, string] }];
   };
 
   const waitFor = async (expr: string, done: (r: PromSample[]) => boolean, timeoutMs = 30_000) => {
@@ -125,7 +131,8 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
     for (;;) {
       last = await query(expr);
       if (done(last)) return last;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${expr}; last result ${JSON.stringify(last)}\n${log}`);
+      if (Date.now() > end)
+        throw new Error(`timed out waiting for ${expr}; last result ${JSON.stringify(last)}\n${log}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   };
@@ -153,7 +160,10 @@ export async function startPrometheus(opts: PrometheusOptions): Promise<RunningP
 }
 
 /** Runs promtool with `args`, `input` on stdin. */
-export function promtool(args: readonly string[], input?: string): { code: number | null; stdout: string; stderr: string } {
+export function promtool(
+  args: readonly string[],
+  input?: string,
+): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync('promtool', args, { input, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

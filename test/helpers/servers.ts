@@ -24,6 +24,10 @@ export function listen(server: net.Server, cleanups: { add: (c: Cleanup) => void
     sockets.add(s);
     s.on('error', () => undefined);
   });
-  cleanups.add(() => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  cleanups.add(
+    () => new Promise<void>((resolve) => (sockets.forEach((s) => s.destroy()), server.close(() => resolve()))),
+  );
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }

@@ -54,7 +54,10 @@ function reply(code: number): Buffer {
   return Buffer.from([0x05, code, 0x00, 0x01, 0, 0, 0, 0, 0, 0]);
 }
 
-export async function startSocksProxy(names: Readonly<Record<string, { host: string; port: number }>>, mode: ProxyMode = { kind: 'normal' }): Promise<TestSocksProxy> {
+export async function startSocksProxy(
+  names: Readonly<Record<string, { host: string; port: number }>>,
+  mode: ProxyMode = { kind: 'normal' },
+): Promise<TestSocksProxy> {
   const requests: ProxyRequest[] = [];
   const sockets = new Set<net.Socket>();
   let sessions = 0;

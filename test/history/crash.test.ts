@@ -32,7 +32,9 @@ interface Run {
 /** Runs the child; with killAfterMs, sends SIGKILL that long after its first commit. */
 function runWriter(file: string, start: number, count: number, identity: string, killAfterMs?: number): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, file, String(start), String(count), identity], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CHILD, file, String(start), String(count), identity], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let committed = 0;
     let stderr = '';
     let buf = '';
@@ -73,14 +75,21 @@ describe('killed with SIGKILL', () => {
       try {
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
         const [n, lo, hi, distinct] = db
-          .prepare('SELECT count(*), min(incoming_htlc_id), max(incoming_htlc_id), count(DISTINCT incoming_htlc_id) FROM events WHERE incoming_htlc_id >= ? AND incoming_htlc_id < ?')
+          .prepare(
+            'SELECT count(*), min(incoming_htlc_id), max(incoming_htlc_id), count(DISTINCT incoming_htlc_id) FROM events WHERE incoming_htlc_id >= ? AND incoming_htlc_id < ?',
+          )
           .raw()
           .get(r * 10_000_000, (r + 1) * 10_000_000) as [number, number, number, number];
         expect(n).toBeGreaterThanOrEqual(run.committed);
         expect(n).toBeGreaterThan(0);
         expect(distinct).toBe(n);
         expect([lo, hi]).toEqual([r * 10_000_000, r * 10_000_000 + n - 1]);
-        expect(db.prepare('SELECT count(*) FROM htlcs WHERE htlc_id >= ? AND htlc_id < ?').pluck().get(r * 10_000_000, (r + 1) * 10_000_000)).toBe(n);
+        expect(
+          db
+            .prepare('SELECT count(*) FROM htlcs WHERE htlc_id >= ? AND htlc_id < ?')
+            .pluck()
+            .get(r * 10_000_000, (r + 1) * 10_000_000),
+        ).toBe(n);
       } finally {
         db.close();
       }

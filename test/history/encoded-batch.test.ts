@@ -15,7 +15,14 @@ import { describe, expect, test } from '@jest/globals';
 import { Correlator } from '../../src/events/correlate.js';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { prepareBatch, prepareEncoded, type Segment } from '../../src/history/apply.js';
-import { decodeFields, encodeEvent, EVENT_FIELDS, FIELD_SEP, hasWideAmount, type Field } from '../../src/history/encode.js';
+import {
+  decodeFields,
+  encodeEvent,
+  EVENT_FIELDS,
+  FIELD_SEP,
+  hasWideAmount,
+  type Field,
+} from '../../src/history/encode.js';
 import { registerNode } from '../../src/history/nodes.js';
 import { openMemoryStore, type Store } from '../../src/history/open.js';
 import { EVENT_SELECT, eventFromRow, type EventRowValues } from '../../src/history/rows.js';
@@ -31,11 +38,36 @@ function events(): HtlcEvent[] {
     ev.forward(t(1), { inChan: A, inId: '1', outChan: B, outId: '1' }, info('1001000', '1000000')),
     ev.settle(t(2), { inChan: A, inId: '1', outChan: B, outId: '1' }),
     ev.final(t(3), A, '1', true),
-    ev.linkFail(t(4), { inChan: A, inId: '2', outChan: B, outId: '0' }, info('5000', '4000'), 15, 5, `sep${FIELD_SEP}inside`),
-    ev.linkFail(t(5), { inChan: A, inId: '3', outChan: B, outId: '0' }, null, 1234, 99, '\u001a{"starts":"with the mark"}'),
+    ev.linkFail(
+      t(4),
+      { inChan: A, inId: '2', outChan: B, outId: '0' },
+      info('5000', '4000'),
+      15,
+      5,
+      `sep${FIELD_SEP}inside`,
+    ),
+    ev.linkFail(
+      t(5),
+      { inChan: A, inId: '3', outChan: B, outId: '0' },
+      null,
+      1234,
+      99,
+      '\u001a{"starts":"with the mark"}',
+    ),
     ev.linkFail(t(6), { inChan: A, inId: '4', outChan: B, outId: '0' }, info('7', '6'), 15, 5, ''),
-    ev.linkFail(t(7), { inChan: A, inId: '5', outChan: B, outId: '0' }, info('7', '6'), 15, 5, 'Gebühr ⚡\nzweite Zeile\t\u0000'),
-    ev.forward(t(8), { inChan: U64_MAX, inId: U64_MAX, outChan: U64_MAX, outId: U64_MAX }, info(U64_MAX, '9223372036854775808')),
+    ev.linkFail(
+      t(7),
+      { inChan: A, inId: '5', outChan: B, outId: '0' },
+      info('7', '6'),
+      15,
+      5,
+      'Gebühr ⚡\nzweite Zeile\t\u0000',
+    ),
+    ev.forward(
+      t(8),
+      { inChan: U64_MAX, inId: U64_MAX, outChan: U64_MAX, outId: U64_MAX },
+      info(U64_MAX, '9223372036854775808'),
+    ),
     ev.settle(t(9), { inChan: U64_MAX, inId: U64_MAX, outChan: U64_MAX, outId: U64_MAX }, new Uint8Array(0)),
     ev.forward(t(10), { inChan: A, inId: '6', outChan: B, outId: '6' }, info('2', '1')),
     // Earlier than its forward: a negative duration.
@@ -53,7 +85,9 @@ async function store(): Promise<{ s: Store; node: number }> {
 }
 
 function readBack(s: Store): HtlcEvent[] {
-  return (s.db.prepare(`SELECT ${EVENT_SELECT} FROM events ORDER BY id`).raw().all() as EventRowValues[]).map(eventFromRow);
+  return (s.db.prepare(`SELECT ${EVENT_SELECT} FROM events ORDER BY id`).raw().all() as EventRowValues[]).map(
+    eventFromRow,
+  );
 }
 
 function segment(node: number, evs: readonly HtlcEvent[]): Segment {

@@ -55,7 +55,11 @@ function base(ts: string, ids: Ids) {
 
 export const ev = {
   forward: (ts: string, ids: Ids, i: HtlcInfo | null): HtlcEvent => ({ ...base(ts, ids), event: 'forward', info: i }),
-  settle: (ts: string, ids: Ids, preimage = new Uint8Array(32).fill(7)): HtlcEvent => ({ ...base(ts, ids), event: 'settle', preimage }),
+  settle: (ts: string, ids: Ids, preimage = new Uint8Array(32).fill(7)): HtlcEvent => ({
+    ...base(ts, ids),
+    event: 'settle',
+    preimage,
+  }),
   forwardFail: (ts: string, ids: Ids): HtlcEvent => ({ ...base(ts, ids), event: 'forward_fail' }),
   linkFail: (ts: string, ids: Ids, i: HtlcInfo | null, wire: number, detail: number, text = 'failed'): HtlcEvent => ({
     ...base(ts, ids),
@@ -86,7 +90,11 @@ export async function writeStore(
 ): Promise<WrittenStore> {
   const store = await openStore(file, 'write');
   const writer = new StoreWriter(store);
-  const sink = writer.node({ identity: opts.identity ?? '02' + 'ab'.repeat(32), name: opts.name, alias: opts.alias ?? 'testnode' });
+  const sink = writer.node({
+    identity: opts.identity ?? '02' + 'ab'.repeat(32),
+    name: opts.name,
+    alias: opts.alias ?? 'testnode',
+  });
   if (opts.channels) sink.channels(opts.channels);
   const correlator = new Correlator();
   for (const item of items) sink.write(item.event === 'gap' ? item : correlator.apply({ ...item }));
@@ -101,10 +109,10 @@ export async function writeStore(
 export function queryPlans(db: Store['db'], run: () => void): Array<{ sql: string; plan: string }> {
   const seen: string[] = [];
   const prepare = db.prepare.bind(db);
-  (db as { prepare: typeof db.prepare }).prepare = ((sql: string) => {
+  (db as { prepare: typeof db.prepare }).prepare = (sql: string) => {
     seen.push(sql);
     return prepare(sql);
-  });
+  };
   try {
     run();
   } finally {
@@ -114,7 +122,12 @@ export function queryPlans(db: Store['db'], run: () => void): Array<{ sql: strin
     .filter((sql) => /\b(events|htlcs)\b/.test(sql) && /^\s*(SELECT|WITH)/i.test(sql))
     .map((sql) => {
       const args = (sql.match(/\?/g) ?? []).map(() => 1);
-      return { sql, plan: (prepare('EXPLAIN QUERY PLAN ' + sql).all(...args) as Array<{ detail: string }>).map((r) => r.detail).join(' | ') };
+      return {
+        sql,
+        plan: (prepare('EXPLAIN QUERY PLAN ' + sql).all(...args) as Array<{ detail: string }>)
+          .map((r) => r.detail)
+          .join(' | '),
+      };
     });
 }
 
@@ -130,18 +143,38 @@ export function variety(): OutputItem[] {
     ev.forward(at(T), f, info('1001000', '1000000')),
     ev.settle((BigInt(at(T)) + 9_412_353n).toString(), f),
     ev.final(at(T, 12), IN, '5', true),
-    ev.forward(at(T, 20), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }, info('18446744073709551615', '9223372036854775808')),
+    ev.forward(
+      at(T, 20),
+      { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' },
+      info('18446744073709551615', '9223372036854775808'),
+    ),
     ev.forwardFail(at(T, 25), { inChan: WIDE, inId: WIDE, outChan: OUT, outId: '8' }),
-    { event: 'gap', fromMs: Date.parse(T) + 30, toMs: Date.parse(T) + 4000, reason: 'htlc event subscription terminated' },
-    ev.linkFail(at(T, 5000), { inChan: OUT, inId: '9', outChan: IN }, info('2000500', '2000000'), 15, 6, 'insufficient bandwidth\n"quoted", comma\u001b[31m'),
+    {
+      event: 'gap',
+      fromMs: Date.parse(T) + 30,
+      toMs: Date.parse(T) + 4000,
+      reason: 'htlc event subscription terminated',
+    },
+    ev.linkFail(
+      at(T, 5000),
+      { inChan: OUT, inId: '9', outChan: IN },
+      info('2000500', '2000000'),
+      15,
+      6,
+      'insufficient bandwidth\n"quoted", comma\u001b[31m',
+    ),
     ev.linkFail(at(T, 5001), { inChan: OUT, inId: '10', outChan: IN }, null, 4242, 99, ''),
     ev.forward(at(T, 5002), { inChan: OUT, inId: '11', outChan: IN, outId: '3' }, null),
     ev.settle(at(T, 5003), { inChan: IN, inId: '12', type: 2 }, new Uint8Array(0)),
     ev.forward(at(T, 5004), { outChan: OUT, outId: '44', type: 1 }, info('0', '5000000', 0, 900_000)),
     ev.settle(at(T, 5100), { outChan: OUT, outId: '44', type: 1 }),
     ev.final(at(T, 5200), OUT, '9', false),
-    { ...ev.forward(at(T, 5300), { inChan: IN, inId: '13', outChan: OUT, outId: '9' }, info('3', '2')), event: 'unknown', info: undefined, eventType: 7 },
+    {
+      ...ev.forward(at(T, 5300), { inChan: IN, inId: '13', outChan: OUT, outId: '9' }, info('3', '2')),
+      event: 'unknown',
+      info: undefined,
+      eventType: 7,
+    },
     ev.settle(at(T, 6000), f), // lnd's replay after a restart: same four ids, new timestamp
   ];
 }
-

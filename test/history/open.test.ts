@@ -51,7 +51,9 @@ describe('a new database', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
     expect(tables).toEqual(['channels', 'enum_names', 'events', 'gaps', 'htlcs', 'meta', 'nodes']);
-    expect(db.prepare("SELECT name FROM enum_names WHERE enum = 'failure_detail' AND code = 6").pluck().get()).toBe('INSUFFICIENT_BALANCE');
+    expect(db.prepare("SELECT name FROM enum_names WHERE enum = 'failure_detail' AND code = 6").pluck().get()).toBe(
+      'INSUFFICIENT_BALANCE',
+    );
     db.close();
   });
 
@@ -64,7 +66,11 @@ describe('a new database', () => {
   });
 
   test('reading a database that does not exist says how to make one', async () => {
-    await expectRefused(p('nothing-here.sqlite'), 'read', /no history database at .*record first with `htlc-tail record`/);
+    await expectRefused(
+      p('nothing-here.sqlite'),
+      'read',
+      /no history database at .*record first with `htlc-tail record`/,
+    );
     expect(existsSync(p('nothing-here.sqlite'))).toBe(false);
   });
 });
@@ -78,9 +84,13 @@ describe('refused files (exit 3, nothing written)', () => {
 
   test("another program's SQLite database", async () => {
     const other = new Database(p('other.sqlite'));
-    other.exec('CREATE TABLE invoices (id INTEGER PRIMARY KEY, memo TEXT); INSERT INTO invoices (memo) VALUES (\'x\')');
+    other.exec("CREATE TABLE invoices (id INTEGER PRIMARY KEY, memo TEXT); INSERT INTO invoices (memo) VALUES ('x')");
     other.close();
-    await expectRefused(p('other.sqlite'), 'write', /is an SQLite database of another program \(tables invoices\), not an htlc-tail history; htlc-tail leaves it untouched: give another file with --db FILE/);
+    await expectRefused(
+      p('other.sqlite'),
+      'write',
+      /is an SQLite database of another program \(tables invoices\), not an htlc-tail history; htlc-tail leaves it untouched: give another file with --db FILE/,
+    );
     const tagged = new Database(p('tagged.sqlite'));
     tagged.pragma('application_id = 1234');
     tagged.exec('CREATE TABLE t (x)');
@@ -94,19 +104,35 @@ describe('refused files (exit 3, nothing written)', () => {
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.pragma('journal_mode = DELETE');
     db.close();
-    await expectRefused(p('newer.sqlite'), 'write', new RegExp(`written by a newer htlc-tail \\(history schema version ${SCHEMA_VERSION + 1}; this htlc-tail reads up to ${SCHEMA_VERSION}\\); upgrade htlc-tail`));
+    await expectRefused(
+      p('newer.sqlite'),
+      'write',
+      new RegExp(
+        `written by a newer htlc-tail \\(history schema version ${SCHEMA_VERSION + 1}; this htlc-tail reads up to ${SCHEMA_VERSION}\\); upgrade htlc-tail`,
+      ),
+    );
     await expectRefused(p('newer.sqlite'), 'read', /newer htlc-tail/);
   });
 
   test('corrupt: a damaged header, a truncated file', async () => {
-    const { store } = await writeStore(p('good.sqlite'), [ev.forward(at('2026-11-30T10:00:00Z'), { inChan: chan(1, 1, 1), inId: '1', outChan: chan(2, 2, 2) }, info('2', '1'))]);
+    const { store } = await writeStore(p('good.sqlite'), [
+      ev.forward(
+        at('2026-11-30T10:00:00Z'),
+        { inChan: chan(1, 1, 1), inId: '1', outChan: chan(2, 2, 2) },
+        info('2', '1'),
+      ),
+    ]);
     store.db.pragma('journal_mode = DELETE');
     store.close();
     const good = await readFile(p('good.sqlite'));
     const damaged = Buffer.from(good);
     damaged.fill(0xee, 100, 4096); // the schema page after the header
     await writeFile(p('damaged.sqlite'), damaged);
-    await expectRefused(p('damaged.sqlite'), 'read', /the history database .* is corrupt \(.*\); restore it from a backup, or move it away/);
+    await expectRefused(
+      p('damaged.sqlite'),
+      'read',
+      /the history database .* is corrupt \(.*\); restore it from a backup, or move it away/,
+    );
     await expectRefused(p('damaged.sqlite'), 'write', /is corrupt/);
     await writeFile(p('short.sqlite'), good.subarray(0, 60));
     await expectRefused(p('short.sqlite'), 'write', /is not an SQLite database/);
@@ -137,8 +163,12 @@ describe('migration', () => {
     const store = await openStore(file, 'read');
     try {
       expect(store.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-      const rows = store.db.prepare('SELECT channel_id, htlc_id, outcome, fee_msat, settle_duration_ns FROM htlcs').all();
-      expect(rows).toEqual([{ channel_id: 11, htlc_id: 1, outcome: 'settled', fee_msat: 1000, settle_duration_ns: 400_000_000 }]);
+      const rows = store.db
+        .prepare('SELECT channel_id, htlc_id, outcome, fee_msat, settle_duration_ns FROM htlcs')
+        .all();
+      expect(rows).toEqual([
+        { channel_id: 11, htlc_id: 1, outcome: 'settled', fee_msat: 1000, settle_duration_ns: 400_000_000 },
+      ]);
     } finally {
       store.close();
     }
@@ -169,8 +199,16 @@ describe('migration', () => {
 
 test('reopening for writing keeps what is there and appends', async () => {
   const file = p('append.sqlite');
-  const e1 = ev.forward(at('2026-11-30T10:00:00Z'), { inChan: chan(1, 1, 1), inId: '1', outChan: chan(2, 2, 2), outId: '1' }, info('2', '1'));
-  const e2 = ev.forward(at('2026-11-30T10:00:01Z'), { inChan: chan(1, 1, 1), inId: '2', outChan: chan(2, 2, 2), outId: '2' }, info('2', '1'));
+  const e1 = ev.forward(
+    at('2026-11-30T10:00:00Z'),
+    { inChan: chan(1, 1, 1), inId: '1', outChan: chan(2, 2, 2), outId: '1' },
+    info('2', '1'),
+  );
+  const e2 = ev.forward(
+    at('2026-11-30T10:00:01Z'),
+    { inChan: chan(1, 1, 1), inId: '2', outChan: chan(2, 2, 2), outId: '2' },
+    info('2', '1'),
+  );
   (await writeStore(file, [e1])).store.close();
   const size1 = (await stat(file)).size;
   const { store } = await writeStore(file, [e1, e2]);

@@ -25,8 +25,17 @@ const p = (name: string) => path.join(dir, name);
 /** Every kind and the awkward values (helpers.ts), and random preimages: every base64 sextet and padding position. */
 function events(): HtlcEvent[] {
   const out = variety().filter((it): it is HtlcEvent => it.event !== 'gap');
-  for (let i = 0; i < 64; i++) out.push(ev.settle(at(T, 6000 + i), { inChan: IN, inId: String(100 + i), outChan: OUT, outId: String(200 + i) }, randomBytes(32)));
-  out.push(ev.settle(at(T, 7000), { inChan: IN, inId: '300', outChan: OUT, outId: '301' }, new Uint8Array(32).fill(255)));
+  for (let i = 0; i < 64; i++)
+    out.push(
+      ev.settle(
+        at(T, 6000 + i),
+        { inChan: IN, inId: String(100 + i), outChan: OUT, outId: String(200 + i) },
+        randomBytes(32),
+      ),
+    );
+  out.push(
+    ev.settle(at(T, 7000), { inChan: IN, inId: '300', outChan: OUT, outId: '301' }, new Uint8Array(32).fill(255)),
+  );
   return out;
 }
 
@@ -56,7 +65,12 @@ describe('events_raw', () => {
     try {
       expect(SCHEMA_VERSION).toBe(3);
       expect(store.db.pragma('user_version', { simple: true })).toBe(3);
-      expect(store.db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('htlcs_out', 'events_raw') ORDER BY name").pluck().all()).toEqual(['events_raw', 'htlcs_out']);
+      expect(
+        store.db
+          .prepare("SELECT name FROM sqlite_schema WHERE name IN ('htlcs_out', 'events_raw') ORDER BY name")
+          .pluck()
+          .all(),
+      ).toEqual(['events_raw', 'htlcs_out']);
       expect(store.db.prepare('SELECT raw FROM events_raw').pluck().get()).toBe(
         '{"incoming_channel_id":"11","outgoing_channel_id":"22","incoming_htlc_id":"1","outgoing_htlc_id":"2","timestamp_ns":"1700000000000000000","event_type":"FORWARD","forward_event":{"info":{"incoming_timelock":800100,"outgoing_timelock":800060,"incoming_amt_msat":"1001000","outgoing_amt_msat":"1000000"}}}',
       );

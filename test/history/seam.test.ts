@@ -32,7 +32,9 @@ describe('SeamDeduper', () => {
   test('the overlap is printed once, in order; kinds and ids make the key', () => {
     const recorded = [e(1, 1), e(2, 2), e(3, 3), e(3, 3, 'settle')];
     const live = [e(2, 2), e(3, 3), e(3, 3, 'settle'), e(3, 4), e(4, 5)];
-    expect(merge(recorded, live, 0n)).toEqual([e(1, 1), e(2, 2), e(3, 3), e(3, 3, 'settle'), e(3, 4), e(4, 5)].map(eventKey));
+    expect(merge(recorded, live, 0n)).toEqual(
+      [e(1, 1), e(2, 2), e(3, 3), e(3, 3, 'settle'), e(3, 4), e(4, 5)].map(eventKey),
+    );
   });
 
   test('a live event the recorder never stored (older than the newest recorded one) is kept', () => {

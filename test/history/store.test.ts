@@ -28,7 +28,10 @@ function correlated(items: readonly OutputItem[]): OutputItem[] {
   return items.map((i) => (i.event === 'gap' ? i : c.apply({ ...i })));
 }
 
-const ALIASES = new Map([[IN, 'ACINQ'], [OUT, '⚡ Zürich | "x"']]);
+const ALIASES = new Map([
+  [IN, 'ACINQ'],
+  [OUT, '⚡ Zürich | "x"'],
+]);
 function withAliases(item: OutputItem): OutputItem {
   if (item.event === 'gap') return item;
   const e: HtlcEvent = { ...item };
@@ -67,9 +70,9 @@ describe('round trip', () => {
     const ca = new Correlator();
     const cb = new Correlator();
     for (const i of items) {
-      a.write(ca.apply({ ...(i) }));
-      a.write({ ...(i) }); // the same message again
-      b.write(cb.apply({ ...(i) }));
+      a.write(ca.apply({ ...i }));
+      a.write({ ...i }); // the same message again
+      b.write(cb.apply({ ...i }));
     }
     await w1.close();
     await w2.close();
@@ -80,19 +83,32 @@ describe('round trip', () => {
   });
 });
 
-const mk = (i: number, tsMs: number) => ev.forward(at(T, tsMs), { inChan: IN, inId: String(i), outChan: OUT, outId: String(i) }, info('2000', '1000'));
+const mk = (i: number, tsMs: number) =>
+  ev.forward(at(T, tsMs), { inChan: IN, inId: String(i), outChan: OUT, outId: String(i) }, info('2000', '1000'));
 
 describe('reading', () => {
   test('receive order, not timestamp order; --since/--until by lnd timestamp; gaps in range', async () => {
     // Received in this order, timestamps not monotonic (lnd's goroutines).
-    const items: OutputItem[] = [mk(1, 0), mk(2, 2000), mk(3, 1000), { event: 'gap', fromMs: Date.parse(T) + 2500, toMs: Date.parse(T) + 2900, reason: 'lost' }, mk(4, 3000), mk(5, 4000)];
+    const items: OutputItem[] = [
+      mk(1, 0),
+      mk(2, 2000),
+      mk(3, 1000),
+      { event: 'gap', fromMs: Date.parse(T) + 2500, toMs: Date.parse(T) + 2900, reason: 'lost' },
+      mk(4, 3000),
+      mk(5, 4000),
+    ];
     const { store, nodeId } = await writeStore(p('order.sqlite'), items);
     try {
-      const ids = (xs: Iterable<{ item: OutputItem }>) => [...xs].map(({ item }) => (item.event === 'gap' ? 'gap' : item.incomingHtlcId));
+      const ids = (xs: Iterable<{ item: OutputItem }>) =>
+        [...xs].map(({ item }) => (item.event === 'gap' ? 'gap' : item.incomingHtlcId));
       expect(ids(readHistory(store.db, { nodes: [nodeId] }))).toEqual(['1', '2', '3', 'gap', '4', '5']);
       const ns = (ms: number) => BigInt(Date.parse(T) + ms) * 1_000_000n;
       expect(ids(readHistory(store.db, { nodes: [nodeId], sinceNs: ns(1000) }))).toEqual(['2', '3', 'gap', '4', '5']);
-      expect(ids(readHistory(store.db, { nodes: [nodeId], sinceNs: ns(1500), untilNs: ns(3500) }))).toEqual(['2', 'gap', '4']);
+      expect(ids(readHistory(store.db, { nodes: [nodeId], sinceNs: ns(1500), untilNs: ns(3500) }))).toEqual([
+        '2',
+        'gap',
+        '4',
+      ]);
       expect(ids(readHistory(store.db, { nodes: [nodeId], sinceNs: ns(2600), untilNs: ns(2800) }))).toEqual(['gap']);
       expect(ids(readHistory(store.db, { nodes: [nodeId], sinceNs: ns(9000) }))).toEqual([]);
       expect(ids(readLastEvents(store.db, [nodeId], 2))).toEqual(['4', '5']);
@@ -114,7 +130,8 @@ describe('reading', () => {
       const plans = queryPlans(db, () => {
         void [...readHistory(db, { nodes: [nodeId], sinceNs: ns, untilNs: ns + 10n ** 12n })];
         void [...readLastEvents(db, [nodeId], 10)];
-        for (const by of ['channel', 'peer', 'reason', 'day'] as const) buildReport(db, { by, nodes: listNodes(db), sinceNs: ns });
+        for (const by of ['channel', 'peer', 'reason', 'day'] as const)
+          buildReport(db, { by, nodes: listNodes(db), sinceNs: ns });
       });
       expect(plans.length).toBeGreaterThanOrEqual(8);
       for (const { sql, plan } of plans) {
@@ -130,8 +147,14 @@ describe('reading', () => {
       const walk = plans.find((x) => /NOT INDEXED WHERE id >= \?/.test(x.sql))!;
       expect(walk.plan).toMatch(/SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
       const range = plans.find((x) => /min\(id\), max\(id\)/.test(x.sql))!;
-      expect(range.plan).toMatch(/SEARCH events USING COVERING INDEX events_key \(node=\? AND timestamp_ns>\? AND timestamp_ns<\?\)/);
-      expect(plans.filter((x) => /FROM htlcs/.test(x.sql)).every((x) => /USING (PRIMARY KEY|INDEX htlcs_node_time)/.test(x.plan))).toBe(true);
+      expect(range.plan).toMatch(
+        /SEARCH events USING COVERING INDEX events_key \(node=\? AND timestamp_ns>\? AND timestamp_ns<\?\)/,
+      );
+      expect(
+        plans
+          .filter((x) => /FROM htlcs/.test(x.sql))
+          .every((x) => /USING (PRIMARY KEY|INDEX htlcs_node_time)/.test(x.plan)),
+      ).toBe(true);
     } finally {
       store.close();
     }
@@ -170,7 +193,9 @@ describe('writer', () => {
     await new Promise((r) => setTimeout(r, 150));
     await expect(writer.ready()).rejects.toBe(errors[0]);
     expect(errors).toHaveLength(1);
-    expect((errors[0] as Error).message).toMatch(/^cannot write the history database .*fatal\.sqlite: .*; make it writable, or give another file with --db FILE$/);
+    expect((errors[0] as Error).message).toMatch(
+      /^cannot write the history database .*fatal\.sqlite: .*; make it writable, or give another file with --db FILE$/,
+    );
     expect(sink.write(mk(2, 0))).toBe(false);
     await expect(writer.close()).rejects.toBe(errors[0]);
     store.close();
@@ -178,14 +203,25 @@ describe('writer', () => {
 
   test('--retain: events, HTLCs and gaps older than the cutoff are deleted in small batches', async () => {
     const now = Date.parse('2026-12-10T00:00:00Z');
-    const old = (i: number, day: number) => ev.forward(at('2026-12-01T00:00:00Z', day * 86_400_000 + i), { inChan: IN, inId: String(day * 1000 + i), outChan: OUT, outId: String(i) }, info('2', '1'));
+    const old = (i: number, day: number) =>
+      ev.forward(
+        at('2026-12-01T00:00:00Z', day * 86_400_000 + i),
+        { inChan: IN, inId: String(day * 1000 + i), outChan: OUT, outId: String(i) },
+        info('2', '1'),
+      );
     const items: OutputItem[] = [];
     for (let day = 0; day < 8; day++) for (let i = 0; i < 50; i++) items.push(old(i, day));
-    items.push({ event: 'gap', fromMs: Date.parse('2026-12-01T05:00:00Z'), toMs: Date.parse('2026-12-01T06:00:00Z'), reason: 'old' });
+    items.push({
+      event: 'gap',
+      fromMs: Date.parse('2026-12-01T05:00:00Z'),
+      toMs: Date.parse('2026-12-01T06:00:00Z'),
+      reason: 'old',
+    });
     const { store } = await writeStore(p('retain.sqlite'), items);
     const writer = new StoreWriter(store, { retainDays: 3, pruneBatch: 7, now: () => now });
     // 2026-12-07 00:00 is the cutoff: days 6 and 7 (12-07, 12-08) stay.
-    for (let i = 0; i < 100 && store.db.prepare('SELECT count(*) FROM events').pluck().get() !== 100; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && store.db.prepare('SELECT count(*) FROM events').pluck().get() !== 100; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(store.db.prepare('SELECT count(*) FROM events').pluck().get()).toBe(100);
     expect(store.db.prepare('SELECT count(*) FROM htlcs').pluck().get()).toBe(100);
     expect(store.db.prepare('SELECT count(*) FROM gaps').pluck().get()).toBe(0);

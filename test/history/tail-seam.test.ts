@@ -10,13 +10,22 @@ import path from 'node:path';
 import type { HtlcEvent } from '../../src/events/model.js';
 import { openStore, type Store } from '../../src/history/open.js';
 import { withHistorySeam } from '../../src/history/tail-seam.js';
-import type { EventSource, NodeConnection, NodeIdentity, NodeStreamHooks } from '../../src/transport/node-connection.js';
+import type {
+  EventSource,
+  NodeConnection,
+  NodeIdentity,
+  NodeStreamHooks,
+} from '../../src/transport/node-connection.js';
 import { ev, info, tempDir, writeStore } from './helpers.js';
 
 const PUB = '02' + 'ee'.repeat(32);
 const BASE = BigInt(Date.now() - 60_000) * 1_000_000n;
 const fwd = (i: number): HtlcEvent =>
-  ev.forward((BASE + BigInt(i) * 1_000_000n).toString(), { inChan: '11', inId: String(i), outChan: '22', outId: String(i) }, info('1001', '1000'));
+  ev.forward(
+    (BASE + BigInt(i) * 1_000_000n).toString(),
+    { inChan: '11', inId: String(i), outChan: '22', outId: String(i) },
+    info('1001', '1000'),
+  );
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -134,7 +143,12 @@ describe('tail seam', () => {
     fake.hooks().onSubscribed(false);
     fake.hooks().onEvent(fwd(7));
     await new Promise((r) => setTimeout(r, 50));
-    expect(out).toEqual([expect.stringMatching(/^notice: .*seam\.sqlite holds no recorded events of this node \(03aa.*\) yet; going on live$/), 'live 7']);
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^notice: .*seam\.sqlite holds no recorded events of this node \(03aa.*\) yet; going on live$/,
+      ),
+      'live 7',
+    ]);
     src.stop();
     await running;
   });

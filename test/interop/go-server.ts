@@ -22,7 +22,10 @@ import { ROOT } from '../e2e/run-cli.js';
 const GOCODE = process.env.HTLC_TAIL_GOCODE ?? '/usr/share/gocode';
 const SERVER_DIR = path.join(ROOT, 'test/interop/grpc-go/server');
 const PROTOS = ['lightning.proto', 'routerrpc/router.proto'];
-const GO_IMPORTS: Record<string, string> = { 'lightning.proto': 'htlctail/lnrpc', 'routerrpc/router.proto': 'htlctail/routerrpc' };
+const GO_IMPORTS: Record<string, string> = {
+  'lightning.proto': 'htlctail/lnrpc',
+  'routerrpc/router.proto': 'htlctail/routerrpc',
+};
 /** The Debian packages the interop tests need (what .ci/run installs). */
 export const DEBIAN_PACKAGES =
   'golang-go golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev protobuf-compiler protoc-gen-go protoc-gen-go-grpc';
@@ -49,7 +52,8 @@ export function missingToolchain(): string | undefined {
     if (r.status !== 0) missing.push(tool);
   }
   const sources = ['google.golang.org/grpc', 'google.golang.org/protobuf', 'github.com/golang/protobuf/proto'];
-  if (!sources.every((pkg) => existsSync(path.join(GOCODE, 'src', pkg)))) missing.push(`the grpc-go and protobuf Go sources in ${GOCODE}/src`);
+  if (!sources.every((pkg) => existsSync(path.join(GOCODE, 'src', pkg))))
+    missing.push(`the grpc-go and protobuf Go sources in ${GOCODE}/src`);
   if (missing.length === 0) return undefined;
   return `missing ${missing.join(', ')}; install them with: sudo apt-get install -y ${DEBIAN_PACKAGES}`;
 }
@@ -85,13 +89,17 @@ function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv, cwd: 
     child.stdout.on('data', (c) => (output += c));
     child.stderr.on('data', (c) => (output += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
 function sourceKey(): string {
   const h = createHash('sha256');
-  for (const f of readdirSync(SERVER_DIR).filter((n) => n.endsWith('.go')).sort()) {
+  for (const f of readdirSync(SERVER_DIR)
+    .filter((n) => n.endsWith('.go'))
+    .sort()) {
     h.update(f).update(readFileSync(path.join(SERVER_DIR, f)));
   }
   for (const p of PROTOS) h.update(p).update(readFileSync(path.join(ROOT, 'protos', p)));
@@ -176,7 +184,16 @@ export async function startGoServer(opts: GoServerOptions): Promise<GoServer> {
   const binary = await buildGoServer();
   const child: ChildProcessWithoutNullStreams = spawn(
     binary,
-    ['-listen', opts.listen ?? '127.0.0.1:0', '-tlsdir', opts.tlsDir, '-macaroon', opts.macaroonPath, '-keepalive', opts.keepalive ?? 'grpc-default'],
+    [
+      '-listen',
+      opts.listen ?? '127.0.0.1:0',
+      '-tlsdir',
+      opts.tlsDir,
+      '-macaroon',
+      opts.macaroonPath,
+      '-keepalive',
+      opts.keepalive ?? 'grpc-default',
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const events: ServerEvent[] = [];
@@ -208,7 +225,11 @@ export async function startGoServer(opts: GoServerOptions): Promise<GoServer> {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`timed out waiting for a grpc-go server event; it printed:\n${events.map((e) => JSON.stringify(e)).join('\n')}\nstderr:\n${stderr}`));
+        reject(
+          new Error(
+            `timed out waiting for a grpc-go server event; it printed:\n${events.map((e) => JSON.stringify(e)).join('\n')}\nstderr:\n${stderr}`,
+          ),
+        );
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);

@@ -9,7 +9,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { expectNoNodeWarnings, expectNoSecrets, oneErrorLine } from '../e2e/sim-fixture.js';
 import { describeInterop } from './go-server.js';
-import { digitsOf, expectJsonlMatches, lines, runCliMerged, spawnCli, startInteropNode, type InteropNode } from './interop-fixture.js';
+import {
+  digitsOf,
+  expectJsonlMatches,
+  lines,
+  runCliMerged,
+  spawnCli,
+  startInteropNode,
+  type InteropNode,
+} from './interop-fixture.js';
 
 /** The Go server's channels and their peers' aliases (lightning.go, events.go). */
 const scidOf = (block: bigint, tx: bigint, out: bigint) => ((block << 40n) | (tx << 16n) | out).toString();
@@ -29,7 +37,8 @@ describeInterop('grpc-go interop: the HTLC stream', () => {
   afterAll(() => node?.cleanup());
 
   /** The events the server sent on its subscription `stream`. */
-  const sentOn = (stream: number) => node.server.events.filter((e) => e.ev === 'sent' && e.stream === stream).map((e) => e.event);
+  const sentOn = (stream: number) =>
+    node.server.events.filter((e) => e.ev === 'sent' && e.stream === stream).map((e) => e.event);
 
   test('a normal stream: every field as grpc-go sent it, peer aliases from its unary answers', async () => {
     const mark = node.server.events.length;
@@ -70,33 +79,39 @@ describeInterop('grpc-go interop: the HTLC stream', () => {
   test.each([
     ['UNKNOWN', 2, 'htlc event subscription terminated'],
     ['INTERNAL, a message grpc-go percent-encodes', 13, 'routerrpc: état 100% ⚡ down'],
-  ])('a burst, then an error status (%s): every event is written before the error is reported; exit 6 with --no-reconnect', async (_name, code, message) => {
-    const N = 5_000;
-    const mark = node.server.events.length;
-    const file = path.join(node.tmp, `merged-${code}.txt`);
-    const run = runCliMerged([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], file);
-    const sub = await node.server.waitFor((e) => e.ev === 'subscribed', 30_000, mark);
-    node.server.send(`burst ${N}`);
-    await node.server.waitFor((e) => e.ev === 'burst-done' && e.stream === sub.stream, 60_000, mark);
-    node.server.send(`error ${code} ${message}`);
-    const end = await node.server.waitFor((e) => e.ev === 'stream-end' && e.stream === sub.stream, 30_000, mark);
-    expect(end).toMatchObject({ code, message, sent: N });
+  ])(
+    'a burst, then an error status (%s): every event is written before the error is reported; exit 6 with --no-reconnect',
+    async (_name, code, message) => {
+      const N = 5_000;
+      const mark = node.server.events.length;
+      const file = path.join(node.tmp, `merged-${code}.txt`);
+      const run = runCliMerged([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], file);
+      const sub = await node.server.waitFor((e) => e.ev === 'subscribed', 30_000, mark);
+      node.server.send(`burst ${N}`);
+      await node.server.waitFor((e) => e.ev === 'burst-done' && e.stream === sub.stream, 60_000, mark);
+      node.server.send(`error ${code} ${message}`);
+      const end = await node.server.waitFor((e) => e.ev === 'stream-end' && e.stream === sub.stream, 30_000, mark);
+      expect(end).toMatchObject({ code, message, sent: N });
 
-    const r = await run;
-    expect(r.code).toBe(6);
-    const all = lines(r.output);
-    expect(all).toHaveLength(N + 1);
-    // stdout and stderr share one file: the N events first, in order, then the one error line.
-    const ids = all.slice(0, N).map((l) => JSON.parse(l).incoming_htlc_id);
-    expect(ids).toEqual(Array.from({ length: N }, (_, i) => String(i + 1)));
-    expect(all[N]).toMatch(/^htlc-tail: /);
-    expect(all[N]).toContain(message); // grpc-message decoded exactly as grpc-go encoded it
-  }, 120_000);
+      const r = await run;
+      expect(r.code).toBe(6);
+      const all = lines(r.output);
+      expect(all).toHaveLength(N + 1);
+      // stdout and stderr share one file: the N events first, in order, then the one error line.
+      const ids = all.slice(0, N).map((l) => JSON.parse(l).incoming_htlc_id);
+      expect(ids).toEqual(Array.from({ length: N }, (_, i) => String(i + 1)));
+      expect(all[N]).toMatch(/^htlc-tail: /);
+      expect(all[N]).toContain(message); // grpc-message decoded exactly as grpc-go encoded it
+    },
+    120_000,
+  );
 
   test('a burst and its error status arrive while the reader is paused: every event is still written, then the error (exit 6)', async () => {
     const N = 8_000; // fits in the client's 1 MiB HTTP/2 window: grpc-go sends it all, and the status, at once
     const mark = node.server.events.length;
-    const cli = spawnCli([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], { paused: true });
+    const cli = spawnCli([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], {
+      paused: true,
+    });
     const sub = await node.server.waitFor((e) => e.ev === 'subscribed', 30_000, mark);
     node.server.send(`burst ${N}`);
     node.server.send('error 2 htlc event subscription terminated');
@@ -120,13 +135,18 @@ describeInterop('grpc-go interop: the HTLC stream', () => {
     expect(r.code).toBe(5);
     expect(result.stdout).toBe('');
     const line = oneErrorLine(result);
-    expect(line).toContain(`rejected the macaroon ${node.foreignMacaroon} (verification failed: signature mismatch after caveat verification)`);
+    expect(line).toContain(
+      `rejected the macaroon ${node.foreignMacaroon} (verification failed: signature mismatch after caveat verification)`,
+    );
     expectNoSecrets(result, node.secrets);
     expectNoNodeWarnings(result.stderr);
 
     const seen = node.server.events.slice(mark);
     const refused = seen.find((e) => e.ev === 'refused');
-    expect(refused).toMatchObject({ method: STREAM_METHOD, error: 'verification failed: signature mismatch after caveat verification' });
+    expect(refused).toMatchObject({
+      method: STREAM_METHOD,
+      error: 'verification failed: signature mismatch after caveat verification',
+    });
     // grpc-go answered the refused stream with one HEADERS frame that ends it.
     expect(seen.some((e) => e.ev === 'trailers-only')).toBe(true);
     expect(seen.some((e) => e.ev === 'subscribed')).toBe(false);
@@ -136,14 +156,27 @@ describeInterop('grpc-go interop: the HTLC stream', () => {
     const conf = path.join(node.tmp, 'no-macaroons.conf');
     await writeFile(conf, '[Application Options]\nno-macaroons=1\n');
     const mark = node.server.events.length;
-    const args = ['--rpcserver', node.address, '--tlscertpath', node.server.certPath, '--configfile', conf, '-f', 'jsonl', '--no-stats'];
+    const args = [
+      '--rpcserver',
+      node.address,
+      '--tlscertpath',
+      node.server.certPath,
+      '--configfile',
+      conf,
+      '-f',
+      'jsonl',
+      '--no-stats',
+    ];
     const cli = spawnCli(args);
     const r = await cli.done;
     const result = { code: r.code, signal: r.signal, stdout: cli.stdout(), stderr: cli.stderr() };
     expect(r.code).toBe(5);
     expect(oneErrorLine(result)).toContain('expects a macaroon and got none');
     const seen = node.server.events.slice(mark);
-    expect(seen.find((e) => e.ev === 'refused')).toMatchObject({ method: STREAM_METHOD, error: 'expected 1 macaroon, got 0' });
+    expect(seen.find((e) => e.ev === 'refused')).toMatchObject({
+      method: STREAM_METHOD,
+      error: 'expected 1 macaroon, got 0',
+    });
     expect(seen.some((e) => e.ev === 'trailers-only')).toBe(true);
   }, 120_000);
 });
@@ -157,13 +190,15 @@ describeInterop('grpc-go interop: GracefulStop while the client is paused', () =
 
   test('a reader that stopped reading: grpc-go is held back by flow control, drains on GracefulStop, and every event is written', async () => {
     const N = 40_000;
-    const cli = spawnCli([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], { paused: true });
+    const cli = spawnCli([...node.args, '-f', 'jsonl', '--no-reconnect', '--no-stats', '--no-aliases'], {
+      paused: true,
+    });
     const sub = await node.server.waitFor((e) => e.ev === 'subscribed', 30_000);
     node.server.send(`burst ${N}`);
 
     // Wait until grpc-go cannot send more (its Send blocks on HTTP/2 flow control): no progress for 1.5 s.
     let last = -1;
-    for (let still = 0; still < 3; ) {
+    for (let still = 0; still < 3;) {
       await new Promise((r) => setTimeout(r, 500));
       const mark = node.server.events.length;
       node.server.send('status');

@@ -34,7 +34,9 @@ export interface InteropNode {
   cleanup(): Promise<void>;
 }
 
-export async function startInteropNode(opts: Omit<GoServerOptions, 'tlsDir' | 'macaroonPath'> & { host?: string } = {}): Promise<InteropNode> {
+export async function startInteropNode(
+  opts: Omit<GoServerOptions, 'tlsDir' | 'macaroonPath'> & { host?: string } = {},
+): Promise<InteropNode> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-interop-'));
   const mint = () => mintMacaroon({ rootKey: randomBytes(32), permissions: DEFAULT_MACAROON_PERMISSIONS.readonly });
   const own = mint();
@@ -47,7 +49,12 @@ export async function startInteropNode(opts: Omit<GoServerOptions, 'tlsDir' | 'm
   const hostPort = (port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
   let server: GoServer;
   try {
-    server = await startGoServer({ ...opts, listen: opts.listen ?? hostPort(0), tlsDir: tmp, macaroonPath: readonlyMacaroon });
+    server = await startGoServer({
+      ...opts,
+      listen: opts.listen ?? hostPort(0),
+      tlsDir: tmp,
+      macaroonPath: readonlyMacaroon,
+    });
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });
     throw e;
@@ -87,7 +94,10 @@ export interface Spawned {
  * The built CLI with a clean environment. stdout is read at once unless
  * `paused` (a reader that is not reading): then only after `read()`.
  */
-export function spawnCli(args: readonly string[], opts: { env?: Record<string, string>; paused?: boolean } = {}): Spawned {
+export function spawnCli(
+  args: readonly string[],
+  opts: { env?: Record<string, string>; paused?: boolean } = {},
+): Spawned {
   const child = spawn(process.execPath, [BIN, ...args], {
     env: cleanEnv({ HOME: '/nonexistent-home', ...opts.env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -111,10 +121,16 @@ export function spawnCli(args: readonly string[], opts: { env?: Record<string, s
 }
 
 /** The CLI with stdout and stderr going to one file, so their order can be checked. */
-export async function runCliMerged(args: readonly string[], file: string): Promise<{ code: number | null; output: string }> {
+export async function runCliMerged(
+  args: readonly string[],
+  file: string,
+): Promise<{ code: number | null; output: string }> {
   const fd = openSync(file, 'w');
   try {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv({ HOME: '/nonexistent-home' }), stdio: ['ignore', fd, fd] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: cleanEnv({ HOME: '/nonexistent-home' }),
+      stdio: ['ignore', fd, fd],
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), CLI_TIMEOUT_MS);
     const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
     clearTimeout(timer);
@@ -170,9 +186,14 @@ export function expectJsonlMatches(line: string, sent: any, aliases: Readonly<Re
   };
   const body = member ? sent[member] : undefined;
   if (member === 'link_fail_event') {
-    Object.assign(expected, { wire_failure: body.wire_failure, failure_detail: body.failure_detail, failure_string: body.failure_string });
+    Object.assign(expected, {
+      wire_failure: body.wire_failure,
+      failure_detail: body.failure_detail,
+      failure_string: body.failure_string,
+    });
   }
-  if (member === 'settle_event' && body.preimage !== '') expected.preimage = Buffer.from(body.preimage, 'base64').toString('hex');
+  if (member === 'settle_event' && body.preimage !== '')
+    expected.preimage = Buffer.from(body.preimage, 'base64').toString('hex');
   if (member === 'final_htlc_event') Object.assign(expected, { settled: body.settled, offchain: body.offchain });
   expect(got).toMatchObject(expected);
   for (const dir of ['incoming', 'outgoing'] as const) {

@@ -147,12 +147,20 @@ describe('label values from the network are escaped', () => {
     expect(text).toContain('htlc_tail_stream_up{node="my \\"node\\" \\\\ 1"} 0\n');
     expect(text).toContain('peer_alias="q\\"uo\\\\te\\\\x0aline"');
     expect(await seriesLabels(m, 'htlc_tail_channel_info')).toEqual([
-      { node: 'my "node" \\ 1', channel: CH.B, scid: '800001x2x1', peer_pubkey: PUB_B, peer_alias: 'q"uo\\te\\x0aline' },
+      {
+        node: 'my "node" \\ 1',
+        channel: CH.B,
+        scid: '800001x2x1',
+        peer_pubkey: PUB_B,
+        peer_alias: 'q"uo\\te\\x0aline',
+      },
     ]);
     if (!PROMTOOL_MISSING) {
-      const own = text.split('\n').filter((l) => /^(# (HELP|TYPE) )?htlc_tail_/.test(l)).join('\n');
+      const own = text
+        .split('\n')
+        .filter((l) => /^(# (HELP|TYPE) )?htlc_tail_/.test(l))
+        .join('\n');
       expect(promtool(['check', 'metrics'], `${own}\n`)).toMatchObject({ code: 0, stdout: '', stderr: '' });
     }
   });
 });
-

@@ -28,19 +28,27 @@ function tmpDir(): string {
 describeIf(PROMTOOL_MISSING, 'Prometheus rules and scrape config', () => {
   test('promtool check rules', () => {
     const r = promtool(['check', 'rules', RULES]);
-    expect({ code: r.code, out: r.stdout + r.stderr }).toMatchObject({ code: 0, out: expect.stringContaining('SUCCESS: 6 rules found') });
+    expect({ code: r.code, out: r.stdout + r.stderr }).toMatchObject({
+      code: 0,
+      out: expect.stringContaining('SUCCESS: 6 rules found'),
+    });
     expect(r.stdout + r.stderr).not.toMatch(/FAILED|lint|warning/i);
   });
 
   test('promtool test rules (the rules unit tests)', () => {
     const r = spawnSync('promtool', ['test', 'rules', 'htlc-tail.rules.test.yml'], { cwd: PROM_DIR, encoding: 'utf8' });
-    expect({ code: r.status, out: r.stdout + r.stderr }).toMatchObject({ code: 0, out: expect.stringMatching(/^Unit Testing: +htlc-tail\.rules\.test\.yml\n +SUCCESS\n/) });
+    expect({ code: r.status, out: r.stdout + r.stderr }).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Unit Testing: +htlc-tail\.rules\.test\.yml\n +SUCCESS\n/),
+    });
   });
 
   test('a broken rule fails its unit tests (the tests can fail)', () => {
     const dir = tmpDir();
     try {
-      const rules = fs.readFileSync(RULES, 'utf8').replace('htlc_tail_stream_up == 0\n        for: 5m', 'htlc_tail_stream_up == 0\n        for: 15m');
+      const rules = fs
+        .readFileSync(RULES, 'utf8')
+        .replace('htlc_tail_stream_up == 0\n        for: 5m', 'htlc_tail_stream_up == 0\n        for: 15m');
       fs.writeFileSync(path.join(dir, 'htlc-tail.rules.yml'), rules);
       fs.copyFileSync(path.join(PROM_DIR, 'htlc-tail.rules.test.yml'), path.join(dir, 'htlc-tail.rules.test.yml'));
       const r = spawnSync('promtool', ['test', 'rules', 'htlc-tail.rules.test.yml'], { cwd: dir, encoding: 'utf8' });
@@ -60,7 +68,9 @@ describeIf(PROMTOOL_MISSING, 'Prometheus rules and scrape config', () => {
   test('promtool check config: the scrape example (with its rules file)', () => {
     const dir = tmpDir();
     try {
-      const cfg = fs.readFileSync(path.join(PROM_DIR, 'scrape.yml'), 'utf8').replace('/etc/prometheus/rules/htlc-tail.rules.yml', RULES);
+      const cfg = fs
+        .readFileSync(path.join(PROM_DIR, 'scrape.yml'), 'utf8')
+        .replace('/etc/prometheus/rules/htlc-tail.rules.yml', RULES);
       fs.writeFileSync(path.join(dir, 'prometheus.yml'), cfg);
       const r = promtool(['check', 'config', path.join(dir, 'prometheus.yml')]);
       expect({ code: r.code, out: r.stdout + r.stderr }).toMatchObject({ code: 0 });
@@ -84,7 +94,9 @@ function unitSettings(text: string): Map<string, string[]> {
 }
 
 const SYSTEMD_MISSING =
-  spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).error === undefined ? undefined : 'systemd-analyze is not installed (Debian: apt-get install -y systemd); skipping';
+  spawnSync('systemd-analyze', ['--version'], { stdio: 'ignore' }).error === undefined
+    ? undefined
+    : 'systemd-analyze is not installed (Debian: apt-get install -y systemd); skipping';
 
 describe('systemd unit', () => {
   const text = fs.readFileSync(UNIT, 'utf8');
@@ -117,8 +129,12 @@ describe('systemd unit', () => {
    */
   const execStart = (extra: { lnddir: string; port: number; state: string }) => {
     const [, command, ...args] = s.get('ExecStart')![0]!.split(' ');
-    const env = Object.fromEntries(s.get('Environment')!.map((e) => e.replaceAll('%S', extra.state).split('=', 2) as [string, string]));
-    const fixed = args.map((a, i) => (args[i - 1] === '--lnddir' ? extra.lnddir : args[i - 1] === '--metrics-listen' ? `127.0.0.1:${extra.port}` : a));
+    const env = Object.fromEntries(
+      s.get('Environment')!.map((e) => e.replaceAll('%S', extra.state).split('=', 2) as [string, string]),
+    );
+    const fixed = args.map((a, i) =>
+      args[i - 1] === '--lnddir' ? extra.lnddir : args[i - 1] === '--metrics-listen' ? `127.0.0.1:${extra.port}` : a,
+    );
     return { command: command!, args: fixed, env };
   };
   const hasRecord = spawnSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' }).stdout.includes('\n  record');
@@ -126,42 +142,65 @@ describe('systemd unit', () => {
   test.each([
     ['as written (record)', false],
     ['its options on the tail (the same node and metrics options)', true],
-  ])('ExecStart parses: %s', async (_name, onTail) => {
-    const dir = tmpDir();
-    try {
-      const { command, args, env } = execStart({ lnddir: path.join(dir, 'lnd'), port: await freePort(), state: dir });
-      fs.mkdirSync(path.join(dir, 'htlc-tail')); // systemd's StateDirectory
-      expect(command).toBe('record');
-      if (!onTail && !hasRecord) {
-        process.stderr.write('ExecStart parses as written: this build has no record command yet (issue 13); skipping\n');
-        return;
+  ])(
+    'ExecStart parses: %s',
+    async (_name, onTail) => {
+      const dir = tmpDir();
+      try {
+        const { command, args, env } = execStart({ lnddir: path.join(dir, 'lnd'), port: await freePort(), state: dir });
+        fs.mkdirSync(path.join(dir, 'htlc-tail')); // systemd's StateDirectory
+        expect(command).toBe('record');
+        if (!onTail && !hasRecord) {
+          process.stderr.write(
+            'ExecStart parses as written: this build has no record command yet (issue 13); skipping\n',
+          );
+          return;
+        }
+        const argv = onTail ? args : [command, ...args];
+        const r = spawnSync(process.execPath, [BIN, ...argv], {
+          encoding: 'utf8',
+          timeout: 15_000,
+          killSignal: 'SIGTERM',
+          env: { ...process.env, ...env, HOME: dir },
+        });
+        expect(r.status).not.toBe(2);
+        expect(r.stderr).not.toMatch(/unknown (option|command)|--metrics-listen/);
+        // Exit 3 naming what is missing in the empty lnd directory (or still waiting for lnd: killed).
+        if (r.status !== null)
+          expect({ code: r.status, stderr: r.stderr }).toMatchObject({
+            code: 3,
+            stderr: expect.stringContaining(path.join(dir, 'lnd')),
+          });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
       }
-      const argv = onTail ? args : [command, ...args];
-      const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'utf8', timeout: 15_000, killSignal: 'SIGTERM', env: { ...process.env, ...env, HOME: dir } });
-      expect(r.status).not.toBe(2);
-      expect(r.stderr).not.toMatch(/unknown (option|command)|--metrics-listen/);
-      // Exit 3 naming what is missing in the empty lnd directory (or still waiting for lnd: killed).
-      if (r.status !== null) expect({ code: r.status, stderr: r.stderr }).toMatchObject({ code: 3, stderr: expect.stringContaining(path.join(dir, 'lnd')) });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  }, 30_000);
+    },
+    30_000,
+  );
 
   test('MemoryDenyWriteExecute is not set (Node needs its JIT)', () => {
     expect(s.has('MemoryDenyWriteExecute')).toBe(false);
   });
 
-  (SYSTEMD_MISSING ? test.skip : test)(`systemd-analyze verify has nothing to say${SYSTEMD_MISSING ? ` (${SYSTEMD_MISSING})` : ''}`, () => {
-    const dir = tmpDir();
-    try {
-      // verify checks that ExecStart's program exists: point it at one that does.
-      fs.writeFileSync(path.join(dir, 'htlc-tail-record.service'), text.replace('/usr/local/bin/htlc-tail', process.execPath));
-      const r = spawnSync('systemd-analyze', ['verify', path.join(dir, 'htlc-tail-record.service')], { encoding: 'utf8' });
-      expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  (SYSTEMD_MISSING ? test.skip : test)(
+    `systemd-analyze verify has nothing to say${SYSTEMD_MISSING ? ` (${SYSTEMD_MISSING})` : ''}`,
+    () => {
+      const dir = tmpDir();
+      try {
+        // verify checks that ExecStart's program exists: point it at one that does.
+        fs.writeFileSync(
+          path.join(dir, 'htlc-tail-record.service'),
+          text.replace('/usr/local/bin/htlc-tail', process.execPath),
+        );
+        const r = spawnSync('systemd-analyze', ['verify', path.join(dir, 'htlc-tail-record.service')], {
+          encoding: 'utf8',
+        });
+        expect({ code: r.status, out: r.stdout + r.stderr }).toEqual({ code: 0, out: '' });
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 interface Panel {
@@ -179,7 +218,17 @@ describe('Grafana dashboard', () => {
     uid: string;
     title: string;
     panels: Panel[];
-    templating: { list: Array<{ name: string; type: string; query: unknown; definition?: string; datasource?: unknown; includeAll?: boolean; multi?: boolean }> };
+    templating: {
+      list: Array<{
+        name: string;
+        type: string;
+        query: unknown;
+        definition?: string;
+        datasource?: unknown;
+        includeAll?: boolean;
+        multi?: boolean;
+      }>;
+    };
   };
   const panels = dash.panels.filter((p) => p.type !== 'row');
 
@@ -205,22 +254,36 @@ describe('Grafana dashboard', () => {
   test('every panel and query uses the data source variable and the node variable', () => {
     expect(panels.length).toBeGreaterThan(15);
     for (const p of panels) {
-      expect({ panel: p.title, ds: p.datasource }).toEqual({ panel: p.title, ds: { type: 'prometheus', uid: '${DS_PROMETHEUS}' } });
+      expect({ panel: p.title, ds: p.datasource }).toEqual({
+        panel: p.title,
+        ds: { type: 'prometheus', uid: '${DS_PROMETHEUS}' },
+      });
       expect(p.targets!.length).toBeGreaterThan(0);
       for (const t of p.targets!) {
         expect(t.datasource).toEqual({ type: 'prometheus', uid: '${DS_PROMETHEUS}' });
-        for (const sel of t.expr.match(/htlc_tail_[a-z_]+\{[^}]*\}/g) ?? []) expect({ panel: p.title, sel, node: sel.includes('node=~"$node"') }).toEqual({ panel: p.title, sel, node: true });
+        for (const sel of t.expr.match(/htlc_tail_[a-z_]+\{[^}]*\}/g) ?? [])
+          expect({ panel: p.title, sel, node: sel.includes('node=~"$node"') }).toEqual({
+            panel: p.title,
+            sel,
+            node: true,
+          });
       }
     }
   });
 
   test('the panels the issue asks for', () => {
     const all = panels.map((p) => `${p.title} :: ${p.targets!.map((t) => t.expr).join(' ;; ')}`);
-    const has = (title: RegExp, expr: RegExp) => expect({ title: String(title), found: all.some((a) => title.test(a.split(' :: ')[0]!) && expr.test(a)) }).toEqual({ title: String(title), found: true });
+    const has = (title: RegExp, expr: RegExp) =>
+      expect({ title: String(title), found: all.some((a) => title.test(a.split(' :: ')[0]!) && expr.test(a)) }).toEqual(
+        { title: String(title), found: true },
+      );
     has(/^Events per minute$/, /rate\(htlc_tail_events_total/);
     has(/^Forwards per minute by outcome$/, /sum by \(node, outcome\) \(rate\(htlc_tail_forwards_total/);
     has(/^Success rate$/, /outcome="settled"/);
-    has(/^Fees earned per channel/, /htlc_tail_fees_earned_msat_total[\s\S]*group_left \(peer_alias\)[\s\S]*label_replace\(htlc_tail_channel_info/);
+    has(
+      /^Fees earned per channel/,
+      /htlc_tail_fees_earned_msat_total[\s\S]*group_left \(peer_alias\)[\s\S]*label_replace\(htlc_tail_channel_info/,
+    );
     has(/^Fees missed per channel/, /htlc_tail_fees_missed_msat_total[\s\S]*group_left \(peer_alias\)/);
     has(/^Top link-failure reasons$/, /sum by \(wire_failure, failure_detail\)/);
     has(/^No liquidity per channel$/, /failure_detail="INSUFFICIENT_BALANCE"/);

@@ -58,7 +58,11 @@ const SETTLE_N = 'htlc_tail_settle_seconds_count';
 const SETTLE_SUM = 'htlc_tail_settle_seconds_sum';
 const INFLIGHT = 'htlc_tail_in_flight';
 
-const pair = (outcome: string, inCh: string = CH.A, outCh: string = CH.B) => ({ outcome, in_channel: inCh, out_channel: outCh });
+const pair = (outcome: string, inCh: string = CH.A, outCh: string = CH.B) => ({
+  outcome,
+  in_channel: inCh,
+  out_channel: outCh,
+});
 
 const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> = [
   [
@@ -83,7 +87,14 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
       [INFLIGHT, { type: 'FORWARD' }, 0],
     ],
   ],
-  ['a forward alone is in flight', [forward(F1, 0n, INFO), forward(F2, 1n, INFO)], [[INFLIGHT, { type: 'FORWARD' }, 2], [FWD, {}, undefined]]],
+  [
+    'a forward alone is in flight',
+    [forward(F1, 0n, INFO), forward(F2, 1n, INFO)],
+    [
+      [INFLIGHT, { type: 'FORWARD' }, 2],
+      [FWD, {}, undefined],
+    ],
+  ],
   [
     'link_fail on a FORWARD: failed here, its reason, the fee it offered missed',
     [linkFail(F1, 0n, INFO, TEMPORARY_CHANNEL_FAILURE, INSUFFICIENT_BALANCE), final(CH.A, 1, 1n * MS, false)],
@@ -161,7 +172,11 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
   ],
   [
     'a payment (SEND): in flight and settle time under SEND, not a forward',
-    [forward(S1, 0n, htlcInfo(0, 500_000)), (n) => expect(n.inFlightSeries.find((s) => s.labels.type === 'SEND')!.value).toBe(1), settle(S1, 2n * SEC)],
+    [
+      forward(S1, 0n, htlcInfo(0, 500_000)),
+      (n) => expect(n.inFlightSeries.find((s) => s.labels.type === 'SEND')!.value).toBe(1),
+      settle(S1, 2n * SEC),
+    ],
     [
       [EV, { event: 'forward', type: 'SEND' }, 1],
       [EV, { event: 'settle', type: 'SEND' }, 1],
@@ -174,12 +189,20 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
   ],
   [
     'receives: settle and final_htlc counted (final_htlc under UNKNOWN), a failed receive is a link failure on out_channel 0, not a forward',
-    [settle(R1, 0n), final(CH.C, 9, 1n * MS, true), linkFail(recvIds(CH.C, 10), 2n * MS, htlcInfo(5000, 0), INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, INVOICE_CANCELED)],
+    [
+      settle(R1, 0n),
+      final(CH.C, 9, 1n * MS, true),
+      linkFail(recvIds(CH.C, 10), 2n * MS, htlcInfo(5000, 0), INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS, INVOICE_CANCELED),
+    ],
     [
       [EV, { event: 'settle', type: 'RECEIVE' }, 1],
       [EV, { event: 'final_htlc', type: 'UNKNOWN' }, 1],
       [EV, { event: 'link_fail', type: 'RECEIVE' }, 1],
-      [LF, { out_channel: '0', wire_failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', failure_detail: 'INVOICE_CANCELED' }, 1],
+      [
+        LF,
+        { out_channel: '0', wire_failure: 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS', failure_detail: 'INVOICE_CANCELED' },
+        1,
+      ],
       [FWD, {}, undefined],
       [MISSED, {}, undefined],
       [SETTLE_N, {}, 0],
@@ -220,7 +243,12 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
   ],
   [
     'a fee is counted only when both amounts are known and incoming exceeds outgoing',
-    [forward(F1, 0n, htlcInfo(1_000_000, 1_000_000)), settle(F1, 1n * MS), forward(F2, 2n * MS, htlcInfo(0, 1_000)), settle(F2, 3n * MS)],
+    [
+      forward(F1, 0n, htlcInfo(1_000_000, 1_000_000)),
+      settle(F1, 1n * MS),
+      forward(F2, 2n * MS, htlcInfo(0, 1_000)),
+      settle(F2, 3n * MS),
+    ],
     [
       [EARNED, { out_channel: CH.B }, 0],
       [MOVED, { out_channel: CH.B }, 1_000_000],
@@ -267,7 +295,13 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
   ],
   [
     'a gap resets in flight; outcomes of forwards from before it do not count against the new figure',
-    [forward(F1, 0n, INFO), forward(fwdIds(CH.D, 3, CH.B, 14), 1n * SEC, INFO), gap, forward(F2, 10n * SEC, INFO), settle(F1, 11n * SEC)],
+    [
+      forward(F1, 0n, INFO),
+      forward(fwdIds(CH.D, 3, CH.B, 14), 1n * SEC, INFO),
+      gap,
+      forward(F2, 10n * SEC, INFO),
+      settle(F1, 11n * SEC),
+    ],
     [
       [INFLIGHT, { type: 'FORWARD' }, 1],
       [FWD, pair('settled'), 1],

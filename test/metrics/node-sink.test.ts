@@ -34,7 +34,9 @@ function node(profile: string | null, address = ADDR) {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-const labelsOf = async (m: HtlcMetrics) => [...new Set((await seriesLabels(m, 'htlc_tail_stream_up')).map((l) => l.node))];
+const labelsOf = async (m: HtlcMetrics) => [
+  ...new Set((await seriesLabels(m, 'htlc_tail_stream_up')).map((l) => l.node)),
+];
 
 function feed(sink: MetricsNodeSink, c: Correlator) {
   sink.event(c.apply(subscribed()));

@@ -14,7 +14,15 @@ import { Correlator } from '../../src/events/correlate.js';
 import { startMetrics, type MetricsRun } from '../../src/metrics/index.js';
 import type { NodeMetrics } from '../../src/metrics/node-metrics.js';
 import { subscribed } from '../builders.js';
-import { describeIf, PROMETHEUS_MISSING, PROMTOOL_MISSING, promtool, startPrometheus, type PromSample, type RunningPrometheus } from '../helpers/prometheus.js';
+import {
+  describeIf,
+  PROMETHEUS_MISSING,
+  PROMTOOL_MISSING,
+  promtool,
+  startPrometheus,
+  type PromSample,
+  type RunningPrometheus,
+} from '../helpers/prometheus.js';
 import { METRICS } from '../../src/metrics/names.js';
 import { ROOT } from '../e2e/run-cli.js';
 import { CHANNELS, emptyTally, routingEvents, type Tally } from './scenario.js';
@@ -46,7 +54,9 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     run = await startMetrics(parseMetricsListen('127.0.0.1:0'));
     sink = run.metrics.node(NODE);
     const book = new AliasBook();
-    book.load(CHANNELS.map((c, i) => ({ chan_id: c, remote_pubkey: `03${String(i).repeat(64)}`, peer_alias: ALIASES[i] })));
+    book.load(
+      CHANNELS.map((c, i) => ({ chan_id: c, remote_pubkey: `03${String(i).repeat(64)}`, peer_alias: ALIASES[i] })),
+    );
     sink.setAliases(book);
     prom = await startPrometheus({ targets: [run.server.address] });
 
@@ -68,7 +78,10 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     tally.events.set('subscribed|UNKNOWN', 2);
     const b = routingEvents(2, 300, 3_600_000, 10_000, tally, 3);
     feed(b);
-    await prom.waitFor(`sum(htlc_tail_events_total{node="${NODE}"})`, (r) => Number(r[0]?.value[1]) === a.length + b.length + 2);
+    await prom.waitFor(
+      `sum(htlc_tail_events_total{node="${NODE}"})`,
+      (r) => Number(r[0]?.value[1]) === a.length + b.length + 2,
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -101,9 +114,12 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
   test('link failures by outgoing channel and reason; no-liquidity by channel', async () => {
     const r = await q(`htlc_tail_link_failures_total{node="${NODE}"}`);
     expect(byLabels(r, ['out_channel', 'wire_failure', 'failure_detail'])).toEqual(withoutZeros(tally.linkFailures));
-    const nl = await q(`sum by (out_channel) (htlc_tail_link_failures_total{node="${NODE}", failure_detail="INSUFFICIENT_BALANCE"})`);
+    const nl = await q(
+      `sum by (out_channel) (htlc_tail_link_failures_total{node="${NODE}", failure_detail="INSUFFICIENT_BALANCE"})`,
+    );
     const want = new Map<string, number>();
-    for (const [k, v] of tally.linkFailures) if (k.endsWith('|INSUFFICIENT_BALANCE')) want.set(k.split('|')[0]!, (want.get(k.split('|')[0]!) ?? 0) + v);
+    for (const [k, v] of tally.linkFailures)
+      if (k.endsWith('|INSUFFICIENT_BALANCE')) want.set(k.split('|')[0]!, (want.get(k.split('|')[0]!) ?? 0) + v);
     expect(byLabels(nl, ['out_channel'])).toEqual(want);
   });
 
@@ -116,7 +132,12 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
 
   test('in flight: the forwards left open after the reconnect', async () => {
     const r = await q(`htlc_tail_in_flight{node="${NODE}"}`);
-    expect(byLabels(r, ['type'])).toEqual(new Map([['SEND', 0], ['FORWARD', tally.inFlightForwards]]));
+    expect(byLabels(r, ['type'])).toEqual(
+      new Map([
+        ['SEND', 0],
+        ['FORWARD', tally.inFlightForwards],
+      ]),
+    );
     expect(tally.inFlightForwards).toBe(3);
   });
 
@@ -124,7 +145,16 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     expect(byLabels(await q(`htlc_tail_stream_up{node="${NODE}"}`), ['node'])).toEqual(new Map([[NODE, 1]]));
     expect(byLabels(await q(`htlc_tail_reconnects_total{node="${NODE}"}`), ['node'])).toEqual(new Map([[NODE, 1]]));
     expect(byLabels(await q(`htlc_tail_gaps_total{node="${NODE}"}`), ['node'])).toEqual(new Map([[NODE, 1]]));
-    for (const counter of ['events', 'forwards', 'link_failures', 'fees_earned_msat', 'fees_missed_msat', 'forwarded_msat', 'reconnects', 'gaps']) {
+    for (const counter of [
+      'events',
+      'forwards',
+      'link_failures',
+      'fees_earned_msat',
+      'fees_missed_msat',
+      'forwarded_msat',
+      'reconnects',
+      'gaps',
+    ]) {
       const resets = await q(`resets(htlc_tail_${counter}_total{node="${NODE}"}[10m]) > 0`);
       expect({ counter, resets }).toEqual({ counter, resets: [] });
     }
@@ -178,7 +208,10 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
       const r = await q(promql);
       expect({ panel, nonEmpty: r.length > 0 }).toEqual({ panel, nonEmpty: true });
       if (expr.includes('group_left (peer_alias)')) {
-        expect({ panel, aliases: r.map((x) => x.metric.peer_alias ?? '(none)').filter((a) => !ALIASES.includes(a)) }).toEqual({ panel, aliases: [] });
+        expect({
+          panel,
+          aliases: r.map((x) => x.metric.peer_alias ?? '(none)').filter((a) => !ALIASES.includes(a)),
+        }).toEqual({ panel, aliases: [] });
       }
     }
     // The node variable: label_values(htlc_tail_stream_up, node) is Grafana's for this query.
@@ -188,7 +221,8 @@ describeIf(PROMETHEUS_MISSING, 'a real Prometheus scrapes the metrics', () => {
     // Metric names in the dashboard are SPEC's (a typo would also show as an empty answer above).
     const known = new Set(Object.values(METRICS).map((m) => m.name));
     for (const { expr } of exprs) {
-      for (const name of expr.match(/htlc_tail_[a-z_]+/g) ?? []) expect(known.has(name.replace(/_(bucket|sum|count)$/, ''))).toBe(true);
+      for (const name of expr.match(/htlc_tail_[a-z_]+/g) ?? [])
+        expect(known.has(name.replace(/_(bucket|sum|count)$/, ''))).toBe(true);
     }
   });
 });

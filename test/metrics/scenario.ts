@@ -5,7 +5,19 @@
  * metrics code.
  */
 import type { HtlcEvent } from '../../src/events/model.js';
-import { CH, MS, final, forward, forwardFail, fwdIds, htlcInfo, linkFail, recvIds, sendIds, settle } from '../builders.js';
+import {
+  CH,
+  MS,
+  final,
+  forward,
+  forwardFail,
+  fwdIds,
+  htlcInfo,
+  linkFail,
+  recvIds,
+  sendIds,
+  settle,
+} from '../builders.js';
 import { mulberry32 } from '../prng.js';
 
 export const CHANNELS = [CH.A, CH.B, CH.C, CH.D] as const;
@@ -55,7 +67,14 @@ const addBig = (m: Map<string, bigint>, k: string, v: bigint) => m.set(k, (m.get
  * builders' T0) with HTLC ids from `firstId`; the events in stream order, and
  * the tally added to `t`. The last `openAtEnd` forwards are left in flight.
  */
-export function routingEvents(seed: number, flows: number, startMs: number, firstId: number, t: Tally, openAtEnd = 0): HtlcEvent[] {
+export function routingEvents(
+  seed: number,
+  flows: number,
+  startMs: number,
+  firstId: number,
+  t: Tally,
+  openAtEnd = 0,
+): HtlcEvent[] {
   const rnd = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const out: HtlcEvent[] = [];

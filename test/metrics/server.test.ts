@@ -32,7 +32,10 @@ function request(url: string, method = 'GET', agent?: http.Agent): Promise<Reply
 }
 
 async function bindFailure(text: string): Promise<HtlcTailError> {
-  const err = await startMetricsServer(parseMetricsListen(text), { contentType: 'text/plain', render: async () => '' }).then(
+  const err = await startMetricsServer(parseMetricsListen(text), {
+    contentType: 'text/plain',
+    render: async () => '',
+  }).then(
     async (s) => {
       await s.close();
       throw new Error(`bound ${text}`);
@@ -106,7 +109,10 @@ describe('metrics server', () => {
 
 describe('bind failures: exit 3 (config), naming the address', () => {
   test('a port already in use', async () => {
-    const first = await startMetricsServer(parseMetricsListen(':0'), { contentType: 'text/plain', render: async () => '' });
+    const first = await startMetricsServer(parseMetricsListen(':0'), {
+      contentType: 'text/plain',
+      render: async () => '',
+    });
     try {
       const e = await bindFailure(`127.0.0.1:${first.port}`);
       expect(e.kind).toBe('config');
@@ -133,13 +139,19 @@ describe('bind failures: exit 3 (config), naming the address', () => {
 
 describe('stopping', () => {
   test('close() frees the address even with a keep-alive connection open, and is idempotent', async () => {
-    const s = await startMetricsServer(parseMetricsListen(':0'), { contentType: 'text/plain', render: async () => 'x 1\n' });
+    const s = await startMetricsServer(parseMetricsListen(':0'), {
+      contentType: 'text/plain',
+      render: async () => 'x 1\n',
+    });
     const agent = new http.Agent({ keepAlive: true });
     try {
       expect((await request(s.url, 'GET', agent)).status).toBe(200);
       await Promise.all([s.close(), s.close()]);
       await expect(request(s.url)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-      const again = await startMetricsServer(parseMetricsListen(`127.0.0.1:${s.port}`), { contentType: 'text/plain', render: async () => '' });
+      const again = await startMetricsServer(parseMetricsListen(`127.0.0.1:${s.port}`), {
+        contentType: 'text/plain',
+        render: async () => '',
+      });
       await again.close();
     } finally {
       agent.destroy();

@@ -17,7 +17,13 @@ function gatedStream() {
       waiting.push(cb);
     },
   });
-  return { out, takeOne: () => waiting.shift()?.(), get waiting() { return waiting.length; } };
+  return {
+    out,
+    takeOne: () => waiting.shift()?.(),
+    get waiting() {
+      return waiting.length;
+    },
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -43,7 +43,14 @@ class FullSink implements NodeSink {
 function setup(sinks: NodeSink[]) {
   const log: string[] = [];
   const failures: unknown[] = [];
-  const writer: LineWriter = { write: () => true, onDrain: (cb) => cb(), flush: async () => undefined, closed: false, pending: () => ({ lines: 0, bytes: 0 }), progress: 0 };
+  const writer: LineWriter = {
+    write: () => true,
+    onDrain: (cb) => cb(),
+    flush: async () => undefined,
+    closed: false,
+    pending: () => ({ lines: 0, bytes: 0 }),
+    progress: 0,
+  };
   const output = new OutputStage({
     format: 'jsonl',
     ctx: { colorizer: undefined as never, utc: true },

@@ -31,7 +31,8 @@ function setup(count?: number) {
     onCountReached: () => countReached++,
   });
   const lane = () => new NodeLane({ output, filter: () => true, pause: () => undefined, resume: () => undefined });
-  const ids = () => out.map((l) => JSON.parse(l)).map((o) => (o.event === 'gap' ? 'gap' : `${o.event}:${o.incoming_htlc_id}`));
+  const ids = () =>
+    out.map((l) => JSON.parse(l)).map((o) => (o.event === 'gap' ? 'gap' : `${o.event}:${o.incoming_htlc_id}`));
   return { output, lane, ids, countReached: () => countReached };
 }
 

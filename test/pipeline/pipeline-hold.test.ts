@@ -45,7 +45,11 @@ describe('Pipeline hold', () => {
     p.push(makeHtlc({ incomingHtlcId: '2' }));
     expect(out).toEqual([]);
     p.release();
-    expect(out.map((l) => JSON.parse(l)).map((o) => (o.event === 'gap' ? 'gap' : o.incoming_htlc_id))).toEqual(['1', 'gap', '2']);
+    expect(out.map((l) => JSON.parse(l)).map((o) => (o.event === 'gap' ? 'gap' : o.incoming_htlc_id))).toEqual([
+      '1',
+      'gap',
+      '2',
+    ]);
   });
 
   test('--count reached by released events', () => {

@@ -36,7 +36,14 @@ describe('replay writes U+2028, U+2029 and U+0085 escaped', () => {
     // One record per line for any line splitter; every text as it was.
     const records = r.stdout.split(/\r\n|[\n\r\u2028\u2029\u0085]/).filter((l) => l !== '');
     expect(records).toHaveLength(LINES.length);
-    const texts = records.map((l) => JSON.parse(l) as Record<string, unknown>).map((v) => v['reason'] ?? (v['link_fail_event'] as Record<string, unknown> | undefined)?.['failure_string'] ?? v['failure_string']);
+    const texts = records
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .map(
+        (v) =>
+          v['reason'] ??
+          (v['link_fail_event'] as Record<string, unknown> | undefined)?.['failure_string'] ??
+          v['failure_string'],
+      );
     expect(texts).toEqual(Array(LINES.length).fill(TEXT));
     if (format === 'jsonl') expect(JSON.parse(records[3]!).incoming_alias).toBe(TEXT);
   });

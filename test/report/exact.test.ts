@@ -24,7 +24,15 @@ const W = '18446744073709551615'; // 2^64 − 1: stored as −1
 const V = '18446744073709551000';
 const T = '2026-11-30T10:00:00Z';
 
-function settledForward(inChan: string, inId: string, outChan: string, outId: string, inAmt: string, outAmt: string, offsetMs: number) {
+function settledForward(
+  inChan: string,
+  inId: string,
+  outChan: string,
+  outId: string,
+  inAmt: string,
+  outAmt: string,
+  offsetMs: number,
+) {
   const ids = { inChan, inId, outChan, outId };
   return [ev.forward(at(T, offsetMs), ids, info(inAmt, outAmt)), ev.settle(at(T, offsetMs + 250), ids)];
 }
@@ -61,7 +69,11 @@ describe('exact money', () => {
       const r = buildReport(store.db, { by: 'reason', nodes: listNodes(store.db) });
       expect(r.sections[0]!.rows).toEqual([]);
       const day = buildReport(store.db, { by: 'day', nodes: listNodes(store.db) });
-      expect(day.sections[0]!.rows[0]).toMatchObject({ out_amt_msat: 18_000_000_000_000_000_000n, fee_earned_msat: 200n, out_settled: 2n });
+      expect(day.sections[0]!.rows[0]).toMatchObject({
+        out_amt_msat: 18_000_000_000_000_000_000n,
+        fee_earned_msat: 200n,
+        out_settled: 2n,
+      });
     } finally {
       store.close();
     }
@@ -71,11 +83,18 @@ describe('exact money', () => {
 describe('several nodes', () => {
   test('one section per node; jsonl rows carry node; --node selects one', async () => {
     const file = path.join(dir, 'two.sqlite');
-    const first = await writeStore(file, FIXTURE, { channels: CHANNELS, identity: '02' + '01'.repeat(32), name: 'alice' });
+    const first = await writeStore(file, FIXTURE, {
+      channels: CHANNELS,
+      identity: '02' + '01'.repeat(32),
+      name: 'alice',
+    });
     first.store.close();
     const A = chan(700000, 1, 0);
     const B = chan(700001, 1, 0);
-    const second = await writeStore(file, settledForward(A, '1', B, '1', '1000100', '1000000', 0), { identity: 'bob.example:10009', alias: 'bob' });
+    const second = await writeStore(file, settledForward(A, '1', B, '1', '1000100', '1000000', 0), {
+      identity: 'bob.example:10009',
+      alias: 'bob',
+    });
     try {
       const nodes = listNodes(second.store.db);
       expect(nodes.map((n) => [n.identity, n.name, n.alias])).toEqual([
@@ -86,8 +105,12 @@ describe('several nodes', () => {
       expect(r.keys[0]).toBe('node');
       const rows = renderReport(r, 'jsonl').map((l) => JSON.parse(l));
       expect(rows.map((x) => [x.node, x.out_forwards])).toEqual([
-        ['alice', 4], ['alice', 2], ['alice', 2], ['alice', 1],
-        ['bob', 1], ['bob', 0],
+        ['alice', 4],
+        ['alice', 2],
+        ['alice', 2],
+        ['alice', 1],
+        ['bob', 1],
+        ['bob', 0],
       ]);
       const md = renderReport(r, 'markdown');
       expect(md[0]).toBe('### alice');
@@ -102,7 +125,9 @@ describe('several nodes', () => {
       expect(one.keys[0]).toBe('channel_id');
       expect(one.sections).toHaveLength(1);
       expect(selectNodes(nodes, '02010101', file).map((n) => n.name)).toEqual(['alice']);
-      expect(() => selectNodes(nodes, 'carol', file)).toThrow(/--node "carol" matches no node in .*two\.sqlite; it holds alice \(02010101/);
+      expect(() => selectNodes(nodes, 'carol', file)).toThrow(
+        /--node "carol" matches no node in .*two\.sqlite; it holds alice \(02010101/,
+      );
     } finally {
       second.store.close();
     }

@@ -26,15 +26,20 @@ afterAll(async () => {
 });
 
 describe('query plans', () => {
-  test.each<ReportBy>(['channel', 'peer'])('report --by %s: one ordered pass over the covering index htlcs_out', (by) => {
-    const p = queryPlans(store.db, () => buildReport(store.db, { by, nodes: listNodes(store.db) }));
-    const pair = p.filter((x) => /FROM htlcs/.test(x.sql));
-    expect(pair).toHaveLength(1);
-    expect(pair[0]!.plan).toBe('SEARCH htlcs USING COVERING INDEX htlcs_out (node=? AND event_type=?)');
-  });
+  test.each<ReportBy>(['channel', 'peer'])(
+    'report --by %s: one ordered pass over the covering index htlcs_out',
+    (by) => {
+      const p = queryPlans(store.db, () => buildReport(store.db, { by, nodes: listNodes(store.db) }));
+      const pair = p.filter((x) => /FROM htlcs/.test(x.sql));
+      expect(pair).toHaveLength(1);
+      expect(pair[0]!.plan).toBe('SEARCH htlcs USING COVERING INDEX htlcs_out (node=? AND event_type=?)');
+    },
+  );
 
   test('report --by reason: the covering index, no table lookups', () => {
-    const p = queryPlans(store.db, () => buildReport(store.db, { by: 'reason', nodes: listNodes(store.db) })).filter((x) => /FROM htlcs/.test(x.sql));
+    const p = queryPlans(store.db, () => buildReport(store.db, { by: 'reason', nodes: listNodes(store.db) })).filter(
+      (x) => /FROM htlcs/.test(x.sql),
+    );
     expect(p).toHaveLength(1);
     expect(p[0]!.plan).toMatch(/^SEARCH htlcs USING COVERING INDEX htlcs_out \(node=\? AND event_type=\?\)/);
   });
@@ -43,10 +48,15 @@ describe('query plans', () => {
     const since = 1_796_000_000_000_000_000n;
     const p = [
       ...queryPlans(store.db, () => buildReport(store.db, { by: 'day', nodes: listNodes(store.db) })),
-      ...queryPlans(store.db, () => buildReport(store.db, { by: 'channel', nodes: listNodes(store.db), sinceNs: since })),
+      ...queryPlans(store.db, () =>
+        buildReport(store.db, { by: 'channel', nodes: listNodes(store.db), sinceNs: since }),
+      ),
     ].filter((x) => /FROM htlcs/.test(x.sql));
     expect(p.length).toBeGreaterThanOrEqual(3);
-    for (const x of p) expect(x.plan).toMatch(/^SEARCH htlcs USING (COVERING INDEX htlcs_out|INDEX htlcs_node_time|PRIMARY KEY) \(node=\?/);
+    for (const x of p)
+      expect(x.plan).toMatch(
+        /^SEARCH htlcs USING (COVERING INDEX htlcs_out|INDEX htlcs_node_time|PRIMARY KEY) \(node=\?/,
+      );
   });
 
   test('--since: the start from the (node, time) index, then the id order; --tail: the id order backwards', () => {

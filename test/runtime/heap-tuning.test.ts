@@ -23,7 +23,12 @@ describe('userSizedYoungGeneration(execArgv, NODE_OPTIONS)', () => {
     ['execArgv --semi-space-growth-factor=1', ['--semi-space-growth-factor=1'], undefined, true],
     ['execArgv --max-young-generation-size=8', ['--max-young-generation-size=8'], undefined, true],
     ['execArgv --max_young_generation_size=8', ['--max_young_generation_size=8'], undefined, true],
-    ['execArgv flag among others', ['--enable-source-maps', '--max-semi-space-size=2', '--no-warnings'], undefined, true],
+    [
+      'execArgv flag among others',
+      ['--enable-source-maps', '--max-semi-space-size=2', '--no-warnings'],
+      undefined,
+      true,
+    ],
     ['NODE_OPTIONS --max-semi-space-size=4', [], '--max-semi-space-size=4', true],
     ['NODE_OPTIONS --max_semi_space_size=4', [], '--max_semi_space_size=4', true],
     ['NODE_OPTIONS --min_semi_space_size=1', [], '--min_semi_space_size=1', true],
@@ -51,7 +56,12 @@ describe('userSizedOldGeneration(execArgv, NODE_OPTIONS)', () => {
     ['NODE_OPTIONS --max-old-space-size=100', [], '--max-old-space-size=100', true],
     ['NODE_OPTIONS --max_old_space_size=100', [], '--max_old_space_size=100', true],
     ['execArgv --max-heap-size=200', ['--max-heap-size=200'], undefined, true],
-    ['execArgv --initial-old-space-size 20 (value as the next word)', ['--initial-old-space-size', '20'], undefined, true],
+    [
+      'execArgv --initial-old-space-size 20 (value as the next word)',
+      ['--initial-old-space-size', '20'],
+      undefined,
+      true,
+    ],
     ['a young-generation flag is not one', ['--max-semi-space-size=4'], undefined, false],
     ['a longer flag name is not one', ['--max-old-space-size-x=1'], undefined, false],
     ['blank NODE_OPTIONS', [], '   ', false],
@@ -72,18 +82,51 @@ describe('heapFlagsFor(command, execArgv, env): the node flags a run is relaunch
     ['HTLC_TAIL_NO_HEAP_TUNING=1: none', 'tail', [], { HTLC_TAIL_NO_HEAP_TUNING: '1' }, []],
     ['HTLC_TAIL_NO_HEAP_TUNING=0 is not 1: both', 'tail', [], { HTLC_TAIL_NO_HEAP_TUNING: '0' }, BOTH],
     ['already started with both (the relaunched child): none', 'tail', BOTH, {}, []],
-    ['the user sized the young generation: only the old-generation flag', 'tail', ['--max-semi-space-size=16'], {}, [OLD_GENERATION_FLAG]],
-    ['the user sized it in NODE_OPTIONS: the same', 'demo', [], { NODE_OPTIONS: '--max_semi_space_size=2' }, [OLD_GENERATION_FLAG]],
-    ['the user set --max-old-space-size: only the young-generation flag', 'tail', ['--max-old-space-size=200'], {}, [YOUNG_GENERATION_FLAG]],
-    ['the user set --heap-growing-percent: only the young-generation flag', 'replay', ['--heap-growing-percent=50'], {}, [YOUNG_GENERATION_FLAG]],
-    ['both set by the user: none', 'tail', ['--max-young-generation-size=8'], { NODE_OPTIONS: '--max-old-space-size=300' }, []],
+    [
+      'the user sized the young generation: only the old-generation flag',
+      'tail',
+      ['--max-semi-space-size=16'],
+      {},
+      [OLD_GENERATION_FLAG],
+    ],
+    [
+      'the user sized it in NODE_OPTIONS: the same',
+      'demo',
+      [],
+      { NODE_OPTIONS: '--max_semi_space_size=2' },
+      [OLD_GENERATION_FLAG],
+    ],
+    [
+      'the user set --max-old-space-size: only the young-generation flag',
+      'tail',
+      ['--max-old-space-size=200'],
+      {},
+      [YOUNG_GENERATION_FLAG],
+    ],
+    [
+      'the user set --heap-growing-percent: only the young-generation flag',
+      'replay',
+      ['--heap-growing-percent=50'],
+      {},
+      [YOUNG_GENERATION_FLAG],
+    ],
+    [
+      'both set by the user: none',
+      'tail',
+      ['--max-young-generation-size=8'],
+      { NODE_OPTIONS: '--max-old-space-size=300' },
+      [],
+    ],
     ['unrelated node flags: both', 'tail', ['--enable-source-maps'], { NODE_OPTIONS: '--no-warnings' }, BOTH],
   ])('%s', (_name, command, execArgv, env, want) => {
     expect(heapFlagsFor(command, execArgv, env)).toEqual(want);
   });
 
   test('the flags are the documented ones', () => {
-    expect([YOUNG_GENERATION_FLAG, OLD_GENERATION_FLAG]).toEqual([`--max-semi-space-size=${SEMI_SPACE_CAP_MB}`, `--heap-growing-percent=${OLD_GROWING_PERCENT}`]);
+    expect([YOUNG_GENERATION_FLAG, OLD_GENERATION_FLAG]).toEqual([
+      `--max-semi-space-size=${SEMI_SPACE_CAP_MB}`,
+      `--heap-growing-percent=${OLD_GROWING_PERCENT}`,
+    ]);
     expect([SEMI_SPACE_CAP_MB, OLD_GROWING_PERCENT]).toEqual([8, 25]);
   });
 

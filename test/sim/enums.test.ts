@@ -28,7 +28,9 @@ function protoEnum(fullName: string): Array<{ name: string; number: number }> {
   const top = defs[fullName] as unknown as { type: EnumValues } | undefined;
   if (top) return top.type.value;
   const [, message = '', name] = /^(.*)\.(\w+)$/.exec(fullName) ?? [];
-  const nested = (defs[message] as unknown as { type: { enumType: EnumValues[] } }).type.enumType.find((e) => e.name === name);
+  const nested = (defs[message] as unknown as { type: { enumType: EnumValues[] } }).type.enumType.find(
+    (e) => e.name === name,
+  );
   return nested!.value;
 }
 

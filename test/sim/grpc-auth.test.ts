@@ -2,7 +2,12 @@
  * Authorization over real gRPC + TLS, with lnd's exact texts and status UNKNOWN.
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { addFirstPartyCaveat, mintMacaroon, timeBeforeCaveat, DEFAULT_MACAROON_PERMISSIONS } from '@htlc-tail/lnd-macaroon';
+import {
+  addFirstPartyCaveat,
+  mintMacaroon,
+  timeBeforeCaveat,
+  DEFAULT_MACAROON_PERMISSIONS,
+} from '@htlc-tail/lnd-macaroon';
 import { startSimNode, type SimNodeHandle, type WalletState } from '@htlc-tail/lnd-sim';
 import { connect, metadataFor, subscribeRaw, unary, type Clients } from './grpc-helpers.js';
 
@@ -52,12 +57,20 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
     const cases: Array<[string, () => Buffer | string | string[] | undefined, string]> = [
       ['no macaroon', () => undefined, 'expected 1 macaroon, got 0'],
       // grpc-js sends repeated metadata as one header joined with ", ", so lnd (and the sim) sees one bad hex value.
-      ['two macaroons (grpc-js joins them)', () => [node.macaroons.readonly.toString('hex'), node.macaroons.admin.toString('hex')], "encoding/hex: invalid byte: U+002C ','"],
+      [
+        'two macaroons (grpc-js joins them)',
+        () => [node.macaroons.readonly.toString('hex'), node.macaroons.admin.toString('hex')],
+        "encoding/hex: invalid byte: U+002C ','",
+      ],
       ['readonly', () => node.macaroons.readonly, 'ok'],
       ['admin', () => node.macaroons.admin, 'ok'],
       ['router', () => node.macaroons.router, 'ok'],
       ['invoice (no offchain:read)', () => node.macaroons.invoice, 'permission denied'],
-      ['foreign (other root key)', () => mintMacaroon({ rootKey: Buffer.alloc(32, 1), permissions: DEFAULT_MACAROON_PERMISSIONS.admin }), 'verification failed: signature mismatch after caveat verification'],
+      [
+        'foreign (other root key)',
+        () => mintMacaroon({ rootKey: Buffer.alloc(32, 1), permissions: DEFAULT_MACAROON_PERMISSIONS.admin }),
+        'verification failed: signature mismatch after caveat verification',
+      ],
       [
         'tampered signature',
         () => {
@@ -75,15 +88,36 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
       ['not hex', () => 'zz', "encoding/hex: invalid byte: U+007A 'z'"],
       ['odd hex', () => 'abc', 'encoding/hex: odd length hex string'],
       ['not a macaroon', () => 'ff00ff', 'cannot determine data format of binary-encoded macaroon'],
-      ['truncated', () => node.macaroons.readonly.subarray(0, 20), 'unmarshal v2: field data extends past end of buffer'],
+      [
+        'truncated',
+        () => node.macaroons.readonly.subarray(0, 20),
+        'unmarshal v2: field data extends past end of buffer',
+      ],
       ['readonly + future time-before', () => addFirstPartyCaveat(node.macaroons.readonly, future), 'ok'],
       // lnd >= 0.13 retries with the uri: permission, so an expired broad macaroon says "permission denied".
       ['readonly + past time-before', () => addFirstPartyCaveat(node.macaroons.readonly, past), 'permission denied'],
       ['uri macaroon', () => node.mintMacaroon([{ entity: 'uri', action: SUB }]), 'ok'],
-      ['uri macaroon, expired', () => node.mintMacaroon([{ entity: 'uri', action: SUB }], [past]), `caveat "${past}" not satisfied: macaroon has expired`],
+      [
+        'uri macaroon, expired',
+        () => node.mintMacaroon([{ entity: 'uri', action: SUB }], [past]),
+        `caveat "${past}" not satisfied: macaroon has expired`,
+      ],
       ['readonly + ipaddr 127.0.0.1', () => addFirstPartyCaveat(node.macaroons.readonly, 'ipaddr 127.0.0.1'), 'ok'],
-      ['readonly + ipaddr 10.9.8.7', () => addFirstPartyCaveat(node.macaroons.readonly, 'ipaddr 10.9.8.7'), 'permission denied'],
-      ['other storage id', () => mintMacaroon({ rootKey: node.rootKey, permissions: DEFAULT_MACAROON_PERMISSIONS.admin, storageId: Buffer.from('1') }), "cannot retrieve macaroon: cannot get macaroon: root key with id 1 doesn't exist"],
+      [
+        'readonly + ipaddr 10.9.8.7',
+        () => addFirstPartyCaveat(node.macaroons.readonly, 'ipaddr 10.9.8.7'),
+        'permission denied',
+      ],
+      [
+        'other storage id',
+        () =>
+          mintMacaroon({
+            rootKey: node.rootKey,
+            permissions: DEFAULT_MACAROON_PERMISSIONS.admin,
+            storageId: Buffer.from('1'),
+          }),
+        "cannot retrieve macaroon: cannot get macaroon: root key with id 1 doesn't exist",
+      ],
     ];
 
     test.each(cases)('SubscribeHtlcEvents, %s', async (_name, mac, expected) => {
@@ -99,8 +133,12 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
       expect(await unaryAnswer('ListChannels', node.macaroons.invoice)).toBe('permission denied');
       expect(await unaryAnswer('GetInfo', undefined)).toBe('expected 1 macaroon, got 0');
       // A uri: permission for the stream grants nothing else.
-      expect(await unaryAnswer('GetInfo', node.mintMacaroon([{ entity: 'uri', action: SUB }]))).toBe('permission denied');
-      expect(await unaryAnswer('GetInfo', node.mintMacaroon([{ entity: 'uri', action: '/lnrpc.Lightning/GetInfo' }]))).toBe('ok');
+      expect(await unaryAnswer('GetInfo', node.mintMacaroon([{ entity: 'uri', action: SUB }]))).toBe(
+        'permission denied',
+      );
+      expect(
+        await unaryAnswer('GetInfo', node.mintMacaroon([{ entity: 'uri', action: '/lnrpc.Lightning/GetInfo' }])),
+      ).toBe('ok');
     });
   });
 

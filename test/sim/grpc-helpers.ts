@@ -16,7 +16,9 @@ export async function metadataFor(macaroon?: Buffer | string | string[]): Promis
   const { grpc } = await loadProtos();
   const md = new grpc.Metadata();
   if (macaroon === undefined) return md;
-  const values = Array.isArray(macaroon) ? macaroon : [typeof macaroon === 'string' ? macaroon : macaroon.toString('hex')];
+  const values = Array.isArray(macaroon)
+    ? macaroon
+    : [typeof macaroon === 'string' ? macaroon : macaroon.toString('hex')];
   for (const v of values) md.add('macaroon', v);
   return md;
 }

@@ -65,7 +65,10 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
       expect(ni.node.alias).toBe('LNBiG [Hub-3]');
       expect(ni.node.pub_key).toBe(empty.remote_pubkey);
       const priv = looked.channels.find((ch: any) => ch.peer_alias.startsWith('unable to lookup'));
-      await expect(unary(c.lightning, 'GetNodeInfo', { pub_key: priv.remote_pubkey }, md)).rejects.toMatchObject({ code: 5, details: 'unable to find node' });
+      await expect(unary(c.lightning, 'GetNodeInfo', { pub_key: priv.remote_pubkey }, md)).rejects.toMatchObject({
+        code: 5,
+        details: 'unable to find node',
+      });
     });
   });
 

@@ -21,7 +21,8 @@ async function withNodeOn(opts: SimNodeOptions, fn: (node: SimNodeHandle, c: Cli
 }
 
 describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
-  const withNode = (opts: SimNodeOptions, fn: (node: SimNodeHandle, c: Clients) => Promise<void>) => withNodeOn({ transport, ...opts }, fn);
+  const withNode = (opts: SimNodeOptions, fn: (node: SimNodeHandle, c: Clients) => Promise<void>) =>
+    withNodeOn({ transport, ...opts }, fn);
 
   describe('live traffic', () => {
     test('subscribed_event first, then realistic events', async () => {
@@ -111,9 +112,21 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
         outgoing_htlc_id: '42',
         timestamp_ns: '1750000000123456789',
         event_type: 'FORWARD',
-        forward_event: { info: { incoming_timelock: 870200, outgoing_timelock: 870120, incoming_amt_msat: '1001200', outgoing_amt_msat: '1000000' } },
+        forward_event: {
+          info: {
+            incoming_timelock: 870200,
+            outgoing_timelock: 870120,
+            incoming_amt_msat: '1001200',
+            outgoing_amt_msat: '1000000',
+          },
+        },
       };
-      const settle = { ...fwd, forward_event: undefined, timestamp_ns: '1750000000623456789', settle_event: { preimage: Buffer.alloc(32, 0x11).toString('base64') } };
+      const settle = {
+        ...fwd,
+        forward_event: undefined,
+        timestamp_ns: '1750000000623456789',
+        settle_event: { preimage: Buffer.alloc(32, 0x11).toString('base64') },
+      };
       const scenario = {
         connections: [
           [{ send: fwd }, { sleep: 100 }, { send: settle }, { end: true as const }],
@@ -132,7 +145,12 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
           outgoingHtlcId: '42',
           timestampNs: '1750000000123456789',
           eventType: 3,
-          info: { incomingTimelock: 870200, outgoingTimelock: 870120, incomingAmtMsat: '1001200', outgoingAmtMsat: '1000000' },
+          info: {
+            incomingTimelock: 870200,
+            outgoingTimelock: 870120,
+            incomingAmtMsat: '1001200',
+            outgoingAmtMsat: '1000000',
+          },
         });
         expect(Buffer.from(r1.events[2]!.preimage!).toString('hex')).toBe('11'.repeat(32));
         for (let i = 0; i < 3; i++) {
@@ -144,7 +162,11 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
     });
 
     test('subscribed: false emulates lnd before 0.16; a missing timestamp means now', async () => {
-      const scenario = { subscribed: false, steps: [{ send: { event_type: 'RECEIVE', incoming_channel_id: '1', settle_event: {} } }], then: 'end' as const };
+      const scenario = {
+        subscribed: false,
+        steps: [{ send: { event_type: 'RECEIVE', incoming_channel_id: '1', settle_event: {} } }],
+        then: 'end' as const,
+      };
       await withNode({ seed: 9, scenario }, async (node, c) => {
         const before = BigInt(Date.now() - 1000) * 1_000_000n;
         const r = await subscribeRaw(c, await metadataFor(node.macaroons.readonly));
@@ -161,7 +183,12 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
         const md = await metadataFor(node.macaroons.readonly);
         const p = subscribeRaw(c, md);
         await node.waitForStreams(1);
-        node.emit({ event_type: 'SEND', outgoing_channel_id: '947916497447583744', outgoing_htlc_id: '3', forward_fail_event: {} });
+        node.emit({
+          event_type: 'SEND',
+          outgoing_channel_id: '947916497447583744',
+          outgoing_htlc_id: '3',
+          forward_fail_event: {},
+        });
         await new Promise((r) => setTimeout(r, 50));
         node.endStreams();
         const r = await p;
@@ -186,11 +213,17 @@ describe.each(['grpc-js', 'h2'] as const)('transport %s', (transport) => {
       const N = 20_000;
       await withNode({ seed: 12, flood: N }, async (node, c) => {
         const t0 = Date.now();
-        const r = await subscribeRaw(c, await metadataFor(node.macaroons.readonly), (evs) => evs.length >= N + 1, 20_000);
+        const r = await subscribeRaw(
+          c,
+          await metadataFor(node.macaroons.readonly),
+          (evs) => evs.length >= N + 1,
+          20_000,
+        );
         expect(r.events).toHaveLength(N + 1);
         expect(r.events[0]!.event).toBe('subscribed');
         const kinds = new Set(r.events.map((e) => e.event));
-        for (const k of ['forward', 'settle', 'link_fail', 'final_htlc', 'forward_fail']) expect(kinds.has(k as never)).toBe(true);
+        for (const k of ['forward', 'settle', 'link_fail', 'final_htlc', 'forward_fail'])
+          expect(kinds.has(k as never)).toBe(true);
         expect(Date.now() - t0).toBeLessThan(15_000);
       });
     });

@@ -36,7 +36,11 @@ describe('writeLndDir', () => {
       }
       // Connect using only what is on disk.
       const c = await connect(`127.0.0.1:${node.port}`, await readFile(path.join(dir, 'tls.cert'), 'utf8'));
-      const r = await subscribeRaw(c, await metadataFor(await readFile(path.join(p.macaroonDir, 'readonly.macaroon'))), (e) => e.length >= 1);
+      const r = await subscribeRaw(
+        c,
+        await metadataFor(await readFile(path.join(p.macaroonDir, 'readonly.macaroon'))),
+        (e) => e.length >= 1,
+      );
       c.close();
       expect(r.events[0]!.event).toBe('subscribed');
     } finally {
@@ -65,10 +69,18 @@ describe('scenarios', () => {
   test('bad steps are rejected with their place', () => {
     expect(() => parseScenario({ steps: [{ sleep: -1 }] })).toThrow('steps[0]: sleep must be a whole number >= 0');
     // eslint-disable-next-line no-loss-of-precision -- the imprecise number is what is being refused
-    expect(() => parseScenario({ steps: [{ send: { incoming_channel_id: 934529867202002945 } }] })).toThrow(/steps\[0\]\.send: incoming_channel_id: .* write 64-bit values as strings/);
-    expect(() => parseScenario({ steps: [{ send: { settle_event: {}, forward_event: {} } }] })).toThrow(/more than one oneof member/);
-    expect(() => parseScenario({ connections: [[{ error: 'x', code: 99 }]] })).toThrow('connections[0][0]: code must be a gRPC status code 1-16');
-    expect(() => parseScenario({ steps: [{ repeat: 2, steps: [{ bogus: 1 }] }] })).toThrow(/steps\[0\]\.steps\[0\]: unknown step/);
+    expect(() => parseScenario({ steps: [{ send: { incoming_channel_id: 934529867202002945 } }] })).toThrow(
+      /steps\[0\]\.send: incoming_channel_id: .* write 64-bit values as strings/,
+    );
+    expect(() => parseScenario({ steps: [{ send: { settle_event: {}, forward_event: {} } }] })).toThrow(
+      /more than one oneof member/,
+    );
+    expect(() => parseScenario({ connections: [[{ error: 'x', code: 99 }]] })).toThrow(
+      'connections[0][0]: code must be a gRPC status code 1-16',
+    );
+    expect(() => parseScenario({ steps: [{ repeat: 2, steps: [{ bogus: 1 }] }] })).toThrow(
+      /steps\[0\]\.steps\[0\]: unknown step/,
+    );
     expect(() => parseScenario({ steps: [{ send: { event_type: 'SIDEWAYS' } }] })).toThrow(/unknown name "SIDEWAYS"/);
     expect(() => parseScenario({ then: 'later' })).toThrow(/then:/);
     expect(parseScenario([{ end: true }])).toEqual({ steps: [{ end: true }] });
@@ -92,11 +104,18 @@ describe('authorize (transport-agnostic)', () => {
   const rootKeys = new Map([['0', Buffer.alloc(32, 3)]]);
   test('separate macaroon values are counted like lnd', () => {
     const cfg = { walletState: 'SERVER_ACTIVE' as const, rootKeys };
-    expect(authorize(cfg, { method: '/routerrpc.Router/SubscribeHtlcEvents', macaroons: ['00', '00'] })).toBe('expected 1 macaroon, got 2');
-    expect(authorize(cfg, { method: '/lnrpc.State/GetState', macaroons: [] })).toBeUndefined();
-    expect(authorize({ ...cfg, noMacaroons: true }, { method: '/lnrpc.Lightning/GetInfo', macaroons: [] })).toBeUndefined();
-    expect(authorize({ ...cfg, walletState: 'LOCKED', noMacaroons: true }, { method: '/lnrpc.Lightning/GetInfo', macaroons: [] })).toBe(
-      'wallet locked, unlock it to enable full RPC access',
+    expect(authorize(cfg, { method: '/routerrpc.Router/SubscribeHtlcEvents', macaroons: ['00', '00'] })).toBe(
+      'expected 1 macaroon, got 2',
     );
+    expect(authorize(cfg, { method: '/lnrpc.State/GetState', macaroons: [] })).toBeUndefined();
+    expect(
+      authorize({ ...cfg, noMacaroons: true }, { method: '/lnrpc.Lightning/GetInfo', macaroons: [] }),
+    ).toBeUndefined();
+    expect(
+      authorize(
+        { ...cfg, walletState: 'LOCKED', noMacaroons: true },
+        { method: '/lnrpc.Lightning/GetInfo', macaroons: [] },
+      ),
+    ).toBe('wallet locked, unlock it to enable full RPC access');
   });
 });

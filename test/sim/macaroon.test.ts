@@ -44,7 +44,9 @@ describe('signatures (gopkg.in/macaroon.v2 / libmacaroons)', () => {
     expect(expectedSignature(key, { identifier: id, caveats: one }).toString('hex')).toBe(
       '1efe4763f290dbce0c1d08477367e11f4eee456a64933cf662d79772dbb82128',
     );
-    const three = ['account = 3735928559', 'time < 2020-01-01T00:00', 'email = alice@example.org'].map((c) => ({ id: Buffer.from(c) }));
+    const three = ['account = 3735928559', 'time < 2020-01-01T00:00', 'email = alice@example.org'].map((c) => ({
+      id: Buffer.from(c),
+    }));
     expect(expectedSignature(key, { identifier: id, caveats: three }).toString('hex')).toBe(
       'ddf553e46083e55b8d71ab822be3d8fcf21d6bf19c40d617bb9fb438934474b6',
     );
@@ -55,11 +57,19 @@ describe('v2 binary format', () => {
   test('encode/decode round trip, with and without caveats and location', () => {
     const cases: RawMacaroon[] = [
       { location: 'lnd', identifier: Buffer.from([3, 1, 2, 3]), caveats: [], signature: Buffer.alloc(32, 1) },
-      { location: '', identifier: Buffer.from('id'), caveats: [{ id: Buffer.from('time-before 2030-01-01T00:00:00Z') }], signature: Buffer.alloc(32, 2) },
+      {
+        location: '',
+        identifier: Buffer.from('id'),
+        caveats: [{ id: Buffer.from('time-before 2030-01-01T00:00:00Z') }],
+        signature: Buffer.alloc(32, 2),
+      },
       {
         location: 'lnd',
         identifier: Buffer.alloc(300, 9), // a length that needs a 2-byte varint
-        caveats: [{ id: Buffer.from('a') }, { id: Buffer.from('tp'), verificationId: Buffer.from('vid'), location: 'https://x' }],
+        caveats: [
+          { id: Buffer.from('a') },
+          { id: Buffer.from('tp'), verificationId: Buffer.from('vid'), location: 'https://x' },
+        ],
         signature: Buffer.alloc(32, 3),
       },
     ];
@@ -70,8 +80,18 @@ describe('v2 binary format', () => {
       expect(back.location).toBe(m.location);
       expect(Buffer.from(back.identifier)).toEqual(Buffer.from(m.identifier));
       expect(Buffer.from(back.signature)).toEqual(Buffer.from(m.signature));
-      expect(back.caveats.map((c) => [Buffer.from(c.id).toString(), c.verificationId && Buffer.from(c.verificationId).toString(), c.location])).toEqual(
-        m.caveats.map((c) => [Buffer.from(c.id).toString(), c.verificationId && Buffer.from(c.verificationId).toString(), c.location]),
+      expect(
+        back.caveats.map((c) => [
+          Buffer.from(c.id).toString(),
+          c.verificationId && Buffer.from(c.verificationId).toString(),
+          c.location,
+        ]),
+      ).toEqual(
+        m.caveats.map((c) => [
+          Buffer.from(c.id).toString(),
+          c.verificationId && Buffer.from(c.verificationId).toString(),
+          c.location,
+        ]),
       );
       expect(encodeMacaroonV2(back)).toEqual(bytes);
     }
@@ -84,7 +104,8 @@ describe('v2 binary format', () => {
     const expectedPrefix =
       '0201036c6e64' + // version, location "lnd"
       '0258' + // identifier, 88 bytes
-      '030a10' + 'ab'.repeat(16) + // id version 3, nonce
+      '030a10' +
+      'ab'.repeat(16) + // id version 3, nonce
       '120130' + // storageId "0"
       '1a160a0761646472657373120472656164120577726974651a' + // address: read, write
       '170a08696e766f69636573120472656164120577726974651a' + // invoices: read, write
@@ -189,7 +210,13 @@ describe('mint, verify, parse', () => {
   });
 
   test('parseMacaroon reports location, identifier and caveats', () => {
-    const p = parseMacaroon(mintMacaroon({ rootKey: ROOT, permissions: DEFAULT_MACAROON_PERMISSIONS.router, caveats: ['time-before 2031-05-06T07:08:09.5Z'] }));
+    const p = parseMacaroon(
+      mintMacaroon({
+        rootKey: ROOT,
+        permissions: DEFAULT_MACAROON_PERMISSIONS.router,
+        caveats: ['time-before 2031-05-06T07:08:09.5Z'],
+      }),
+    );
     expect(p.location).toBe('lnd');
     expect(p.identifier.version).toBe(3);
     expect(p.identifier.nonce).toHaveLength(16);
@@ -197,9 +224,16 @@ describe('mint, verify, parse', () => {
     expect(p.caveats).toEqual(['time-before 2031-05-06T07:08:09.5Z']);
     expect(p.thirdPartyCaveats).toBe(0);
     expect(p.signature).toHaveLength(32);
-    expect(() => parseMacaroon(encodeMacaroonV2({ location: 'x', identifier: Buffer.from('plain id'), caveats: [], signature: Buffer.alloc(32) }))).toThrow(
-      /^not an lnd macaroon: /,
-    );
+    expect(() =>
+      parseMacaroon(
+        encodeMacaroonV2({
+          location: 'x',
+          identifier: Buffer.from('plain id'),
+          caveats: [],
+          signature: Buffer.alloc(32),
+        }),
+      ),
+    ).toThrow(/^not an lnd macaroon: /);
   });
 });
 
@@ -227,7 +261,12 @@ describe("lnd's default macaroons", () => {
   });
 
   test('permission counts: readonly 9, admin 19, invoice 5, router 2', () => {
-    const counts = DEFAULT_MACAROON_NAMES.map((n) => flattenOps(parseMacaroon(mintMacaroon({ rootKey: ROOT, permissions: DEFAULT_MACAROON_PERMISSIONS[n] })).identifier.ops).length);
+    const counts = DEFAULT_MACAROON_NAMES.map(
+      (n) =>
+        flattenOps(
+          parseMacaroon(mintMacaroon({ rootKey: ROOT, permissions: DEFAULT_MACAROON_PERMISSIONS[n] })).identifier.ops,
+        ).length,
+    );
     expect(counts).toEqual([19, 9, 5, 2]);
   });
 
@@ -236,7 +275,9 @@ describe("lnd's default macaroons", () => {
     const need = [{ entity: 'offchain', action: 'read' }];
     expect(allowsMethod(uriOps, '/routerrpc.Router/SubscribeHtlcEvents', need)).toBe(true);
     expect(allowsMethod(uriOps, '/lnrpc.Lightning/ListChannels', need)).toBe(false);
-    expect(allowsMethod(canonicalOps(DEFAULT_MACAROON_PERMISSIONS.readonly), '/lnrpc.Lightning/ListChannels', need)).toBe(true);
+    expect(
+      allowsMethod(canonicalOps(DEFAULT_MACAROON_PERMISSIONS.readonly), '/lnrpc.Lightning/ListChannels', need),
+    ).toBe(true);
   });
 });
 
@@ -246,7 +287,9 @@ describe('caveats', () => {
     expect(timeBeforeCaveat(new Date('2025-06-01T12:00:00.000Z'))).toBe('time-before 2025-06-01T12:00:00Z');
     expect(timeBeforeCaveat(new Date('2025-06-01T12:00:00.120Z'))).toBe('time-before 2025-06-01T12:00:00.12Z');
     expect(checkCaveat('time-before 2025-06-01T12:00:01Z', { now })).toBeUndefined();
-    expect(checkCaveat('time-before 2025-06-01T12:00:00Z', { now })).toBe('caveat "time-before 2025-06-01T12:00:00Z" not satisfied: macaroon has expired');
+    expect(checkCaveat('time-before 2025-06-01T12:00:00Z', { now })).toBe(
+      'caveat "time-before 2025-06-01T12:00:00Z" not satisfied: macaroon has expired',
+    );
     expect(checkCaveat('time-before 2025-06-01T13:00:00+02:00', { now })).toBe(
       'caveat "time-before 2025-06-01T13:00:00+02:00" not satisfied: macaroon has expired',
     );
@@ -254,9 +297,15 @@ describe('caveats', () => {
   test('ipaddr, iprange and unknown conditions', () => {
     expect(checkCaveat('ipaddr 127.0.0.1', { now, peerIp: '127.0.0.1' })).toBeUndefined();
     expect(checkCaveat('ipaddr 127.0.0.1', { now, peerIp: '::ffff:127.0.0.1' })).toBeUndefined();
-    expect(checkCaveat('ipaddr 10.0.0.1', { now, peerIp: '127.0.0.1' })).toBe('caveat "ipaddr 10.0.0.1" not satisfied: macaroon locked to different IP address');
+    expect(checkCaveat('ipaddr 10.0.0.1', { now, peerIp: '127.0.0.1' })).toBe(
+      'caveat "ipaddr 10.0.0.1" not satisfied: macaroon locked to different IP address',
+    );
     expect(checkCaveat('iprange 127.0.0.0/8', { now, peerIp: '127.1.2.3' })).toBeUndefined();
-    expect(checkCaveat('iprange 10.0.0.0/8', { now, peerIp: '127.1.2.3' })).toBe('caveat "iprange 10.0.0.0/8" not satisfied: macaroon locked to different IP range');
-    expect(checkCaveat('lnd-custom foo bar', { now })).toBe('caveat "lnd-custom foo bar" not satisfied: caveat not recognized');
+    expect(checkCaveat('iprange 10.0.0.0/8', { now, peerIp: '127.1.2.3' })).toBe(
+      'caveat "iprange 10.0.0.0/8" not satisfied: macaroon locked to different IP range',
+    );
+    expect(checkCaveat('lnd-custom foo bar', { now })).toBe(
+      'caveat "lnd-custom foo bar" not satisfied: caveat not recognized',
+    );
   });
 });

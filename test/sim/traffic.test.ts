@@ -1,6 +1,17 @@
 import { describe, expect, test } from '@jest/globals';
 import { decodeHtlcEventWire } from '../../src/codec/wire/decode-htlc-event.js';
-import { encodeHtlcEvent, FloodMix, buildNode, FLOW_KINDS, TrafficGenerator, type FlowKind, type ScheduledEvent, fromProtoObject, toProtoObject, type WireHtlcEvent } from '@htlc-tail/lnd-sim';
+import {
+  encodeHtlcEvent,
+  FloodMix,
+  buildNode,
+  FLOW_KINDS,
+  TrafficGenerator,
+  type FlowKind,
+  type ScheduledEvent,
+  fromProtoObject,
+  toProtoObject,
+  type WireHtlcEvent,
+} from '@htlc-tail/lnd-sim';
 import { FlowFactory, Rng, loadProtos } from '@htlc-tail/lnd-sim/internals';
 import { Correlator } from '../../src/events/correlate.js';
 
@@ -26,7 +37,8 @@ function withoutZeros(v: unknown): unknown {
 
 const kinds = (f: ScheduledEvent[]) => f.map((e) => e.event.member.kind).join(' > ');
 const types = (f: ScheduledEvent[]) => f.map((e) => e.event.eventType).join(',');
-const key = (e: WireHtlcEvent) => [e.incomingChannelId, e.incomingHtlcId, e.outgoingChannelId, e.outgoingHtlcId].join('/');
+const key = (e: WireHtlcEvent) =>
+  [e.incomingChannelId, e.incomingHtlcId, e.outgoingChannelId, e.outgoingHtlcId].join('/');
 
 describe('the seven flows follow lnd order', () => {
   const table: Array<[FlowKind, string[], string[]]> = [
@@ -80,7 +92,9 @@ describe('the seven flows follow lnd order', () => {
   });
 
   test('forward failures here carry lnd failure texts, including channel-update dumps', () => {
-    const fails = flowsOf('forward_fail_here', 300).map((f) => f[0]!.event.member).filter((m) => m.kind === 'link_fail');
+    const fails = flowsOf('forward_fail_here', 300)
+      .map((f) => f[0]!.event.member)
+      .filter((m) => m.kind === 'link_fail');
     const texts = fails.map((m) => (m.kind === 'link_fail' ? m.failureString : ''));
     expect(texts).toContain('insufficient bandwidth to route htlc');
     const dump = texts.find((t) => t.startsWith('FeeInsufficient(htlc_amt=='));
@@ -139,7 +153,9 @@ describe('traffic generator', () => {
     expect(replays.length).toBeGreaterThan(20);
     for (const r of replays) {
       const idx = events.indexOf(r);
-      const original = events.slice(0, idx).find((e) => !e.replay && e.event.member.kind === r.event.member.kind && key(e.event) === key(r.event));
+      const original = events
+        .slice(0, idx)
+        .find((e) => !e.replay && e.event.member.kind === r.event.member.kind && key(e.event) === key(r.event));
       expect(original).toBeDefined();
       expect(r.event.timestampNs > original!.event.timestampNs).toBe(true);
     }

@@ -56,7 +56,16 @@ describe('generateWeek', () => {
     expect(has((e) => e.event === 'forward' && e.eventType === 3)).toBeGreaterThan(1000);
     expect(has((e) => e.event === 'settle' && e.eventType === 3)).toBeGreaterThan(500);
     expect(has((e) => e.event === 'forward_fail' && e.eventType === 3)).toBeGreaterThan(200);
-    expect(has((e) => e.event === 'link_fail' && e.eventType === 3 && e.failureDetail === 6 && e.info != null && e.info.outgoingAmtMsat !== '0')).toBeGreaterThan(100);
+    expect(
+      has(
+        (e) =>
+          e.event === 'link_fail' &&
+          e.eventType === 3 &&
+          e.failureDetail === 6 &&
+          e.info != null &&
+          e.info.outgoingAmtMsat !== '0',
+      ),
+    ).toBeGreaterThan(100);
     expect(has((e) => e.event === 'settle' && e.eventType === 2)).toBeGreaterThan(100);
     expect(has((e) => e.event === 'settle' && e.eventType === 1)).toBeGreaterThan(100);
     expect(has((e) => e.event === 'final_htlc')).toBeGreaterThan(1000);

@@ -12,13 +12,55 @@ const CTX: ClassifyContext = {
 
 describe('classifyStatus: what the HTTP/2 stream reports', () => {
   test.each<[string, number, string, RegExp, boolean]>([
-    ['a reset connection', 14, 'connection lost: ECONNRESET read ECONNRESET', /^the connection to lnd at node:10009 was lost \(connection reset\)$/, true],
-    ['a dropped connection', 14, 'Connection dropped', /^the connection to lnd at node:10009 was lost \(connection lost\)$/, true],
-    ['no answer to keepalive', 14, 'keepalive: no answer from lnd within 20 s (connection lost)', /was lost \(no answer from lnd within 20 s\)$/, true],
-    ['GOAWAY too_many_pings', 14, 'connection lost: lnd sent GOAWAY 11 (too_many_pings)', /keepalive pings \(lnd before 0\.17 allows one per 5 minutes\)/, true],
-    ['another GOAWAY', 14, 'connection lost: lnd sent GOAWAY 2 (shutting down)', /^lnd at node:10009 ended the stream/, true],
-    ['an undecodable message', 13, 'lnd sent an HtlcEvent that cannot be decoded (varint too long)', /sent data htlc-tail cannot read .*gRPC port/, true],
-    ['a compressed message', 13, 'lnd sent a compressed message, which was not asked for', /sent data htlc-tail cannot read/, true],
+    [
+      'a reset connection',
+      14,
+      'connection lost: ECONNRESET read ECONNRESET',
+      /^the connection to lnd at node:10009 was lost \(connection reset\)$/,
+      true,
+    ],
+    [
+      'a dropped connection',
+      14,
+      'Connection dropped',
+      /^the connection to lnd at node:10009 was lost \(connection lost\)$/,
+      true,
+    ],
+    [
+      'no answer to keepalive',
+      14,
+      'keepalive: no answer from lnd within 20 s (connection lost)',
+      /was lost \(no answer from lnd within 20 s\)$/,
+      true,
+    ],
+    [
+      'GOAWAY too_many_pings',
+      14,
+      'connection lost: lnd sent GOAWAY 11 (too_many_pings)',
+      /keepalive pings \(lnd before 0\.17 allows one per 5 minutes\)/,
+      true,
+    ],
+    [
+      'another GOAWAY',
+      14,
+      'connection lost: lnd sent GOAWAY 2 (shutting down)',
+      /^lnd at node:10009 ended the stream/,
+      true,
+    ],
+    [
+      'an undecodable message',
+      13,
+      'lnd sent an HtlcEvent that cannot be decoded (varint too long)',
+      /sent data htlc-tail cannot read .*gRPC port/,
+      true,
+    ],
+    [
+      'a compressed message',
+      13,
+      'lnd sent a compressed message, which was not asked for',
+      /sent data htlc-tail cannot read/,
+      true,
+    ],
   ])('%s', (_name, code, details, message, streamLost) => {
     const c = classifyStatus(code, details, CTX);
     expect(c.error.message).toMatch(message);
@@ -26,7 +68,11 @@ describe('classifyStatus: what the HTTP/2 stream reports', () => {
   });
 
   test('a TLS failure on the stream connection is a TLS problem, not a lost stream', () => {
-    const c = classifyStatus(14, "connection lost: ERR_TLS_CERT_ALTNAME_INVALID Hostname/IP does not match certificate's altnames", CTX);
+    const c = classifyStatus(
+      14,
+      "connection lost: ERR_TLS_CERT_ALTNAME_INVALID Hostname/IP does not match certificate's altnames",
+      CTX,
+    );
     expect(c.error.message).toMatch(/^TLS: the certificate of node:10009/);
     expect(c.streamLost).toBe(false);
   });

@@ -85,7 +85,7 @@ describe('dial', () => {
     expect(proxy.requests.slice(before)).toEqual([{ type: 'name', host: ONION_IN_CERT, port: 10009 }]);
   });
 
-  test("a cert without the onion name fails verification for it; another name the cert holds works (--tls-server-name)", async () => {
+  test('a cert without the onion name fails verification for it; another name the cert holds works (--tls-server-name)', async () => {
     const s1 = await dial({ host: ONION, port: 10009, proxy: viaProxy(), timeoutMs: 10_000 });
     await expect(tlsEcho(s1, ONION)).rejects.toThrow(/altnames|does not match/i);
     const s2 = await dial({ host: ONION, port: 10009, proxy: viaProxy(), timeoutMs: 10_000 });
@@ -101,18 +101,34 @@ describe('dial', () => {
 
   test('direct, nothing listening: exit 4 naming the address, retryable', async () => {
     const e = await dialError({ host: '127.0.0.1', port: refusedPort, proxy: null, timeoutMs: 10_000 });
-    expect(e.message).toBe(`cannot reach lnd at 127.0.0.1:${refusedPort} (connection refused): check that lnd runs and the address is right`);
+    expect(e.message).toBe(
+      `cannot reach lnd at 127.0.0.1:${refusedPort} (connection refused): check that lnd runs and the address is right`,
+    );
     expect([e.stage, e.retryable, e.proxy]).toEqual(['connect', true, null]);
   });
 
   test('the proxy port is dead (Tor not running): exit 4 naming the proxy, retryable', async () => {
-    const e = await dialError({ host: ONION, port: 10009, proxy: { host: '127.0.0.1', port: refusedPort, source: 'default for .onion addresses' }, timeoutMs: 10_000 });
-    expect(e.message).toMatch(new RegExp(`^SOCKS5 proxy 127\\.0\\.0\\.1:${refusedPort} refused the connection: is Tor running\\? \\(proxy default for \\.onion addresses; needed for ${ONION}:10009\\)$`));
+    const e = await dialError({
+      host: ONION,
+      port: 10009,
+      proxy: { host: '127.0.0.1', port: refusedPort, source: 'default for .onion addresses' },
+      timeoutMs: 10_000,
+    });
+    expect(e.message).toMatch(
+      new RegExp(
+        `^SOCKS5 proxy 127\\.0\\.0\\.1:${refusedPort} refused the connection: is Tor running\\? \\(proxy default for \\.onion addresses; needed for ${ONION}:10009\\)$`,
+      ),
+    );
     expect([e.stage, e.retryable, e.proxy]).toEqual(['connect', true, `127.0.0.1:${refusedPort}`]);
   });
 
   test.each<[string, number, RegExp, boolean]>([
-    ['host unreachable (Tor: onion not reachable)', 4, /the proxy answered "host unreachable" \(for an onion address: the node or its Tor service is offline, or the address is wrong\)$/, true],
+    [
+      'host unreachable (Tor: onion not reachable)',
+      4,
+      /the proxy answered "host unreachable" \(for an onion address: the node or its Tor service is offline, or the address is wrong\)$/,
+      true,
+    ],
     ['TTL expired', 6, /the proxy answered "TTL expired" \(for an onion address/, true],
     ['connection refused', 5, /the proxy answered "connection refused by the target"$/, true],
     ['general failure', 1, /the proxy answered "general SOCKS server failure"/, true],
@@ -121,8 +137,15 @@ describe('dial', () => {
   ])('the proxy answers %s: exit 4 naming target, proxy and the reply', async (_n, code, re, retryable) => {
     const p = await startSocksProxy({}, { kind: 'reply', code });
     try {
-      const e = await dialError({ host: ONION, port: 10009, proxy: { host: p.host, port: p.port, source: '--socks5' }, timeoutMs: 10_000 });
-      expect(e.message).toMatch(new RegExp(`^cannot reach ${ONION}:10009 through SOCKS5 proxy 127\\.0\\.0\\.1:${p.port}: `));
+      const e = await dialError({
+        host: ONION,
+        port: 10009,
+        proxy: { host: p.host, port: p.port, source: '--socks5' },
+        timeoutMs: 10_000,
+      });
+      expect(e.message).toMatch(
+        new RegExp(`^cannot reach ${ONION}:10009 through SOCKS5 proxy 127\\.0\\.0\\.1:${p.port}: `),
+      );
       expect(e.message).toMatch(re);
       expect([e.stage, e.retryable]).toEqual(['socks', retryable]);
     } finally {
@@ -144,11 +167,18 @@ describe('dial', () => {
     const p = await startSocksProxy({}, { kind });
     try {
       const t0 = Date.now();
-      const e = await dialError({ host: ONION, port: 10009, proxy: { host: p.host, port: p.port, source: '--socks5' }, timeoutMs: 800 });
+      const e = await dialError({
+        host: ONION,
+        port: 10009,
+        proxy: { host: p.host, port: p.port, source: '--socks5' },
+        timeoutMs: 800,
+      });
       const took = Date.now() - t0;
       expect(took).toBeGreaterThanOrEqual(750);
       expect(took).toBeLessThan(15_000);
-      expect(e.message).toBe(`SOCKS5 proxy 127.0.0.1:${p.port} did not connect to ${ONION}:10009 within 0.8 s; Tor may still be building a circuit: retry, or raise --connect-timeout`);
+      expect(e.message).toBe(
+        `SOCKS5 proxy 127.0.0.1:${p.port} did not connect to ${ONION}:10009 within 0.8 s; Tor may still be building a circuit: retry, or raise --connect-timeout`,
+      );
       expect([e.stage, e.retryable]).toEqual(['socks', true]);
     } finally {
       await p.close();
@@ -156,13 +186,23 @@ describe('dial', () => {
   });
 
   test.each<[string, 'close-after-greeting' | 'auth-required' | 'not-socks', RegExp, boolean]>([
-    ['closes after the greeting', 'close-after-greeting', /closed the connection during the handshake for .*; is it Tor's SocksPort \(not its ControlPort\)\?$/, true],
+    [
+      'closes after the greeting',
+      'close-after-greeting',
+      /closed the connection during the handshake for .*; is it Tor's SocksPort \(not its ControlPort\)\?$/,
+      true,
+    ],
     ['wants a password', 'auth-required', /asks for a user name and password, which htlc-tail does not send/, false],
     ['is not a SOCKS5 proxy', 'not-socks', /^127\.0\.0\.1:\d+ is not a SOCKS5 proxy/, false],
   ])('the proxy %s', async (_n, kind, re, retryable) => {
     const p = await startSocksProxy({}, { kind });
     try {
-      const e = await dialError({ host: ONION, port: 10009, proxy: { host: p.host, port: p.port, source: '--socks5' }, timeoutMs: 10_000 });
+      const e = await dialError({
+        host: ONION,
+        port: 10009,
+        proxy: { host: p.host, port: p.port, source: '--socks5' },
+        timeoutMs: 10_000,
+      });
       expect(e.message).toMatch(re);
       expect(e.retryable).toBe(retryable);
     } finally {
@@ -174,10 +214,18 @@ describe('dial', () => {
     const p = await startSocksProxy({}, { kind: 'silent' });
     try {
       const ac = new AbortController();
-      const pending = dial({ host: ONION, port: 10009, proxy: { host: p.host, port: p.port, source: '--socks5' }, timeoutMs: 30_000, signal: ac.signal });
+      const pending = dial({
+        host: ONION,
+        port: 10009,
+        proxy: { host: p.host, port: p.port, source: '--socks5' },
+        timeoutMs: 30_000,
+        signal: ac.signal,
+      });
       setTimeout(() => ac.abort(), 100);
       await expect(pending).rejects.toBeInstanceOf(DialAbortedError);
-      await expect(dial({ host: '127.0.0.1', port: serverPort, proxy: null, timeoutMs: 1000, signal: ac.signal })).rejects.toBeInstanceOf(DialAbortedError);
+      await expect(
+        dial({ host: '127.0.0.1', port: serverPort, proxy: null, timeoutMs: 1000, signal: ac.signal }),
+      ).rejects.toBeInstanceOf(DialAbortedError);
     } finally {
       await p.close();
     }

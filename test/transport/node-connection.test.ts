@@ -45,7 +45,11 @@ describe.each(['grpc', 'rest', 'ws'] as const)('over %s', (transport) => {
     try {
       expect(c.name).toBe(c.address);
       expect(c.label).toBe(c.address);
-      expect(await c.identity()).toEqual({ identity: node.node.pubkey, pubkey: node.node.pubkey, alias: node.node.alias });
+      expect(await c.identity()).toEqual({
+        identity: node.node.pubkey,
+        pubkey: node.node.pubkey,
+        alias: node.node.alias,
+      });
       expect(c.name).toBe(node.node.alias);
       expect(c.label).toBe(node.node.pubkey);
       const named = new NodeConnection(config(transport, node.macaroons.readonly, 'routing'));
@@ -85,7 +89,11 @@ describe.each(['grpc', 'rest', 'ws'] as const)('over %s', (transport) => {
     });
     await source.run();
     c.close();
-    expect(notices[0]).toBe(transport === 'grpc' ? `connecting to lnd at ${c.address}` : `connecting to lnd's REST port at ${c.address}${transport === 'ws' ? ' (WebSocket)' : ''}`);
+    expect(notices[0]).toBe(
+      transport === 'grpc'
+        ? `connecting to lnd at ${c.address}`
+        : `connecting to lnd's REST port at ${c.address}${transport === 'ws' ? ' (WebSocket)' : ''}`,
+    );
     expect(subscribed).toEqual([false]);
     expect(events[0]!.event).toBe('subscribed');
     expect(events.length).toBeGreaterThanOrEqual(5);

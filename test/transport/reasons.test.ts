@@ -12,14 +12,26 @@ describe('lossReason', () => {
     [{ code: 14, details: '' }, 'lnd ended the stream (status 14)'],
     [{ code: 14, details: 'Connection dropped', cause: 'lost' }, 'connection lost'],
     [{ code: 14, details: 'connection lost: the REST stream was cut off', cause: 'lost' }, 'connection lost'],
-    [{ code: 14, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' }, 'connection lost'],
-    [{ code: 14, details: 'keepalive: no answer from lnd within 20 s (connection lost)', cause: 'silent' }, 'connection lost: no sign of life from lnd (keepalive)'],
-    [{ code: 14, details: 'connection lost: no ping from lnd for 90 s', cause: 'silent' }, 'connection lost: no sign of life from lnd (keepalive)'],
-    [{ code: 13, details: 'lnd sent an HtlcEvent that cannot be decoded (x)', cause: 'undecodable' }, 'lnd sent data that cannot be read'],
+    [
+      { code: 14, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' },
+      'connection lost',
+    ],
+    [
+      { code: 14, details: 'keepalive: no answer from lnd within 20 s (connection lost)', cause: 'silent' },
+      'connection lost: no sign of life from lnd (keepalive)',
+    ],
+    [
+      { code: 14, details: 'connection lost: no ping from lnd for 90 s', cause: 'silent' },
+      'connection lost: no sign of life from lnd (keepalive)',
+    ],
+    [
+      { code: 13, details: 'lnd sent an HtlcEvent that cannot be decoded (x)', cause: 'undecodable' },
+      'lnd sent data that cannot be read',
+    ],
   ])('%j → %s', (status, reason) => {
     expect(lossReason(status)).toBe(reason);
   });
-  test('at most 200 characters of lnd\'s text', () => {
+  test("at most 200 characters of lnd's text", () => {
     expect(lossReason({ code: 2, details: 'x'.repeat(500) })).toHaveLength(200);
   });
 });
@@ -41,7 +53,9 @@ describe('proxyNotice', () => {
   test('names the proxy variables that are set; nothing when none is (no_proxy alone changes nothing)', () => {
     expect(proxyNotice({})).toBeUndefined();
     expect(proxyNotice({ no_proxy: 'localhost', https_proxy: ' ' })).toBeUndefined();
-    expect(proxyNotice({ HTTPS_PROXY: 'http://p:3128' })).toBe('HTTPS_PROXY is set but ignored: htlc-tail connects to lnd directly, or through the SOCKS5 proxy of --socks5 (gRPC, REST and WebSocket alike)');
+    expect(proxyNotice({ HTTPS_PROXY: 'http://p:3128' })).toBe(
+      'HTTPS_PROXY is set but ignored: htlc-tail connects to lnd directly, or through the SOCKS5 proxy of --socks5 (gRPC, REST and WebSocket alike)',
+    );
     expect(proxyNotice({ grpc_proxy: 'x', https_proxy: 'y' })).toMatch(/^grpc_proxy, https_proxy are set but ignored/);
   });
 });

@@ -44,7 +44,10 @@ interface Harness {
   readonly done: Promise<unknown>;
 }
 
-function harness(scripts: (attempt: number) => Script, over: { wait?: boolean; reconnect?: boolean; probe?: (signal: AbortSignal) => Promise<void> } = {}): Harness {
+function harness(
+  scripts: (attempt: number) => Script,
+  over: { wait?: boolean; reconnect?: boolean; probe?: (signal: AbortSignal) => Promise<void> } = {},
+): Harness {
   const clock = new FakeClock();
   const notices: string[] = [];
   const gaps: Array<{ from: number; to: number; reason: string }> = [];
@@ -95,7 +98,11 @@ function harness(scripts: (attempt: number) => Script, over: { wait?: boolean; r
 
 /** lnd answers at once with headers and its subscribed event, then ends the stream `after` ms later with `status`. */
 const answerThenEnd =
-  (after: number, status: StreamStatus = { code: 0, details: '' }, extra?: (h: StreamHandlers, clock: FakeClock) => void): Script =>
+  (
+    after: number,
+    status: StreamStatus = { code: 0, details: '' },
+    extra?: (h: StreamHandlers, clock: FakeClock) => void,
+  ): Script =>
   (h, clock) => {
     h.onHeaders?.();
     h.onEvent(subscribedEvent);
@@ -129,7 +136,9 @@ describe('backoff that backs off', () => {
   });
 
   test('an HTLC event makes a stream healthy: the next loss starts again from 0.5 s', async () => {
-    const h = harness((n) => (n === 2 ? answerThenEnd(100, undefined, (hh) => hh.onEvent(htlcEvent)) : answerThenEnd(0)));
+    const h = harness((n) =>
+      n === 2 ? answerThenEnd(100, undefined, (hh) => hh.onEvent(htlcEvent)) : answerThenEnd(0),
+    );
     await h.clock.advance(4_000);
     h.session.stop();
     await h.done;
@@ -162,15 +171,20 @@ describe('established only when lnd answered', () => {
     });
     await h.clock.advance(11_000);
     const err = (await h.done) as Error;
-    expect(err.message).toBe("TLS done but no HTTP/2 SETTINGS from 127.0.0.1:10009 within 10 s: is that lnd's gRPC port, and is lnd running normally? (or raise --connect-timeout)");
+    expect(err.message).toBe(
+      "TLS done but no HTTP/2 SETTINGS from 127.0.0.1:10009 within 10 s: is that lnd's gRPC port, and is lnd running normally? (or raise --connect-timeout)",
+    );
     expect(h.subscribedAt).toEqual([]);
     expect(h.gaps).toEqual([]);
   });
 
   test('with --wait the same is retried with backoff and one line', async () => {
-    const h = harness(() => (hh, clock) => {
-      clock.setTimeout(() => hh.onEnd(stepTimeoutStatus('protocol', 'grpc', '127.0.0.1:10009', 10_000)), 10_000);
-    }, { wait: true });
+    const h = harness(
+      () => (hh, clock) => {
+        clock.setTimeout(() => hh.onEnd(stepTimeoutStatus('protocol', 'grpc', '127.0.0.1:10009', 10_000)), 10_000);
+      },
+      { wait: true },
+    );
     await h.clock.advance(60_000);
     h.session.stop();
     expect(await h.done).toBe('stopped');
@@ -229,12 +243,22 @@ describe('gap lines', () => {
             clock.setTimeout(() => hh.onEvent(htlcEvent), 1_000);
             clock.setTimeout(() => hh.onAlive?.(), 31_000); // a keepalive answer
             // then silence: keepalive gives up 50 s later
-            clock.setTimeout(() => hh.onEnd({ code: 14, details: 'keepalive: no answer from lnd within 20 s (connection lost)', cause: 'silent' }), 81_000);
+            clock.setTimeout(
+              () =>
+                hh.onEnd({
+                  code: 14,
+                  details: 'keepalive: no answer from lnd within 20 s (connection lost)',
+                  cause: 'silent',
+                }),
+              81_000,
+            );
           }
         : answerThenEnd(60_000),
     );
     await h.clock.advance(82_000);
-    expect(h.gaps).toEqual([{ from: T0 + 31_000, to: T0 + 81_500, reason: 'connection lost: no sign of life from lnd (keepalive)' }]);
+    expect(h.gaps).toEqual([
+      { from: T0 + 31_000, to: T0 + 81_500, reason: 'connection lost: no sign of life from lnd (keepalive)' },
+    ]);
     h.session.stop();
     await h.done;
   });
@@ -244,7 +268,11 @@ describe('gap lines', () => {
       n === 0
         ? answerThenEnd(100, { code: 2, details: 'htlc event subscription terminated' }, (hh) => hh.onEvent(htlcEvent))
         : n === 1
-          ? answerThenEnd(100, { code: 14, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' }, (hh) => hh.onEvent(htlcEvent))
+          ? answerThenEnd(
+              100,
+              { code: 14, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' },
+              (hh) => hh.onEvent(htlcEvent),
+            )
           : answerThenEnd(60_000),
     );
     await h.clock.advance(3_000);
@@ -254,11 +282,15 @@ describe('gap lines', () => {
   });
 
   test('with --no-reconnect a lost stream is exit 6 with the reason', async () => {
-    const h = harness(() => answerThenEnd(100, { code: 2, details: 'htlc event subscription terminated' }), { reconnect: false });
+    const h = harness(() => answerThenEnd(100, { code: 2, details: 'htlc event subscription terminated' }), {
+      reconnect: false,
+    });
     await h.clock.advance(200);
     const err = (await h.done) as Error & { kind: string };
     expect(err.kind).toBe('stream-ended');
-    expect(err.message).toBe('the HTLC event stream ended (htlc event subscription terminated); not reconnecting (--no-reconnect)');
+    expect(err.message).toBe(
+      'the HTLC event stream ended (htlc event subscription terminated); not reconnecting (--no-reconnect)',
+    );
   });
 });
 

@@ -51,14 +51,18 @@ describe('TargetSource', () => {
     const first = src.current;
     expect(src.reload()).toEqual({ target: first, problems: [] });
     expect(src.reload().target).toBe(first);
-    expect(src.changeNote('cert')).toBe(`; ${cert} is unchanged since htlc-tail started, so lnd now uses another one: copy lnd's current file there`);
+    expect(src.changeNote('cert')).toBe(
+      `; ${cert} is unchanged since htlc-tail started, so lnd now uses another one: copy lnd's current file there`,
+    );
     writeFileSync(cert, certB);
     writeFileSync(mac, macB);
     const next = src.reload().target;
     expect(next).not.toBe(first);
     expect(next.certPem!.toString()).toBe(certB);
     expect(next.macaroon!.equals(macB)).toBe(true);
-    expect(src.changeNote('macaroon')).toBe(`; ${mac} changed since htlc-tail started, and the new one is not accepted either`);
+    expect(src.changeNote('macaroon')).toBe(
+      `; ${mac} changed since htlc-tail started, and the new one is not accepted either`,
+    );
   });
 
   test('a file that cannot be read now keeps the last good bytes, said once; then read again when it is back', () => {

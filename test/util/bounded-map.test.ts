@@ -22,7 +22,12 @@ describe('BoundedMap', () => {
     const m = new BoundedMap<string, string | undefined>(4);
     let calls = 0;
     const make = (k: string) => (calls++, k === 'none' ? undefined : k.toUpperCase());
-    expect([m.getOrSet('x', make), m.getOrSet('x', make), m.getOrSet('none', make), m.getOrSet('none', make)]).toEqual(['X', 'X', undefined, undefined]);
+    expect([m.getOrSet('x', make), m.getOrSet('x', make), m.getOrSet('none', make), m.getOrSet('none', make)]).toEqual([
+      'X',
+      'X',
+      undefined,
+      undefined,
+    ]);
     expect(calls).toBe(2);
   });
 

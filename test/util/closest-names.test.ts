@@ -10,13 +10,27 @@ describe('closestNames', () => {
     ['case-insensitive', 'CHECK', COMMANDS, 1, undefined, ['check']],
     ['a prefix comes before a smaller edit distance', 'rep', COMMANDS, 2, undefined, ['replay', 'report']],
     ['the word starting with the candidate is a prefix too', 'checks', COMMANDS, 1, undefined, ['check']],
-    ['containment before distance', 'satoshi', ['ACINQ', 'WalletOfSatoshi.com', 'satoshx'], 1, undefined, ['WalletOfSatoshi.com']],
+    [
+      'containment before distance',
+      'satoshi',
+      ['ACINQ', 'WalletOfSatoshi.com', 'satoshx'],
+      1,
+      undefined,
+      ['WalletOfSatoshi.com'],
+    ],
     ['ties keep the candidates order', 'x', ['bb', 'aa', 'cc'], 3, undefined, ['bb', 'aa', 'cc']],
     ['n bounds the answer', 'x', ['aa', 'bb', 'cc', 'dd'], 2, undefined, ['aa', 'bb']],
     ['too far: dropped', 'zzzzzzzz', COMMANDS, 3, 4, []],
     ['a prefix is close enough whatever the limit', 'umbrel', ['Umbrel-main', 'start9'], 3, 2, ['Umbrel-main']],
     ['within the limit', 'admn', ['plain', 'admin', 'encrypted'], 3, 2, ['admin']],
-    ['Unicode NFC: composed and decomposed are the same', 'caf\u0065\u0301', ['caf\u00e9', 'cafe'], 1, 0, ['caf\u00e9']],
+    [
+      'Unicode NFC: composed and decomposed are the same',
+      'caf\u0065\u0301',
+      ['caf\u00e9', 'cafe'],
+      1,
+      0,
+      ['caf\u00e9'],
+    ],
     ['no candidates', 'x', [], 3, undefined, []],
   ])('%s', (_name, word, candidates, n, max, want) => {
     expect(closestNames(word, candidates, n, max)).toEqual(want);
@@ -29,6 +43,8 @@ describe('closestNames', () => {
   });
 
   test('typoDistance: half the length, at least 2', () => {
-    expect([typoDistance(''), typoDistance('abc'), typoDistance('abcdef'), typoDistance('abcdefghij')]).toEqual([2, 2, 3, 5]);
+    expect([typoDistance(''), typoDistance('abc'), typoDistance('abcdef'), typoDistance('abcdefghij')]).toEqual([
+      2, 2, 3, 5,
+    ]);
   });
 });

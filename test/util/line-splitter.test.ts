@@ -9,7 +9,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { LineSplitter, PIECE_BYTES } from '../../src/util/line-splitter.js';
 
-function split(chunks: readonly Uint8Array[], opts: ConstructorParameters<typeof LineSplitter>[1] = {}, end = true): string[] {
+function split(
+  chunks: readonly Uint8Array[],
+  opts: ConstructorParameters<typeof LineSplitter>[1] = {},
+  end = true,
+): string[] {
   const lines: string[] = [];
   const s = new LineSplitter((l) => {
     lines.push(l);
@@ -86,14 +90,19 @@ describe('LineSplitter', () => {
   test('a line over the limit is dropped and reported once, with its size; the next lines come through', () => {
     const tooLong: number[] = [];
     const long = 'x'.repeat(50);
-    const lines = split([b('ok\n' + long.slice(0, 20)), b(long.slice(20)), b('\nafter\n')], { maxLineBytes: 16, onTooLong: (n) => void tooLong.push(n) });
+    const lines = split([b('ok\n' + long.slice(0, 20)), b(long.slice(20)), b('\nafter\n')], {
+      maxLineBytes: 16,
+      onTooLong: (n) => void tooLong.push(n),
+    });
     expect(lines).toEqual(['ok', 'after']);
     expect(tooLong).toEqual([50]);
   });
 
   test('a too-long last line without a newline is reported at the end', () => {
     const tooLong: number[] = [];
-    expect(split([b('ok\n'), b('y'.repeat(40))], { maxLineBytes: 16, onTooLong: (n) => void tooLong.push(n) })).toEqual(['ok']);
+    expect(split([b('ok\n'), b('y'.repeat(40))], { maxLineBytes: 16, onTooLong: (n) => void tooLong.push(n) })).toEqual(
+      ['ok'],
+    );
     expect(tooLong).toEqual([40]);
   });
 
@@ -133,11 +142,31 @@ describe('LineSplitter', () => {
     const multi = '⚡ Zürich 😀\n';
 
     test.each([
-      ['é as two bytes is é, not Ã©', [b('caf'), Buffer.of(0xc3), Buffer.of(0xa9, 0x0a), b('plain\n')], ['café', 'plain']],
-      ['an ASCII chunk, then one cut inside an emoji, then ASCII', [b('abc\nx'), b('😀').subarray(0, 2), Buffer.concat([b('😀').subarray(2), b('y\nzz\n')])], ['abc', 'x😀y', 'zz']],
-      ['latin1 bytes that are not UTF-8 become U+FFFD', [Buffer.of(0x61, 0xe9, 0x62, 0x0a), b('ok\n')], ['a\ufffdb', 'ok']],
-      ['a lone continuation byte and a cut-off sequence at the end of a line', [Buffer.of(0x80, 0x0a, 0xe2, 0x82, 0x0a), b('ok\n')], ['\ufffd', '\ufffd', 'ok']],
-      ['a non-ASCII line carried over into an ASCII chunk', [b('ab'), b('ç'), b('d\nplain\nmore\n')], ['abçd', 'plain', 'more']],
+      [
+        'é as two bytes is é, not Ã©',
+        [b('caf'), Buffer.of(0xc3), Buffer.of(0xa9, 0x0a), b('plain\n')],
+        ['café', 'plain'],
+      ],
+      [
+        'an ASCII chunk, then one cut inside an emoji, then ASCII',
+        [b('abc\nx'), b('😀').subarray(0, 2), Buffer.concat([b('😀').subarray(2), b('y\nzz\n')])],
+        ['abc', 'x😀y', 'zz'],
+      ],
+      [
+        'latin1 bytes that are not UTF-8 become U+FFFD',
+        [Buffer.of(0x61, 0xe9, 0x62, 0x0a), b('ok\n')],
+        ['a\ufffdb', 'ok'],
+      ],
+      [
+        'a lone continuation byte and a cut-off sequence at the end of a line',
+        [Buffer.of(0x80, 0x0a, 0xe2, 0x82, 0x0a), b('ok\n')],
+        ['\ufffd', '\ufffd', 'ok'],
+      ],
+      [
+        'a non-ASCII line carried over into an ASCII chunk',
+        [b('ab'), b('ç'), b('d\nplain\nmore\n')],
+        ['abçd', 'plain', 'more'],
+      ],
       ['DEL and NUL are ASCII', [b('\u007f\u0000x\n')], ['\u007f\u0000x']],
     ] as const)('%s', (_name, chunks, want) => {
       expect(split(chunks)).toEqual(want);
@@ -165,7 +194,9 @@ describe('LineSplitter', () => {
         const want = ['a', long, 'b', long, 'c'];
         const input = b(want.join('\n') + '\n');
         expect(split([input])).toEqual(want);
-        expect(split([input.subarray(0, 3), input.subarray(3, PIECE_BYTES + 7), input.subarray(PIECE_BYTES + 7)])).toEqual(want);
+        expect(
+          split([input.subarray(0, 3), input.subarray(3, PIECE_BYTES + 7), input.subarray(PIECE_BYTES + 7)]),
+        ).toEqual(want);
       }
     });
 
@@ -175,7 +206,16 @@ describe('LineSplitter', () => {
         seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
         return (seed >>> 8) % n;
       };
-      const pieces = [b(ascii), b(multi), b('short\r\n'), b('\n'), b('ascii without newline '), Buffer.of(0xf0, 0x9f), Buffer.of(0xff), b('z'.repeat(PIECE_BYTES / 2) + '\n')];
+      const pieces = [
+        b(ascii),
+        b(multi),
+        b('short\r\n'),
+        b('\n'),
+        b('ascii without newline '),
+        Buffer.of(0xf0, 0x9f),
+        Buffer.of(0xff),
+        b('z'.repeat(PIECE_BYTES / 2) + '\n'),
+      ];
       for (let round = 0; round < 60; round++) {
         const parts: Buffer[] = [];
         const count = 1 + rnd(80);

@@ -95,7 +95,8 @@ function parseV2(buf: Uint8Array): RawMacaroon {
       cavLocation = utf8.decode(section[0]!.data);
       section = section.slice(1);
     }
-    if (section.length === 0 || section[0]!.type !== FIELD_IDENTIFIER) throw new MacaroonError('no identifier in caveat');
+    if (section.length === 0 || section[0]!.type !== FIELD_IDENTIFIER)
+      throw new MacaroonError('no identifier in caveat');
     const id = section[0]!.data;
     section = section.slice(1);
     if (section.length === 0) {
@@ -164,7 +165,8 @@ export function encodeMacaroonV2(m: RawMacaroon): Buffer {
   for (const cav of m.caveats) {
     if (cav.location) appendPacket(out, FIELD_LOCATION, utf8enc.encode(cav.location));
     appendPacket(out, FIELD_IDENTIFIER, cav.id);
-    if (cav.verificationId && cav.verificationId.length > 0) appendPacket(out, FIELD_VERIFICATION_ID, cav.verificationId);
+    if (cav.verificationId && cav.verificationId.length > 0)
+      appendPacket(out, FIELD_VERIFICATION_ID, cav.verificationId);
     out.push(FIELD_EOS);
   }
   out.push(FIELD_EOS);

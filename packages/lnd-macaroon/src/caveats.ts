@@ -91,7 +91,9 @@ export function checkCaveat(caveat: string, ctx: CaveatContext): string | undefi
     case COND_IPADDR: {
       const peer = ctx.peerIp === undefined ? undefined : normalizeIp(ctx.peerIp);
       if (peer === undefined) return fail('unable to get peer info from context');
-      return isIP(p.arg) !== 0 && normalizeIp(p.arg) === peer ? undefined : fail('macaroon locked to different IP address');
+      return isIP(p.arg) !== 0 && normalizeIp(p.arg) === peer
+        ? undefined
+        : fail('macaroon locked to different IP address');
     }
     case COND_IPRANGE: {
       if (ctx.peerIp === undefined) return fail('unable to get peer info from context');

@@ -6,13 +6,7 @@
  * logs or prints macaroon bytes.
  */
 export { MacaroonError } from './errors.js';
-export {
-  decodeMacaroonV2,
-  encodeMacaroonV2,
-  SIGNATURE_LENGTH,
-  type RawCaveat,
-  type RawMacaroon,
-} from './binary.js';
+export { decodeMacaroonV2, encodeMacaroonV2, SIGNATURE_LENGTH, type RawCaveat, type RawMacaroon } from './binary.js';
 export {
   decodeIdentifier,
   encodeIdentifier,

@@ -11,6 +11,8 @@ const to = new URL('../protos/', import.meta.url);
 
 if (existsSync(from)) cpSync(from, to, { recursive: true, preserveTimestamps: true });
 else if (!existsSync(to)) {
-  process.stderr.write(`lnd-sim build: lnd's protos are missing: neither ${fileURLToPath(from)} nor ${fileURLToPath(to)} exists\n`);
+  process.stderr.write(
+    `lnd-sim build: lnd's protos are missing: neither ${fileURLToPath(from)} nor ${fileURLToPath(to)} exists\n`,
+  );
   process.exit(1);
 }

@@ -93,10 +93,12 @@ export interface AuthRequest {
 /** Go's encoding/hex DecodeString, with its error texts. */
 export function goHexDecode(s: string): Buffer | string {
   const valid = (c: string) => /[0-9a-fA-F]/.test(c);
-  const invalid = (c: string) => `encoding/hex: invalid byte: U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} ${JSON.stringify(c).replace(/^"|"$/g, "'")}`;
+  const invalid = (c: string) =>
+    `encoding/hex: invalid byte: U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} ${JSON.stringify(c).replace(/^"|"$/g, "'")}`;
   const even = s.length - (s.length % 2);
   for (let i = 0; i < even; i++) if (!valid(s[i]!)) return invalid(s[i]!);
-  if (s.length % 2 === 1) return valid(s[s.length - 1]!) ? 'encoding/hex: odd length hex string' : invalid(s[s.length - 1]!);
+  if (s.length % 2 === 1)
+    return valid(s[s.length - 1]!) ? 'encoding/hex: odd length hex string' : invalid(s[s.length - 1]!);
   return Buffer.from(s, 'hex');
 }
 
@@ -105,7 +107,12 @@ function has(ops: readonly MacaroonOp[], p: Permission): boolean {
 }
 
 /** One bakery Allow(): undefined when every op is granted and the caveats hold, else the error text. */
-function allow(ops: readonly MacaroonOp[], caveats: readonly string[], wanted: readonly Permission[], req: AuthRequest): string | undefined {
+function allow(
+  ops: readonly MacaroonOp[],
+  caveats: readonly string[],
+  wanted: readonly Permission[],
+  req: AuthRequest,
+): string | undefined {
   let firstCaveatError: string | undefined;
   let missing = false;
   for (const p of wanted) {
@@ -149,7 +156,8 @@ export function checkMacaroon(cfg: AuthConfig, req: AuthRequest, required: reado
       if (err instanceof MacaroonError) return `cannot retrieve macaroon: cannot unmarshal macaroon id: ${err.message}`;
       throw err;
     }
-    if (ops.length === 0 || ops[0]!.actions.length === 0) return 'cannot retrieve macaroon: no operations found in macaroon';
+    if (ops.length === 0 || ops[0]!.actions.length === 0)
+      return 'cannot retrieve macaroon: no operations found in macaroon';
   }
   const rootKey = cfg.rootKeys.get(storageId);
   if (!rootKey) return `cannot retrieve macaroon: cannot get macaroon: root key with id ${storageId} doesn't exist`;

@@ -73,7 +73,12 @@ export function answerUnary(backend: RpcBackend, call: CallInfo, request: () => 
 }
 
 /** Opens an HTLC event stream: lnd's refusal, else undefined after handing the stream (made only now) to the node. */
-export function openHtlcStream(backend: RpcBackend, macaroons: readonly string[], peerIp: string | undefined, sink: () => EventSink): RpcFailure | undefined {
+export function openHtlcStream(
+  backend: RpcBackend,
+  macaroons: readonly string[],
+  peerIp: string | undefined,
+  sink: () => EventSink,
+): RpcFailure | undefined {
   const denied = backend.authorize(SUBSCRIBE_HTLC_EVENTS, macaroons, peerIp);
   if (denied !== undefined) return { code: STATUS_UNKNOWN, message: denied };
   backend.subscribeHtlcEvents(sink());

@@ -92,7 +92,10 @@ function extension(oidText: string, critical: boolean, value: Buffer): Buffer {
 }
 
 function pem(label: string, data: Buffer): string {
-  const b64 = data.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = data
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -111,7 +114,9 @@ export function generateLndCert(opts: CertOptions = {}): TlsMaterial {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const spki = publicKey.export({ type: 'spki', format: 'der' });
   // The subject public key is the last 65 bytes (uncompressed point) of the P-256 SPKI.
-  const ski = createHash('sha1').update(spki.subarray(spki.length - 65)).digest();
+  const ski = createHash('sha1')
+    .update(spki.subarray(spki.length - 65))
+    .digest();
 
   const notBefore = opts.notBefore ?? new Date();
   const notAfter = new Date(notBefore.getTime() + (opts.validityDays ?? LND_CERT_VALIDITY_DAYS) * 86400_000);

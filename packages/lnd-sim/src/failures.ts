@@ -101,7 +101,8 @@ export function channelUpdateDump(p: ChannelPolicy, network: string, timestamp: 
 }
 
 /** The wire failures whose text embeds a channel update, and how each names its first value. */
-export type PolicyFailure = 'FEE_INSUFFICIENT' | 'AMOUNT_BELOW_MINIMUM' | 'INCORRECT_CLTV_EXPIRY' | 'EXPIRY_TOO_SOON' | 'CHANNEL_DISABLED';
+export type PolicyFailure =
+  'FEE_INSUFFICIENT' | 'AMOUNT_BELOW_MINIMUM' | 'INCORRECT_CLTV_EXPIRY' | 'EXPIRY_TOO_SOON' | 'CHANNEL_DISABLED';
 
 /**
  * lnd's text for a policy failure at our outgoing link, e.g.

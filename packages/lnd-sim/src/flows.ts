@@ -142,7 +142,13 @@ export class FlowFactory {
   make(kind: FlowKind, t0: number, flowId: number): ScheduledEvent[] {
     const events = this.build(kind, t0);
     return events
-      .map((event) => ({ atMs: Number(event.timestampNs - this.startNs) / 1e6, event, flow: kind, flowId, replay: false }))
+      .map((event) => ({
+        atMs: Number(event.timestampNs - this.startNs) / 1e6,
+        event,
+        flow: kind,
+        flowId,
+        replay: false,
+      }))
       .sort((a, b) => a.atMs - b.atMs);
   }
 
@@ -194,7 +200,10 @@ export class FlowFactory {
         };
         const t1 = t0 + 2 + r.exp(20);
         if (kind === 'receive_settle') {
-          return [this.ev(t0, key, EVENT_TYPE.RECEIVE, { kind: 'settle', preimage: preimage() }), this.final(t1, key, true)];
+          return [
+            this.ev(t0, key, EVENT_TYPE.RECEIVE, { kind: 'settle', preimage: preimage() }),
+            this.final(t1, key, true),
+          ];
         }
         const [detailName, text] = r.pick(INVOICE_FAILURES);
         const wire = detailName === 'MPP_INVOICE_TIMEOUT' ? 'MPP_TIMEOUT' : 'INCORRECT_OR_UNKNOWN_PAYMENT_DETAILS';
@@ -211,7 +220,12 @@ export class FlowFactory {
       }
       case 'send_settle':
       case 'send_fail': {
-        const info: WireHtlcInfo = { incomingTimelock: 0, outgoingTimelock: outLock, incomingAmtMsat: 0n, outgoingAmtMsat: outAmt };
+        const info: WireHtlcInfo = {
+          incomingTimelock: 0,
+          outgoingTimelock: outLock,
+          incomingAmtMsat: 0n,
+          outgoingAmtMsat: outAmt,
+        };
         if (kind === 'send_fail' && r.chance(0.3)) {
           // Failed at our own outgoing link before the HTLC was added: no outgoing htlc id.
           const key = { inChan: 0n, inId: 0n, outChan: outCh.chanId, outId: 0n };
@@ -230,7 +244,12 @@ export class FlowFactory {
         const t1 = t0 + (settle ? 150 + r.exp(1500) : 80 + r.exp(1000));
         return [
           this.ev(t0, key, EVENT_TYPE.SEND, { kind: 'forward', info }),
-          this.ev(t1, key, EVENT_TYPE.SEND, settle ? { kind: 'settle', preimage: preimage() } : { kind: 'forward_fail' }),
+          this.ev(
+            t1,
+            key,
+            EVENT_TYPE.SEND,
+            settle ? { kind: 'settle', preimage: preimage() } : { kind: 'forward_fail' },
+          ),
         ];
       }
     }
@@ -273,7 +292,12 @@ export class FlowFactory {
         outChan = 0n;
         wire = failure;
         text = `InvalidOnionPayload(type=${r.pick([2, 4, 6, 8])}, offset=0)`;
-        info = { incomingTimelock: info0.incomingTimelock, outgoingTimelock: 0, incomingAmtMsat: info0.incomingAmtMsat, outgoingAmtMsat: 0n };
+        info = {
+          incomingTimelock: info0.incomingTimelock,
+          outgoingTimelock: 0,
+          incomingAmtMsat: info0.incomingAmtMsat,
+          outgoingAmtMsat: 0n,
+        };
         break;
       default: {
         // Policy failures: the text embeds the channel update of the outgoing channel.

@@ -55,8 +55,13 @@ export class GrpcSink extends SinkBase {
   }
 }
 
-function callInfo(method: string, call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallInfo {
-  const macaroons = call.metadata.get('macaroon').map((v: grpc.MetadataValue) => (typeof v === 'string' ? v : v.toString('utf8')));
+function callInfo(
+  method: string,
+  call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>,
+): CallInfo {
+  const macaroons = call.metadata
+    .get('macaroon')
+    .map((v: grpc.MetadataValue) => (typeof v === 'string' ? v : v.toString('utf8')));
   return { method, macaroons, peerIp: peerIp(call.getPeer()) };
 }
 
@@ -68,7 +73,10 @@ function services(protos: LndProtos): Record<string, grpc.ServiceDefinition> {
   return {
     'lnrpc.Lightning': protos.lnrpc.Lightning.service,
     'lnrpc.State': protos.lnrpc.State.service,
-    'routerrpc.Router': { ...router, SubscribeHtlcEvents: { ...method, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serialize(v)) } },
+    'routerrpc.Router': {
+      ...router,
+      SubscribeHtlcEvents: { ...method, responseSerialize: (v: unknown) => (Buffer.isBuffer(v) ? v : serialize(v)) },
+    },
   };
 }
 
@@ -103,7 +111,20 @@ export function buildServer(protos: LndProtos, backend: RpcBackend): grpc.Server
 }
 
 /** Binds the server with lnd's TLS material; resolves with the bound port. */
-export function bindServer(protos: LndProtos, server: grpc.Server, host: string, port: number, certPem: string, keyPem: string): Promise<number> {
-  const creds = protos.grpc.ServerCredentials.createSsl(null, [{ cert_chain: Buffer.from(certPem), private_key: Buffer.from(keyPem) }], false);
-  return new Promise((resolve, reject) => server.bindAsync(hostPort(host, port), creds, (err, p) => (err ? reject(err) : resolve(p))));
+export function bindServer(
+  protos: LndProtos,
+  server: grpc.Server,
+  host: string,
+  port: number,
+  certPem: string,
+  keyPem: string,
+): Promise<number> {
+  const creds = protos.grpc.ServerCredentials.createSsl(
+    null,
+    [{ cert_chain: Buffer.from(certPem), private_key: Buffer.from(keyPem) }],
+    false,
+  );
+  return new Promise((resolve, reject) =>
+    server.bindAsync(hostPort(host, port), creds, (err, p) => (err ? reject(err) : resolve(p))),
+  );
 }

@@ -36,7 +36,10 @@ const FLUSH_BYTES = 64 * 1024;
 export function encodeGrpcMessage(msg: string): string {
   let out = '';
   for (const b of Buffer.from(msg, 'utf8')) {
-    out += b >= 0x20 && b <= 0x7e && b !== 0x25 ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    out +=
+      b >= 0x20 && b <= 0x7e && b !== 0x25
+        ? String.fromCharCode(b)
+        : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -53,7 +56,10 @@ const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc' };
 
 function trailersOnly(stream: http2.ServerHttp2Stream, code: number, message: string): void {
   if (stream.destroyed || stream.headersSent) return;
-  stream.respond({ ...RESPONSE_HEADERS, 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) }, { endStream: true });
+  stream.respond(
+    { ...RESPONSE_HEADERS, 'grpc-status': String(code), 'grpc-message': encodeGrpcMessage(message) },
+    { endStream: true },
+  );
 }
 
 class H2Sink extends SinkBase {
@@ -67,7 +73,10 @@ class H2Sink extends SinkBase {
     super();
     stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
     stream.on('wantTrailers', () => {
-      stream.sendTrailers({ 'grpc-status': String(this.status.code), 'grpc-message': encodeGrpcMessage(this.status.message) });
+      stream.sendTrailers({
+        'grpc-status': String(this.status.code),
+        'grpc-message': encodeGrpcMessage(this.status.message),
+      });
     });
     stream.on('close', () => this.drop());
     stream.on('aborted', () => this.drop());
@@ -160,7 +169,10 @@ function respondOk(stream: http2.ServerHttp2Stream): void {
 function methodDef(protos: LndProtos, method: string): MethodDefinition<RpcRequest, object> {
   const { service, name } = splitMethod(method);
   const [pkg = '', svc = ''] = service.split('.');
-  const packages: Readonly<Record<string, Readonly<Record<string, ServiceClientConstructor>>>> = { lnrpc: protos.lnrpc, routerrpc: protos.routerrpc };
+  const packages: Readonly<Record<string, Readonly<Record<string, ServiceClientConstructor>>>> = {
+    lnrpc: protos.lnrpc,
+    routerrpc: protos.routerrpc,
+  };
   const def = packages[pkg]?.[svc]?.service[name];
   if (!def) throw new Error(`the protos define no ${method}`);
   return def as MethodDefinition<RpcRequest, object>;

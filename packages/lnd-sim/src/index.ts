@@ -7,10 +7,31 @@
 export { startSimNode, type SimNodeHandle, type SimNodeOptions } from './node.js';
 export { startDemoNode, DEMO_RATE, type DemoNode } from './demo.js';
 export { writeLndDir, lndConf, type LndDirInput, type LndDirPaths } from './lnddir.js';
-export { generateLndCert, LND_CERT_ORGANIZATION, LND_CERT_VALIDITY_DAYS, type CertOptions, type TlsMaterial } from './cert.js';
-export { authorize, checkMacaroon, LND_ERRORS, METHOD_PERMISSIONS, walletStateError, WALLET_STATES, type WalletState } from './auth.js';
+export {
+  generateLndCert,
+  LND_CERT_ORGANIZATION,
+  LND_CERT_VALIDITY_DAYS,
+  type CertOptions,
+  type TlsMaterial,
+} from './cert.js';
+export {
+  authorize,
+  checkMacaroon,
+  LND_ERRORS,
+  METHOD_PERMISSIONS,
+  walletStateError,
+  WALLET_STATES,
+  type WalletState,
+} from './auth.js';
 export { loadScenarioFile, parseScenario, ScenarioError, type Scenario, type ScenarioStep } from './scenario.js';
-export { TrafficGenerator, DEFAULT_FLOW_WEIGHTS, FLOW_KINDS, type FlowKind, type ScheduledEvent, type TrafficOptions } from './traffic.js';
+export {
+  TrafficGenerator,
+  DEFAULT_FLOW_WEIGHTS,
+  FLOW_KINDS,
+  type FlowKind,
+  type ScheduledEvent,
+  type TrafficOptions,
+} from './traffic.js';
 export { FloodMix, DEFAULT_FLOOD_MIX, type FloodItem } from './flood.js';
 export { generateWeek, isWeekGap, type Week, type WeekGap, type WeekItem, type WeekOptions } from './week.js';
 export { buildNode, type SimChannel, type SimNode, type SimPeer } from './node-state.js';

@@ -85,9 +85,11 @@ async function main(): Promise<void> {
     return;
   }
   const network = args.network ?? 'regtest';
-  if (!['regtest', 'testnet', 'mainnet', 'signet', 'simnet', 'testnet4'].includes(network)) fail(`unknown network ${network}`);
+  if (!['regtest', 'testnet', 'mainnet', 'signet', 'simnet', 'testnet4'].includes(network))
+    fail(`unknown network ${network}`);
   const transport = args.transport;
-  if (transport !== undefined && transport !== 'grpc-js' && transport !== 'h2') fail(`--transport expects grpc-js or h2, got ${transport}`);
+  if (transport !== undefined && transport !== 'grpc-js' && transport !== 'h2')
+    fail(`--transport expects grpc-js or h2, got ${transport}`);
   const scenario = args.scenario ? await loadScenarioFile(args.scenario) : undefined;
   const tempDir = args.lnddir ? undefined : await mkdtemp(path.join(os.tmpdir(), 'htlc-tail-sim-'));
   const dir = args.lnddir ?? tempDir!;
@@ -107,7 +109,11 @@ async function main(): Promise<void> {
     hostileAliases: args['hostile-aliases'] === true,
   });
   const paths = await node.writeLndDir(dir);
-  const mode = scenario ? `scenario ${args.scenario}` : args.flood ? `flood of ${args.flood} events per stream` : `${num(args.rate, 'rate', DEMO_RATE)} events/s`;
+  const mode = scenario
+    ? `scenario ${args.scenario}`
+    : args.flood
+      ? `flood of ${args.flood} events per stream`
+      : `${num(args.rate, 'rate', DEMO_RATE)} events/s`;
   process.stderr.write(
     `htlc-tail-sim: simulated lnd ${node.node.version} (${network}) listening on ${node.rpcserver} (${node.transport}), ${mode}\n` +
       `  lnddir: ${paths.lnddir}${tempDir ? ' (temporary, removed on exit)' : ''}\n` +

@@ -77,7 +77,9 @@ export const HOSTILE_PEER = 4;
 export function buildNode(seed: number, network = 'regtest', alias = 'htlc-tail-sim', hostileAliases = false): SimNode {
   const rng = new Rng(seed ^ 0x5eed);
   const blockHeight = rng.int(869_000, 871_000);
-  const aliases = PEER_ALIASES.map((a, i): readonly [string, string | null] => (hostileAliases && i === HOSTILE_PEER ? [HOSTILE_ALIAS, HOSTILE_ALIAS] : a));
+  const aliases = PEER_ALIASES.map((a, i): readonly [string, string | null] =>
+    hostileAliases && i === HOSTILE_PEER ? [HOSTILE_ALIAS, HOSTILE_ALIAS] : a,
+  );
   const channels: SimChannel[] = aliases.map(([listAlias, graphAlias], i) => {
     const peer: SimPeer = {
       pubkey: pubkey(rng),

@@ -137,7 +137,8 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
     DEFAULT_MACAROON_NAMES.map((n) => [n, mintMacaroon({ rootKey, permissions: DEFAULT_MACAROON_PERMISSIONS[n] })]),
   ) as Record<DefaultMacaroonName, Buffer>;
   const pump = new TrafficPump(node, opts.rate ?? 0, opts.replayProbability);
-  const flood = opts.flood !== undefined && opts.flood > 0 ? { count: opts.flood, mix: new FloodMix(node, seed) } : undefined;
+  const flood =
+    opts.flood !== undefined && opts.flood > 0 ? { count: opts.flood, mix: new FloodMix(node, seed) } : undefined;
 
   let walletState: WalletState = opts.walletState ?? 'SERVER_ACTIVE';
   let scenario = opts.scenario === undefined ? undefined : parseScenario(opts.scenario);
@@ -283,7 +284,16 @@ export async function startSimNode(opts: SimNodeOptions = {}): Promise<SimNodeHa
       await down();
     },
     writeLndDir(dir, o = {}) {
-      return writeLndDir(dir, { host, port, network, alias: node.alias, certPem: tls.certPem, keyPem: tls.keyPem, macaroons, restPort: o.restPort ?? restPort });
+      return writeLndDir(dir, {
+        host,
+        port,
+        network,
+        alias: node.alias,
+        certPem: tls.certPem,
+        keyPem: tls.keyPem,
+        macaroons,
+        restPort: o.restPort ?? restPort,
+      });
     },
     authorize: auth,
     subscribe,

@@ -21,7 +21,14 @@ export interface LndProtos {
 
 async function load(): Promise<LndProtos> {
   const [grpc, loader] = await Promise.all([import('@grpc/grpc-js'), import('@grpc/proto-loader')]);
-  const def = await loader.load([...PROTO_FILES], { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true, includeDirs: [PROTO_DIR] });
+  const def = await loader.load([...PROTO_FILES], {
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+    includeDirs: [PROTO_DIR],
+  });
   // loadPackageDefinition's GrpcObject is untyped by nature: these are the services the protos define.
   const pkg = grpc.loadPackageDefinition(def) as unknown as Pick<LndProtos, 'lnrpc' | 'routerrpc'>;
   return { grpc, lnrpc: pkg.lnrpc, routerrpc: pkg.routerrpc };

@@ -27,7 +27,15 @@ import https from 'node:https';
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { answerUnary, isFailure, openHtlcStream, STATUS_NOT_FOUND, STATUS_UNIMPLEMENTED, type RpcBackend, type RpcRequest } from './backend.js';
+import {
+  answerUnary,
+  isFailure,
+  openHtlcStream,
+  STATUS_NOT_FOUND,
+  STATUS_UNIMPLEMENTED,
+  type RpcBackend,
+  type RpcRequest,
+} from './backend.js';
 import { listenOn } from './listen.js';
 import { errorBody, httpStatusFromCode } from './rest-json.js';
 import { HttpSink, WsSink, type RestServerOptions } from './rest-sinks.js';
@@ -81,7 +89,11 @@ function route(url: URL): { readonly method: string; readonly request: () => Rpc
   if (path === '/v1/channels') return { method: '/lnrpc.Lightning/ListChannels', request: () => parseQuery(url) };
   if (path === '/v1/state') return { method: '/lnrpc.State/GetState', request: () => ({}) };
   const node = /^\/v1\/graph\/node\/([^/]+)$/.exec(path);
-  if (node) return { method: '/lnrpc.Lightning/GetNodeInfo', request: () => ({ ...parseQuery(url), pub_key: decodeURIComponent(node[1]!) }) };
+  if (node)
+    return {
+      method: '/lnrpc.Lightning/GetNodeInfo',
+      request: () => ({ ...parseQuery(url), pub_key: decodeURIComponent(node[1]!) }),
+    };
   return undefined;
 }
 
@@ -101,7 +113,11 @@ function keepAlive(ws: WebSocket, ms: number): void {
   ws.on('close', () => clearInterval(timer));
 }
 
-export function createRestListener(backend: RpcBackend, tls: { certPem: string; keyPem: string }, opts: RestServerOptions = {}): Listener {
+export function createRestListener(
+  backend: RpcBackend,
+  tls: { certPem: string; keyPem: string },
+  opts: RestServerOptions = {},
+): Listener {
   // Like lnd's REST listener (a tls.Config without NextProtos): ALPN offers are ignored, not refused.
   const server = https.createServer({ cert: tls.certPem, key: tls.keyPem, ALPNProtocols: [] });
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
@@ -120,7 +136,11 @@ export function createRestListener(backend: RpcBackend, tls: { certPem: string; 
     }
     const unary = route(url);
     if (!unary) return sendError(res, STATUS_NOT_FOUND, 'Not Found');
-    const r = answerUnary(backend, { method: unary.method, macaroons: macaroonsOf(req, false), peerIp: peerIpOf(req) }, unary.request);
+    const r = answerUnary(
+      backend,
+      { method: unary.method, macaroons: macaroonsOf(req, false), peerIp: peerIpOf(req) },
+      unary.request,
+    );
     if (isFailure(r)) return sendError(res, r.code, r.message);
     res.writeHead(200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(r));

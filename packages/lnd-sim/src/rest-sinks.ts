@@ -52,11 +52,16 @@ class ChunkWriter {
 
   private out(text: string): boolean {
     if (this.res.destroyed || this.res.writableEnded) return false;
-    const sizes = this.opts.splitBytes === undefined ? [] : typeof this.opts.splitBytes === 'number' ? [this.opts.splitBytes] : this.opts.splitBytes;
+    const sizes =
+      this.opts.splitBytes === undefined
+        ? []
+        : typeof this.opts.splitBytes === 'number'
+          ? [this.opts.splitBytes]
+          : this.opts.splitBytes;
     if (sizes.length === 0 || sizes.some((n) => !(n > 0))) return this.res.write(text);
     const buf = Buffer.from(text, 'utf8');
     let ok = true;
-    for (let i = 0; i < buf.length; ) {
+    for (let i = 0; i < buf.length;) {
       const n = sizes[this.sizeIndex++ % sizes.length]!;
       ok = this.res.write(buf.subarray(i, i + n));
       i += n;
@@ -79,7 +84,11 @@ export class HttpSink extends SinkBase {
   }
 
   private head(status: number): void {
-    if (!this.res.headersSent) this.res.writeHead(status, { 'Content-Type': 'application/json', 'Grpc-Metadata-Content-Type': 'application/grpc' });
+    if (!this.res.headersSent)
+      this.res.writeHead(status, {
+        'Content-Type': 'application/json',
+        'Grpc-Metadata-Content-Type': 'application/grpc',
+      });
   }
 
   send(event: WireHtlcEvent): boolean {

@@ -63,7 +63,11 @@ export function listChannelsResponse(node: SimNode, req: Record<string, unknown>
 export function getNodeInfoResponse(node: SimNode, req: Record<string, unknown>): object | RpcFailure {
   const pub = typeof req.pub_key === 'string' ? req.pub_key : '';
   if (pub === node.pubkey) {
-    return { node: { last_update: 0, pub_key: pub, alias: node.alias, color: node.color }, num_channels: node.channels.length, total_capacity: '0' };
+    return {
+      node: { last_update: 0, pub_key: pub, alias: node.alias, color: node.color },
+      num_channels: node.channels.length,
+      total_capacity: '0',
+    };
   }
   const ch = node.channels.find((c) => c.peer.pubkey === pub);
   if (!ch || ch.peer.graphAlias === null) return { code: STATUS_NOT_FOUND, message: 'unable to find node' };

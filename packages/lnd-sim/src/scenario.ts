@@ -50,7 +50,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function checkCount(v: unknown, where: string, what: string): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) throw new ScenarioError(`${where}: ${what} must be a whole number >= 0`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0)
+    throw new ScenarioError(`${where}: ${what} must be a whole number >= 0`);
 }
 
 function checkSteps(v: unknown, where: string): void {
@@ -71,7 +72,10 @@ function checkStep(step: unknown, where: string): void {
   } else if ('sleep' in step) checkCount(step.sleep, where, 'sleep');
   else if ('error' in step) {
     if (typeof step.error !== 'string') throw new ScenarioError(`${where}: error must be the status message text`);
-    if (step.code !== undefined && (typeof step.code !== 'number' || !Number.isInteger(step.code) || step.code < 1 || step.code > 16)) {
+    if (
+      step.code !== undefined &&
+      (typeof step.code !== 'number' || !Number.isInteger(step.code) || step.code < 1 || step.code > 16)
+    ) {
       throw new ScenarioError(`${where}: code must be a gRPC status code 1-16`);
     }
   } else if ('end' in step) {
@@ -80,7 +84,10 @@ function checkStep(step: unknown, where: string): void {
   else if ('repeat' in step) {
     checkCount(step.repeat, where, 'repeat');
     checkSteps(step.steps, `${where}.steps`);
-  } else throw new ScenarioError(`${where}: unknown step ${JSON.stringify(keys)}; expected send, sleep, error, end, generate or repeat`);
+  } else
+    throw new ScenarioError(
+      `${where}: unknown step ${JSON.stringify(keys)}; expected send, sleep, error, end, generate or repeat`,
+    );
 }
 
 /** Validates a scenario (from JSON or code). Throws ScenarioError naming the bad step. */
@@ -94,7 +101,8 @@ export function parseScenario(value: unknown): Scenario {
     }
     value.connections.forEach((c, i) => checkSteps(c, `connections[${i}]`));
   }
-  if (value.subscribed !== undefined && typeof value.subscribed !== 'boolean') throw new ScenarioError('subscribed: expected true or false');
+  if (value.subscribed !== undefined && typeof value.subscribed !== 'boolean')
+    throw new ScenarioError('subscribed: expected true or false');
   if (value.then !== undefined && !['hold', 'end', 'traffic'].includes(value.then as string)) {
     throw new ScenarioError('then: expected "hold", "end" or "traffic"');
   }

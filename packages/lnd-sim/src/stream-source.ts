@@ -43,7 +43,12 @@ export interface SubscriptionContext {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-async function runSteps(sink: EventSink, ctx: SubscriptionContext, steps: readonly ScenarioStep[], gen: () => TrafficGenerator): Promise<void> {
+async function runSteps(
+  sink: EventSink,
+  ctx: SubscriptionContext,
+  steps: readonly ScenarioStep[],
+  gen: () => TrafficGenerator,
+): Promise<void> {
   for (const step of steps) {
     if (sink.closed) return;
     if ('send' in step) {

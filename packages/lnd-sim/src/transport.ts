@@ -17,7 +17,12 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-export function createListener(kind: TransportKind, protos: LndProtos, backend: RpcBackend, tls: { certPem: string; keyPem: string }): Listener {
+export function createListener(
+  kind: TransportKind,
+  protos: LndProtos,
+  backend: RpcBackend,
+  tls: { certPem: string; keyPem: string },
+): Listener {
   if (kind === 'h2') {
     const h2 = buildH2Server(protos, backend, tls.certPem, tls.keyPem);
     return { listen: (host, port) => listenH2(h2, host, port), close: () => closeH2(h2) };

@@ -65,7 +65,8 @@ function diurnal(fraction: number, startMs: number, spanMs: number): number {
   // Invert the cumulative density of 1 + 0.5·sin(2π(t/day − 0.375)) by a few Newton steps.
   const target = fraction * spanMs;
   const k = (2 * Math.PI) / DAY_MS;
-  const F = (t: number) => t - (0.5 / k) * (Math.cos(k * (startMs + t) - 0.75 * Math.PI) - Math.cos(k * startMs - 0.75 * Math.PI));
+  const F = (t: number) =>
+    t - (0.5 / k) * (Math.cos(k * (startMs + t) - 0.75 * Math.PI) - Math.cos(k * startMs - 0.75 * Math.PI));
   const f = (t: number) => 1 + 0.5 * Math.sin(k * (startMs + t) - 0.75 * Math.PI);
   let t = target;
   for (let i = 0; i < 6; i++) t = Math.min(spanMs, Math.max(0, t - (F(t) - target) / f(t)));
@@ -86,7 +87,11 @@ export function generateWeek(opts: WeekOptions = {}): Week {
   const windows = Array.from({ length: gapCount }, (_, i) => {
     const at = startMs + spanMs * (0.2 + (0.6 * (i + rng.float())) / Math.max(1, gapCount));
     const len = i % 2 === 0 ? 60_000 + rng.int(0, 600_000) : 3_600_000 + rng.int(0, 3_600_000);
-    return { fromMs: Math.round(at), toMs: Math.round(at) + len, reason: i % 2 === 0 ? 'htlc event subscription terminated' : 'lnd restarted (connection refused)' };
+    return {
+      fromMs: Math.round(at),
+      toMs: Math.round(at) + len,
+      reason: i % 2 === 0 ? 'htlc event subscription terminated' : 'lnd restarted (connection refused)',
+    };
   });
   return {
     node,
@@ -114,7 +119,12 @@ export function generateWeek(opts: WeekOptions = {}): Week {
         while (w < windows.length && wallMs >= windows[w]!.toMs) {
           const win = windows[w++]!;
           // `from`: the last moment the lost connection was known alive (its last event, or a keepalive after it).
-          const gap: WeekGap = { event: 'gap', fromMs: Math.max(maxMs, win.fromMs - rng.int(1, 30_000)), toMs: win.toMs, reason: win.reason };
+          const gap: WeekGap = {
+            event: 'gap',
+            fromMs: Math.max(maxMs, win.fromMs - rng.int(1, 30_000)),
+            toMs: win.toMs,
+            reason: win.reason,
+          };
           floorMs = win.toMs;
           yield gap;
         }

@@ -99,7 +99,8 @@ function u64(v: U64Input | undefined, field: string): bigint {
   let b: bigint;
   if (typeof v === 'bigint') b = v;
   else if (typeof v === 'number') {
-    if (!Number.isSafeInteger(v)) throw new Error(`${field}: ${v} is not an exact integer; write 64-bit values as strings`);
+    if (!Number.isSafeInteger(v))
+      throw new Error(`${field}: ${v} is not an exact integer; write 64-bit values as strings`);
     b = BigInt(v);
   } else if (/^\d+$/.test(v)) b = BigInt(v);
   else throw new Error(`${field}: ${JSON.stringify(v)} is not a decimal uint64`);

@@ -30,7 +30,13 @@
  */
 import { isLosslessNumber, parse } from 'lossless-json';
 import { EVENT_TYPE, EVENT_TYPE_NUMBERS, FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from '../../events/enums.js';
-import { EVENT_KINDS, type EventKind, type HtlcEvent, type HtlcInfo, type RecordedCorrelation } from '../../events/model.js';
+import {
+  EVENT_KINDS,
+  type EventKind,
+  type HtlcEvent,
+  type HtlcInfo,
+  type RecordedCorrelation,
+} from '../../events/model.js';
 import type { Mutable } from '../../util/mutable.js';
 
 export class JsonlLineError extends Error {
@@ -87,7 +93,8 @@ function enumValue(o: Obj, key: string, names: ReadonlyMap<string, number>, requ
     return n;
   }
   const t = numberText(v);
-  if (t === undefined || !/^-?\d{1,10}$/.test(t) || Number(t) < INT32_MIN || Number(t) > INT32_MAX) throw bad(key, 'is not an enum name or number');
+  if (t === undefined || !/^-?\d{1,10}$/.test(t) || Number(t) < INT32_MIN || Number(t) > INT32_MAX)
+    throw bad(key, 'is not an enum name or number');
   return Number(t);
 }
 
@@ -136,7 +143,12 @@ function infoOf(o: Obj): { info: HtlcInfo; inShown: boolean; outShown: boolean }
   const outShown = outAmt !== undefined || outLock !== undefined;
   if (!inShown && !outShown) return undefined;
   return {
-    info: { incomingTimelock: inLock ?? 0, outgoingTimelock: outLock ?? 0, incomingAmtMsat: inAmt ?? '0', outgoingAmtMsat: outAmt ?? '0' },
+    info: {
+      incomingTimelock: inLock ?? 0,
+      outgoingTimelock: outLock ?? 0,
+      incomingAmtMsat: inAmt ?? '0',
+      outgoingAmtMsat: outAmt ?? '0',
+    },
     inShown,
     outShown,
   };
@@ -168,7 +180,8 @@ export function decodeJsonlLine(line: string): HtlcEvent {
 
 export function decodeJsonlObject(o: Obj): HtlcEvent {
   const kind = o['event'];
-  if (typeof kind !== 'string' || !KINDS.has(kind)) throw bad('event', `is not an event kind (${EVENT_KINDS.join(', ')}, or gap)`);
+  if (typeof kind !== 'string' || !KINDS.has(kind))
+    throw bad('event', `is not an event kind (${EVENT_KINDS.join(', ')}, or gap)`);
   const event = kind as EventKind;
   const eventType = enumValue(o, 'event_type', EVENT_TYPE_NUMBERS, true)!;
   const ev: Mutable<HtlcEvent> = {
@@ -215,13 +228,15 @@ export function decodeJsonlObject(o: Obj): HtlcEvent {
   const durationText = o['duration_ms'] === undefined ? undefined : numberText(o['duration_ms']);
   if (o['duration_ms'] !== undefined && durationText === undefined) throw bad('duration_ms', 'is not a number');
   const durationNs = durationText === undefined ? undefined : msTextToNs(durationText);
-  if (durationText !== undefined && durationNs === undefined) throw bad('duration_ms', 'is not a whole number of nanoseconds in ms');
+  if (durationText !== undefined && durationNs === undefined)
+    throw bad('duration_ms', 'is not a whole number of nanoseconds in ms');
   const replayed = bool(o, 'replayed') === true;
   const rec: Mutable<RecordedCorrelation> = {};
   if (!ownInfo && amounts) rec.info = amounts.info;
   if (fee) rec.firstEventType = EVENT_TYPE.FORWARD;
   else if (eventType !== EVENT_TYPE.UNKNOWN) rec.firstEventType = eventType;
-  else if (amounts && amounts.inShown !== amounts.outShown) rec.firstEventType = amounts.inShown ? EVENT_TYPE.RECEIVE : EVENT_TYPE.SEND;
+  else if (amounts && amounts.inShown !== amounts.outShown)
+    rec.firstEventType = amounts.inShown ? EVENT_TYPE.RECEIVE : EVENT_TYPE.SEND;
   if (durationNs !== undefined) rec.durationNs = durationNs;
   if (replayed) rec.replayed = true;
   ev.recorded = rec;

@@ -36,13 +36,19 @@ type Obj = Record<string, unknown>;
 function show(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'string' ? JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v) : JSON.stringify(v) ?? String(v);
+    s =
+      typeof v === 'string'
+        ? JSON.stringify(v.length > 60 ? v.slice(0, 60) + '…' : v)
+        : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }
   if (s.length > 80) s = s.slice(0, 80) + '…';
   // JSON.stringify escapes C0 controls; also make C1 controls and bidi overrides harmless.
-  return s.replace(/[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+  return s.replace(
+    /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }
 
 function isObject(v: unknown): v is Obj {
@@ -97,14 +103,19 @@ function u64(v: unknown, path: string): string {
   if (v === undefined) return '0';
   if (typeof v === 'string') {
     const t = integerText(v);
-    if (t === undefined || t.startsWith('-')) throw new JsonEventError(path, `expected a uint64 decimal string, got ${show(v)}`);
-    if (t.length > 20 || (t.length === 20 && t > U64_MAX)) throw new JsonEventError(path, `${show(v)} is out of range for uint64`);
+    if (t === undefined || t.startsWith('-'))
+      throw new JsonEventError(path, `expected a uint64 decimal string, got ${show(v)}`);
+    if (t.length > 20 || (t.length === 20 && t > U64_MAX))
+      throw new JsonEventError(path, `${show(v)} is out of range for uint64`);
     return t;
   }
   if (typeof v === 'number') {
     if (!Number.isInteger(v) || v < 0) throw new JsonEventError(path, `expected a uint64, got ${show(v)}`);
     if (!Number.isSafeInteger(v)) {
-      throw new JsonEventError(path, `${show(v)} is above 2^53 as a JSON number and may have lost digits; write uint64 values as decimal strings`);
+      throw new JsonEventError(
+        path,
+        `${show(v)} is above 2^53 as a JSON number and may have lost digits; write uint64 values as decimal strings`,
+      );
     }
     return String(v);
   }
@@ -158,7 +169,8 @@ function bytes(v: unknown, path: string): Uint8Array {
   if (!std && !BASE64_URL.test(v)) throw new JsonEventError(path, `not valid base64: ${show(v)}`);
   const body = v.replace(/=+$/, '');
   const padded = v.length !== body.length;
-  if (body.length % 4 === 1 || (padded && v.length % 4 !== 0)) throw new JsonEventError(path, `not valid base64: ${show(v)}`);
+  if (body.length % 4 === 1 || (padded && v.length % 4 !== 0))
+    throw new JsonEventError(path, `not valid base64: ${show(v)}`);
   const buf = Buffer.from(body, std ? 'base64' : 'base64url');
   return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
@@ -221,7 +233,8 @@ export function decodeJsonEvent(value: unknown): HtlcEvent {
   for (const [proto, json, k] of MEMBERS) {
     const v = field(o, proto, json, '');
     if (v === undefined) continue;
-    if (memberName) throw new JsonEventError(proto, `more than one member of the oneof "event" is set (${memberName} and ${proto})`);
+    if (memberName)
+      throw new JsonEventError(proto, `more than one member of the oneof "event" is set (${memberName} and ${proto})`);
     member = message(v, proto);
     memberName = proto;
     kind = k;
@@ -229,7 +242,12 @@ export function decodeJsonEvent(value: unknown): HtlcEvent {
 
   const ev: Mutable<HtlcEvent> = {
     event: kind,
-    eventType: enumValue(field(o, 'event_type', 'eventType', ''), EVENT_TYPE_NUMBERS, 'HtlcEvent.EventType', 'event_type'),
+    eventType: enumValue(
+      field(o, 'event_type', 'eventType', ''),
+      EVENT_TYPE_NUMBERS,
+      'HtlcEvent.EventType',
+      'event_type',
+    ),
     timestampNs: u64(field(o, 'timestamp_ns', 'timestampNs', ''), 'timestamp_ns'),
     incomingChannelId: u64(field(o, 'incoming_channel_id', 'incomingChannelId', ''), 'incoming_channel_id'),
     outgoingChannelId: u64(field(o, 'outgoing_channel_id', 'outgoingChannelId', ''), 'outgoing_channel_id'),
@@ -248,8 +266,18 @@ export function decodeJsonEvent(value: unknown): HtlcEvent {
       break;
     case 'link_fail':
       ev.info = htlcInfo(field(m, 'info', 'info', p), p + 'info');
-      ev.wireFailure = enumValue(field(m, 'wire_failure', 'wireFailure', p), FAILURE_CODE_NUMBERS, 'lnrpc.Failure.FailureCode', p + 'wire_failure');
-      ev.failureDetail = enumValue(field(m, 'failure_detail', 'failureDetail', p), FAILURE_DETAIL_NUMBERS, 'routerrpc.FailureDetail', p + 'failure_detail');
+      ev.wireFailure = enumValue(
+        field(m, 'wire_failure', 'wireFailure', p),
+        FAILURE_CODE_NUMBERS,
+        'lnrpc.Failure.FailureCode',
+        p + 'wire_failure',
+      );
+      ev.failureDetail = enumValue(
+        field(m, 'failure_detail', 'failureDetail', p),
+        FAILURE_DETAIL_NUMBERS,
+        'routerrpc.FailureDetail',
+        p + 'failure_detail',
+      );
       ev.failureString = str(field(m, 'failure_string', 'failureString', p), p + 'failure_string');
       break;
     case 'final_htlc':

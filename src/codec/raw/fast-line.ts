@@ -52,20 +52,33 @@ const INFO = `(?:null|\\{"incoming_timelock":${U32},"outgoing_timelock":${U32},"
 const STRING = '"((?:[^"\\\\\\u0000-\\u001f]|\\\\[^\\u0000-\\u001f])*)"';
 
 const EVENT =
-  '\\{"incoming_channel_id":' + U64 + // 1
-  ',"outgoing_channel_id":' + U64 + // 2
-  ',"incoming_htlc_id":' + U64 + // 3
-  ',"outgoing_htlc_id":' + U64 + // 4
-  ',"timestamp_ns":' + U64 + // 5
-  ',"event_type":' + ENUM + // 6 name, 7 number
+  '\\{"incoming_channel_id":' +
+  U64 + // 1
+  ',"outgoing_channel_id":' +
+  U64 + // 2
+  ',"incoming_htlc_id":' +
+  U64 + // 3
+  ',"outgoing_htlc_id":' +
+  U64 + // 4
+  ',"timestamp_ns":' +
+  U64 + // 5
+  ',"event_type":' +
+  ENUM + // 6 name, 7 number
   '(?:' +
-  ',"(forward)_event":\\{"info":' + INFO + '\\}' + // 8; info 9-12
+  ',"(forward)_event":\\{"info":' +
+  INFO +
+  '\\}' + // 8; info 9-12
   '|,"(forward_fail|subscribed)_event":\\{\\}' + // 13
   '|,"settle_event":\\{"preimage":"([A-Za-z0-9+/]*={0,2})"\\}' + // 14
-  '|,"(link_fail)_event":\\{"info":' + INFO + // 15; info 16-19
-  ',"wire_failure":' + ENUM + // 20, 21
-  ',"failure_detail":' + ENUM + // 22, 23
-  ',"failure_string":' + STRING + '\\}' + // 24
+  '|,"(link_fail)_event":\\{"info":' +
+  INFO + // 15; info 16-19
+  ',"wire_failure":' +
+  ENUM + // 20, 21
+  ',"failure_detail":' +
+  ENUM + // 22, 23
+  ',"failure_string":' +
+  STRING +
+  '\\}' + // 24
   '|,"final_htlc_event":\\{"settled":(true|false),"offchain":(true|false)\\}' + // 25, 26
   ')?\\}';
 
@@ -164,13 +177,19 @@ function base64(v: string): Uint8Array | undefined {
 }
 
 /** The HtlcInfo from its four captures (all undefined: null), or undefined when out of range. */
-function info(it: string | undefined, ot: string | undefined, ia: string | undefined, oa: string | undefined): HtlcInfo | null | undefined {
+function info(
+  it: string | undefined,
+  ot: string | undefined,
+  ia: string | undefined,
+  oa: string | undefined,
+): HtlcInfo | null | undefined {
   if (it === undefined) return null;
   const incomingTimelock = u32(it);
   const outgoingTimelock = u32(ot!);
   const incomingAmtMsat = u64(ia!);
   const outgoingAmtMsat = u64(oa!);
-  if (incomingTimelock < 0 || outgoingTimelock < 0 || incomingAmtMsat === undefined || outgoingAmtMsat === undefined) return undefined;
+  if (incomingTimelock < 0 || outgoingTimelock < 0 || incomingAmtMsat === undefined || outgoingAmtMsat === undefined)
+    return undefined;
   return { incomingTimelock, outgoingTimelock, incomingAmtMsat, outgoingAmtMsat };
 }
 
@@ -213,7 +232,15 @@ export function parseRawLine(line: string): HtlcEvent | undefined {
   else kind = 'unknown';
 
   // The same keys in the same order as decodeJsonEvent builds them.
-  const ev: Mutable<HtlcEvent> = { event: kind, eventType, timestampNs, incomingChannelId, outgoingChannelId, incomingHtlcId, outgoingHtlcId };
+  const ev: Mutable<HtlcEvent> = {
+    event: kind,
+    eventType,
+    timestampNs,
+    incomingChannelId,
+    outgoingChannelId,
+    incomingHtlcId,
+    outgoingHtlcId,
+  };
   switch (kind) {
     case 'forward': {
       const i = info(m[9], m[10], m[11], m[12]);
@@ -232,7 +259,8 @@ export function parseRawLine(line: string): HtlcEvent | undefined {
       const wireFailure = enumValue(m[20], m[21], FAILURE_CODE_NUMBERS);
       const failureDetail = enumValue(m[22], m[23], FAILURE_DETAIL_NUMBERS);
       const failureString = text(m[24]!);
-      if (i === undefined || wireFailure === NO || failureDetail === NO || failureString === undefined) return undefined;
+      if (i === undefined || wireFailure === NO || failureDetail === NO || failureString === undefined)
+        return undefined;
       ev.info = i;
       ev.wireFailure = wireFailure;
       ev.failureDetail = failureDetail;

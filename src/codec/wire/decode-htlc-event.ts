@@ -19,7 +19,14 @@
 import type { EventKind, HtlcEvent, HtlcInfo } from '../../events/model.js';
 import type { Mutable } from '../../util/mutable.js';
 import { tag, WireCursor, WireType } from './cursor.js';
-import { FinalHtlcEventField, ForwardEventField, HtlcEventField, HtlcInfoField, LinkFailEventField, SettleEventField } from './router-fields.js';
+import {
+  FinalHtlcEventField,
+  ForwardEventField,
+  HtlcEventField,
+  HtlcInfoField,
+  LinkFailEventField,
+  SettleEventField,
+} from './router-fields.js';
 import { U64StringCache } from './u64-decimal.js';
 
 export { WireError } from './cursor.js';
@@ -70,7 +77,15 @@ type Draft = Mutable<HtlcEvent>;
 // One literal per kind, keys in the same order (the common fields first): each kind keeps one object shape.
 
 function draft(event: EventKind): Draft {
-  return { event, eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0' };
+  return {
+    event,
+    eventType: 0,
+    timestampNs: '0',
+    incomingChannelId: '0',
+    outgoingChannelId: '0',
+    incomingHtlcId: '0',
+    outgoingHtlcId: '0',
+  };
 }
 
 /** An embedded HtlcInfo; the cursor is at its length prefix. */
@@ -99,7 +114,16 @@ function forwardEvent(c: WireCursor): Draft {
     if (t === FORWARD_INFO) info = htlcInfo(c);
     else c.skip(t & 7);
   }
-  return { event: 'forward', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', info };
+  return {
+    event: 'forward',
+    eventType: 0,
+    timestampNs: '0',
+    incomingChannelId: '0',
+    outgoingChannelId: '0',
+    incomingHtlcId: '0',
+    outgoingHtlcId: '0',
+    info,
+  };
 }
 
 function settleEvent(c: WireCursor): Draft {
@@ -109,7 +133,16 @@ function settleEvent(c: WireCursor): Draft {
     if (t === SETTLE_PREIMAGE) preimage = c.bytes();
     else c.skip(t & 7);
   }
-  return { event: 'settle', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', preimage };
+  return {
+    event: 'settle',
+    eventType: 0,
+    timestampNs: '0',
+    incomingChannelId: '0',
+    outgoingChannelId: '0',
+    incomingHtlcId: '0',
+    outgoingHtlcId: '0',
+    preimage,
+  };
 }
 
 function linkFailEvent(c: WireCursor): Draft {
@@ -149,7 +182,17 @@ function finalHtlcEvent(c: WireCursor): Draft {
     else if (t === FINAL_OFFCHAIN) offchain = c.bool();
     else c.skip(t & 7);
   }
-  return { event: 'final_htlc', eventType: 0, timestampNs: '0', incomingChannelId: '0', outgoingChannelId: '0', incomingHtlcId: '0', outgoingHtlcId: '0', settled, offchain };
+  return {
+    event: 'final_htlc',
+    eventType: 0,
+    timestampNs: '0',
+    incomingChannelId: '0',
+    outgoingChannelId: '0',
+    incomingHtlcId: '0',
+    outgoingHtlcId: '0',
+    settled,
+    offchain,
+  };
 }
 
 /** A member without fields (ForwardFailEvent, SubscribedEvent): its bytes are skipped as unknown fields. */

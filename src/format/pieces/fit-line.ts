@@ -31,7 +31,12 @@ export interface Segment {
 }
 
 /** A segment of plain text after a plain separator. */
-export function seg(sep: string, text: string, priority: number, opts: { min?: number; paint?: (s: string) => string } = {}): Segment {
+export function seg(
+  sep: string,
+  text: string,
+  priority: number,
+  opts: { min?: number; paint?: (s: string) => string } = {},
+): Segment {
   const paint = opts.paint;
   return {
     text,

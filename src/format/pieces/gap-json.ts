@@ -15,5 +15,14 @@ function time(ms: number): string {
 
 export function gapJson(gap: GapMarker): string {
   const node = gap.node === undefined ? '' : ',"node":' + jsonString(gap.node);
-  return '{"event":"gap","from":' + time(gap.fromMs) + ',"to":' + time(gap.toMs) + ',"reason":' + jsonString(gap.reason) + node + '}';
+  return (
+    '{"event":"gap","from":' +
+    time(gap.fromMs) +
+    ',"to":' +
+    time(gap.toMs) +
+    ',"reason":' +
+    jsonString(gap.reason) +
+    node +
+    '}'
+  );
 }

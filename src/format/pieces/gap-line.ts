@@ -14,7 +14,8 @@ import { firstLine } from './first-line.js';
 
 export function gapLine(gap: GapMarker, c: Colorizer, utc: boolean, nowMs: number, width?: number): string {
   const reason = sanitize(firstLine(gap.reason));
-  const times = 'gap ' + clockText(gap.fromMs, utc, nowMs, 'pretty') + ' → ' + clockText(gap.toMs, utc, nowMs, 'pretty');
+  const times =
+    'gap ' + clockText(gap.fromMs, utc, nowMs, 'pretty') + ' → ' + clockText(gap.toMs, utc, nowMs, 'pretty');
   const segs = [
     ...(gap.node === undefined
       ? [seg('', '──── ' + times, Infinity)]

@@ -51,7 +51,9 @@ export class GrpcFrameReader {
       len = head.readUInt32BE(1);
     }
     if (flag !== 0) {
-      throw new GrpcFrameError(flag === 1 ? 'lnd sent a compressed message, which was not asked for' : `bad message flag ${flag}`);
+      throw new GrpcFrameError(
+        flag === 1 ? 'lnd sent a compressed message, which was not asked for' : `bad message flag ${flag}`,
+      );
     }
     if (len > this.maxMessageBytes) {
       throw new GrpcFrameError(`a message of ${len} bytes, more than the ${this.maxMessageBytes} allowed`);

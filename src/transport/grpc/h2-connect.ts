@@ -30,7 +30,13 @@ export interface H2DialOptions {
  * events); rejects with a DialError or DialAbortedError.
  */
 export async function connectH2(target: LndTarget, o: H2DialOptions): Promise<http2.ClientHttp2Session> {
-  const raw = await dial({ host: target.host, port: target.port, proxy: target.proxy ?? null, timeoutMs: o.timeoutMs, signal: o.signal });
+  const raw = await dial({
+    host: target.host,
+    port: target.port,
+    proxy: target.proxy ?? null,
+    timeoutMs: o.timeoutMs,
+    signal: o.signal,
+  });
   o.onStep?.('tls');
   const isIp = net.isIP(target.tlsServerName) !== 0;
   // The connection is made here (createConnection); the URL only satisfies http2.connect,
@@ -64,7 +70,9 @@ export function grpcRequestHeaders(target: LndTarget, path: string, withMacaroon
   const host = target.tlsServerName.replace(/%.*$/, ''); // no IPv6 zone id
   const headers: http2.OutgoingHttpHeaders = {
     [http2.constants.HTTP2_HEADER_METHOD]: 'POST',
-    [http2.constants.HTTP2_HEADER_AUTHORITY]: host.includes(':') ? `[${host}]:${target.port}` : `${host}:${target.port}`,
+    [http2.constants.HTTP2_HEADER_AUTHORITY]: host.includes(':')
+      ? `[${host}]:${target.port}`
+      : `${host}:${target.port}`,
     [http2.constants.HTTP2_HEADER_PATH]: path,
     'content-type': 'application/grpc',
     te: 'trailers',

@@ -91,7 +91,8 @@ export function tooManyPings(g: Goaway): boolean {
 
 /** What a lost connection is reported as: the GOAWAY that announced it, if one did. */
 export function lostStatus(goaway: Goaway | undefined, fallback: string): StreamStatus {
-  if (!goaway || goaway.code === http2.constants.NGHTTP2_NO_ERROR) return { code: GrpcCode.UNAVAILABLE, details: fallback, cause: 'lost' };
+  if (!goaway || goaway.code === http2.constants.NGHTTP2_NO_ERROR)
+    return { code: GrpcCode.UNAVAILABLE, details: fallback, cause: 'lost' };
   const details = `connection lost: lnd sent GOAWAY ${goaway.code}${goaway.debug ? ` (${goaway.debug})` : ''}`;
   return { code: GrpcCode.UNAVAILABLE, details, cause: tooManyPings(goaway) ? 'pings' : 'lost' };
 }

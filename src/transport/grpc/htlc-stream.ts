@@ -44,8 +44,23 @@ import type { HtlcConnection, StreamHandlers } from '../stream.js';
 import { addressOf, type LndTarget } from '../target.js';
 import { GrpcFrameError, GrpcFrameReader } from './frames.js';
 import { connectH2, grpcRequestHeaders } from './h2-connect.js';
-import { codeForReset, errorText, goawayOf, lostStatus, statusOfHeaders, statusOfNonGrpcResponse, tooManyPings, type Goaway } from './h2-status.js';
-import { KeepalivePinger, keepalivePolicy, slowDownAfterTooManyPings, type KeepalivePolicy, type KeepaliveSettings } from './keepalive.js';
+import {
+  codeForReset,
+  errorText,
+  goawayOf,
+  lostStatus,
+  statusOfHeaders,
+  statusOfNonGrpcResponse,
+  tooManyPings,
+  type Goaway,
+} from './h2-status.js';
+import {
+  KeepalivePinger,
+  keepalivePolicy,
+  slowDownAfterTooManyPings,
+  type KeepalivePolicy,
+  type KeepaliveSettings,
+} from './keepalive.js';
 
 export const SUBSCRIBE_HTLC_EVENTS = '/routerrpc.Router/SubscribeHtlcEvents';
 
@@ -63,7 +78,12 @@ type State =
   | { readonly name: 'ending'; readonly status: StreamStatus; readonly cancelled: boolean }
   | { readonly name: 'ended' };
 
-export function subscribeHtlcEvents(target: LndTarget, handlers: StreamHandlers, policy: KeepalivePolicy = keepalivePolicy(), clock: Clock = systemClock): HtlcConnection {
+export function subscribeHtlcEvents(
+  target: LndTarget,
+  handlers: StreamHandlers,
+  policy: KeepalivePolicy = keepalivePolicy(),
+  clock: Clock = systemClock,
+): HtlcConnection {
   const s = new GrpcHtlcStream(target, handlers, policy, clock);
   return { stream: s, close: () => s.close() };
 }
@@ -93,15 +113,28 @@ class GrpcHtlcStream {
     private readonly clock: Clock,
   ) {
     this.keepalive = { timeMs: policy.timeMs, timeoutMs: policy.timeoutMs };
-    this.pinger = new KeepalivePinger(this.keepalive, clock, { ping: (answered) => this.ping(answered) }, {
-      onDead: (ms) => {
-        this.end({ code: GrpcCode.UNAVAILABLE, details: `keepalive: no answer from lnd within ${ms / 1000} s (connection lost)`, cause: 'silent' });
-        this.session?.destroy();
+    this.pinger = new KeepalivePinger(
+      this.keepalive,
+      clock,
+      { ping: (answered) => this.ping(answered) },
+      {
+        onDead: (ms) => {
+          this.end({
+            code: GrpcCode.UNAVAILABLE,
+            details: `keepalive: no answer from lnd within ${ms / 1000} s (connection lost)`,
+            cause: 'silent',
+          });
+          this.session?.destroy();
+        },
+        onAnswer: () => this.handlers.onAlive?.(),
       },
-      onAnswer: () => this.handlers.onAlive?.(),
-    });
+    );
     this.connectTimer = clock.setTimeout(() => this.connectTimedOut(), target.connectTimeoutMs);
-    connectH2(target, { signal: this.dialing.signal, timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS, onStep: (step) => this.stepDone(step) }).then(
+    connectH2(target, {
+      signal: this.dialing.signal,
+      timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS,
+      onStep: (step) => this.stepDone(step),
+    }).then(
       (session) => this.connected(session),
       (e: unknown) => {
         if (e instanceof DialAbortedError) return;
@@ -126,7 +159,11 @@ class GrpcHtlcStream {
   cancel(): void {
     const s = this.state;
     if (s.name === 'ended' || (s.name === 'ending' && s.cancelled)) return;
-    this.state = { name: 'ending', status: { code: GrpcCode.CANCELLED, details: 'Cancelled on client' }, cancelled: true };
+    this.state = {
+      name: 'ending',
+      status: { code: GrpcCode.CANCELLED, details: 'Cancelled on client' },
+      cancelled: true,
+    };
     this.req?.close(http2.constants.NGHTTP2_CANCEL);
     this.deliver();
   }
@@ -159,7 +196,8 @@ class GrpcHtlcStream {
    */
   private end(status: StreamStatus): void {
     const s = this.state;
-    if (s.name !== 'ending' && s.name !== 'ended') this.state = { name: 'ending', status: this.trailers ?? status, cancelled: false };
+    if (s.name !== 'ending' && s.name !== 'ended')
+      this.state = { name: 'ending', status: this.trailers ?? status, cancelled: false };
     this.deliver();
   }
 
@@ -183,7 +221,10 @@ class GrpcHtlcStream {
         if (msg === undefined) break;
         ev = decodeHtlcEventWire(msg);
       } catch (err) {
-        const what = err instanceof GrpcFrameError ? err.message : `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
+        const what =
+          err instanceof GrpcFrameError
+            ? err.message
+            : `lnd sent an HtlcEvent that cannot be decoded (${(err as Error).message})`;
         this.finish({ code: GrpcCode.INTERNAL, details: what, cause: 'undecodable' });
         this.req?.close(http2.constants.NGHTTP2_CANCEL);
         return;
@@ -195,7 +236,11 @@ class GrpcHtlcStream {
     // Not paused, so no complete message is left; a partial one means the stream was cut inside a message.
     const pending = this.frames.pendingBytes;
     if (s.status.code === GrpcCode.OK && !s.cancelled && pending > 0) {
-      this.finish({ code: GrpcCode.INTERNAL, details: `the stream ended inside a message (${pending} bytes of it received)`, cause: 'undecodable' });
+      this.finish({
+        code: GrpcCode.INTERNAL,
+        details: `the stream ended inside a message (${pending} bytes of it received)`,
+        cause: 'undecodable',
+      });
     } else this.finish(s.status);
   }
 
@@ -244,7 +289,10 @@ class GrpcHtlcStream {
     req.end(EMPTY_REQUEST);
     if (this.paused) req.pause();
     req.on('frameError', (type: number) => {
-      this.end({ code: GrpcCode.INTERNAL, details: `the request could not be sent (HTTP/2 frame type ${type}): is the macaroon file unusually large?` });
+      this.end({
+        code: GrpcCode.INTERNAL,
+        details: `the request could not be sent (HTTP/2 frame type ${type}): is the macaroon file unusually large?`,
+      });
     });
     req.on('response', (h) => {
       this.clock.clearTimeout(this.connectTimer);
@@ -257,7 +305,8 @@ class GrpcHtlcStream {
         req.close(http2.constants.NGHTTP2_CANCEL);
         return;
       }
-      if (this.state.name === 'connecting' || this.state.name === 'awaiting-headers') this.state = { name: 'streaming' };
+      if (this.state.name === 'connecting' || this.state.name === 'awaiting-headers')
+        this.state = { name: 'streaming' };
       this.handlers.onHeaders?.();
     });
     req.on('data', (chunk: Buffer) => {
@@ -267,7 +316,10 @@ class GrpcHtlcStream {
       if (this.paused) req.pause();
     });
     req.on('trailers', (h: http2.IncomingHttpHeaders) => {
-      this.trailers = statusOfHeaders(h) ?? { code: GrpcCode.UNKNOWN, details: 'the stream ended without a gRPC status' };
+      this.trailers = statusOfHeaders(h) ?? {
+        code: GrpcCode.UNKNOWN,
+        details: 'the stream ended without a gRPC status',
+      };
     });
     req.on('end', () => {
       if (this.trailers) this.end(this.trailers);
@@ -286,7 +338,7 @@ class GrpcHtlcStream {
 
   /** Takes what Node still buffers for a stream that ends with an error (read() still returns it). */
   private salvage(req: http2.ClientHttp2Stream): void {
-    for (let c: Buffer | null; (c = req.read() as Buffer | null) !== null; ) this.frames.push(c);
+    for (let c: Buffer | null; (c = req.read() as Buffer | null) !== null;) this.frames.push(c);
   }
 
   /** The status of a stream that closed without one of the reasons above. */
@@ -295,6 +347,10 @@ class GrpcHtlcStream {
     if (req.rstCode && req.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
       return { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
     }
-    return { code: GrpcCode.UNAVAILABLE, details: 'Connection dropped: the stream ended without a gRPC status', cause: 'lost' };
+    return {
+      code: GrpcCode.UNAVAILABLE,
+      details: 'Connection dropped: the stream ended without a gRPC status',
+      cause: 'lost',
+    };
   }
 }

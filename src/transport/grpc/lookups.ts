@@ -19,7 +19,11 @@ export interface GrpcLookups extends NodeLookups {
 export function grpcLookups(target: LndTarget, timeoutMs: number = target.connectTimeoutMs): GrpcLookups {
   const client = new GrpcUnaryClient(target, timeoutMs);
   let methods: Promise<UnaryMethods> | undefined;
-  const call = async (pick: (m: UnaryMethods) => UnaryMethod, request: Record<string, unknown>, withMacaroon = true) => {
+  const call = async (
+    pick: (m: UnaryMethods) => UnaryMethod,
+    request: Record<string, unknown>,
+    withMacaroon = true,
+  ) => {
     const method = (methods ??= loadUnaryMethods()).then(pick);
     const answer = await client.call(
       method.then((m) => ({ path: m.path, body: m.encode(request) })),

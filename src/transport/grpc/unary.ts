@@ -80,9 +80,11 @@ export class GrpcUnaryClient {
             (link) => {
               if (!settled) req = this.request(link, r.path, r.body, withMacaroon, done);
             },
-            (e: unknown) => done({ code: GrpcCode.UNAVAILABLE, details: `No connection established. Last error: ${failureText(e)}` }),
+            (e: unknown) =>
+              done({ code: GrpcCode.UNAVAILABLE, details: `No connection established. Last error: ${failureText(e)}` }),
           ),
-        (e: unknown) => done({ code: GrpcCode.INTERNAL, details: `the request cannot be encoded (${(e as Error).message})` }),
+        (e: unknown) =>
+          done({ code: GrpcCode.INTERNAL, details: `the request cannot be encoded (${(e as Error).message})` }),
       );
     });
   }
@@ -119,7 +121,13 @@ export class GrpcUnaryClient {
     return this.opening;
   }
 
-  private request(link: Link, path: string, body: Uint8Array, withMacaroon: boolean, done: (s: CallStatus | undefined, answer?: Buffer) => void): http2.ClientHttp2Stream {
+  private request(
+    link: Link,
+    path: string,
+    body: Uint8Array,
+    withMacaroon: boolean,
+    done: (s: CallStatus | undefined, answer?: Buffer) => void,
+  ): http2.ClientHttp2Stream {
     const gone = () => link.session.destroyed || link.session.closed;
     const headers = { ...grpcRequestHeaders(this.target, path, withMacaroon), 'grpc-timeout': `${this.timeoutMs}m` };
     const req = link.session.request(headers);
@@ -128,7 +136,10 @@ export class GrpcUnaryClient {
     let status: StreamStatus | undefined;
     const lost = (e: unknown): StreamStatus => {
       const text = errorText(link.error ?? e);
-      return { code: GrpcCode.UNAVAILABLE, details: link.up ? `connection lost: ${text}` : `No connection established. Last error: ${text}` };
+      return {
+        code: GrpcCode.UNAVAILABLE,
+        details: link.up ? `connection lost: ${text}` : `No connection established. Last error: ${text}`,
+      };
     };
     req.on('response', (h) => {
       status = statusOfHeaders(h);
@@ -142,12 +153,15 @@ export class GrpcUnaryClient {
     });
     req.on('error', (e: Error) => {
       const cause = (e as { cause?: unknown }).cause ?? e;
-      status ??= gone() ? lost(cause) : { code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) };
+      status ??= gone()
+        ? lost(cause)
+        : { code: req.rstCode ? codeForReset(req.rstCode) : GrpcCode.UNAVAILABLE, details: errorText(e) };
     });
     req.on('close', () => {
       if (!status) {
         if (gone()) status = lost(link.error ?? new Error('Connection dropped'));
-        else if (req.rstCode) status = { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
+        else if (req.rstCode)
+          status = { code: codeForReset(req.rstCode), details: `Received RST_STREAM with code ${req.rstCode}` };
         else status = { code: GrpcCode.UNKNOWN, details: 'the call ended without a gRPC status' };
       }
       if (status.code !== GrpcCode.OK) return done(status);

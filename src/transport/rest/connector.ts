@@ -41,7 +41,10 @@ export function restConnector(source: TargetSource, transport: RestTransportName
     classify(status, answered): Classified {
       if (status.details === NOT_HTTP1) {
         return {
-          error: new HtlcTailError('connection', `${address} ${NOT_HTTP1}: is that lnd's gRPC port? --restserver wants lnd's REST port (restlisten, default 8080)`),
+          error: new HtlcTailError(
+            'connection',
+            `${address} ${NOT_HTTP1}: is that lnd's gRPC port? --restserver wants lnd's REST port (restlisten, default 8080)`,
+          ),
           readiness: undefined,
           streamLost: false,
         };

@@ -45,10 +45,17 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
     req.destroy();
   };
   const dialing = new AbortController();
-  const connectTimer = setTimeout(() => finish(stepTimeoutStatus(step, 'rest', addressOf(target), target.connectTimeoutMs)), target.connectTimeoutMs);
+  const connectTimer = setTimeout(
+    () => finish(stepTimeoutStatus(step, 'rest', addressOf(target), target.connectTimeoutMs)),
+    target.connectTimeoutMs,
+  );
 
-  const req = https.request(getRequestOptions(target, HTLC_EVENTS_PATH, { onStep: (s) => (step = s), signal: dialing.signal }));
-  req.on('error', (e: NodeJS.ErrnoException) => finish({ code: GrpcCode.UNAVAILABLE, details: networkDetails(e), cause: 'lost' }));
+  const req = https.request(
+    getRequestOptions(target, HTLC_EVENTS_PATH, { onStep: (s) => (step = s), signal: dialing.signal }),
+  );
+  req.on('error', (e: NodeJS.ErrnoException) =>
+    finish({ code: GrpcCode.UNAVAILABLE, details: networkDetails(e), cause: 'lost' }),
+  );
   req.on('response', (r) => {
     clearTimeout(connectTimer);
     handlers.onAlive?.();
@@ -78,7 +85,11 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
       {
         maxLineBytes: MAX_MESSAGE_BYTES,
         onTooLong: (bytes) => {
-          finish({ code: GrpcCode.INTERNAL, details: `the REST stream sent a message of more than ${bytes} bytes without a line end`, cause: 'undecodable' });
+          finish({
+            code: GrpcCode.INTERNAL,
+            details: `the REST stream sent a message of more than ${bytes} bytes without a line end`,
+            cause: 'undecodable',
+          });
           return false;
         },
       },
@@ -92,7 +103,8 @@ export function subscribeRest(target: LndTarget, handlers: StreamHandlers): Rest
       finish({ code: GrpcCode.OK, details: '' });
     });
     r.on('close', () => {
-      if (!r.complete) finish({ code: GrpcCode.UNAVAILABLE, details: 'connection lost: the REST stream was cut off', cause: 'lost' });
+      if (!r.complete)
+        finish({ code: GrpcCode.UNAVAILABLE, details: 'connection lost: the REST stream was cut off', cause: 'lost' });
     });
     if (paused) r.pause();
   });

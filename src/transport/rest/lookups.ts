@@ -6,7 +6,14 @@
  * codes), which is what the alias loader reports.
  */
 import https from 'node:https';
-import { channelsOf, nodeAliasOf, nodeInfoOf, type ChannelSummary, type NodeInfoSummary, type NodeLookups } from '../lookups.js';
+import {
+  channelsOf,
+  nodeAliasOf,
+  nodeInfoOf,
+  type ChannelSummary,
+  type NodeInfoSummary,
+  type NodeLookups,
+} from '../lookups.js';
 import { CallFailure, GrpcCode, isCallStatus } from '../status.js';
 import type { LndTarget } from '../target.js';
 import { ERROR_BODY_LIMIT, getRequestOptions, networkDetails, statusFromHttp } from './request.js';

@@ -61,19 +61,36 @@ type CreateConnection = (options: unknown, done: (err: Error | null, socket?: ne
  * failure is passed on as Node's own error (so it reads as before); a
  * proxy's as the DialError that names the proxy.
  */
-export function dialedConnection(target: LndTarget, onStep?: (step: ConnectStep) => void, signal?: AbortSignal): CreateConnection {
+export function dialedConnection(
+  target: LndTarget,
+  onStep?: (step: ConnectStep) => void,
+  signal?: AbortSignal,
+): CreateConnection {
   const o = tlsRequestOptions(target);
   return (_options, done) => {
-    dial({ host: target.host, port: target.port, proxy: target.proxy ?? null, timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS, signal }).then(
+    dial({
+      host: target.host,
+      port: target.port,
+      proxy: target.proxy ?? null,
+      timeoutMs: target.connectTimeoutMs + DIAL_BACKUP_MS,
+      signal,
+    }).then(
       (raw) => {
         // TCP keepalive on the connection itself (the REST stream has no pings of its own).
         raw.setKeepAlive(true, TCP_KEEPALIVE_MS);
         onStep?.('tls');
-        const sock = tls.connect({ socket: raw, ca: o.ca, servername: o.servername, ALPNProtocols: o.ALPNProtocols, checkServerIdentity: o.checkServerIdentity });
+        const sock = tls.connect({
+          socket: raw,
+          ca: o.ca,
+          servername: o.servername,
+          ALPNProtocols: o.ALPNProtocols,
+          checkServerIdentity: o.checkServerIdentity,
+        });
         sock.once('secureConnect', () => onStep?.('protocol'));
         done(null, sock);
       },
-      (e: unknown) => done(e instanceof DialError && e.proxy === null && e.cause instanceof Error ? e.cause : (e as Error)),
+      (e: unknown) =>
+        done(e instanceof DialError && e.proxy === null && e.cause instanceof Error ? e.cause : (e as Error)),
     );
     return undefined;
   };
@@ -83,7 +100,11 @@ export function dialedConnection(target: LndTarget, onStep?: (step: ConnectStep)
 export function getRequestOptions(
   target: LndTarget,
   path: string,
-  opts: { readonly timeoutMs?: number; readonly onStep?: (step: ConnectStep) => void; readonly signal?: AbortSignal } = {},
+  opts: {
+    readonly timeoutMs?: number;
+    readonly onStep?: (step: ConnectStep) => void;
+    readonly signal?: AbortSignal;
+  } = {},
 ): https.RequestOptions {
   const { host, port, headers } = tlsRequestOptions(target);
   return {
@@ -92,7 +113,11 @@ export function getRequestOptions(
     headers,
     method: 'GET',
     path,
-    createConnection: dialedConnection(target, opts.onStep, opts.signal) as unknown as https.RequestOptions['createConnection'],
+    createConnection: dialedConnection(
+      target,
+      opts.onStep,
+      opts.signal,
+    ) as unknown as https.RequestOptions['createConnection'],
     ...(opts.timeoutMs !== undefined ? { timeout: opts.timeoutMs } : {}),
   };
 }
@@ -116,7 +141,10 @@ export function statusFromHttp(statusCode: number, statusMessage: string | undef
   switch (statusCode) {
     case 401:
     case 403:
-      return { code: GrpcCode.UNAUTHENTICATED, details: `${http}: the server refused the request (a proxy in front of lnd?)` };
+      return {
+        code: GrpcCode.UNAUTHENTICATED,
+        details: `${http}: the server refused the request (a proxy in front of lnd?)`,
+      };
     case 404:
     case 405:
     case 501:

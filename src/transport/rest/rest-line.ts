@@ -53,12 +53,16 @@ export function classifyRestValue(v: unknown): RestLine {
     const st = statusOf(e);
     if (st) return { kind: 'error', ...st };
     if (typeof e === 'string') {
-      const code = typeof v['code'] === 'number' && Number.isInteger(v['code']) ? (v['code']) : 2;
-      return { kind: 'error', code, message: typeof v['message'] === 'string' && v['message'] !== '' ? (v['message']) : e };
+      const code = typeof v['code'] === 'number' && Number.isInteger(v['code']) ? v['code'] : 2;
+      return {
+        kind: 'error',
+        code,
+        message: typeof v['message'] === 'string' && v['message'] !== '' ? v['message'] : e,
+      };
     }
     if (isObject(e)) {
-      const code = typeof e['code'] === 'number' && Number.isInteger(e['code']) ? (e['code']) : 2;
-      const message = typeof e['message'] === 'string' ? (e['message']) : JSON.stringify(e);
+      const code = typeof e['code'] === 'number' && Number.isInteger(e['code']) ? e['code'] : 2;
+      const message = typeof e['message'] === 'string' ? e['message'] : JSON.stringify(e);
       return { kind: 'error', code, message };
     }
     return { kind: 'other', value: v };
@@ -86,7 +90,9 @@ export function classifyRestLine(line: string): RestLine {
 export function jsonErrorReason(e: unknown): string {
   let msg = e instanceof Error ? e.message : String(e);
   if (/Unexpected end of JSON input/i.test(msg)) return 'not JSON: it ends in the middle of a value (cut off?)';
-  msg = msg.replace(/, ".*" is not valid JSON$/s, '').replace(/ (?:in JSON )?at position (\d+).*$/s, (_m, p: string) => ` at column ${Number(p) + 1}`);
+  msg = msg
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ (?:in JSON )?at position (\d+).*$/s, (_m, p: string) => ` at column ${Number(p) + 1}`);
   if (msg.length > 100) msg = msg.slice(0, 100) + '…';
   msg = safeText(msg);
   return `not JSON (${msg.charAt(0).toLowerCase()}${msg.slice(1)})`;
@@ -95,5 +101,8 @@ export function jsonErrorReason(e: unknown): string {
 /** Makes untrusted text safe for a terminal line: control characters and bidi overrides escaped. */
 export function safeText(s: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+  return s.replace(
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
+    (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'),
+  );
 }

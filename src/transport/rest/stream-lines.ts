@@ -26,17 +26,32 @@ export function streamLine(line: string): LineOutcome {
       } catch (e) {
         return {
           kind: 'end',
-          status: { code: GrpcCode.INTERNAL, details: `lnd sent an HtlcEvent that cannot be decoded (${safeText((e as Error).message)})`, cause: 'undecodable' },
+          status: {
+            code: GrpcCode.INTERNAL,
+            details: `lnd sent an HtlcEvent that cannot be decoded (${safeText((e as Error).message)})`,
+            cause: 'undecodable',
+          },
         };
       }
     case 'error':
       return { kind: 'end', status: { code: c.code, details: c.message } };
     case 'invalid':
-      return { kind: 'end', status: { code: GrpcCode.INTERNAL, details: `the REST stream sent a line that is ${c.reason}`, cause: 'undecodable' } };
+      return {
+        kind: 'end',
+        status: {
+          code: GrpcCode.INTERNAL,
+          details: `the REST stream sent a line that is ${c.reason}`,
+          cause: 'undecodable',
+        },
+      };
     case 'other':
       return {
         kind: 'end',
-        status: { code: GrpcCode.INTERNAL, details: 'the REST stream sent a line that is neither {"result": ...} nor {"error": ...}', cause: 'undecodable' },
+        status: {
+          code: GrpcCode.INTERNAL,
+          details: 'the REST stream sent a line that is neither {"result": ...} nor {"error": ...}',
+          cause: 'undecodable',
+        },
       };
   }
 }

@@ -20,7 +20,14 @@ import { stepTimeoutStatus } from '../reasons.js';
 import { GrpcCode, type AttemptStep, type StreamStatus } from '../status.js';
 import type { StreamHandlers } from '../stream.js';
 import { addressOf, type LndTarget } from '../target.js';
-import { dialedConnection, ERROR_BODY_LIMIT, HTLC_EVENTS_PATH, networkDetails, statusFromHttp, tlsRequestOptions } from './request.js';
+import {
+  dialedConnection,
+  ERROR_BODY_LIMIT,
+  HTLC_EVENTS_PATH,
+  networkDetails,
+  statusFromHttp,
+  tlsRequestOptions,
+} from './request.js';
 import { safeText } from './rest-line.js';
 import { MAX_MESSAGE_BYTES, type RestStream } from './http-stream.js';
 import { streamLine } from './stream-lines.js';
@@ -34,7 +41,12 @@ const WS_ABNORMAL_CLOSURE = 1006;
 
 export function closeStatus(code: number, reason: string): StreamStatus {
   if (code === WS_NORMAL_CLOSURE) return { code: GrpcCode.OK, details: '' };
-  if (code === WS_ABNORMAL_CLOSURE) return { code: GrpcCode.UNAVAILABLE, details: 'connection lost: the WebSocket closed abnormally (1006)', cause: 'lost' };
+  if (code === WS_ABNORMAL_CLOSURE)
+    return {
+      code: GrpcCode.UNAVAILABLE,
+      details: 'connection lost: the WebSocket closed abnormally (1006)',
+      cause: 'lost',
+    };
   const why = reason ? `: ${safeText(reason).slice(0, 200)}` : '';
   return { code: GrpcCode.UNAVAILABLE, details: `the WebSocket was closed by the server (code ${code}${why})` };
 }
@@ -54,11 +66,18 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     perMessageDeflate: false,
     maxPayload: MAX_MESSAGE_BYTES,
     // The socket through dial.ts, TLS over it (verified as the target says), watching the steps on the way.
-    createConnection: dialedConnection(target, (s) => (step = s), dialing.signal) as unknown as ClientOptions['createConnection'],
+    createConnection: dialedConnection(
+      target,
+      (s) => (step = s),
+      dialing.signal,
+    ) as unknown as ClientOptions['createConnection'],
   };
   const ws = new WebSocket(`wss://${addressOf(target)}${HTLC_EVENTS_PATH}?method=GET`, options);
 
-  const connectTimer = setTimeout(() => finish(stepTimeoutStatus(step, 'ws', addressOf(target), target.connectTimeoutMs)), target.connectTimeoutMs);
+  const connectTimer = setTimeout(
+    () => finish(stepTimeoutStatus(step, 'ws', addressOf(target), target.connectTimeoutMs)),
+    target.connectTimeoutMs,
+  );
   const finish = (status: StreamStatus): void => {
     if (done) return;
     done = true;
@@ -74,7 +93,12 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
     watchdog = undefined;
     if (!sawPing || paused || done) return;
     watchdog = setTimeout(
-      () => finish({ code: GrpcCode.UNAVAILABLE, details: `connection lost: no ping from lnd for ${Math.round(pingSilenceMs / 1000)} s`, cause: 'silent' }),
+      () =>
+        finish({
+          code: GrpcCode.UNAVAILABLE,
+          details: `connection lost: no ping from lnd for ${Math.round(pingSilenceMs / 1000)} s`,
+          cause: 'silent',
+        }),
       pingSilenceMs,
     );
     watchdog.unref();
@@ -107,9 +131,17 @@ export function subscribeWs(target: LndTarget, handlers: StreamHandlers, pingSil
   ws.on('message', (data, isBinary) => {
     if (done) return;
     handlers.onAlive?.();
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
     if (isBinary) {
-      finish({ code: GrpcCode.INTERNAL, details: 'the WebSocket sent a binary frame; lnd sends JSON text frames', cause: 'undecodable' });
+      finish({
+        code: GrpcCode.INTERNAL,
+        details: 'the WebSocket sent a binary frame; lnd sends JSON text frames',
+        cause: 'undecodable',
+      });
       return;
     }
     // One line per frame; tolerate a trailing newline (or several lines) all the same.

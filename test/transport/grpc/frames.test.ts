@@ -243,7 +243,16 @@ describe('GrpcFrameReader', () => {
       const msgs: Buffer[] = [];
       for (let i = 0; i < count; i++) {
         const p = rnd();
-        const len = p < 0.2 ? 0 : p < 0.8 ? Math.floor(rnd() * 64) : tiny ? Math.floor(rnd() * 300) : p < 0.97 ? Math.floor(rnd() * 2000) : Math.floor(rnd() * 70_000);
+        const len =
+          p < 0.2
+            ? 0
+            : p < 0.8
+              ? Math.floor(rnd() * 64)
+              : tiny
+                ? Math.floor(rnd() * 300)
+                : p < 0.97
+                  ? Math.floor(rnd() * 2000)
+                  : Math.floor(rnd() * 70_000);
         const m = Buffer.alloc(len);
         for (let j = 0; j < len; j++) m[j] = Math.floor(rnd() * 256);
         msgs.push(m);
@@ -253,7 +262,7 @@ describe('GrpcFrameReader', () => {
       const got: Buffer[] = [];
       let pushed = 0;
       let taken = 0;
-      for (let at = 0; at < stream.length; ) {
+      for (let at = 0; at < stream.length;) {
         const n = rnd() < 0.05 ? 0 : 1 + Math.floor(rnd() * maxChunk);
         const chunk = own(stream.subarray(at, at + n));
         at += chunk.length;
@@ -266,7 +275,8 @@ describe('GrpcFrameReader', () => {
             taken += 5 + m.length;
           }
         }
-        if (r.pendingBytes !== pushed - taken) throw new Error(`seed ${seed}: pendingBytes ${r.pendingBytes}, want ${pushed - taken}`);
+        if (r.pendingBytes !== pushed - taken)
+          throw new Error(`seed ${seed}: pendingBytes ${r.pendingBytes}, want ${pushed - taken}`);
       }
       got.push(...drain(r));
       const same = got.length === msgs.length && got.every((m, i) => m.equals(msgs[i]!));

@@ -59,15 +59,29 @@ describe('each connecting step is bounded and named', () => {
     const port = await listen(net.createServer());
     const r = run(target(port));
     const s = await r.ended;
-    expect(s).toEqual({ code: 14, details: 'TCP connected but the TLS handshake with 127.0.0.1:' + port + ' did not finish within 0.8 s', cause: 'timeout', step: 'tls' });
+    expect(s).toEqual({
+      code: 14,
+      details: 'TCP connected but the TLS handshake with 127.0.0.1:' + port + ' did not finish within 0.8 s',
+      cause: 'timeout',
+      step: 'tls',
+    });
     expect(r.log).toEqual(['end 14']);
   });
 
   test('TLS done (ALPN h2), then nothing: no SETTINGS → step protocol', async () => {
-    const port = await listen(tls.createServer({ key: CERT.keyPem, cert: CERT.certPem, ALPNProtocols: ['h2'] }, (s) => s.on('data', () => undefined)));
+    const port = await listen(
+      tls.createServer({ key: CERT.keyPem, cert: CERT.certPem, ALPNProtocols: ['h2'] }, (s) =>
+        s.on('data', () => undefined),
+      ),
+    );
     const r = run(target(port));
     const s = await r.ended;
-    expect(s).toMatchObject({ code: 14, cause: 'timeout', step: 'protocol', details: `TLS done but no HTTP/2 SETTINGS from 127.0.0.1:${port} within 0.8 s` });
+    expect(s).toMatchObject({
+      code: 14,
+      cause: 'timeout',
+      step: 'protocol',
+      details: `TLS done but no HTTP/2 SETTINGS from 127.0.0.1:${port} within 0.8 s`,
+    });
     expect(r.log).toEqual(['end 14']);
     expect(r.alive()).toBe(0);
   });
@@ -79,7 +93,12 @@ describe('each connecting step is bounded and named', () => {
     const port = await listen(server);
     const r = run(target(port));
     const s = await r.ended;
-    expect(s).toMatchObject({ code: 14, cause: 'timeout', step: 'answer', details: `HTTP/2 up but 127.0.0.1:${port} sent no response headers to SubscribeHtlcEvents within 0.8 s` });
+    expect(s).toMatchObject({
+      code: 14,
+      cause: 'timeout',
+      step: 'answer',
+      details: `HTTP/2 up but 127.0.0.1:${port} sent no response headers to SubscribeHtlcEvents within 0.8 s`,
+    });
     expect(r.alive()).toBeGreaterThanOrEqual(1); // its SETTINGS
   });
 

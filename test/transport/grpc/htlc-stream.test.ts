@@ -9,7 +9,12 @@ import { spawn } from 'node:child_process';
 import http2 from 'node:http2';
 import https from 'node:https';
 import net from 'node:net';
-import { classifyStatus, classifyTlsText, subscribeContext, type ClassifyContext } from '../../../src/transport/classify.js';
+import {
+  classifyStatus,
+  classifyTlsText,
+  subscribeContext,
+  type ClassifyContext,
+} from '../../../src/transport/classify.js';
 import { SUBSCRIBE_HTLC_EVENTS, subscribeHtlcEvents } from '../../../src/transport/grpc/htlc-stream.js';
 import { keepalivePolicy, type KeepalivePolicy } from '../../../src/transport/grpc/keepalive.js';
 import type { StreamStatus } from '../../../src/transport/status.js';
@@ -40,7 +45,15 @@ function wire(i: number, failure?: string): WireHtlcEvent {
     eventType: 3,
     member:
       failure === undefined
-        ? { kind: 'forward', info: { incomingTimelock: 800_100, outgoingTimelock: 800_060, incomingAmtMsat: 10_001n, outgoingAmtMsat: 10_000n } }
+        ? {
+            kind: 'forward',
+            info: {
+              incomingTimelock: 800_100,
+              outgoingTimelock: 800_060,
+              incomingAmtMsat: 10_001n,
+              outgoingAmtMsat: 10_000n,
+            },
+          }
         : { kind: 'link_fail', info: null, wireFailure: 15, failureDetail: 2, failureString: failure },
   };
 }
@@ -77,7 +90,11 @@ interface TestServer {
   readonly streams: http2.ServerHttp2Stream[];
 }
 
-type StreamHandler = (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, session: http2.ServerHttp2Session) => void;
+type StreamHandler = (
+  stream: http2.ServerHttp2Stream,
+  headers: http2.IncomingHttpHeaders,
+  session: http2.ServerHttp2Session,
+) => void;
 
 const cleanups: (() => void | Promise<void>)[] = [];
 
@@ -86,7 +103,9 @@ afterEach(async () => {
 });
 
 function listen(server: net.Server | http2.Http2SecureServer | https.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+  );
 }
 
 /** An HTTP/2 TLS server; each request goes to `handler`. Closed after each test. */
@@ -120,7 +139,12 @@ async function startServer(handler: StreamHandler, tlsMaterial: TlsMaterial = CE
  * so the last DATA frame never carries END_STREAM, and stream.close(code) then
  * sends a bare RST_STREAM, as grpc-go does, instead of ending the stream first.)
  */
-async function answer(stream: http2.ServerHttp2Stream, writes: readonly Buffer[], trailers: http2.OutgoingHttpHeaders | null, gapMs = 0): Promise<void> {
+async function answer(
+  stream: http2.ServerHttp2Stream,
+  writes: readonly Buffer[],
+  trailers: http2.OutgoingHttpHeaders | null,
+  gapMs = 0,
+): Promise<void> {
   stream.respond(GRPC_OK_HEADERS, { waitForTrailers: true });
   stream.on('wantTrailers', () => {
     if (trailers) stream.sendTrailers(trailers);
@@ -159,28 +183,45 @@ interface Run {
 }
 
 /** Subscribes; `onEvent` runs inside the handler after the event is recorded. The connection is closed after the test. */
-function subscribe(target: LndTarget, onEvent?: (ev: HtlcEvent, run: Run) => void, policy?: KeepalivePolicy, clock?: FakeClock): Run {
+function subscribe(
+  target: LndTarget,
+  onEvent?: (ev: HtlcEvent, run: Run) => void,
+  policy?: KeepalivePolicy,
+  clock?: FakeClock,
+): Run {
   const events: HtlcEvent[] = [];
   const log: string[] = [];
   const ends: StreamStatus[] = [];
   let alive = 0;
   let resolveEnd!: (s: StreamStatus) => void;
   const ended = new Promise<StreamStatus>((resolve) => (resolveEnd = resolve));
-  const run: { -readonly [K in keyof Run]: Run[K] } = { events, alive: () => alive, log, ends, ended, conn: undefined as unknown as HtlcConnection };
-  run.conn = subscribeHtlcEvents(target, {
-    onHeaders: () => log.push('headers'),
-    onAlive: () => alive++,
-    onEvent: (ev) => {
-      events.push(ev);
-      log.push(`event ${ev.incomingHtlcId}`);
-      onEvent?.(ev, run);
+  const run: { -readonly [K in keyof Run]: Run[K] } = {
+    events,
+    alive: () => alive,
+    log,
+    ends,
+    ended,
+    conn: undefined as unknown as HtlcConnection,
+  };
+  run.conn = subscribeHtlcEvents(
+    target,
+    {
+      onHeaders: () => log.push('headers'),
+      onAlive: () => alive++,
+      onEvent: (ev) => {
+        events.push(ev);
+        log.push(`event ${ev.incomingHtlcId}`);
+        onEvent?.(ev, run);
+      },
+      onEnd: (s) => {
+        ends.push(s);
+        log.push(`end ${s.code}`);
+        resolveEnd(s);
+      },
     },
-    onEnd: (s) => {
-      ends.push(s);
-      log.push(`end ${s.code}`);
-      resolveEnd(s);
-    },
-  }, policy, clock);
+    policy,
+    clock,
+  );
   cleanups.push(() => run.conn.close());
   return run;
 }
@@ -287,7 +328,12 @@ describe('a normal stream', () => {
       timestampNs: '1700000000000000000',
       info: { incomingAmtMsat: '10001', outgoingAmtMsat: '10000' },
     });
-    expect(r.events[4]).toMatchObject({ event: 'link_fail', failureString: 'x'.repeat(300), wireFailure: 15, failureDetail: 2 });
+    expect(r.events[4]).toMatchObject({
+      event: 'link_fail',
+      failureString: 'x'.repeat(300),
+      wireFailure: 15,
+      failureDetail: 2,
+    });
   });
 
   test('the stream ends without trailers: the events, then a non-OK status', async () => {
@@ -306,7 +352,12 @@ describe('a normal stream', () => {
 describe('statuses', () => {
   test.each([
     { name: 'lnd ending the subscription', sent: TERMINATED, code: 2, details: TERMINATED },
-    { name: 'percent-encoded non-ASCII and %', sent: 'caf%C3%A9 %E2%9C%93 100%25 done', code: 2, details: 'café ✓ 100% done' },
+    {
+      name: 'percent-encoded non-ASCII and %',
+      sent: 'caf%C3%A9 %E2%9C%93 100%25 done',
+      code: 2,
+      details: 'café ✓ 100% done',
+    },
     { name: 'a malformed escape (shown as sent)', sent: 'bad %ZZ escape', code: 14, details: 'bad %ZZ escape' },
     { name: 'no grpc-message', sent: undefined, code: 7, details: '' },
   ])('error status in the trailers: $name', async ({ sent, code, details }) => {
@@ -321,8 +372,18 @@ describe('statuses', () => {
   });
 
   test.each([
-    { name: 'a rejected macaroon', code: 2, message: 'verification failed: signature mismatch after caveat verification', classified: /rejected the macaroon/ },
-    { name: 'an unknown service (grpc-go)', code: 12, message: 'unknown service routerrpc.Router', classified: /does not serve SubscribeHtlcEvents/ },
+    {
+      name: 'a rejected macaroon',
+      code: 2,
+      message: 'verification failed: signature mismatch after caveat verification',
+      classified: /rejected the macaroon/,
+    },
+    {
+      name: 'an unknown service (grpc-go)',
+      code: 12,
+      message: 'unknown service routerrpc.Router',
+      classified: /does not serve SubscribeHtlcEvents/,
+    },
   ])('trailers-only answer: $name', async ({ code, message, classified }) => {
     const srv = await startServer((stream) => {
       stream.respond({ ...GRPC_OK_HEADERS, 'grpc-status': String(code), 'grpc-message': message }, { endStream: true });
@@ -342,8 +403,10 @@ describe('statuses', () => {
     const srv = await startServer((stream, _h, session) => {
       const mode = round++ % 3;
       const trailers = { 'grpc-status': '2', 'grpc-message': TERMINATED };
-      if (mode === 0) void answer(stream, frames, trailers); // one DATA write per message
-      else if (mode === 1) void answer(stream, [Buffer.concat(frames)], trailers); // all at once
+      if (mode === 0)
+        void answer(stream, frames, trailers); // one DATA write per message
+      else if (mode === 1)
+        void answer(stream, [Buffer.concat(frames)], trailers); // all at once
       else {
         // As lnd shutting down: the status, and the connection goes away right after it.
         void answer(stream, [Buffer.concat(frames.slice(0, 250)), Buffer.concat(frames.slice(250))], trailers);
@@ -353,7 +416,11 @@ describe('statuses', () => {
     for (let i = 0; i < 21; i++) {
       const r = subscribe(targetFor(srv.port));
       const s = await r.ended;
-      expect({ round: i, count: r.events.length, status: s }).toEqual({ round: i, count: N, status: { code: 2, details: TERMINATED } });
+      expect({ round: i, count: r.events.length, status: s }).toEqual({
+        round: i,
+        count: N,
+        status: { code: 2, details: TERMINATED },
+      });
       expect(ids(r.events)).toEqual(range(0, N));
       expect(r.log.at(-1)).toBe('end 2');
       r.conn.close();
@@ -367,7 +434,11 @@ describe('backpressure', () => {
     let serverDone = false;
     const srv = await startServer((stream) => {
       stream.on('close', () => (serverDone = true));
-      void answer(stream, [Buffer.concat(range(0, 100).map((i) => framed(i))), ...range(100, N).map((i) => framed(i))], { 'grpc-status': '2', 'grpc-message': TERMINATED });
+      void answer(
+        stream,
+        [Buffer.concat(range(0, 100).map((i) => framed(i))), ...range(100, N).map((i) => framed(i))],
+        { 'grpc-status': '2', 'grpc-message': TERMINATED },
+      );
     });
     const r = subscribe(targetFor(srv.port), (ev, run) => {
       if (ev.incomingHtlcId === '0') run.conn.stream.pause();
@@ -431,7 +502,11 @@ describe('backpressure', () => {
     let serverDone = false;
     const srv = await startServer((stream) => {
       stream.on('wantTrailers', () => (serverDone = true));
-      void answer(stream, range(0, N).map((i) => framed(i, big)), { 'grpc-status': '0' });
+      void answer(
+        stream,
+        range(0, N).map((i) => framed(i, big)),
+        { 'grpc-status': '0' },
+      );
     });
     const r = subscribe(targetFor(srv.port), (ev, run) => {
       if (ev.incomingHtlcId === '0') run.conn.stream.pause();
@@ -448,7 +523,15 @@ describe('backpressure', () => {
 
   test('pause and resume from outside the handlers, repeatedly, lose and reorder nothing', async () => {
     const N = 2000;
-    const srv = await startServer((stream) => void answer(stream, range(0, N / 50).map((k) => Buffer.concat(range(k * 50, k * 50 + 50).map((i) => framed(i)))), { 'grpc-status': '0' }, 1));
+    const srv = await startServer(
+      (stream) =>
+        void answer(
+          stream,
+          range(0, N / 50).map((k) => Buffer.concat(range(k * 50, k * 50 + 50).map((i) => framed(i)))),
+          { 'grpc-status': '0' },
+          1,
+        ),
+    );
     const r = subscribe(targetFor(srv.port));
     let paused = false;
     const toggler = setInterval(() => {
@@ -469,10 +552,20 @@ describe('backpressure', () => {
 
 describe('HTTP statuses', () => {
   test.each([
-    { name: '404 without grpc-status', headers: { ':status': 404, 'content-type': 'text/plain' }, code: 12, details: /404/ },
+    {
+      name: '404 without grpc-status',
+      headers: { ':status': 404, 'content-type': 'text/plain' },
+      code: 12,
+      details: /404/,
+    },
     { name: '503 without grpc-status', headers: { ':status': 503 }, code: 14, details: /503/ },
     { name: '401 without grpc-status', headers: { ':status': 401 }, code: 16, details: /401/ },
-    { name: '200 with content-type text/html', headers: { ':status': 200, 'content-type': 'text/html' }, code: 2, details: /content-type "text\/html"/ },
+    {
+      name: '200 with content-type text/html',
+      headers: { ':status': 200, 'content-type': 'text/html' },
+      code: 2,
+      details: /content-type "text\/html"/,
+    },
     { name: '200 without content-type', headers: { ':status': 200 }, code: 2, details: /content-type/ },
   ])('$name', async ({ headers, code, details }) => {
     const srv = await startServer((stream) => {
@@ -518,7 +611,10 @@ describe('resets and lost connections', () => {
 
   test.each([
     { name: 'the server destroying the session', cut: (s: http2.ServerHttp2Session) => s.destroy() },
-    { name: 'the server sending GOAWAY (INTERNAL_ERROR) and closing', cut: (s: http2.ServerHttp2Session) => s.goaway(C.NGHTTP2_INTERNAL_ERROR) },
+    {
+      name: 'the server sending GOAWAY (INTERNAL_ERROR) and closing',
+      cut: (s: http2.ServerHttp2Session) => s.goaway(C.NGHTTP2_INTERNAL_ERROR),
+    },
     { name: 'the TCP connection reset', cut: null },
   ])('$name mid-stream → 14 (UNAVAILABLE), after the events already sent', async ({ cut }) => {
     let go!: () => void;
@@ -575,7 +671,9 @@ describe('resets and lost connections', () => {
     const sockets: net.Socket[] = [];
     const silent = net.createServer((sock) => void sockets.push(sock));
     const port = await listen(silent);
-    cleanups.push(() => new Promise<void>((resolve) => (sockets.forEach((x) => x.destroy()), silent.close(() => resolve()))));
+    cleanups.push(
+      () => new Promise<void>((resolve) => (sockets.forEach((x) => x.destroy()), silent.close(() => resolve()))),
+    );
     const r = subscribe(targetFor(port, { connectTimeoutMs: 1_000 }));
     const s = await Promise.race([r.ended, sleep(8_000).then(() => undefined)]);
     expect(s).toMatchObject({ code: 14 });
@@ -597,8 +695,16 @@ describe('resets and lost connections', () => {
 describe('bad messages', () => {
   test.each([
     { name: 'a compressed-flag message', bad: frame(Buffer.from('gzipped?'), 1), details: /compressed/ },
-    { name: 'an undecodable protobuf message (truncated varint)', bad: frame(Buffer.from([0x08, 0xff, 0xff])), details: /cannot be decoded/ },
-    { name: 'a message longer than 64 MiB (header only)', bad: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff]), details: /more than/ },
+    {
+      name: 'an undecodable protobuf message (truncated varint)',
+      bad: frame(Buffer.from([0x08, 0xff, 0xff])),
+      details: /cannot be decoded/,
+    },
+    {
+      name: 'a message longer than 64 MiB (header only)',
+      bad: Buffer.from([0, 0x7f, 0xff, 0xff, 0xff]),
+      details: /more than/,
+    },
   ])('$name → 13 after the events before it; the stream is reset', async ({ bad, details }) => {
     let serverClosed: number | undefined;
     const srv = await startServer((stream) => {
@@ -617,7 +723,9 @@ describe('bad messages', () => {
 
   test('a message cut short by an OK status is not a clean end', async () => {
     const f1 = framed(1);
-    const srv = await startServer((stream) => void answer(stream, [framed(0), f1.subarray(0, f1.length - 3)], { 'grpc-status': '0' }));
+    const srv = await startServer(
+      (stream) => void answer(stream, [framed(0), f1.subarray(0, f1.length - 3)], { 'grpc-status': '0' }),
+    );
     const r = subscribe(targetFor(srv.port));
     const s = await r.ended;
     expect(ids(r.events)).toEqual([0]);
@@ -693,7 +801,10 @@ describe('keepalive', () => {
     let quietPings = 0;
     const frozen = subscribe(targetFor(relay.port), () => relay.freeze(), policy, clock);
     const quiet = subscribe(targetFor(quietSrv.port), undefined, policy, clock);
-    await waitFor(() => quietSrv.sessions.length === 1 && frozen.events.length === 1 && quiet.events.length === 1, 'both first events');
+    await waitFor(
+      () => quietSrv.sessions.length === 1 && frozen.events.length === 1 && quiet.events.length === 1,
+      'both first events',
+    );
     quietSrv.sessions[0]!.on('ping', () => quietPings++);
 
     // 5 s of silence on both: each sends its ping (same settings, same start).
@@ -702,7 +813,7 @@ describe('keepalive', () => {
     const aliveBefore = quiet.alive();
     await clock.advance(1);
     await waitFor(() => quietPings > 0, 'a keepalive ping on the quiet connection');
-    await waitFor(() => quiet.alive() > aliveBefore, 'the answer to the quiet connection\'s ping');
+    await waitFor(() => quiet.alive() > aliveBefore, "the answer to the quiet connection's ping");
     // 2.5 s more: the frozen one got no answer within 2 s; the quiet one was answered and outlives it.
     await clock.advance(2_500);
     const s = await frozen.ended;
@@ -719,10 +830,34 @@ describe('TLS', () => {
   const NO_IP = generateLndCert({ host: 'elsewhere.example', dnsNames: ['elsewhere.example'], ipAddresses: [] });
 
   test.each([
-    { name: 'the cert does not list the IP', server: NO_IP, pinned: NO_IP, serverName: '127.0.0.1', message: /does not list 127\.0\.0\.1/ },
-    { name: 'the cert does not list the host name', server: NO_IP, pinned: NO_IP, serverName: 'localhost', message: /does not list localhost/ },
-    { name: 'the cert is not the pinned one (IP name)', server: OTHER, pinned: CERT, serverName: '127.0.0.1', message: /does not verify/ },
-    { name: 'the cert is not the pinned one (host name)', server: OTHER, pinned: CERT, serverName: 'localhost', message: /does not verify/ },
+    {
+      name: 'the cert does not list the IP',
+      server: NO_IP,
+      pinned: NO_IP,
+      serverName: '127.0.0.1',
+      message: /does not list 127\.0\.0\.1/,
+    },
+    {
+      name: 'the cert does not list the host name',
+      server: NO_IP,
+      pinned: NO_IP,
+      serverName: 'localhost',
+      message: /does not list localhost/,
+    },
+    {
+      name: 'the cert is not the pinned one (IP name)',
+      server: OTHER,
+      pinned: CERT,
+      serverName: '127.0.0.1',
+      message: /does not verify/,
+    },
+    {
+      name: 'the cert is not the pinned one (host name)',
+      server: OTHER,
+      pinned: CERT,
+      serverName: 'localhost',
+      message: /does not verify/,
+    },
   ])('$name → 14, classified as the TLS problem it is', async ({ server, pinned, serverName, message }) => {
     let streams = 0;
     const srv = await startServer(() => streams++, server);

@@ -26,7 +26,10 @@ interface Harness {
   readonly answered: number[];
 }
 
-function harness(settings: KeepaliveSettings = { timeMs: 5_000, timeoutMs: 2_000 }, canSend: () => boolean = () => true): Harness {
+function harness(
+  settings: KeepaliveSettings = { timeMs: 5_000, timeoutMs: 2_000 },
+  canSend: () => boolean = () => true,
+): Harness {
   const clock = new FakeClock();
   const pings: number[] = [];
   const answers: Array<(ok: boolean) => void> = [];

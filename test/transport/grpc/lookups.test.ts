@@ -114,12 +114,26 @@ describe('connections', () => {
 
   test('nothing listening: UNAVAILABLE, worded as a connection that was never established', async () => {
     const srv = net.createServer();
-    const port = await new Promise<number>((resolve) => srv.listen(0, '127.0.0.1', () => resolve((srv.address() as net.AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      srv.listen(0, '127.0.0.1', () => resolve((srv.address() as net.AddressInfo).port)),
+    );
     await new Promise((resolve) => srv.close(resolve));
     const cert = generateLndCert({ host: 'x' });
-    const l = grpcLookups({ host: '127.0.0.1', port, tlsServerName: '127.0.0.1', certPem: Buffer.from(cert.certPem), certSource: 'c', macaroon: null, macaroonSource: 'm', connectTimeoutMs: 5_000 });
+    const l = grpcLookups({
+      host: '127.0.0.1',
+      port,
+      tlsServerName: '127.0.0.1',
+      certPem: Buffer.from(cert.certPem),
+      certSource: 'c',
+      macaroon: null,
+      macaroonSource: 'm',
+      connectTimeoutMs: 5_000,
+    });
     cleanups.push(() => l.close());
-    await expect(l.getInfo()).rejects.toMatchObject({ code: 14, details: expect.stringMatching(/^No connection established\. Last error: ECONNREFUSED/) });
+    await expect(l.getInfo()).rejects.toMatchObject({
+      code: 14,
+      details: expect.stringMatching(/^No connection established\. Last error: ECONNREFUSED/),
+    });
   });
 
   test('a server that never answers the call: DEADLINE_EXCEEDED after the timeout, and the call is cancelled', async () => {
@@ -133,12 +147,30 @@ describe('connections', () => {
       stream.on('close', () => (rst = stream.rstCode));
     });
     server.on('session', (s) => s.on('error', () => undefined));
-    const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)));
+    const port = await new Promise<number>((resolve) =>
+      server.listen(0, '127.0.0.1', () => resolve((server.address() as net.AddressInfo).port)),
+    );
     cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    const l = grpcLookups({ host: '127.0.0.1', port, tlsServerName: '127.0.0.1', certPem: Buffer.from(cert.certPem), certSource: 'c', macaroon: null, macaroonSource: 'm', connectTimeoutMs: 5_000 }, 700);
+    const l = grpcLookups(
+      {
+        host: '127.0.0.1',
+        port,
+        tlsServerName: '127.0.0.1',
+        certPem: Buffer.from(cert.certPem),
+        certSource: 'c',
+        macaroon: null,
+        macaroonSource: 'm',
+        connectTimeoutMs: 5_000,
+      },
+      700,
+    );
     cleanups.push(() => l.close());
     await expect(l.getState()).rejects.toMatchObject({ code: 4, details: 'Deadline exceeded' });
-    expect(seen).toMatchObject({ ':path': '/lnrpc.State/GetState', 'grpc-timeout': '700m', 'content-type': 'application/grpc' });
+    expect(seen).toMatchObject({
+      ':path': '/lnrpc.State/GetState',
+      'grpc-timeout': '700m',
+      'content-type': 'application/grpc',
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(rst).toBe(http2.constants.NGHTTP2_CANCEL);
   });

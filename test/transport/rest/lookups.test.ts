@@ -35,7 +35,12 @@ function target(macaroon: Buffer | null): LndTarget {
 describe('REST lookups', () => {
   test('GetInfo', async () => {
     const info = await restLookups(target(node.macaroons.readonly)).getInfo();
-    expect(info).toMatchObject({ alias: node.node.alias, identityPubkey: node.node.pubkey, blockHeight: node.node.blockHeight, network: 'regtest' });
+    expect(info).toMatchObject({
+      alias: node.node.alias,
+      identityPubkey: node.node.pubkey,
+      blockHeight: node.node.blockHeight,
+      network: 'regtest',
+    });
   });
 
   test('ListChannels: every channel with its peer alias; lnd error text in peer_alias is no alias', async () => {
@@ -58,7 +63,7 @@ describe('REST lookups', () => {
   test.each([
     ['invoice.macaroon lacks offchain:read', 'invoice', 'permission denied'],
     ['no macaroon', null, 'expected 1 macaroon, got 0'],
-  ] as const)('%s: rejected with lnd\'s text', async (_name, mac, text) => {
+  ] as const)("%s: rejected with lnd's text", async (_name, mac, text) => {
     const l = restLookups(target(mac === null ? null : node.macaroons[mac]));
     await expect(l.listChannels()).rejects.toMatchObject({ code: 2, details: text });
   });

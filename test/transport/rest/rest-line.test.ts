@@ -19,13 +19,29 @@ describe('classifyRestLine', () => {
     ['result', '{"result":{"a":1}}', { kind: 'result', value: { a: 1 } }],
     ['result with protojson spacing', '{"result": {"a":1}, "x":2}', { kind: 'result', value: { a: 1 } }],
     ['result null', '{"result":null}', { kind: 'result', value: null }],
-    ['error chunk', '{"error":{"code":2,"message":"htlc event subscription terminated","details":[]}}', { kind: 'error', code: 2, message: 'htlc event subscription terminated' }],
-    ['HTTP error body', '{"code":2, "message":"wallet locked, unlock it to enable full RPC access", "details":[]}', { kind: 'error', code: 2, message: 'wallet locked, unlock it to enable full RPC access' }],
-    ['grpc-gateway v1 error body', '{"error":"permission denied","code":2,"message":"permission denied"}', { kind: 'error', code: 2, message: 'permission denied' }],
+    [
+      'error chunk',
+      '{"error":{"code":2,"message":"htlc event subscription terminated","details":[]}}',
+      { kind: 'error', code: 2, message: 'htlc event subscription terminated' },
+    ],
+    [
+      'HTTP error body',
+      '{"code":2, "message":"wallet locked, unlock it to enable full RPC access", "details":[]}',
+      { kind: 'error', code: 2, message: 'wallet locked, unlock it to enable full RPC access' },
+    ],
+    [
+      'grpc-gateway v1 error body',
+      '{"error":"permission denied","code":2,"message":"permission denied"}',
+      { kind: 'error', code: 2, message: 'permission denied' },
+    ],
     ['error object without code', '{"error":{"message":"boom"}}', { kind: 'error', code: 2, message: 'boom' }],
     ['raw event', '{"incoming_channel_id":"1"}', { kind: 'other', value: { incoming_channel_id: '1' } }],
     ['array', '[1,2]', { kind: 'other', value: [1, 2] }],
-    ['object with code but other keys', '{"code":2,"message":"m","extra":1}', { kind: 'other', value: { code: 2, message: 'm', extra: 1 } }],
+    [
+      'object with code but other keys',
+      '{"code":2,"message":"m","extra":1}',
+      { kind: 'other', value: { code: 2, message: 'm', extra: 1 } },
+    ],
   ])('%s', (_name, line, want) => {
     expect(classifyRestLine(line)).toEqual(want);
   });
@@ -46,10 +62,18 @@ describe('classifyRestLine', () => {
 describe('streamLine (one line of a live stream)', () => {
   test('a result becomes an event', () => {
     const out = streamLine('{"result":{"incoming_channel_id":"7","event_type":"SEND","forward_fail_event":{}}}');
-    expect(out).toMatchObject({ kind: 'event', event: { event: 'forward_fail', eventType: 1, incomingChannelId: '7' } });
+    expect(out).toMatchObject({
+      kind: 'event',
+      event: { event: 'forward_fail', eventType: 1, incomingChannelId: '7' },
+    });
   });
   test.each([
-    ['an error line ends the stream with its status', '{"error":{"code":2,"message":"routerrpc server shutting down"}}', 2, /routerrpc server shutting down/],
+    [
+      'an error line ends the stream with its status',
+      '{"error":{"code":2,"message":"routerrpc server shutting down"}}',
+      2,
+      /routerrpc server shutting down/,
+    ],
     ['an undecodable event is INTERNAL', '{"result":{"timestamp_ns":"-1"}}', 13, /cannot be decoded.*timestamp_ns/],
     ['a non-JSON line is INTERNAL', '<html>', 13, /not JSON/],
     ['a raw event (no envelope) is INTERNAL', '{"incoming_channel_id":"1"}', 13, /neither/],
@@ -65,13 +89,40 @@ describe('streamLine (one line of a live stream)', () => {
   });
 });
 
-const CTX = { address: 'node:8080', certSource: '/l/tls.cert', macaroonSource: '/l/readonly.macaroon', call: 'SubscribeHtlcEvents', permission: 'offchain:read' };
+const CTX = {
+  address: 'node:8080',
+  certSource: '/l/tls.cert',
+  macaroonSource: '/l/readonly.macaroon',
+  call: 'SubscribeHtlcEvents',
+  permission: 'offchain:read',
+};
 
 describe('HTTP answers: status and exit code', () => {
   test.each([
-    ['500 with lnd status body: wallet locked', 500, '{"code":2,"message":"wallet locked, unlock it to enable full RPC access","details":[]}', 2, 5, /wallet locked/],
-    ['500 with error line body', 500, '{"error":{"code":2,"message":"permission denied","details":[]}}\n', 2, 5, /lacks offchain:read/],
-    ['500 signature mismatch', 500, '{"code":2, "message":"verification failed: signature mismatch after caveat verification", "details":[]}', 2, 5, /rejected the macaroon/],
+    [
+      '500 with lnd status body: wallet locked',
+      500,
+      '{"code":2,"message":"wallet locked, unlock it to enable full RPC access","details":[]}',
+      2,
+      5,
+      /wallet locked/,
+    ],
+    [
+      '500 with error line body',
+      500,
+      '{"error":{"code":2,"message":"permission denied","details":[]}}\n',
+      2,
+      5,
+      /lacks offchain:read/,
+    ],
+    [
+      '500 signature mismatch',
+      500,
+      '{"code":2, "message":"verification failed: signature mismatch after caveat verification", "details":[]}',
+      2,
+      5,
+      /rejected the macaroon/,
+    ],
     ['401 from a proxy', 401, '<html>no</html>', 16, 5, /refused the credentials/],
     ['404 page', 404, 'Not Found', 12, 5, /does not serve SubscribeHtlcEvents/],
     ['503 proxy', 503, '', 14, 4, /cannot reach/],
@@ -117,17 +168,30 @@ describe('REST wording: each message names the port the caller passes in (REST_P
     ],
     [
       'a TLS step that times out',
-      (w) => classifyStepTimeout({ code: 14, details: 'TLS handshake with h:8080 did not finish within 10 s', cause: 'timeout', step: 'tls' }, w).error.message,
+      (w) =>
+        classifyStepTimeout(
+          { code: 14, details: 'TLS handshake with h:8080 did not finish within 10 s', cause: 'timeout', step: 'tls' },
+          w,
+        ).error.message,
       "TLS handshake with h:8080 did not finish within 10 s: is that lnd's gRPC port?",
       "TLS handshake with h:8080 did not finish within 10 s: is that lnd's REST port?",
     ],
     [
       'a TCP step that times out',
-      (w) => classifyStepTimeout({ code: 14, details: 'no TCP connection to h:8080 within 10 s', cause: 'timeout', step: 'tcp' }, w).error.message,
+      (w) =>
+        classifyStepTimeout(
+          { code: 14, details: 'no TCP connection to h:8080 within 10 s', cause: 'timeout', step: 'tcp' },
+          w,
+        ).error.message,
       'cannot reach lnd: no TCP connection to h:8080 within 10 s; check --rpcserver and firewalls, or raise --connect-timeout',
       'cannot reach lnd: no TCP connection to h:8080 within 10 s; check --restserver and firewalls, or raise --connect-timeout',
     ],
-    ['no port in it', (w) => classifyStatus(2, 'wallet locked', at(w)).notice!, 'lnd at h:8080: wallet locked: unlock it (lncli unlock)', 'lnd at h:8080: wallet locked: unlock it (lncli unlock)'],
+    [
+      'no port in it',
+      (w) => classifyStatus(2, 'wallet locked', at(w)).notice!,
+      'lnd at h:8080: wallet locked: unlock it (lncli unlock)',
+      'lnd at h:8080: wallet locked: unlock it (lncli unlock)',
+    ],
   ])('%s', (_name, message, grpc, rest) => {
     expect(message(GRPC_PORT)).toBe(grpc);
     expect(message(REST_PORT)).toBe(rest);

@@ -40,7 +40,9 @@ beforeAll(async () => {
     seenHeaders.push(req.headers);
     if (refuseUpgrade) {
       const { status, body } = refuseUpgrade;
-      socket.end(`HTTP/1.1 ${status} Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${status} Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onWs(ws, req));
@@ -73,7 +75,11 @@ interface Outcome {
   status: StreamStatus;
 }
 
-function run(kind: 'rest' | 'ws', t: LndTarget = target(), onEvent?: (n: number, s: { cancel(): void }) => void): Promise<Outcome> {
+function run(
+  kind: 'rest' | 'ws',
+  t: LndTarget = target(),
+  onEvent?: (n: number, s: { cancel(): void }) => void,
+): Promise<Outcome> {
   return new Promise((resolve) => {
     const events: HtlcEvent[] = [];
     const handlers = {
@@ -87,7 +93,8 @@ function run(kind: 'rest' | 'ws', t: LndTarget = target(), onEvent?: (n: number,
   });
 }
 
-const ev = (id: number) => `{"result":{"incoming_channel_id":"${id}","outgoing_channel_id":"0","incoming_htlc_id":"1","outgoing_htlc_id":"0","timestamp_ns":"1714979289123456789","event_type":"RECEIVE","settle_event":{"preimage":""}}}`;
+const ev = (id: number) =>
+  `{"result":{"incoming_channel_id":"${id}","outgoing_channel_id":"0","incoming_htlc_id":"1","outgoing_htlc_id":"0","timestamp_ns":"1714979289123456789","event_type":"RECEIVE","settle_event":{"preimage":""}}}`;
 const errLine = (msg: string) => `{"error":{"code":2,"message":"${msg}","details":[]}}`;
 const statusBody = (msg: string) => `{"code":2, "message":"${msg}", "details":[]}`;
 const ids = (o: Outcome) => o.events.map((e) => e.incomingChannelId);
@@ -130,8 +137,20 @@ describe('REST stream', () => {
   });
 
   test.each([
-    ['HTTP 500 with the status body (refused before the stream)', 500, statusBody('wallet locked, unlock it to enable full RPC access'), 2, /wallet locked/],
-    ['HTTP 500 with an error line (failed before the first message)', 500, errLine('permission denied') + '\n', 2, /^permission denied$/],
+    [
+      'HTTP 500 with the status body (refused before the stream)',
+      500,
+      statusBody('wallet locked, unlock it to enable full RPC access'),
+      2,
+      /wallet locked/,
+    ],
+    [
+      'HTTP 500 with an error line (failed before the first message)',
+      500,
+      errLine('permission denied') + '\n',
+      2,
+      /^permission denied$/,
+    ],
     ['HTTP 404 page', 404, '<html>not here</html>', 12, /HTTP 404/],
     ['HTTP 503 without body', 503, '', 14, /HTTP 503/],
   ])('%s', async (_name, status, body, code, details) => {
@@ -170,7 +189,13 @@ describe('REST stream', () => {
     const o = await run('rest', target(over));
     expect(o.events).toEqual([]);
     expect(o.status.code).toBe(14);
-    const c = classifyStatus(o.status.code, o.status.details, { address: 'x', certSource: 'c', macaroonSource: 'm', call: 'SubscribeHtlcEvents', permission: 'offchain:read' });
+    const c = classifyStatus(o.status.code, o.status.details, {
+      address: 'x',
+      certSource: 'c',
+      macaroonSource: 'm',
+      call: 'SubscribeHtlcEvents',
+      permission: 'offchain:read',
+    });
     expect(c.error.kind).toBe('connection');
     expect(c.error.message).toMatch(msg);
   });
@@ -211,7 +236,8 @@ describe('WebSocket stream', () => {
   });
 
   test("lnd's refusal as a status frame", async () => {
-    onWs = (ws) => ws.send(statusBody('verification failed: signature mismatch after caveat verification'), () => ws.terminate());
+    onWs = (ws) =>
+      ws.send(statusBody('verification failed: signature mismatch after caveat verification'), () => ws.terminate());
     const o = await run('ws');
     expect(o.events).toEqual([]);
     expect(o.status).toEqual({ code: 2, details: 'verification failed: signature mismatch after caveat verification' });

@@ -100,8 +100,8 @@ export function jsonErrorReason(e: unknown): string {
 
 /** Makes untrusted text safe for a terminal line: control characters and bidi overrides escaped. */
 export function safeText(s: string): string {
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return s.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
     (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'),
   );

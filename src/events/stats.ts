@@ -43,6 +43,7 @@ import { EVENT_TYPE } from './enums.js';
 import type { InFlightHtlc } from './correlate.js';
 import { DurationSketch } from './duration-sketch.js';
 import { TopCounter } from './top-counter.js';
+import type { Mutable } from '../util/mutable.js';
 
 /** Entries of a top list in a Summary. */
 export const TOP_N = 5;
@@ -236,7 +237,7 @@ export class Stats {
     const inFlightForwards = opts.inFlight.filter((h) => h.eventType === EVENT_TYPE.FORWARD).length;
     const resolved = this.settled + this.failedDownstream + this.failedHere;
 
-    const forwards: { -readonly [K in keyof Summary['forwards']]: Summary['forwards'][K] } = {
+    const forwards: Mutable<Summary['forwards']> = {
       settled: this.settled,
       failedDownstream: this.failedDownstream,
       failedHere: this.failedHere,
@@ -263,7 +264,7 @@ export class Stats {
       approximate: this.pairs.approximate,
     };
 
-    const summary: { -readonly [K in keyof Summary]: Summary[K] } = {
+    const summary: Mutable<Summary> = {
       events: { total: this.total, byKind, byType, replayed: this.replayed },
       forwards,
       inFlightTotal: opts.inFlight.length,
@@ -296,12 +297,12 @@ export class Stats {
     }
     stuck.sort((a, b) => (a.age > b.age ? -1 : a.age < b.age ? 1 : 0));
     const htlcs = stuck.slice(0, STUCK_LISTED).map(({ h, age }): StuckHtlc => {
-      const s: { -readonly [K in keyof StuckHtlc]: StuckHtlc[K] } = { ...h, ageNs: age.toString() };
+      const s: Mutable<StuckHtlc> = { ...h, ageNs: age.toString() };
       const lock = h.info ? h.info.incomingTimelock || h.info.outgoingTimelock : 0;
       if (opts.blockHeight !== undefined && lock > 0) s.blocksLeft = lock - opts.blockHeight;
       return s;
     });
-    const out: { -readonly [K in keyof Summary['stuck']]: Summary['stuck'][K] } = {
+    const out: Mutable<Summary['stuck']> = {
       afterSec: opts.stuckAfterSec,
       count: stuck.length,
       htlcs,

@@ -6,7 +6,7 @@
  * item is an empty cell. Records end with CRLF. Pure.
  */
 import type { GapMarker, HtlcEvent, OutputItem } from '../events/model.js';
-import { EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
+import { EVENT_TYPE, EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import type { FormatContext } from './types.js';
 import { rfc3339FromNs } from './pieces/rfc3339-ns.js';
 import { rfc3339FromMs } from './pieces/rfc3339-ms.js';
@@ -82,8 +82,8 @@ function eventRecord(ev: HtlcEvent): string {
   let fee = '';
   if (info !== undefined) {
     const type = effectiveEventType(ev);
-    const showIn = !(info.incomingAmtMsat === '0' && info.incomingTimelock === 0 && type === 1);
-    const showOut = !(info.outgoingAmtMsat === '0' && info.outgoingTimelock === 0 && type === 2);
+    const showIn = !(info.incomingAmtMsat === '0' && info.incomingTimelock === 0 && type === EVENT_TYPE.SEND);
+    const showOut = !(info.outgoingAmtMsat === '0' && info.outgoingTimelock === 0 && type === EVENT_TYPE.RECEIVE);
     if (showIn) {
       inAmt = info.incomingAmtMsat;
       inLock = String(info.incomingTimelock);

@@ -5,7 +5,7 @@
  * `failure_detail`, lnd's own reason. The detail is usually the more precise
  * one; the wire code explains when lnd gives no detail.
  */
-import { failureCodeName, failureDetailName } from '../events/enums.js';
+import { EVENT_TYPE, failureCodeName, failureDetailName } from '../events/enums.js';
 
 /** routerrpc.FailureDetail → what happened, from the point of view of this node. */
 const FAILURE_DETAIL_TEXT: Readonly<Record<string, string>> = {
@@ -117,6 +117,6 @@ export function explainLinkFail(wireFailure: number, failureDetail: number): str
 
 /** The explanation of a forward_fail (lnd sends no codes with it). */
 export function explainForwardFail(eventType: number): string {
-  if (eventType === 1) return 'an error came back from the route of this payment attempt';
+  if (eventType === EVENT_TYPE.SEND) return 'an error came back from the route of this payment attempt';
   return 'an error came back from further along the route';
 }

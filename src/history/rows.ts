@@ -14,6 +14,7 @@
  */
 import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from '../events/model.js';
 import { u64FromDbText, u64ToDb } from './u64.js';
+import type { Mutable } from '../util/mutable.js';
 
 export const EVENT_COLUMNS = [
   'node',
@@ -149,7 +150,7 @@ export function eventFromRow(r: EventRowValues): HtlcEvent {
         }
       : null;
   const ownInfo = kind === 'forward' || kind === 'link_fail';
-  const ev: { -readonly [K in keyof HtlcEvent]: HtlcEvent[K] } = {
+  const ev: Mutable<HtlcEvent> = {
     event: kind,
     eventType: r[4],
     timestampNs: u64FromDbText(r[2]),
@@ -170,7 +171,7 @@ export function eventFromRow(r: EventRowValues): HtlcEvent {
     ev.offchain = r[18] === 1;
   }
   if (r[19] !== null) {
-    const corr: { -readonly [K in keyof Correlation]: Correlation[K] } = { firstEventType: r[19] };
+    const corr: Mutable<Correlation> = { firstEventType: r[19] };
     if (info !== null) corr.info = info;
     if (r[20] !== null) corr.durationNs = r[20];
     if (r[21] === 1) corr.replayed = true;

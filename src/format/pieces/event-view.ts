@@ -10,6 +10,7 @@ import { eventClock, type ClockStyle } from './clock.js';
 import { eventTypeLabel, failureCodeLabel, failureDetailLabel } from './enum-label.js';
 import { firstLine } from './first-line.js';
 import { effectiveEventType, forwardFeeMsat, htlcInfoOf } from './htlc-info.js';
+import { EVENT_TYPE } from '../../events/enums.js';
 
 export type Tone = 'ok' | 'fail' | 'info' | 'warn';
 
@@ -43,7 +44,7 @@ export function eventView(ev: HtlcEvent, utc: boolean, nowMs: number, style: Clo
   let amountMsat: string | undefined;
   if (info !== undefined) {
     const [first, second] =
-      type === 2 ? [info.incomingAmtMsat, info.outgoingAmtMsat] : [info.outgoingAmtMsat, info.incomingAmtMsat];
+      type === EVENT_TYPE.RECEIVE ? [info.incomingAmtMsat, info.outgoingAmtMsat] : [info.outgoingAmtMsat, info.incomingAmtMsat];
     amountMsat = first !== '0' ? first : second !== '0' ? second : undefined;
   }
   let outcome: string | undefined;
@@ -93,8 +94,8 @@ export function eventView(ev: HtlcEvent, utc: boolean, nowMs: number, style: Clo
     type,
     typeLabel: eventTypeLabel(type),
     kind: ev.event,
-    in: channelLabel(ev.incomingChannelId, ev.incomingAlias, type === 1),
-    out: noOut ? undefined : channelLabel(ev.outgoingChannelId, ev.outgoingAlias, type === 2),
+    in: channelLabel(ev.incomingChannelId, ev.incomingAlias, type === EVENT_TYPE.SEND),
+    out: noOut ? undefined : channelLabel(ev.outgoingChannelId, ev.outgoingAlias, type === EVENT_TYPE.RECEIVE),
     amountMsat,
     feeMsat: forwardFeeMsat(ev, info),
     durationNs: replayed ? undefined : ev.corr?.durationNs,

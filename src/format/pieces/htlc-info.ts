@@ -4,6 +4,7 @@
  */
 import type { HtlcEvent, HtlcInfo } from '../../events/model.js';
 import { subtractDecimal } from './decimal-sub.js';
+import { EVENT_TYPE } from '../../events/enums.js';
 
 /**
  * The event's own HtlcInfo (forward, link_fail), else the one correlation
@@ -27,7 +28,7 @@ export function effectiveEventType(ev: HtlcEvent): number {
 
 /** A FORWARD by its own or its first event's event_type. */
 export function isForward(ev: HtlcEvent): boolean {
-  return ev.eventType === 3 || ev.corr?.firstEventType === 3;
+  return ev.eventType === EVENT_TYPE.FORWARD || ev.corr?.firstEventType === EVENT_TYPE.FORWARD;
 }
 
 /** The fee offered (incoming − outgoing msat) for a FORWARD with both amounts non-zero, else undefined. */

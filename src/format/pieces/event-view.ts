@@ -44,7 +44,9 @@ export function eventView(ev: HtlcEvent, utc: boolean, nowMs: number, style: Clo
   let amountMsat: string | undefined;
   if (info !== undefined) {
     const [first, second] =
-      type === EVENT_TYPE.RECEIVE ? [info.incomingAmtMsat, info.outgoingAmtMsat] : [info.outgoingAmtMsat, info.incomingAmtMsat];
+      type === EVENT_TYPE.RECEIVE
+        ? [info.incomingAmtMsat, info.outgoingAmtMsat]
+        : [info.outgoingAmtMsat, info.incomingAmtMsat];
     amountMsat = first !== '0' ? first : second !== '0' ? second : undefined;
   }
   let outcome: string | undefined;

@@ -349,10 +349,25 @@ describe('--record on the live tail', () => {
     expect(stored(file).keys).toEqual(flood);
   }, 180_000);
 
-  test('--db without --record is a usage error', async () => {
+  test('--db without --record, --since or --tail is a usage error; so is --retain without --record', async () => {
     const r = await cli([...sim.args, '--db', path.join(sim.tmp, 'y.sqlite')], { env: ENV });
     expect(r.code).toBe(2);
-    expect(oneErrorLine(r)).toMatch(/--db is for recording: add --record/);
+    expect(oneErrorLine(r)).toMatch(/--db names the history database of --record, --since and --tail: add one of them/);
+    const k = await cli([...sim.args, '--retain', '7'], { env: ENV });
+    expect(k.code).toBe(2);
+    expect(oneErrorLine(k)).toMatch(/--retain is for recording: add --record/);
+  });
+
+  test('--record with --since on a new database: created by the recorder, nothing recorded yet, then live and recorded', async () => {
+    const file = path.join(sim.tmp, `since-${Math.random().toString(36).slice(2)}.sqlite`);
+    const r = await cli([...sim.args, '--record', '--db', file, '--since', '1h', '-f', 'jsonl', '--count', '5'], {
+      env: ENV,
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toMatch(/htlc-tail: /);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(stored(file).keys.length).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -153,7 +153,7 @@ const CASES: ReadonlyArray<readonly [string, readonly Step[], readonly Want[]]> 
     ],
     [
       [EV, { event: 'forward', type: 'FORWARD' }, 1],
-      [EV, { event: 'settle', type: 'FORWARD' }, undefined],
+      [EV, { event: 'settle', type: 'FORWARD' }, 0],
       [FWD, pair('settled'), undefined],
       [EARNED, {}, undefined],
       [INFLIGHT, { type: 'FORWARD' }, 1],

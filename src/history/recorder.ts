@@ -20,6 +20,9 @@
  * host:port) once its first subscription is up (lnd answers GetInfo then);
  * its events wait in the batch until then. Channel aliases and peer pubkeys
  * are stored as the alias book learns them (only the changed ones).
+ *
+ * Longer than most files (about 350 lines): batching, backpressure, the heartbeat and the writer
+ * thread's life cycle share their state, and split apart they would pass it back and forth.
  */
 import { Worker } from 'node:worker_threads';
 import { HtlcTailError } from '../errors.js';

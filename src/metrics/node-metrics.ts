@@ -30,6 +30,9 @@
  *   by their settle or forward_fail; a gap resets it (in-flight.ts).
  * - htlc_tail_last_event_timestamp_seconds: the last HTLC event's timestamp_ns
  *   (every kind but `subscribed`, whose timestamp is 0).
+ *
+ * Longer than most files (about 350 lines): every metric's per-event rule is here side by side, so
+ * that the counting rules above can be checked against one place.
  */
 import type { AliasBook } from '../events/aliases.js';
 import { EVENT_TYPE, failureCodeName, failureDetailName } from '../events/enums.js';

@@ -14,6 +14,9 @@
  * times gathered in the same pass (nearest-rank percentiles in JS for every
  * group and the total at once). Totals are the sums of the rows (every
  * forward has one incoming channel, at most one outgoing one, one bucket).
+ *
+ * Longer than most files (about 350 lines): the report's SQL and the folding of its rows belong
+ * together (each query's columns are read by the code right below it).
  */
 import { FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import { scidFromChannelId } from '../events/scid.js';

@@ -11,6 +11,9 @@
  *   send_fail                forward → forward_fail, or link_fail alone
  *
  * final_htlc events carry only the incoming (channel, htlc id) and event_type UNKNOWN.
+ *
+ * Longer than most files (about 330 lines): the seven flows are written side by side so that they
+ * can be compared with lnd's htlcswitch one against another.
  */
 import { FAILURE_CODE_NUMBERS, FAILURE_DETAIL_NUMBERS } from './enums.js';
 import { INVOICE_FAILURES, OUTGOING_FAILURE_TEXT, policyFailureText, type PolicyFailure } from './failures.js';

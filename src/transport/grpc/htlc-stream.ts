@@ -32,6 +32,9 @@
  * - Statuses are gRPC's (h2-status.ts): grpc-status/grpc-message from the
  *   trailers (or a trailers-only answer); an HTTP status other than 200, a
  *   reset stream and a lost connection are mapped as gRPC's HTTP/2 mapping says.
+ *
+ * Longer than most files (about 350 lines): the state machine's transitions are read together;
+ * framing, statuses, connecting and keepalive are already in files of their own.
  */
 import http2 from 'node:http2';
 import { decodeHtlcEventWire } from '../../codec/wire/decode-htlc-event.js';

@@ -18,6 +18,7 @@ import { runTail } from '../pipeline/run-tail.js';
 import { parseMetricsListen } from '../config/metrics-listen.js';
 import { stderrNotify } from '../pipeline/notices.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
+import { startMetricsIfAsked } from './metrics-listen.js';
 
 /** `signals`: the process's stop-signal handlers, installed before anything else (bin/htlc-tail.js). */
 export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): Promise<number> {
@@ -26,9 +27,7 @@ export async function runDemoCommand(opts: DemoOptions, signals: StopSignals): P
   const { startDemoNode } = await import('@htlc-tail/lnd-sim');
   if (signals.received) return 0;
   // --metrics-listen: bound before the node starts (exit 3 at once when it cannot be).
-  const metrics = metricsListen
-    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
-    : undefined;
+  const metrics = await startMetricsIfAsked(metricsListen);
   const demo = await startDemoNode({
     ...(rate !== undefined ? { rate } : {}),
     ...(seed !== undefined ? { seed } : {}),

@@ -19,6 +19,7 @@ import { recordSettings, startRecorder, withRecorder } from './recording.js';
 import { warnLeastPrivilege } from './tail.js';
 import { parseMetricsListen } from '../config/metrics-listen.js';
 import { combineSinks } from '../pipeline/sink.js';
+import { startMetricsIfAsked } from './metrics-listen.js';
 
 export async function runRecordCommand(opts: RecordOptions, signals: StopSignals): Promise<number> {
   const settings = recordSettings(opts);
@@ -42,9 +43,7 @@ export async function runRecordCommand(opts: RecordOptions, signals: StopSignals
     `recording to ${recorder.file}${settings.retainDays !== undefined ? ` (keeping ${settings.retainDays} days)` : ''}`,
   );
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be).
-  const metrics = metricsListen
-    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
-    : undefined;
+  const metrics = await startMetricsIfAsked(metricsListen);
   try {
     return await withRecorder(recorder, () =>
       runTail(nodes[0]!.config, connections, notify, signals, combineSinks(sinks, metrics?.sinkFactory), {

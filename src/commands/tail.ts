@@ -23,6 +23,7 @@ import { combineSinks } from '../pipeline/sink.js';
 import { runTail } from '../pipeline/run-tail.js';
 import { parseMetricsListen } from '../config/metrics-listen.js';
 import type { StopSignals } from '../runtime/stop-signals.js';
+import { startMetricsIfAsked } from './metrics-listen.js';
 
 /**
  * The least-privilege warning for these macaroon bytes, or undefined: none
@@ -71,9 +72,7 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
     );
   }
   // --metrics-listen: bound before connecting (exit 3 at once when it cannot be); prom-client loads only then.
-  const metrics = metricsListen
-    ? await (await import('../metrics/index.js')).startMetricsSinks(metricsListen)
-    : undefined;
+  const metrics = await startMetricsIfAsked(metricsListen);
   try {
     // --record: the history database opened (a bad one: exit 3, and a new one created, so that
     // --since finds it) before anything connects.

@@ -18,7 +18,7 @@
 import type { AliasBook } from '../events/aliases.js';
 import type { HtlcEvent } from '../events/model.js';
 import type { NodeSink } from '../pipeline/sink.js';
-import type { NodeIdentity } from '../transport/node-connection.js';
+import { labelOf, type NodeIdentity } from '../transport/node-connection.js';
 import type { HtlcMetrics } from './metrics.js';
 import type { NodeMetrics } from './node-metrics.js';
 
@@ -30,9 +30,6 @@ export interface NamedNode {
   readonly address: string;
   identity(): Promise<NodeIdentity>;
 }
-
-/** The label a node's identity gives: profile name, else pubkey, else host:port. */
-export const labelOf = (id: NodeIdentity): string => id.name ?? id.pubkey ?? id.identity;
 
 export class MetricsNodeSink implements NodeSink {
   readonly metrics: NodeMetrics;

@@ -71,6 +71,12 @@ export interface NodeIdentity {
   readonly alias?: string;
 }
 
+/**
+ * The stable label of a node (metrics `node` label, history): its profile name, else its identity
+ * pubkey, else the `host:port` dialed; never an alias (aliases change and repeat).
+ */
+export const labelOf = (id: NodeIdentity): string => id.name ?? id.pubkey ?? id.identity;
+
 export class NodeConnection {
   readonly target: TargetSource;
   /** `host:port` dialed. */

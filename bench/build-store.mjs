@@ -61,7 +61,7 @@ async function build(file, total) {
   (await weekStore(base)).close();
   for (const s of ['', '-wal', '-shm']) rmSync(file + s, { force: true });
   const { openStore } = await dist('history/open.js');
-  const { DERIVE_HTLCS_SQL } = await dist('history/derive.js');
+  const { Deriver } = await dist('history/derive.js');
   const store = await openStore(file, 'write');
   const db = store.db;
   db.pragma('synchronous = OFF');
@@ -80,14 +80,14 @@ async function build(file, total) {
     'INSERT INTO gaps (node, from_ms, to_ms, reason, after_event_id) SELECT node, from_ms - :shiftMs, to_ms - :shiftMs, reason, after_event_id + :idOff FROM base.gaps ORDER BY id',
   );
   const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
-  const derive = db.prepare(DERIVE_HTLCS_SQL);
+  const deriver = new Deriver(db);
   for (let k = copies - 1; k >= 0; k--) {
     const shift = BigInt(k) * WEEK_NS;
     db.transaction(() => {
       const after = maxId.get();
       copy.run({ shift, off: BigInt(k) * 1_000_000_000n });
       copyGaps.run({ shiftMs: Number(shift / 1_000_000n), idOff: after });
-      derive.run({ after });
+      deriver.step(Number.MAX_SAFE_INTEGER);
     })();
     if (k % 10 === 0)
       process.stderr.write(

@@ -7,6 +7,7 @@ import os from 'node:os';
 import type { ReportOptions } from '../config/options.js';
 import { resolveReportConfig } from '../config/report-config.js';
 import { usageError } from '../errors.js';
+import { currentHtlcs } from '../history/htlcs-current.js';
 import { openStore, type Store } from '../history/open.js';
 import { listNodes, selectNodes } from '../history/nodes.js';
 import { translateStoreError } from '../history/store-errors.js';
@@ -48,6 +49,7 @@ export async function runReportCommand(opts: ReportOptions, file?: string): Prom
   }
   let lines: string[];
   try {
+    await currentHtlcs(store);
     const nodes = selectNodes(listNodes(store.db), config.node, store.file);
     const report = buildReport(store.db, { by: config.by, nodes, sinceNs: config.sinceNs, untilNs: config.untilNs });
     lines = renderReport(report, config.format);

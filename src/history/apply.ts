@@ -2,13 +2,14 @@
  * One batch of pending writes applied to the database in one transaction:
  * events (INSERT OR IGNORE on the unique key, so an event seen twice is
  * stored once), gaps (placed after the last event stored so far), channel
- * learnings, node liveness, then the `htlcs` rows of the events this batch
- * inserted. Synchronous (better-sqlite3), so the caller decides when it runs
- * (the writer's timer, close, or a capture loaded at once).
+ * learnings, node liveness, then, when the batch is small, the `htlcs` rows
+ * of the events not derived yet (derive.ts: a burst's derivation waits for
+ * a quieter batch, so that the writer keeps up with the stream).
+ * Synchronous (better-sqlite3), so the caller decides when it runs (the
+ * writer's timer, close, or a capture loaded at once).
  */
 import type { GapMarker, HtlcEvent } from '../events/model.js';
-import { DERIVE_HTLCS_SQL } from './derive.js';
-import { decodeFields, EVENT_FIELDS } from './encode.js';
+import { Deriver } from './derive.js';
 import { EVENT_COLUMNS, eventRow, insertEventsSql } from './rows.js';
 import type { Db } from './sqlite.js';
 import { u64ToDb } from './u64.js';
@@ -28,8 +29,20 @@ export type PendingWrite =
   | { readonly t: 'channels'; readonly node: number; readonly atMs: number; readonly rows: readonly ChannelInfo[] };
 
 export interface BatchStatements {
-  apply(items: readonly PendingWrite[], alive: ReadonlyMap<number, number>): void;
+  /** Applies the batch; returns how many stored events are not derived into `htlcs` yet. */
+  apply(items: readonly PendingWrite[], alive: ReadonlyMap<number, number>): number;
+  /** Derives up to `maxEvents` more events into `htlcs` in a transaction of its own; returns how many are left. */
+  derive(maxEvents: number): number;
 }
+
+/**
+ * A batch with fewer events than this derives `htlcs` in its transaction (up
+ * to DERIVE_STEP events of what is left); a larger one is part of a burst
+ * and leaves it for later.
+ */
+export const DERIVE_BELOW = 1024;
+/** Events derived per step: a few tens of ms of SQLite. */
+export const DERIVE_STEP = 8192;
 
 /** A gap's time as whole ms (0 for a time that cannot be represented, which jsonl shows as null too). */
 const wholeMs = (ms: number): number => (Number.isFinite(ms) ? Math.round(ms) : 0);
@@ -38,9 +51,9 @@ const wholeMs = (ms: number): number => (Number.isFinite(ms) ? Math.round(ms) : 
 const ROWS_PER_INSERT = 32;
 const EVENT_COLUMNS_COUNT = EVENT_COLUMNS.length;
 
-/** The statements both batch forms use besides the event inserts. */
-function prepareCommon(db: Db) {
-  const maxId = db.prepare('SELECT coalesce(max(id), 0) FROM events').pluck();
+export function prepareBatch(db: Db): BatchStatements {
+  const insertEvent = db.prepare(insertEventsSql(1));
+  const insertEvents = db.prepare(insertEventsSql(ROWS_PER_INSERT));
   const insertGap = db.prepare(
     'INSERT INTO gaps (node, from_ms, to_ms, reason, after_event_id) VALUES (?, ?, ?, ?, (SELECT coalesce(max(id), 0) FROM events))',
   );
@@ -51,18 +64,11 @@ function prepareCommon(db: Db) {
   );
   const touchNode = db.prepare('UPDATE nodes SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?');
   const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
-  const derive = db.prepare(DERIVE_HTLCS_SQL);
-  return { maxId, insertGap, upsertChannel, touchNode, markWide, derive };
-}
+  const deriver = new Deriver(db);
 
-export function prepareBatch(db: Db): BatchStatements {
-  const insertEvent = db.prepare(insertEventsSql(1));
-  const insertEvents = db.prepare(insertEventsSql(ROWS_PER_INSERT));
-  const { maxId, insertGap, upsertChannel, touchNode, markWide, derive } = prepareCommon(db);
-
-  const tx = db.transaction((items: readonly PendingWrite[], alive: ReadonlyMap<number, number>) => {
-    const after = maxId.get() as number;
+  const tx = db.transaction((items: readonly PendingWrite[], alive: ReadonlyMap<number, number>): number => {
     let wide = false;
+    let events = 0;
     // Events are inserted ROWS_PER_INSERT at a time; the rest one by one before anything else
     // (a gap is placed after the events before it) and at the end.
     let flat: unknown[] = [];
@@ -76,6 +82,7 @@ export function prepareBatch(db: Db): BatchStatements {
     for (const item of items) {
       switch (item.t) {
         case 'event': {
+          events++;
           const { row, wideAmount } = eventRow(item.node, item.ev);
           for (const v of row) flat.push(v);
           wide ||= wideAmount;
@@ -101,89 +108,11 @@ export function prepareBatch(db: Db): BatchStatements {
     flushEvents();
     if (wide) markWide.run();
     for (const [node, ms] of alive) touchNode.run(Math.round(ms), node);
-    derive.run({ after });
+    return events < DERIVE_BELOW ? deriver.step(DERIVE_STEP) : deriver.lag();
   });
+  const deriveTx = db.transaction((maxEvents: number) => deriver.step(maxEvents));
   return {
     apply: (items, alive) => tx.immediate(items, alive),
+    derive: (maxEvents) => deriveTx.immediate(maxEvents),
   };
-}
-
-/**
- * What the writer thread applies (record-worker.ts): events as encoded text
- * (encode.ts), gaps, channel learnings, in the order the recorder saw them.
- * `node` is the store's node id.
- */
-export type Segment =
-  | { readonly t: 'ev'; readonly node: number; readonly n: number; readonly text: string; readonly wide: boolean }
-  | { readonly t: 'gap'; readonly node: number; readonly gap: GapMarker }
-  | { readonly t: 'ch'; readonly node: number; readonly atMs: number; readonly rows: readonly ChannelInfo[] };
-
-export interface EncodedStatements {
-  /** Applies the segments in one IMMEDIATE transaction; returns the number of events in them. */
-  apply(segs: readonly Segment[], alive: ReadonlyMap<number, number>): number;
-}
-
-/** The multi-row INSERT of `rows` encoded events. */
-function insertEncodedSql(rows: number): string {
-  const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-  return `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
-}
-
-/** Encoded events per multi-row INSERT (SQLite's limit on bound values is 32766). */
-const ENCODED_ROWS = 64;
-
-export function prepareEncoded(db: Db): EncodedStatements {
-  const many = db.prepare(insertEncodedSql(ENCODED_ROWS));
-  const one = db.prepare(insertEncodedSql(1));
-  const { maxId, insertGap, upsertChannel, touchNode, markWide, derive } = prepareCommon(db);
-  const width = EVENT_FIELDS + 1;
-  const buf: Array<string | number | Buffer | null> = new Array<string | number | Buffer | null>(ENCODED_ROWS * width);
-
-  const insert = (node: number, n: number, text: string) => {
-    const f = decodeFields(text, n);
-    let row = 0;
-    for (; row + ENCODED_ROWS <= n; row += ENCODED_ROWS) {
-      for (let r = 0; r < ENCODED_ROWS; r++) {
-        const o = r * width;
-        buf[o] = node;
-        const src = (row + r) * EVENT_FIELDS;
-        for (let k = 0; k < EVENT_FIELDS; k++) buf[o + 1 + k] = f[src + k]!;
-      }
-      many.run(buf);
-    }
-    const single: Array<string | number | Buffer | null> = new Array<string | number | Buffer | null>(width);
-    for (; row < n; row++) {
-      single[0] = node;
-      const src = row * EVENT_FIELDS;
-      for (let k = 0; k < EVENT_FIELDS; k++) single[1 + k] = f[src + k]!;
-      one.run(single);
-    }
-  };
-
-  const tx = db.transaction((segs: readonly Segment[], alive: ReadonlyMap<number, number>): number => {
-    const after = maxId.get() as number;
-    let events = 0;
-    let wide = false;
-    for (const s of segs) {
-      switch (s.t) {
-        case 'ev':
-          insert(s.node, s.n, s.text);
-          events += s.n;
-          wide ||= s.wide;
-          break;
-        case 'gap':
-          insertGap.run(s.node, wholeMs(s.gap.fromMs), wholeMs(s.gap.toMs), s.gap.reason);
-          break;
-        case 'ch':
-          for (const c of s.rows)
-            upsertChannel.run(s.node, u64ToDb(c.channelId), c.peerPubkey || null, c.alias || null, s.atMs);
-          break;
-      }
-    }
-    if (wide) markWide.run();
-    for (const [node, ms] of alive) touchNode.run(Math.round(ms), node);
-    derive.run({ after });
-    return events;
-  });
-  return { apply: (segs, alive) => tx.immediate(segs, alive) };
 }

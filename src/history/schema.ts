@@ -10,9 +10,11 @@
  * Version 3: htlcs_out, a covering index of the forwards by outgoing channel
  *   (the report's out side and --by reason read it in order: no table lookups,
  *   no sort of the table); the events_raw view (raw-view.ts).
+ * Version 4: meta.htlcs_derived_to, the event id up to which htlcs is derived
+ *   (the writer may leave the derivation of a burst for later: derive.ts).
  */
 import { EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
-import { DERIVE_HTLCS_SQL } from './derive.js';
+import { DERIVE_HTLCS_SQL, DERIVED_TO_KEY } from './derive.js';
 import { EVENTS_RAW_VIEW } from './raw-view.js';
 import type { Db } from './sqlite.js';
 
@@ -99,8 +101,9 @@ CREATE TABLE enum_names (
 ) WITHOUT ROWID;
 `;
 
-const V2 = `
-CREATE TABLE htlcs (
+/** The htlcs table and its indexes (`schema`: '' for the database, 'temp.' for a reader's own copy). */
+export const htlcsTable = (schema: '' | 'temp.') => `
+CREATE TABLE ${schema}htlcs (
   node INTEGER NOT NULL,
   event_type INTEGER NOT NULL,
   channel_id INTEGER NOT NULL,
@@ -128,14 +131,27 @@ CREATE TABLE htlcs (
   settle_duration_ns INTEGER GENERATED ALWAYS AS (settle_ns - forward_ns) VIRTUAL,
   PRIMARY KEY (node, event_type, channel_id, htlc_id)
 ) WITHOUT ROWID;
-CREATE INDEX htlcs_node_time ON htlcs (node, first_ns);
+CREATE INDEX ${schema}htlcs_node_time ON htlcs (node, first_ns);
 `;
 
-const V3 = `
-CREATE INDEX htlcs_out ON htlcs (node, event_type, outgoing_channel_id, incoming_channel_id, settle_ns, forward_fail_ns, link_fail_ns, forward_ns,
+/** The htlcs columns that are stored (not generated). */
+export const HTLCS_STORED_COLUMNS =
+  'node, event_type, channel_id, htlc_id, incoming_channel_id, outgoing_channel_id, outgoing_htlc_id, ' +
+  'incoming_amt_msat, outgoing_amt_msat, first_ns, forward_ns, settle_ns, forward_fail_ns, link_fail_ns, wire_failure, failure_detail';
+
+export const htlcsOutIndex = (schema: '' | 'temp.') => `
+CREATE INDEX ${schema}htlcs_out ON htlcs (node, event_type, outgoing_channel_id, incoming_channel_id, settle_ns, forward_fail_ns, link_fail_ns, forward_ns,
   incoming_amt_msat, outgoing_amt_msat, wire_failure, failure_detail, first_ns);
+`;
+
+const V2 = htlcsTable('');
+
+const V3 = `${htlcsOutIndex('')}
 ${EVENTS_RAW_VIEW};
 `;
+
+/** Version 3 derived every batch at once: every stored event is in htlcs. */
+const V4 = `INSERT OR REPLACE INTO meta (key, value) VALUES ('${DERIVED_TO_KEY}', (SELECT coalesce(max(id), 0) FROM events));`;
 
 /** lnd's enum names, for joins in `sqlite3` (refreshed whenever a writer opens the database). */
 export function enumNameRows(): Array<[string, number, string]> {
@@ -164,13 +180,19 @@ export const MIGRATIONS: readonly Migration[] = [
     to: 2,
     up(db) {
       db.exec(V2);
-      db.prepare(DERIVE_HTLCS_SQL).run({ after: 0 });
+      db.prepare(DERIVE_HTLCS_SQL).run({ after: 0, upto: Number.MAX_SAFE_INTEGER });
     },
   },
   {
     to: 3,
     up(db) {
       db.exec(V3);
+    },
+  },
+  {
+    to: 4,
+    up(db) {
+      db.exec(V4);
     },
   },
 ];

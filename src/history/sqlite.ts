@@ -20,3 +20,9 @@ export function sqliteCode(err: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** Another connection holds the lock (past busy_timeout): worth retrying later. */
+export function isBusy(err: unknown): boolean {
+  const code = sqliteCode(err);
+  return code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}

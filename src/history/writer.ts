@@ -23,11 +23,18 @@
  * `pruneBatch` rows, each its own short transaction, yielding in between.
  */
 import type { OutputItem } from '../events/model.js';
-import { prepareBatch, type BatchStatements, type ChannelInfo, type PendingWrite } from './apply.js';
+import {
+  DERIVE_BELOW,
+  DERIVE_STEP,
+  prepareBatch,
+  type BatchStatements,
+  type ChannelInfo,
+  type PendingWrite,
+} from './apply.js';
 import { registerNode, type NodeIdentity } from './nodes.js';
 import { pruneStep } from './retention.js';
 import type { Store } from './open.js';
-import { sqliteCode } from './sqlite.js';
+import { isBusy, sqliteCode } from './sqlite.js';
 import { translateStoreError } from './store-errors.js';
 
 export interface StoreWriterOptions {
@@ -66,6 +73,11 @@ export class StoreWriter {
   private immediate: NodeJS.Immediate | undefined;
   private retention: NodeJS.Timeout | undefined;
   private pruning = false;
+  /** The last batch was small: the stream is at a normal pace, derivation steps may run between batches. */
+  private quiet = true;
+  private deriving: NodeJS.Timeout | undefined;
+  /** The last commit found the database locked: the next try waits for its timer. */
+  private retrying = false;
   private waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   private failure: Error | undefined;
   private closed = false;
@@ -95,7 +107,11 @@ export class StoreWriter {
 
   /** Registers the node (identity, names) now and returns its sink. */
   node(identity: NodeIdentity): NodeSink {
-    const nodeId = this.guard(() => registerNode(this.store.db, identity, this.now()));
+    return this.sinkFor(this.guard(() => registerNode(this.store.db, identity, this.now())));
+  }
+
+  /** The sink of a node registered already (its id in `nodes`). */
+  sinkFor(nodeId: number): NodeSink {
     return {
       nodeId,
       write: (item) =>
@@ -104,7 +120,9 @@ export class StoreWriter {
         ),
       channels: (rows) => void this.push({ t: 'channels', node: nodeId, atMs: this.now(), rows }),
       alive: (ms) => {
+        if (this.failure !== undefined || this.closed) return;
         if (ms > (this.alive.get(nodeId) ?? 0)) this.alive.set(nodeId, ms);
+        this.scheduleCommit();
       },
     };
   }
@@ -116,18 +134,21 @@ export class StoreWriter {
   private push(w: PendingWrite): boolean {
     if (this.failure !== undefined || this.closed) return false;
     this.queue.push(w);
-    if (this.queue.length >= this.maxBatch) {
+    if (this.queue.length >= this.maxBatch && !this.retrying) {
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
         this.commit();
       });
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.commit();
-      }, this.interval);
-    }
+    } else this.scheduleCommit();
     return this.queue.length < this.highWater;
+  }
+
+  /** A commit `commitIntervalMs` from now, unless one is due already. */
+  private scheduleCommit(): void {
+    this.timer ??= setTimeout(() => {
+      this.timer = undefined;
+      this.commit();
+    }, this.interval);
   }
 
   /** Resolves when the queue is below half its mark; rejects when the writer has failed. */
@@ -143,13 +164,55 @@ export class StoreWriter {
     if (this.failure !== undefined) throw this.failure;
   }
 
-  /** Commits what is pending and stops; the store stays open (its owner closes it). */
-  close(): Promise<void> {
-    this.clearTimers();
+  /**
+   * Commits what is pending and stops; the store stays open (its owner closes
+   * it). A database locked by another program is retried until the commit
+   * goes through (or fails otherwise).
+   */
+  async close(): Promise<void> {
     this.commit();
+    while (this.retrying && this.failure === undefined) {
+      this.clearTimers();
+      await new Promise((r) => setTimeout(r, this.interval));
+      this.commit();
+    }
+    this.clearTimers();
     this.closed = true;
+    if (this.deriving) clearTimeout(this.deriving);
+    await this.deriveAll();
     if (this.retention) clearInterval(this.retention);
-    return this.failure !== undefined ? Promise.reject(this.failure) : Promise.resolve();
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** The next derivation step, soon (other work first). */
+  private deriveLater(): void {
+    this.deriving ??= setTimeout(() => {
+      this.deriving = undefined;
+      if (!this.quiet || this.closed || this.failure !== undefined) return; // a burst again: later
+      let lag: number;
+      try {
+        lag = this.stmts.derive(DERIVE_STEP);
+      } catch (err) {
+        if (!isBusy(err)) this.fail(translateStoreError(this.store.file, err));
+        return; // busy: the next small batch goes on
+      }
+      if (lag > 0) this.deriveLater();
+    }, 1);
+  }
+
+  /** Derives everything left into `htlcs` (at close); a locked database is retried. */
+  private async deriveAll(): Promise<void> {
+    while (this.failure === undefined) {
+      try {
+        if (this.stmts.derive(4 * DERIVE_STEP) === 0) return;
+      } catch (err) {
+        if (!isBusy(err)) {
+          this.fail(translateStoreError(this.store.file, err));
+          return;
+        }
+        await new Promise((r) => setTimeout(r, this.interval));
+      }
+    }
   }
 
   private clearTimers(): void {
@@ -171,13 +234,14 @@ export class StoreWriter {
       if (it.node !== last && (alive.get(it.node) ?? 0) < now) alive.set(it.node, now);
       last = it.node;
     }
+    let lag: number;
     try {
-      this.stmts.apply(items, alive);
+      lag = this.stmts.apply(items, alive);
     } catch (err) {
-      const code = sqliteCode(err);
-      if (code !== undefined && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))) {
+      if (isBusy(err)) {
         // Another program holds the write lock past busy_timeout: keep the items, try again later.
         this.opts.onBusy?.(String((err as { message?: unknown }).message ?? err));
+        this.retrying = true;
         this.timer = setTimeout(() => {
           this.timer = undefined;
           this.commit();
@@ -187,10 +251,14 @@ export class StoreWriter {
       this.fail(translateStoreError(this.store.file, err));
       return;
     }
+    this.retrying = false;
     this.committed += items.length;
     this.queue = [];
     this.alive = new Map();
     this.opts.onCommit?.(this.committed);
+    // A small batch derived part of what a burst left (apply.ts): the rest follows, step by step, while it stays quiet.
+    this.quiet = items.length < DERIVE_BELOW;
+    if (lag > 0 && this.quiet) this.deriveLater();
     if (this.waiters.length > 0) {
       const w = this.waiters;
       this.waiters = [];
@@ -201,6 +269,7 @@ export class StoreWriter {
   private fail(err: unknown): void {
     this.failure = err instanceof Error ? err : new Error(String(err));
     this.clearTimers();
+    if (this.deriving) clearTimeout(this.deriving);
     if (this.retention) clearInterval(this.retention);
     const w = this.waiters;
     this.waiters = [];

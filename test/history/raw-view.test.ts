@@ -51,7 +51,7 @@ describe('events_raw', () => {
     }
   });
 
-  test('a version-2 database is migrated to version 3 on open (index and view added, data untouched)', async () => {
+  test('a version-2 database is migrated on open (3: index and view added; 4: its events marked derived; data untouched)', async () => {
     const file = p('v2.sqlite');
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
@@ -63,8 +63,9 @@ describe('events_raw', () => {
     db.close();
     const store = await openStore(file, 'read');
     try {
-      expect(SCHEMA_VERSION).toBe(3);
-      expect(store.db.pragma('user_version', { simple: true })).toBe(3);
+      expect(SCHEMA_VERSION).toBe(4);
+      expect(store.db.pragma('user_version', { simple: true })).toBe(4);
+      expect(store.db.prepare("SELECT value FROM meta WHERE key = 'htlcs_derived_to'").pluck().get()).toBe('1');
       expect(
         store.db
           .prepare("SELECT name FROM sqlite_schema WHERE name IN ('htlcs_out', 'events_raw') ORDER BY name")

@@ -1,7 +1,7 @@
 /**
  * The recording half of `record`, `--record` (tail) and `demo --record`: the
- * database is opened (created, migrated) in the recorder's writer thread
- * before anything connects, so a bad database is a one-line error with exit 3
+ * database is opened (created, migrated) by the recorder before anything
+ * connects, so a bad database is a one-line error with exit 3
  * and nothing is written; the recorder is closed after the run (everything
  * received written), and its failure is the run's error.
  */
@@ -16,7 +16,7 @@ export function recordSettings(opts: { readonly db?: string; readonly retain?: s
   return resolveRecordSettings(opts, process.env, { platform: process.platform, homedir: os.homedir() });
 }
 
-/** Opens the database in its writer thread; the sink factory gives each node its history sink. */
+/** Opens the database; the sink factory gives each node its history sink. */
 export async function startRecorder(
   file: string,
   retainDays: number | undefined,

@@ -78,7 +78,7 @@ function idRange(db: Db, r: HistoryRange): { first: number; last: number } | und
   const w = rangeWhere(r, '1', []);
   // Both through the unique (node, timestamp_ns, …) index, which holds the id.
   const row = db
-    .prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_key WHERE ${w.sql}`)
+    .prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_node_time WHERE ${w.sql}`)
     .raw()
     .get(...w.args) as [number | null, number | null];
   return row[0] === null ? undefined : { first: row[0], last: row[1]! };

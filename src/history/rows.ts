@@ -40,10 +40,10 @@ export const EVENT_COLUMNS = [
   'replayed',
 ] as const;
 
-/** INSERT OR IGNORE of `rows` events in one statement (rows get their ids in this order). */
+/** The INSERT of `rows` events in one statement (rows get their ids in this order; apply.ts stores each event once). */
 export function insertEventsSql(rows: number): string {
   const one = `(${EVENT_COLUMNS.map(() => '?').join(', ')})`;
-  return `INSERT OR IGNORE INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
+  return `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
 }
 
 type Bind = string | number | bigint | Buffer | null;

@@ -11,7 +11,9 @@
  *   (the report's out side and --by reason read it in order: no table lookups,
  *   no sort of the table); the events_raw view (raw-view.ts).
  * Version 4: meta.htlcs_derived_to, the event id up to which htlcs is derived
- *   (the writer may leave the derivation of a burst for later: derive.ts).
+ *   (the writer may leave the derivation of a burst for later: derive.ts); the
+ *   events' unique key replaced by the (node, timestamp_ns) index events_node_time
+ *   (the writer stores each event once without it: apply.ts).
  */
 import { EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
 import { DERIVE_HTLCS_SQL, DERIVED_TO_KEY } from './derive.js';
@@ -150,8 +152,16 @@ const V3 = `${htlcsOutIndex('')}
 ${EVENTS_RAW_VIEW};
 `;
 
-/** Version 3 derived every batch at once: every stored event is in htlcs. */
-const V4 = `INSERT OR REPLACE INTO meta (key, value) VALUES ('${DERIVED_TO_KEY}', (SELECT coalesce(max(id), 0) FROM events));`;
+/**
+ * Version 3 derived every batch at once: every stored event is in htlcs. The
+ * unique key becomes a plain time index (the writer stores each event once:
+ * apply.ts).
+ */
+const V4 = `
+INSERT OR REPLACE INTO meta (key, value) VALUES ('${DERIVED_TO_KEY}', (SELECT coalesce(max(id), 0) FROM events));
+DROP INDEX events_key;
+CREATE INDEX events_node_time ON events (node, timestamp_ns);
+`;
 
 /** lnd's enum names, for joins in `sqlite3` (refreshed whenever a writer opens the database). */
 export function enumNameRows(): Array<[string, number, string]> {

@@ -1,7 +1,7 @@
 /**
- * The in-process history writer: `npm run week` (fill-week.ts) and the tests
- * write stores with it. `record`, `--record` and `demo --record` use the
- * recorder (recorder.ts), whose writer thread applies the same schema.
+ * The history writer: `record`, `--record` and `demo --record` write through
+ * it (recorder.ts: node registration, heartbeat, notices in front of it), and
+ * so do `npm run week` (fill-week.ts), a report's capture and the tests.
  *
  * Items are queued in memory and committed in one transaction per batch
  * (apply.ts): `commitIntervalMs` (default 200 ms) after the first pending item,
@@ -13,6 +13,10 @@
  * wait (a slow disk, or another program holding the write lock); the caller
  * then stops reading its stream until `ready()` resolves (the queue drained
  * below half the mark), so memory stays bounded.
+ *
+ * `htlcs`: a small batch derives it in its transaction (apply.ts); what a
+ * burst left is derived in steps between batches once they are small again,
+ * and the rest at close (derive.ts).
  *
  * Failures: a busy database is retried at the next interval; any other error
  * (disk full, read-only, corrupt) is fatal: it is translated to a one-line

@@ -250,6 +250,44 @@ describe('htlc-tail record', () => {
     }
   }, 180_000);
 
+  test('after the flood (a burst), htlcs catches up while the recorder keeps running', async () => {
+    const file = path.join(sim.tmp, 'derive.sqlite');
+    let storedAt: number | undefined;
+    let caughtUpAfterMs: number | undefined;
+    const derived = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        const to = db.prepare("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'htlcs_derived_to'").pluck().get();
+        return to === (db.prepare('SELECT max(id) FROM events').pluck().get() as number);
+      } finally {
+        db.close();
+      }
+    };
+    const r = await record(file, [], (c, child) => {
+      if (c < N) return false;
+      storedAt ??= Date.now();
+      if (derived()) caughtUpAfterMs = Date.now() - storedAt;
+      else if (Date.now() - storedAt < 20_000) return false;
+      child.kill('SIGTERM');
+      return true;
+    });
+    expect(r.code).toBe(0);
+    // Within seconds of the burst, before any exit.
+    expect(caughtUpAfterMs).toBeDefined();
+    const db = new Database(file, { readonly: true });
+    // One htlcs row per forwarded HTLC (incoming channel and htlc id) the events show.
+    const forwards = db
+      .prepare(
+        `SELECT count(DISTINCT incoming_channel_id || ':' || incoming_htlc_id) FROM events
+         WHERE event_type = 3 AND incoming_channel_id != 0 AND kind IN ('forward', 'settle', 'forward_fail', 'link_fail')`,
+      )
+      .pluck()
+      .get();
+    const rows = db.prepare('SELECT count(*) FROM htlcs WHERE event_type = 3').pluck().get();
+    db.close();
+    expect(rows).toBe(forwards);
+  }, 180_000);
+
   test('two recorders on one database at the same time: each event stored once, no gap', async () => {
     const file = path.join(sim.tmp, 'two.sqlite');
     const [a, b] = await Promise.all([recordAll(file), recordAll(file)]);

@@ -190,6 +190,61 @@ describe('report on a recorded week', () => {
     expect(outs).toEqual([...outs].sort((a, b) => (a > b ? -1 : a < b ? 1 : 0)));
   }, 60_000);
 
+  test('a store whose htlcs a recorder left behind (a burst, then killed): the report derives the rest first; read-only, into its own copy', async () => {
+    const expected = expectedByChannel();
+    const figures = (r: CliResult) =>
+      new Map(
+        r.stdout
+          .trimEnd()
+          .split('\n')
+          .map(parseJsonExact)
+          .map((row) => {
+            const { channel_id, scid, alias, ...rest } = row as Record<string, string | null>;
+            void scid;
+            void alias;
+            return [channel_id!, rest] as const;
+          }),
+      );
+    const behind = async (name: string): Promise<string> => {
+      const sub = path.join(dir, name);
+      await mkdir(sub, { mode: 0o777 });
+      await chmod(sub, 0o777);
+      const file = path.join(sub, 'behind.sqlite');
+      await copyFile(db, file);
+      const d = new Database(file);
+      d.exec("DELETE FROM htlcs; UPDATE meta SET value = '0' WHERE key = 'htlcs_derived_to'");
+      d.close();
+      return file;
+    };
+    const state = (file: string) => {
+      const d = new Database(file, { readonly: true });
+      try {
+        return {
+          htlcs: d.prepare('SELECT count(*) FROM htlcs').pluck().get() as number,
+          derivedTo: d.prepare("SELECT value FROM meta WHERE key = 'htlcs_derived_to'").pluck().get(),
+          maxId: String(d.prepare('SELECT max(id) FROM events').pluck().get()),
+        };
+      } finally {
+        d.close();
+      }
+    };
+    // Writable: derived into the file, then read.
+    const rw = await behind('behind-rw');
+    const a = await report(['--db', rw, '-f', 'jsonl']);
+    expect({ code: a.code, stderr: a.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(figures(a)).toEqual(expected);
+    const after = state(rw);
+    expect(after.derivedTo).toBe(after.maxId);
+    expect(after.htlcs).toBeGreaterThan(0);
+    // Read-only for this user: the same figures from its own temporary copy, the file untouched.
+    const ro = await behind('behind-ro');
+    await chmod(ro, 0o444);
+    const b = await runAsUser(BIN, ['report', '--db', ro, '-f', 'jsonl']);
+    expect({ code: b.code, stderr: b.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(figures(b)).toEqual(expected);
+    expect(state(ro)).toMatchObject({ htlcs: 0, derivedTo: '0' });
+  }, 60_000);
+
   test('table: readable at 100 columns, unknown channel ids folded, a total row; csv parses; markdown ends with the total', async () => {
     const t = await report(['--db', db]);
     expect(t.code).toBe(0);

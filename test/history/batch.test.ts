@@ -21,7 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Correlator } from '../../src/events/correlate.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { DERIVE_BELOW, prepareBatch, type PendingWrite } from '../../src/history/apply.js';
+import { DERIVE_BELOW, laterThan, prepareBatch, type PendingWrite } from '../../src/history/apply.js';
 import { Deriver } from '../../src/history/derive.js';
 import { currentHtlcs, temporaryHtlcs } from '../../src/history/htlcs-current.js';
 import { registerNode } from '../../src/history/nodes.js';
@@ -204,5 +204,48 @@ describe('writer batches', () => {
     expect(gap).toEqual({ from_ms: 1000, to_ms: 2000, reason: 'connection lost', after_event_id: 3 });
     const ch = s.db.prepare('SELECT peer_pubkey, alias, updated_ms FROM channels WHERE channel_id = ?').get(A);
     expect(ch).toEqual({ peer_pubkey: '03' + 'ee'.repeat(32), alias: 'alice', updated_ms: 6 });
+  });
+
+  test.each([
+    ['later, longer', '1000', '999', true],
+    ['later, same length', '1700000000000000001', '1700000000000000000', true],
+    ['equal', '1700000000000000000', '1700000000000000000', false],
+    ['earlier', '1699999999999999999', '1700000000000000000', false],
+    ['shorter', '999', '1000', false],
+    ['nothing stored', '0', null, true],
+    ['after a wide (negative) maximum', '5', '-1', true],
+    ['a wide timestamp', -5n, '5', false],
+    ['a wide timestamp, nothing stored', -5n, null, false],
+    ['a leading zero (not canonical)', '0999', '5', false],
+  ] as const)('laterThan: %s', (_name, ts, max, want) => {
+    expect(laterThan(ts, max)).toBe(want);
+  });
+
+  test('each event once: out of order, same timestamp, wide timestamps, two nodes, across and within batches', async () => {
+    const { s, node } = await store();
+    const other = registerNode(s.db, { identity: '03' + 'ab'.repeat(32) }, Date.now());
+    const t = (ms: number) => at('2026-12-01T12:00:00Z', ms);
+    const k = (id: string) => ({ inChan: A, inId: id, outChan: B, outId: id });
+    const f1 = ev.forward(t(10), k('1'), info('2', '1'));
+    const f2 = ev.forward(t(20), k('2'), info('2', '1'));
+    const s1 = ev.settle(t(20), k('1')); // same time as f2, another event
+    const late = ev.forward(t(5), k('3'), info('2', '1')); // earlier than what is stored, new
+    const wideTs = ev.forward('18446744073709551615', k('4'), info('2', '1'));
+    const apply = prepareBatch(s.db);
+    apply.apply([...items(node, [f1, f2, f2, s1]), ...items(other, [f1])], new Map());
+    apply.apply([...items(node, [late, f1, s1, wideTs, wideTs]), ...items(other, [f1, f2])], new Map());
+    apply.apply(items(node, [wideTs, late, f2]), new Map());
+    const rows = s.db
+      .prepare('SELECT node, CAST(timestamp_ns AS TEXT) AS ts, kind, incoming_htlc_id AS htlc FROM events ORDER BY id')
+      .all();
+    expect(rows).toEqual([
+      { node, ts: t(10), kind: 'forward', htlc: 1 },
+      { node, ts: t(20), kind: 'forward', htlc: 2 },
+      { node, ts: t(20), kind: 'settle', htlc: 1 },
+      { node: other, ts: t(10), kind: 'forward', htlc: 1 },
+      { node, ts: t(5), kind: 'forward', htlc: 3 },
+      { node, ts: '-1', kind: 'forward', htlc: 4 },
+      { node: other, ts: t(20), kind: 'forward', htlc: 2 },
+    ]);
   });
 });

@@ -148,7 +148,7 @@ describe('reading', () => {
       expect(walk.plan).toMatch(/SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
       const range = plans.find((x) => /min\(id\), max\(id\)/.test(x.sql))!;
       expect(range.plan).toMatch(
-        /SEARCH events USING COVERING INDEX events_key \(node=\? AND timestamp_ns>\? AND timestamp_ns<\?\)/,
+        /SEARCH events USING COVERING INDEX events_node_time \(node=\? AND timestamp_ns>\? AND timestamp_ns<\?\)/,
       );
       expect(
         plans

@@ -66,7 +66,7 @@ describe('query plans', () => {
       void [...readLastEvents(store.db, nodes, 5)];
     }).filter((x) => /FROM events/.test(x.sql));
     const range = p.find((x) => /min\(id\), max\(id\)/.test(x.sql))!;
-    expect(range.plan).toMatch(/^SEARCH events USING COVERING INDEX events_key \(node=\? AND timestamp_ns>\?\)/);
+    expect(range.plan).toMatch(/^SEARCH events USING COVERING INDEX events_node_time \(node=\? AND timestamp_ns>\?\)/);
     const walk = p.find((x) => /NOT INDEXED WHERE id >= \?/.test(x.sql))!;
     expect(walk.plan).toMatch(/^SEARCH events USING INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/);
     const last = p.find((x) => /ORDER BY id DESC LIMIT/.test(x.sql))!;

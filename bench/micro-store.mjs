@@ -9,11 +9,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildNode, FloodMix } from '@htlc-tail/lnd-sim';
-import { decodeHtlcEventWire } from '../dist/codec/wire/decode-htlc-event.js';
-import { Correlator } from '../dist/events/correlate.js';
-import { prepareBatch } from '../dist/history/apply.js';
-import { openStore } from '../dist/history/open.js';
-import { registerNode } from '../dist/history/nodes.js';
+
+/** The build to measure (DIST=../dist-a for an A/B against another build). */
+const DIST = process.env.DIST ?? '../dist';
+const { decodeHtlcEventWire } = await import(`${DIST}/codec/wire/decode-htlc-event.js`);
+const { Correlator } = await import(`${DIST}/events/correlate.js`);
+const { prepareBatch } = await import(`${DIST}/history/apply.js`);
+const { openStore } = await import(`${DIST}/history/open.js`);
+const { registerNode } = await import(`${DIST}/history/nodes.js`);
 
 const N = Number(process.argv[2] ?? 200_000);
 const dir = process.argv[3] ?? fs.mkdtempSync('/tmp/micro-store-');

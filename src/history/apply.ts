@@ -9,7 +9,7 @@
  */
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { Deriver } from './derive.js';
-import { EVENT_COLUMNS, eventRow, insertEventsSql } from './rows.js';
+import { EVENT_COLUMNS, insertEventsSql, writeEventRow, type Bind } from './rows.js';
 import type { Db } from './sqlite.js';
 import { u64ToDb } from './u64.js';
 
@@ -96,6 +96,11 @@ export function prepareBatch(db: Db): BatchStatements {
     )
     .pluck();
 
+  /** The bind values of ROWS_PER_INSERT events, of one looked up, of one left over (reused: no array per event). */
+  const many: Bind[] = new Array<Bind>(ROWS_PER_INSERT * EVENT_COLUMNS_COUNT).fill(null);
+  const one: Bind[] = new Array<Bind>(EVENT_COLUMNS_COUNT).fill(null);
+  const rest: Bind[] = new Array<Bind>(EVENT_COLUMNS_COUNT).fill(null);
+
   const tx = db.transaction((items: readonly PendingWrite[], alive: ReadonlyMap<number, number>): number => {
     let wide = false;
     let events = 0;
@@ -103,40 +108,40 @@ export function prepareBatch(db: Db): BatchStatements {
     const maxTs = new Map<number, string | null>();
     // Events are inserted ROWS_PER_INSERT at a time; the rest one by one before anything else
     // (a gap is placed after the events before it) and at the end.
-    let flat: unknown[] = [];
     let pending = 0;
     const flushEvents = () => {
-      for (let i = 0; i < pending; i++)
-        insertEvent.run(flat.slice(i * EVENT_COLUMNS_COUNT, (i + 1) * EVENT_COLUMNS_COUNT));
-      flat = [];
+      for (let i = 0; i < pending; i++) {
+        for (let k = 0; k < EVENT_COLUMNS_COUNT; k++) rest[k] = many[i * EVENT_COLUMNS_COUNT + k]!;
+        insertEvent.run(rest);
+      }
       pending = 0;
     };
     for (const item of items) {
       switch (item.t) {
         case 'event': {
           events++;
-          const { row, wideAmount } = eventRow(item.node, item.ev);
-          const ts = row[1]!;
+          const at = pending * EVENT_COLUMNS_COUNT;
+          const wideAmount = writeEventRow(item.node, item.ev, many, at);
+          const ts = many[at + 1] as string | bigint;
           let max = maxTs.get(item.node);
           if (max === undefined) {
             max = (latest.get(item.node) as string | null) ?? null;
             maxTs.set(item.node, max);
           }
-          if (!laterThan(ts as string | bigint, max)) {
+          if (!laterThan(ts, max)) {
             // Maybe stored already (or earlier in this batch: those rows are inserted first).
+            for (let k = 0; k < EVENT_COLUMNS_COUNT; k++) one[k] = many[at + k]!;
             flushEvents();
-            if (stored.get(row[0], ts, row[4], row[5], row[6], row[7], row[2]) === undefined) {
-              insertEvent.run(row);
+            if (stored.get(one[0], one[1], one[4], one[5], one[6], one[7], one[2]) === undefined) {
+              insertEvent.run(one);
               wide ||= wideAmount;
             }
             break;
           }
           maxTs.set(item.node, ts as string);
-          for (const v of row) flat.push(v);
           wide ||= wideAmount;
           if (++pending === ROWS_PER_INSERT) {
-            insertEvents.run(flat);
-            flat = [];
+            insertEvents.run(many);
             pending = 0;
           }
           break;

@@ -46,7 +46,7 @@ export function insertEventsSql(rows: number): string {
   return `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES ${new Array<string>(rows).fill(one).join(', ')}`;
 }
 
-type Bind = string | number | bigint | Buffer | null;
+export type Bind = string | number | bigint | Buffer | null;
 
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
@@ -67,42 +67,49 @@ export function storedInfo(ev: HtlcEvent): HtlcInfo | null | undefined {
 }
 
 /**
- * The bind values for INSERT_EVENT_SQL, and whether an amount needed the
- * wide (≥ 2^63) storage, which the report's sums must then allow for.
+ * A uint64 decimal as bound: a number when it has at most 15 digits (exact
+ * in a double, and SQLite stores it without parsing text), else as u64ToDb
+ * gives it (the decimal, or the negative bigint of a value ≥ 2^63).
  */
-export function eventRow(node: number, ev: HtlcEvent): { row: Bind[]; wideAmount: boolean } {
+function u64Bind(dec: string): string | number | bigint {
+  return dec.length < 16 ? Number(dec) : u64ToDb(dec);
+}
+
+/**
+ * Writes the event's bind values for insertEventsSql (EVENT_COLUMNS.length of
+ * them) into `out` from `at`, without allocating a row; returns whether an
+ * amount needed the wide (≥ 2^63) storage, which the report's sums must then
+ * allow for. timestamp_ns is always as u64ToDb gives it (apply.ts compares it).
+ */
+export function writeEventRow(node: number, ev: HtlcEvent, out: Bind[], at: number): boolean {
   const info = storedInfo(ev);
-  const inAmt = info ? u64ToDb(info.incomingAmtMsat) : null;
-  const outAmt = info ? u64ToDb(info.outgoingAmtMsat) : null;
+  const inAmt = info ? u64Bind(info.incomingAmtMsat) : null;
+  const outAmt = info ? u64Bind(info.outgoingAmtMsat) : null;
   const corr = ev.corr;
-  const row: Bind[] = [
-    node,
-    u64ToDb(ev.timestampNs),
-    ev.event,
-    ev.eventType,
-    u64ToDb(ev.incomingChannelId),
-    u64ToDb(ev.incomingHtlcId),
-    u64ToDb(ev.outgoingChannelId),
-    u64ToDb(ev.outgoingHtlcId),
-    inAmt,
-    outAmt,
-    info ? info.incomingTimelock : null,
-    info ? info.outgoingTimelock : null,
-    ev.wireFailure ?? null,
-    ev.failureDetail ?? null,
-    ev.failureString ?? null,
-    ev.preimage === undefined
-      ? null
-      : Buffer.isBuffer(ev.preimage)
-        ? ev.preimage
-        : Buffer.from(ev.preimage.buffer, ev.preimage.byteOffset, ev.preimage.byteLength),
-    bool(ev.settled),
-    bool(ev.offchain),
-    corr ? (corr.firstEventType ?? null) : null,
-    corr ? signedOrNull(corr.durationNs) : null,
-    corr?.replayed ? 1 : 0,
-  ];
-  return { row, wideAmount: typeof inAmt === 'bigint' || typeof outAmt === 'bigint' };
+  const pre = ev.preimage;
+  out[at] = node;
+  out[at + 1] = u64ToDb(ev.timestampNs);
+  out[at + 2] = ev.event;
+  out[at + 3] = ev.eventType;
+  out[at + 4] = u64Bind(ev.incomingChannelId);
+  out[at + 5] = u64Bind(ev.incomingHtlcId);
+  out[at + 6] = u64Bind(ev.outgoingChannelId);
+  out[at + 7] = u64Bind(ev.outgoingHtlcId);
+  out[at + 8] = inAmt;
+  out[at + 9] = outAmt;
+  out[at + 10] = info ? info.incomingTimelock : null;
+  out[at + 11] = info ? info.outgoingTimelock : null;
+  out[at + 12] = ev.wireFailure ?? null;
+  out[at + 13] = ev.failureDetail ?? null;
+  out[at + 14] = ev.failureString ?? null;
+  out[at + 15] =
+    pre === undefined ? null : Buffer.isBuffer(pre) ? pre : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength);
+  out[at + 16] = bool(ev.settled);
+  out[at + 17] = bool(ev.offchain);
+  out[at + 18] = corr ? (corr.firstEventType ?? null) : null;
+  out[at + 19] = corr ? signedOrNull(corr.durationNs) : null;
+  out[at + 20] = corr?.replayed ? 1 : 0;
+  return typeof inAmt === 'bigint' || typeof outAmt === 'bigint';
 }
 
 /** The SELECT list that `eventFromRow` reads (uint64 columns as text, so no value goes through a float). */

@@ -1,8 +1,13 @@
 /**
  * In-process micro benchmark of the history writer (no network): N flood
- * events (decoded, correlated) encoded as the recorder does, applied by the
- * writer's statements in transactions of 4096, on a fresh store. Variants
- * drop parts of the schema to show what each costs. A development aid.
+ * events (decoded, correlated) applied by the writer's statements
+ * (apply.ts) in transactions of BATCH (4096), on a fresh store, CPU and wall
+ * time per event. VARIANTS (full,notime,noderive,nohtlcsout,bare) drop parts
+ * of the schema to show what each costs; PIPELINE=1 adds decode → correlate
+ * → StoreWriter against decode → correlate → jsonl → file (what `record`
+ * adds over the jsonl tail, without the network). DIST=../dist-a measures
+ * another build (A/B). CACHE (kB), CKPT (wal_autocheckpoint), MAXBATCH.
+ * A development aid, not part of `npm run bench`.
  *
  * usage: npm run build && node bench/micro-store.mjs [N] [dir]
  */
@@ -33,14 +38,15 @@ const cpuMs = () => {
   return (u.user + u.system) / 1000;
 };
 const BATCH = Number(process.env.BATCH ?? 4096);
-const variants = (process.env.VARIANTS ?? 'full,nokey,noderive,nohtlcsout,bare').split(',');
+const variants = (process.env.VARIANTS ?? 'full,notime,noderive,nohtlcsout,bare').split(',').filter(Boolean);
 for (const v of variants) {
   const file = path.join(dir, `${v}.db`);
   fs.rmSync(file, { force: true });
   const store = await openStore(file, 'write');
-  store.db.pragma(`cache_size = -${process.env.CACHE ?? 4096}`);
+  store.db.pragma(`cache_size = -${process.env.CACHE ?? 2048}`);
+  if (process.env.CKPT) store.db.pragma(`wal_autocheckpoint = ${process.env.CKPT}`);
   const db = store.db;
-  if (v === 'nokey' || v === 'bare') db.exec('DROP INDEX events_key');
+  if (v === 'notime' || v === 'bare') db.exec('DROP INDEX events_node_time');
   if (v === 'nohtlcsout' || v === 'bare') db.exec('DROP INDEX htlcs_out');
   if (v === 'noderive' || v === 'bare')
     db.exec(
@@ -51,6 +57,7 @@ for (const v of variants) {
   const st = prepareBatch(db);
   if (v === 'noderive' || v === 'bare') db.exec('DELETE FROM htlcs');
   const t = cpuMs();
+  const w0 = performance.now();
   if (obj)
     for (let i = 0; i < N; i += BATCH)
       st.apply(
@@ -58,9 +65,61 @@ for (const v of variants) {
         new Map(),
       );
   const ms = cpuMs() - t;
+  const wall = performance.now() - w0;
   const rows = db.prepare('SELECT count(*) FROM events').pluck().get();
   console.error(
-    `${v.padEnd(12)} ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1000) / N).toFixed(2)} µs/event  rows ${rows}  ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`,
+    `${v.padEnd(12)} ${ms.toFixed(0).padStart(6)} ms  ${((ms * 1000) / N).toFixed(2)} µs/event (wall ${((wall * 1000) / N).toFixed(2)})  rows ${rows}  ${(fs.statSync(file).size / 1e6).toFixed(0)} MB`,
   );
   store.close();
+}
+
+// The recorder's whole path in process: decode → correlate → StoreWriter (its batching and
+// commits), pumped like a stream (a chunk, then the event loop), against decode → correlate →
+// jsonl → a file: what `record` adds over the jsonl tail, without the network.
+if (process.env.PIPELINE === '1') {
+  const { StoreWriter } = await import(`${DIST}/history/writer.js`);
+  const { getFormatter, PLAIN_COLORIZER } = await import(`${DIST}/format/index.js`);
+  const bytes = [];
+  for (let i = 0; i < N; i++) bytes.push(mix.item(i).bytes);
+  const pump = (sink) =>
+    new Promise((resolve) => {
+      const c = new Correlator();
+      let i = 0;
+      const step = () => {
+        for (let k = 0; k < 256 && i < N; k++, i++) sink(c.apply(decodeHtlcEventWire(bytes[i])));
+        if (i < N) setImmediate(step);
+        else resolve();
+      };
+      step();
+    });
+  for (let round = 0; round < 2; round++) {
+    const file = path.join(dir, `pipe-${round}.db`);
+    fs.rmSync(file, { force: true });
+    const store = await openStore(file, 'write');
+    store.db.pragma('cache_size = -2048');
+    const w = new StoreWriter(store, { maxBatch: Number(process.env.MAXBATCH ?? 4096), highWaterMark: 16384 });
+    const sink = w.node({ identity: 'bench' });
+    let t = cpuMs();
+    await pump((e) => sink.write(e));
+    w.flush();
+    const recMs = cpuMs() - t;
+    store.close();
+    const fmt = getFormatter('jsonl').format;
+    const fd = fs.openSync(path.join(dir, 'out.jsonl'), 'w');
+    let buf = '';
+    t = cpuMs();
+    await pump((e) => {
+      buf += fmt(e, { colorizer: PLAIN_COLORIZER, utc: true }) + '\n';
+      if (buf.length > 65536) {
+        fs.writeSync(fd, buf);
+        buf = '';
+      }
+    });
+    fs.writeSync(fd, buf);
+    const tailMs = cpuMs() - t;
+    fs.closeSync(fd);
+    console.error(
+      `pipeline: record ${((recMs * 1000) / N).toFixed(2)} µs/event, jsonl ${((tailMs * 1000) / N).toFixed(2)} µs/event`,
+    );
+  }
 }

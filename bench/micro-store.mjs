@@ -92,6 +92,12 @@ if (process.env.PIPELINE === '1') {
       };
       step();
     });
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let gcMs = 0;
+  new PerformanceObserver((l) => {
+    for (const e of l.getEntries()) gcMs += e.duration;
+  }).observe({ entryTypes: ['gc'] });
+  const gcNow = () => new Promise((r) => setTimeout(() => r(gcMs), 0));
   for (let round = 0; round < 2; round++) {
     const file = path.join(dir, `pipe-${round}.db`);
     fs.rmSync(file, { force: true });
@@ -99,14 +105,17 @@ if (process.env.PIPELINE === '1') {
     store.db.pragma('cache_size = -2048');
     const w = new StoreWriter(store, { maxBatch: Number(process.env.MAXBATCH ?? 4096), highWaterMark: 16384 });
     const sink = w.node({ identity: 'bench' });
+    let g = await gcNow();
     let t = cpuMs();
     await pump((e) => sink.write(e));
     w.flush();
     const recMs = cpuMs() - t;
+    const recGc = (await gcNow()) - g;
     store.close();
     const fmt = getFormatter('jsonl').format;
     const fd = fs.openSync(path.join(dir, 'out.jsonl'), 'w');
     let buf = '';
+    g = await gcNow();
     t = cpuMs();
     await pump((e) => {
       buf += fmt(e, { colorizer: PLAIN_COLORIZER, utc: true }) + '\n';
@@ -117,9 +126,11 @@ if (process.env.PIPELINE === '1') {
     });
     fs.writeSync(fd, buf);
     const tailMs = cpuMs() - t;
+    const tailGc = (await gcNow()) - g;
     fs.closeSync(fd);
+    const us = (ms) => ((ms * 1000) / N).toFixed(2);
     console.error(
-      `pipeline: record ${((recMs * 1000) / N).toFixed(2)} µs/event, jsonl ${((tailMs * 1000) / N).toFixed(2)} µs/event`,
+      `pipeline: record ${us(recMs)} µs/event (GC ${us(recGc)}), jsonl ${us(tailMs)} µs/event (GC ${us(tailGc)})`,
     );
   }
 }

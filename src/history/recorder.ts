@@ -84,7 +84,7 @@ export class Recorder {
     private readonly store: Store,
     private readonly opts: RecorderOptions,
   ) {
-    this.highWater = opts.highWater ?? 16_384;
+    this.highWater = opts.highWater ?? 8192;
     this.writer = new StoreWriter(store, {
       commitIntervalMs: opts.commitIntervalMs ?? 200,
       maxBatch: opts.maxBatch ?? 4096,

@@ -67,6 +67,10 @@ export function laterThan(ts: string | bigint, max: string | null): boolean {
   return ts.length !== max.length ? ts.length > max.length : ts > max;
 }
 
+/** Whether an event is stored: its key, looked up through events_node_time (node, time, both htlc ids). */
+export const STORED_SQL = `SELECT 1 FROM events WHERE node = ? AND timestamp_ns = ? AND incoming_channel_id = ?
+  AND incoming_htlc_id = ? AND outgoing_channel_id = ? AND outgoing_htlc_id = ? AND kind = ? LIMIT 1`;
+
 /** A gap's time as whole ms (0 for a time that cannot be represented, which jsonl shows as null too). */
 const wholeMs = (ms: number): number => (Number.isFinite(ms) ? Math.round(ms) : 0);
 
@@ -89,12 +93,7 @@ export function prepareBatch(db: Db): BatchStatements {
   const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
   const deriver = new Deriver(db);
   const latest = db.prepare('SELECT CAST(max(timestamp_ns) AS TEXT) FROM events WHERE node = ?').pluck();
-  const stored = db
-    .prepare(
-      `SELECT 1 FROM events WHERE node = ? AND timestamp_ns = ? AND incoming_channel_id = ? AND incoming_htlc_id = ?
-       AND outgoing_channel_id = ? AND outgoing_htlc_id = ? AND kind = ? LIMIT 1`,
-    )
-    .pluck();
+  const stored = db.prepare(STORED_SQL).pluck();
 
   /** The bind values of ROWS_PER_INSERT events, of one looked up, of one left over (reused: no array per event). */
   const many: Bind[] = new Array<Bind>(ROWS_PER_INSERT * EVENT_COLUMNS_COUNT).fill(null);

@@ -12,7 +12,7 @@
  *   no sort of the table); the events_raw view (raw-view.ts).
  * Version 4: meta.htlcs_derived_to, the event id up to which htlcs is derived
  *   (the writer may leave the derivation of a burst for later: derive.ts); the
- *   events' unique key replaced by the (node, timestamp_ns) index events_node_time
+ *   events' unique key replaced by the index events_node_time (node, timestamp_ns, incoming_htlc_id, outgoing_htlc_id)
  *   (the writer stores each event once without it: apply.ts).
  */
 import { EVENT_TYPE_NAMES, FAILURE_CODE_NAMES, FAILURE_DETAIL_NAMES } from '../events/enums.js';
@@ -155,12 +155,14 @@ ${EVENTS_RAW_VIEW};
 /**
  * Version 3 derived every batch at once: every stored event is in htlcs. The
  * unique key becomes a plain time index (the writer stores each event once:
- * apply.ts).
+ * apply.ts), with the htlc ids after the time, so that looking an event up
+ * stays one short range even from a server that gives many events one
+ * timestamp.
  */
 const V4 = `
 INSERT OR REPLACE INTO meta (key, value) VALUES ('${DERIVED_TO_KEY}', (SELECT coalesce(max(id), 0) FROM events));
 DROP INDEX events_key;
-CREATE INDEX events_node_time ON events (node, timestamp_ns);
+CREATE INDEX events_node_time ON events (node, timestamp_ns, incoming_htlc_id, outgoing_htlc_id);
 `;
 
 /** lnd's enum names, for joins in `sqlite3` (refreshed whenever a writer opens the database). */

@@ -21,7 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Correlator } from '../../src/events/correlate.js';
 import type { HtlcEvent } from '../../src/events/model.js';
-import { DERIVE_BELOW, laterThan, prepareBatch, type PendingWrite } from '../../src/history/apply.js';
+import { DERIVE_BELOW, laterThan, prepareBatch, STORED_SQL, type PendingWrite } from '../../src/history/apply.js';
 import { Deriver } from '../../src/history/derive.js';
 import { currentHtlcs, temporaryHtlcs } from '../../src/history/htlcs-current.js';
 import { registerNode } from '../../src/history/nodes.js';
@@ -246,6 +246,26 @@ describe('writer batches', () => {
       { node, ts: t(5), kind: 'forward', htlc: 3 },
       { node, ts: '-1', kind: 'forward', htlc: 4 },
       { node: other, ts: t(20), kind: 'forward', htlc: 2 },
+    ]);
+  });
+
+  test('looking an event up is one index range of (node, time, both htlc ids), also when many events share a timestamp', async () => {
+    const { s, node } = await store();
+    const plan = s.db
+      .prepare(`EXPLAIN QUERY PLAN ${STORED_SQL}`)
+      .all(node, '0', '1', '2', '3', '4', 'forward')
+      .map((r) => (r as { detail: string }).detail);
+    expect(plan).toEqual([
+      'SEARCH events USING INDEX events_node_time (node=? AND timestamp_ns=? AND incoming_htlc_id=? AND outgoing_htlc_id=?)',
+    ]);
+    // A server that stamps every event 0: each is looked up, each stored once.
+    const k = (id: string) => ({ inChan: A, inId: id, outChan: B, outId: id });
+    const evs = Array.from({ length: 300 }, (_, i) => ev.forward('0', k(String(i)), info('2', '1')));
+    const apply = prepareBatch(s.db);
+    apply.apply(items(node, evs), new Map());
+    apply.apply(items(node, evs), new Map());
+    expect(s.db.prepare('SELECT count(*), count(DISTINCT incoming_htlc_id) FROM events').raw().get()).toEqual([
+      300, 300,
     ]);
   });
 });

@@ -110,7 +110,10 @@ export class Recorder {
 
   /** Opens (creates, migrates) the database: a bad file is a one-line exit-3 error, nothing written. */
   static async open(file: string, opts: RecorderOptions = {}): Promise<Recorder> {
-    const store = await openStore(file, 'write', { busyTimeoutMs: opts.busyTimeoutMs ?? 100 });
+    // Opening (migrations) waits for another writer as long as any command does; from then on a
+    // commit waits briefly and is retried later, so that the tail's thread never stalls behind a lock.
+    const store = await openStore(file, 'write');
+    store.db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 100}`);
     store.db.pragma(`cache_size = -${WRITER_CACHE_KB}`);
     return new Recorder(store, opts);
   }

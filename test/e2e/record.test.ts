@@ -288,6 +288,32 @@ describe('htlc-tail record', () => {
     expect(rows).toBe(forwards);
   }, 180_000);
 
+  test('another program holding the write lock: one line, events wait, then everything stored and one line', async () => {
+    const file = path.join(sim.tmp, 'locked.sqlite');
+    let holder: Database.Database | undefined;
+    const r = await record(file, [], (c, child) => {
+      if (holder === undefined) {
+        // The recorder has opened the database (we are subscribed): take the write lock for 1.5 s.
+        holder = new Database(file);
+        holder.prepare('BEGIN IMMEDIATE').run();
+        setTimeout(() => holder!.prepare('COMMIT').run(), 1500);
+        return false;
+      }
+      if (c < N) return false;
+      child.kill('SIGTERM');
+      return true;
+    });
+    holder?.close();
+    expect(r.code).toBe(0);
+    const locked = r.stderr.indexOf(`history database ${file} is locked by another program; retrying`);
+    const again = r.stderr.indexOf(`history database ${file} is writable again`);
+    expect(locked).toBeGreaterThan(-1);
+    expect(again).toBeGreaterThan(locked);
+    const s = stored(file);
+    expect(s.integrity).toBe('ok');
+    expect(s.keys).toEqual(flood);
+  }, 180_000);
+
   test('two recorders on one database at the same time: each event stored once, no gap', async () => {
     const file = path.join(sim.tmp, 'two.sqlite');
     const [a, b] = await Promise.all([recordAll(file), recordAll(file)]);

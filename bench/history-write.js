@@ -87,7 +87,19 @@ export async function historyWrite(ctx) {
   const tmp = fs.mkdtempSync(path.join(ctx.outDir, 'record-'));
   const tail = (n) =>
     `${q(ctx.node)} bin/htlc-tail.js --lnddir ${q(dir)} --network ${ctx.network} -f jsonl --no-stats --no-aliases --color never --count ${n}`;
-  const acc = { tail: [], tailOne: [], tailRss: [], rec: [], recOne: [], recRss: [], errors: [] };
+  const acc = {
+    tail: [],
+    tailOne: [],
+    tailRss: [],
+    tailCpu: [],
+    tailCpuOne: [],
+    rec: [],
+    recOne: [],
+    recRss: [],
+    recCpu: [],
+    recCpuOne: [],
+    errors: [],
+  };
   try {
     for (let r = 0; r < RUNS; r++) {
       for (const n of ctx.smoke ? [N] : [1, N]) {
@@ -95,8 +107,9 @@ export async function historyWrite(ctx) {
         if (res.code !== 0) acc.errors.push(`tail exit ${res.code}`);
         else {
           (n === 1 ? acc.tailOne : acc.tail).push(res.ms);
-          const m = /bench-time [\d.]+ [\d.]+ (\d+)/.exec(res.stderr);
-          if (n === N && m) acc.tailRss.push(Number(m[1]));
+          const m = /bench-time ([\d.]+) ([\d.]+) (\d+)/.exec(res.stderr);
+          if (m) (n === 1 ? acc.tailCpuOne : acc.tailCpu).push(Number(m[1]) + Number(m[2]));
+          if (n === N && m) acc.tailRss.push(Number(m[3]));
         }
         const file = path.join(tmp, `r${r}-${n}.sqlite`);
         const rec = await recordUntil(ctx, dir, file, n);
@@ -106,6 +119,7 @@ export async function historyWrite(ctx) {
           );
         else {
           (n === 1 ? acc.recOne : acc.rec).push(rec.ms);
+          if (Number.isFinite(rec.cpu)) (n === 1 ? acc.recCpuOne : acc.recCpu).push(rec.cpu);
           if (n === N) acc.recRss.push(rec.rssKb);
           if (n === N) {
             const db = new Database(file, { readonly: true });
@@ -131,11 +145,21 @@ export async function historyWrite(ctx) {
   };
   const tailRate = rate(acc.tail, acc.tailOne);
   const recRate = rate(acc.rec, acc.recOne);
+  // Events per CPU-second of the whole process (start-up subtracted; record's includes deriving htlcs at exit).
+  const cpuRate = (xs, one) => {
+    const base = ctx.smoke ? 0 : median(one);
+    return median(xs.map((s) => (s - base > 0 ? N / (s - base) : NaN)));
+  };
+  const tailCpuRate = cpuRate(acc.tailCpu, acc.tailCpuOne);
+  const recCpuRate = cpuRate(acc.recCpu, acc.recCpuOne);
   return {
     n: N,
     tailEventsPerSec: tailRate,
     recordEventsPerSec: recRate,
     ratio: recRate / tailRate,
+    tailCpuEventsPerSec: tailCpuRate,
+    recordCpuEventsPerSec: recCpuRate,
+    cpuRatio: recCpuRate / tailCpuRate,
     tailRssMb: median(acc.tailRss) / 1024,
     recordRssMb: median(acc.recRss) / 1024,
     errors: acc.errors,
@@ -148,15 +172,17 @@ export function historyWriteReport(h, fmtInt, fmtX) {
   const L = [];
   L.push(`### Recording: ${fmtInt(h.n)} events of the flood into a new history database`);
   L.push('');
-  L.push('| client | events/s | × jsonl tail | peak RSS |');
-  L.push('| --- | ---: | ---: | ---: |');
-  L.push(`| htlc-tail -f jsonl > /dev/null (baseline) | ${fmtInt(h.tailEventsPerSec)} | 1.00× | ${mb(h.tailRssMb)} |`);
+  L.push('| client | events/s | × jsonl tail | events per CPU-s | CPU: × jsonl tail | peak RSS |');
+  L.push('| --- | ---: | ---: | ---: | ---: | ---: |');
   L.push(
-    `| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${mb(h.recordRssMb)} |`,
+    `| htlc-tail -f jsonl > /dev/null (baseline) | ${fmtInt(h.tailEventsPerSec)} | 1.00× | ${fmtInt(h.tailCpuEventsPerSec)} | 1.00× | ${mb(h.tailRssMb)} |`,
+  );
+  L.push(
+    `| htlc-tail record --db FILE${h.errors.length ? ` (${h.errors.length} failed run(s): ${h.errors[0]})` : ''} | ${fmtInt(h.recordEventsPerSec)} | ${fmtX(h.ratio)} | ${fmtInt(h.recordCpuEventsPerSec)} | ${fmtX(h.cpuRatio)} | ${mb(h.recordRssMb)} |`,
   );
   L.push('');
   L.push(
-    'record: time from start until the database holds N events (committed, polled every 20 ms), minus the same for 1 event.',
+    'record: time from start until the database holds N events (committed, polled every 20 ms), minus the same for 1 event. CPU: events per CPU-second of the whole process, start-up subtracted (record: deriving `htlcs` at exit included).',
   );
   L.push('');
   const extra = h.recordRssMb - h.tailRssMb;

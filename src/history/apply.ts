@@ -9,7 +9,7 @@
  */
 import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { Deriver } from './derive.js';
-import { EVENT_COLUMNS, insertEventsSql, writeEventRow, type Bind } from './rows.js';
+import { EVENT_COLUMNS, insertEventsSql, RowWriter, type Bind } from './rows.js';
 import type { Db } from './sqlite.js';
 import { u64ToDb } from './u64.js';
 
@@ -56,15 +56,12 @@ export const DERIVE_STEP = 8192;
  */
 
 /**
- * Whether a timestamp_ns as stored (u64.ts: a canonical decimal up to
- * 2^63 - 1, a negative bigint beyond) is later than `max`, the largest
- * stored for the node (as text; null when it has none). False when unsure
- * (wide values, a non-canonical decimal): the caller then looks it up.
+ * Whether an event with timestamp_ns `ts` (as stored: a signed INTEGER) is
+ * later than `max`, the largest stored for its node (null: none). If so, no
+ * stored event of the node has its timestamp, so it is not stored yet.
  */
-export function laterThan(ts: string | bigint, max: string | null): boolean {
-  if (typeof ts !== 'string' || (ts.length > 1 && ts.charCodeAt(0) === 48)) return false;
-  if (max === null || max.charCodeAt(0) === 45 /* - */) return true;
-  return ts.length !== max.length ? ts.length > max.length : ts > max;
+export function laterThan(ts: bigint, max: bigint | null): boolean {
+  return max === null || ts > max;
 }
 
 /** Whether an event is stored: its key, looked up through events_node_time (node, time, both htlc ids). */
@@ -92,7 +89,8 @@ export function prepareBatch(db: Db): BatchStatements {
   const touchNode = db.prepare('UPDATE nodes SET last_seen_ms = max(last_seen_ms, ?) WHERE id = ?');
   const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
   const deriver = new Deriver(db);
-  const latest = db.prepare('SELECT CAST(max(timestamp_ns) AS TEXT) FROM events WHERE node = ?').pluck();
+  const latest = db.prepare('SELECT max(timestamp_ns) FROM events WHERE node = ?').pluck().safeIntegers(true);
+  const rows = new RowWriter();
   const stored = db.prepare(STORED_SQL).pluck();
 
   /** The bind values of ROWS_PER_INSERT events, of one looked up, of one left over (reused: no array per event). */
@@ -104,7 +102,7 @@ export function prepareBatch(db: Db): BatchStatements {
     let wide = false;
     let events = 0;
     /** node → the latest timestamp_ns stored for it (read once per node, then kept up to date). */
-    const maxTs = new Map<number, string | null>();
+    const maxTs = new Map<number, bigint | null>();
     // Events are inserted ROWS_PER_INSERT at a time; the rest one by one before anything else
     // (a gap is placed after the events before it) and at the end.
     let pending = 0;
@@ -120,11 +118,11 @@ export function prepareBatch(db: Db): BatchStatements {
         case 'event': {
           events++;
           const at = pending * EVENT_COLUMNS_COUNT;
-          const wideAmount = writeEventRow(item.node, item.ev, many, at);
-          const ts = many[at + 1] as string | bigint;
+          const wideAmount = rows.write(item.node, item.ev, many, at);
+          const ts = many[at + 1] as bigint;
           let max = maxTs.get(item.node);
           if (max === undefined) {
-            max = (latest.get(item.node) as string | null) ?? null;
+            max = (latest.get(item.node) as bigint | null) ?? null;
             maxTs.set(item.node, max);
           }
           if (!laterThan(ts, max)) {
@@ -137,7 +135,7 @@ export function prepareBatch(db: Db): BatchStatements {
             }
             break;
           }
-          maxTs.set(item.node, ts as string);
+          maxTs.set(item.node, ts);
           wide ||= wideAmount;
           if (++pending === ROWS_PER_INSERT) {
             insertEvents.run(many);

@@ -13,7 +13,7 @@
  * `--since`.
  */
 import type { Correlation, EventKind, HtlcEvent, HtlcInfo } from '../events/model.js';
-import { u64FromDbText, u64ToDb } from './u64.js';
+import { u64FromDbText, u64ToDbBig } from './u64.js';
 import type { Mutable } from '../util/mutable.js';
 
 export const EVENT_COLUMNS = [
@@ -67,49 +67,72 @@ export function storedInfo(ev: HtlcEvent): HtlcInfo | null | undefined {
 }
 
 /**
- * A uint64 decimal as bound: a number when it has at most 15 digits (exact
- * in a double, and SQLite stores it without parsing text), else as u64ToDb
- * gives it (the decimal, or the negative bigint of a value ≥ 2^63).
+ * A uint64 decimal as bound: a number when it has at most 15 digits (exact in
+ * a double), else a BigInt (u64ToDbBig). Both bind as SQLite integers without
+ * any text for SQLite to parse (a decimal string costs better-sqlite3 a UTF-8
+ * copy and SQLite a conversion: about a third of an insert's time).
  */
-function u64Bind(dec: string): string | number | bigint {
-  return dec.length < 16 ? Number(dec) : u64ToDb(dec);
+function u64Bind(dec: string): number | bigint {
+  return dec.length < 16 ? Number(dec) : u64ToDbBig(dec);
 }
 
+/** Distinct channel ids remembered by a RowWriter (a node has a few hundred). */
+const MAX_CHANNELS = 4096;
+
 /**
- * Writes the event's bind values for insertEventsSql (EVENT_COLUMNS.length of
- * them) into `out` from `at`, without allocating a row; returns whether an
- * amount needed the wide (≥ 2^63) storage, which the report's sums must then
- * allow for. timestamp_ns is always as u64ToDb gives it (apply.ts compares it).
+ * Writes events' bind values for insertEventsSql (EVENT_COLUMNS.length of
+ * them) into an array, without allocating a row. One per writer: it
+ * remembers the BigInt of each channel id it has seen (they repeat).
  */
-export function writeEventRow(node: number, ev: HtlcEvent, out: Bind[], at: number): boolean {
-  const info = storedInfo(ev);
-  const inAmt = info ? u64Bind(info.incomingAmtMsat) : null;
-  const outAmt = info ? u64Bind(info.outgoingAmtMsat) : null;
-  const corr = ev.corr;
-  const pre = ev.preimage;
-  out[at] = node;
-  out[at + 1] = u64ToDb(ev.timestampNs);
-  out[at + 2] = ev.event;
-  out[at + 3] = ev.eventType;
-  out[at + 4] = u64Bind(ev.incomingChannelId);
-  out[at + 5] = u64Bind(ev.incomingHtlcId);
-  out[at + 6] = u64Bind(ev.outgoingChannelId);
-  out[at + 7] = u64Bind(ev.outgoingHtlcId);
-  out[at + 8] = inAmt;
-  out[at + 9] = outAmt;
-  out[at + 10] = info ? info.incomingTimelock : null;
-  out[at + 11] = info ? info.outgoingTimelock : null;
-  out[at + 12] = ev.wireFailure ?? null;
-  out[at + 13] = ev.failureDetail ?? null;
-  out[at + 14] = ev.failureString ?? null;
-  out[at + 15] =
-    pre === undefined ? null : Buffer.isBuffer(pre) ? pre : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength);
-  out[at + 16] = bool(ev.settled);
-  out[at + 17] = bool(ev.offchain);
-  out[at + 18] = corr ? (corr.firstEventType ?? null) : null;
-  out[at + 19] = corr ? signedOrNull(corr.durationNs) : null;
-  out[at + 20] = corr?.replayed ? 1 : 0;
-  return typeof inAmt === 'bigint' || typeof outAmt === 'bigint';
+export class RowWriter {
+  private readonly channels = new Map<string, bigint>();
+
+  private channel(dec: string): number | bigint {
+    if (dec.length < 16) return Number(dec);
+    let v = this.channels.get(dec);
+    if (v === undefined) {
+      if (this.channels.size >= MAX_CHANNELS) this.channels.clear();
+      v = u64ToDbBig(dec);
+      this.channels.set(dec, v);
+    }
+    return v;
+  }
+
+  /**
+   * The event's values into `out` from `at`; returns whether an amount needed
+   * the wide (≥ 2^63) storage, which the report's sums must then allow for.
+   * timestamp_ns is always a BigInt (apply.ts compares it).
+   */
+  write(node: number, ev: HtlcEvent, out: Bind[], at: number): boolean {
+    const info = storedInfo(ev);
+    const inAmt = info ? u64Bind(info.incomingAmtMsat) : null;
+    const outAmt = info ? u64Bind(info.outgoingAmtMsat) : null;
+    const corr = ev.corr;
+    const pre = ev.preimage;
+    out[at] = node;
+    out[at + 1] = u64ToDbBig(ev.timestampNs);
+    out[at + 2] = ev.event;
+    out[at + 3] = ev.eventType;
+    out[at + 4] = this.channel(ev.incomingChannelId);
+    out[at + 5] = u64Bind(ev.incomingHtlcId);
+    out[at + 6] = this.channel(ev.outgoingChannelId);
+    out[at + 7] = u64Bind(ev.outgoingHtlcId);
+    out[at + 8] = inAmt;
+    out[at + 9] = outAmt;
+    out[at + 10] = info ? info.incomingTimelock : null;
+    out[at + 11] = info ? info.outgoingTimelock : null;
+    out[at + 12] = ev.wireFailure ?? null;
+    out[at + 13] = ev.failureDetail ?? null;
+    out[at + 14] = ev.failureString ?? null;
+    out[at + 15] =
+      pre === undefined ? null : Buffer.isBuffer(pre) ? pre : Buffer.from(pre.buffer, pre.byteOffset, pre.byteLength);
+    out[at + 16] = bool(ev.settled);
+    out[at + 17] = bool(ev.offchain);
+    out[at + 18] = corr ? (corr.firstEventType ?? null) : null;
+    out[at + 19] = corr ? signedOrNull(corr.durationNs) : null;
+    out[at + 20] = corr?.replayed ? 1 : 0;
+    return (typeof inAmt === 'bigint' && inAmt < 0n) || (typeof outAmt === 'bigint' && outAmt < 0n);
+  }
 }
 
 /** The SELECT list that `eventFromRow` reads (uint64 columns as text, so no value goes through a float). */

@@ -207,16 +207,12 @@ describe('writer batches', () => {
   });
 
   test.each([
-    ['later, longer', '1000', '999', true],
-    ['later, same length', '1700000000000000001', '1700000000000000000', true],
-    ['equal', '1700000000000000000', '1700000000000000000', false],
-    ['earlier', '1699999999999999999', '1700000000000000000', false],
-    ['shorter', '999', '1000', false],
-    ['nothing stored', '0', null, true],
-    ['after a wide (negative) maximum', '5', '-1', true],
-    ['a wide timestamp', -5n, '5', false],
-    ['a wide timestamp, nothing stored', -5n, null, false],
-    ['a leading zero (not canonical)', '0999', '5', false],
+    ['later', 1700000000000000001n, 1700000000000000000n, true],
+    ['equal', 1700000000000000000n, 1700000000000000000n, false],
+    ['earlier', 1699999999999999999n, 1700000000000000000n, false],
+    ['nothing stored', 0n, null, true],
+    ['after a wide (negative) maximum', 5n, -1n, true],
+    ['a wide timestamp before a normal maximum', -5n, 5n, false],
   ] as const)('laterThan: %s', (_name, ts, max, want) => {
     expect(laterThan(ts, max)).toBe(want);
   });

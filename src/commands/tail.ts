@@ -81,7 +81,7 @@ export async function runTailCommand(opts: TailOptions, signals: StopSignals): P
     const run = async (): Promise<number> => {
       // --since/--tail: each node's recorded events first, then live (history/tail-seam.ts).
       const history = historyCfg
-        ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg)
+        ? await (await import('../history/tail-history.js')).openTailHistory(historyCfg, rec?.recorder.file)
         : undefined;
       try {
         const direct = nodes.map((node) => connectNode(node));

@@ -20,8 +20,10 @@ export interface TailHistory {
   close(): void;
 }
 
-export async function openTailHistory(cfg: TailHistoryConfig): Promise<TailHistory> {
+/** `recordingTo`: the file this run records into (`--record`), if any. */
+export async function openTailHistory(cfg: TailHistoryConfig, recordingTo?: string): Promise<TailHistory> {
   const file = path.resolve(cfg.db.path);
+  const recording = recordingTo !== undefined && path.resolve(recordingTo) === file;
   const size = await stat(file).then(
     (st) => (st.isFile() ? st.size : -1),
     () => 0,
@@ -38,7 +40,7 @@ export async function openTailHistory(cfg: TailHistoryConfig): Promise<TailHisto
       const store = first ? stores[0]! : await openStore(file, 'read');
       if (!first) stores.push(store);
       first = false;
-      return withHistorySeam(conn, { store, select: cfg.select });
+      return withHistorySeam(conn, { store, select: cfg.select, recording });
     },
     close() {
       for (const s of stores) s.close();

@@ -38,6 +38,8 @@ export interface SeamOptions {
   /** This node's own read connection to the store (checked and opened at start). */
   readonly store: Store;
   readonly select: TailHistorySelection;
+  /** This run records into the same store (`--record`): a node it does not know yet is new, and says nothing. */
+  readonly recording?: boolean;
   /** Wall clock (tests). */
   readonly nowMs?: () => number;
 }
@@ -172,7 +174,8 @@ class HistorySeam implements EventSource {
     const db = this.o.store.db;
     const node = listNodes(db).find((n) => n.identity === identity);
     if (node === undefined) {
-      this.hooks.notify(`${this.o.store.file} holds no recorded events of this node (${identity}) yet; going on live`);
+      if (!this.o.recording)
+        this.hooks.notify(`${this.o.store.file} holds no recorded events of this node (${identity}) yet; going on live`);
       return;
     }
     const seen = lastSeenMs(db, node.id);

@@ -293,10 +293,11 @@ describe('htlc-tail record', () => {
     let holder: Database.Database | undefined;
     const r = await record(file, [], (c, child) => {
       if (holder === undefined) {
-        // The recorder has opened the database (we are subscribed): take the write lock for 1.5 s.
+        // The recorder has opened the database (we are subscribed): take the write lock for 3 s
+        // (the recorder waits a second for it, then says so and retries).
         holder = new Database(file);
         holder.prepare('BEGIN IMMEDIATE').run();
-        setTimeout(() => holder!.prepare('COMMIT').run(), 1500);
+        setTimeout(() => holder!.prepare('COMMIT').run(), 3000);
         return false;
       }
       if (c < N) return false;

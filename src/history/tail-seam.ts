@@ -175,7 +175,9 @@ class HistorySeam implements EventSource {
     const node = listNodes(db).find((n) => n.identity === identity);
     if (node === undefined) {
       if (!this.o.recording)
-        this.hooks.notify(`${this.o.store.file} holds no recorded events of this node (${identity}) yet; going on live`);
+        this.hooks.notify(
+          `${this.o.store.file} holds no recorded events of this node (${identity}) yet; going on live`,
+        );
       return;
     }
     const seen = lastSeenMs(db, node.id);

@@ -7,9 +7,9 @@
  * Synchronous (better-sqlite3), so the caller decides when it runs (the
  * writer's timer, close, or a capture loaded at once).
  */
-import type { GapMarker } from '../events/model.js';
+import type { GapMarker, HtlcEvent } from '../events/model.js';
 import { Deriver } from './derive.js';
-import { EVENT_COLUMNS, insertEventsSql, type Bind } from './rows.js';
+import { EVENT_COLUMNS, insertEventsSql, RowWriter, type Bind } from './rows.js';
 import type { Db } from './sqlite.js';
 import { u64ToDb } from './u64.js';
 
@@ -22,12 +22,8 @@ export interface ChannelInfo {
   readonly alias?: string;
 }
 
-/**
- * `rows`: `n` events of one node, encoded (rows.ts RowWriter: EVENT_COLUMNS
- * values each, the node slot left for apply), in the order received.
- */
 export type PendingWrite =
-  | { readonly t: 'rows'; readonly node: number; n: number; readonly values: Bind[] }
+  | { readonly t: 'event'; readonly node: number; readonly ev: HtlcEvent }
   | { readonly t: 'gap'; readonly node: number; readonly gap: GapMarker }
   | { readonly t: 'channels'; readonly node: number; readonly atMs: number; readonly rows: readonly ChannelInfo[] };
 
@@ -94,6 +90,7 @@ export function prepareBatch(db: Db): BatchStatements {
   const markWide = db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('wide_amounts', '1')");
   const deriver = new Deriver(db);
   const latest = db.prepare('SELECT max(timestamp_ns) FROM events WHERE node = ?').pluck().safeIntegers(true);
+  const rows = new RowWriter();
   const stored = db.prepare(STORED_SQL).pluck();
 
   /** The bind values of ROWS_PER_INSERT events, of one looked up, of one left over (reused: no array per event). */
@@ -118,42 +115,32 @@ export function prepareBatch(db: Db): BatchStatements {
     };
     for (const item of items) {
       switch (item.t) {
-        case 'rows': {
-          const v = item.values;
+        case 'event': {
+          events++;
+          const at = pending * EVENT_COLUMNS_COUNT;
+          const wideAmount = rows.write(item.node, item.ev, many, at);
+          const ts = many[at + 1] as bigint;
           let max = maxTs.get(item.node);
           if (max === undefined) {
             max = (latest.get(item.node) as bigint | null) ?? null;
             maxTs.set(item.node, max);
           }
-          for (let i = 0; i < item.n; i++) {
-            const src = i * EVENT_COLUMNS_COUNT;
-            const inAmt = v[src + 8];
-            const outAmt = v[src + 9];
-            const wideAmount = (typeof inAmt === 'bigint' && inAmt < 0n) || (typeof outAmt === 'bigint' && outAmt < 0n);
-            const ts = v[src + 1] as bigint;
-            if (!laterThan(ts, max)) {
-              // Maybe stored already (or earlier in this batch: those rows are inserted first).
-              one[0] = item.node;
-              for (let k = 1; k < EVENT_COLUMNS_COUNT; k++) one[k] = v[src + k]!;
-              flushEvents();
-              if (stored.get(one[0], one[1], one[4], one[5], one[6], one[7], one[2]) === undefined) {
-                insertEvent.run(one);
-                wide ||= wideAmount;
-              }
-              continue;
+          if (!laterThan(ts, max)) {
+            // Maybe stored already (or earlier in this batch: those rows are inserted first).
+            for (let k = 0; k < EVENT_COLUMNS_COUNT; k++) one[k] = many[at + k]!;
+            flushEvents();
+            if (stored.get(one[0], one[1], one[4], one[5], one[6], one[7], one[2]) === undefined) {
+              insertEvent.run(one);
+              wide ||= wideAmount;
             }
-            max = ts;
-            wide ||= wideAmount;
-            const at = pending * EVENT_COLUMNS_COUNT;
-            many[at] = item.node;
-            for (let k = 1; k < EVENT_COLUMNS_COUNT; k++) many[at + k] = v[src + k]!;
-            if (++pending === ROWS_PER_INSERT) {
-              insertEvents.run(many);
-              pending = 0;
-            }
+            break;
           }
-          maxTs.set(item.node, max);
-          events += item.n;
+          maxTs.set(item.node, ts);
+          wide ||= wideAmount;
+          if (++pending === ROWS_PER_INSERT) {
+            insertEvents.run(many);
+            pending = 0;
+          }
           break;
         }
         case 'gap':

@@ -80,11 +80,9 @@ function u64Bind(dec: string): number | bigint {
 const MAX_CHANNELS = 4096;
 
 /**
- * Encodes events as their bind values for insertEventsSql (EVENT_COLUMNS.length
- * of them each, appended to one array per batch: no array per event; plain
- * values, so a batch crosses to the writer thread as one structured clone).
- * One per writer: it remembers the BigInt of each channel id it has seen
- * (they repeat).
+ * Writes events' bind values for insertEventsSql (EVENT_COLUMNS.length of
+ * them) into an array, without allocating a row. One per writer: it
+ * remembers the BigInt of each channel id it has seen (they repeat).
  */
 export class RowWriter {
   private readonly channels = new Map<string, bigint>();
@@ -101,18 +99,17 @@ export class RowWriter {
   }
 
   /**
-   * Appends the event's values to `out` (the node slot 0: apply.ts sets it).
-   * timestamp_ns is always a BigInt (apply.ts compares it); an amount of 2^63
-   * or more is a negative BigInt (the report's sums allow for it).
+   * The event's values into `out` from `at`; returns whether an amount needed
+   * the wide (≥ 2^63) storage, which the report's sums must then allow for.
+   * timestamp_ns is always a BigInt (apply.ts compares it).
    */
-  write(ev: HtlcEvent, out: Bind[]): void {
-    const at = out.length;
+  write(node: number, ev: HtlcEvent, out: Bind[], at: number): boolean {
     const info = storedInfo(ev);
     const inAmt = info ? u64Bind(info.incomingAmtMsat) : null;
     const outAmt = info ? u64Bind(info.outgoingAmtMsat) : null;
     const corr = ev.corr;
     const pre = ev.preimage;
-    out[at] = 0;
+    out[at] = node;
     out[at + 1] = u64ToDbBig(ev.timestampNs);
     out[at + 2] = ev.event;
     out[at + 3] = ev.eventType;
@@ -134,6 +131,7 @@ export class RowWriter {
     out[at + 18] = corr ? (corr.firstEventType ?? null) : null;
     out[at + 19] = corr ? signedOrNull(corr.durationNs) : null;
     out[at + 20] = corr?.replayed ? 1 : 0;
+    return (typeof inAmt === 'bigint' && inAmt < 0n) || (typeof outAmt === 'bigint' && outAmt < 0n);
   }
 }
 

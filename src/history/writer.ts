@@ -26,7 +26,7 @@
  * HTLC rows and gaps older than DAYS (lnd's clock) are deleted in batches of
  * `pruneBatch` rows, each its own short transaction, yielding in between.
  */
-import type { HtlcEvent, OutputItem } from '../events/model.js';
+import type { OutputItem } from '../events/model.js';
 import {
   DERIVE_BELOW,
   DERIVE_STEP,
@@ -37,7 +37,6 @@ import {
 } from './apply.js';
 import { registerNode, type NodeIdentity } from './nodes.js';
 import { pruneStep } from './retention.js';
-import { RowWriter, type Bind } from './rows.js';
 import type { Store } from './open.js';
 import { isBusy, sqliteCode } from './sqlite.js';
 import { translateStoreError } from './store-errors.js';
@@ -72,9 +71,6 @@ export interface NodeSink {
 
 export class StoreWriter {
   private queue: PendingWrite[] = [];
-  /** Events and other items queued (an encoded segment counts its events). */
-  private queued = 0;
-  private readonly rows = new RowWriter();
   private alive = new Map<number, number>();
   private readonly stmts: BatchStatements;
   private timer: NodeJS.Timeout | undefined;
@@ -123,7 +119,9 @@ export class StoreWriter {
     return {
       nodeId,
       write: (item) =>
-        item.event === 'gap' ? this.push({ t: 'gap', node: nodeId, gap: item }) : this.event(nodeId, item),
+        this.push(
+          item.event === 'gap' ? { t: 'gap', node: nodeId, gap: item } : { t: 'event', node: nodeId, ev: item },
+        ),
       channels: (rows) => void this.push({ t: 'channels', node: nodeId, atMs: this.now(), rows }),
       alive: (ms) => {
         if (this.failure !== undefined || this.closed) return;
@@ -133,48 +131,20 @@ export class StoreWriter {
     };
   }
 
-  /** Items waiting to be committed (events counted one by one). */
   get pending(): number {
-    return this.queued;
-  }
-
-  /** Encodes the event into its node's segment at the queue's end. */
-  private event(node: number, ev: HtlcEvent): boolean {
-    if (this.failure !== undefined || this.closed) return false;
-    const last = this.queue[this.queue.length - 1];
-    if (last !== undefined && last.t === 'rows' && last.node === node) {
-      this.rows.write(ev, last.values);
-      last.n++;
-      return this.added(1);
-    }
-    const values: Bind[] = [];
-    this.rows.write(ev, values);
-    return this.push({ t: 'rows', node, n: 1, values });
-  }
-
-  /**
-   * Queues items as they are (the writer thread: segments encoded by the
-   * recorder, record-worker.ts); `node` fields are the store's node ids.
-   */
-  enqueue(items: readonly PendingWrite[]): void {
-    for (const w of items) this.push(w);
+    return this.queue.length;
   }
 
   private push(w: PendingWrite): boolean {
     if (this.failure !== undefined || this.closed) return false;
     this.queue.push(w);
-    return this.added(w.t === 'rows' ? w.n : 1);
-  }
-
-  private added(n: number): boolean {
-    this.queued += n;
-    if (this.queued >= this.maxBatch && !this.retrying) {
+    if (this.queue.length >= this.maxBatch && !this.retrying) {
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined;
         this.commit();
       });
     } else this.scheduleCommit();
-    return this.queued < this.highWater;
+    return this.queue.length < this.highWater;
   }
 
   /** A commit `commitIntervalMs` from now, unless one is due already. */
@@ -188,7 +158,7 @@ export class StoreWriter {
   /** Resolves when the queue is below half its mark; rejects when the writer has failed. */
   ready(): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
-    if (this.queued < this.highWater / 2) return Promise.resolve();
+    if (this.queue.length < this.highWater / 2) return Promise.resolve();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -286,14 +256,12 @@ export class StoreWriter {
       return;
     }
     this.retrying = false;
-    const n = this.queued;
-    this.committed += n;
+    this.committed += items.length;
     this.queue = [];
-    this.queued = 0;
     this.alive = new Map();
     this.opts.onCommit?.(this.committed);
     // A small batch derived part of what a burst left (apply.ts): the rest follows, step by step, while it stays quiet.
-    this.quiet = n < DERIVE_BELOW;
+    this.quiet = items.length < DERIVE_BELOW;
     if (lag > 0 && this.quiet) this.deriveLater();
     if (this.waiters.length > 0) {
       const w = this.waiters;

@@ -26,7 +26,7 @@ import { Deriver } from '../../src/history/derive.js';
 import { currentHtlcs, temporaryHtlcs } from '../../src/history/htlcs-current.js';
 import { registerNode } from '../../src/history/nodes.js';
 import { openMemoryStore, openStore, type Store } from '../../src/history/open.js';
-import { EVENT_SELECT, eventFromRow, RowWriter, type Bind, type EventRowValues } from '../../src/history/rows.js';
+import { EVENT_SELECT, eventFromRow, type EventRowValues } from '../../src/history/rows.js';
 import { at, chan, ev, info } from './helpers.js';
 
 const A = chan(800_000, 1, 0);
@@ -84,13 +84,8 @@ function readBack(s: Store): HtlcEvent[] {
   );
 }
 
-/** The events as one encoded segment of `node` (as a writer queues them). */
-function items(node: number, evs: readonly HtlcEvent[]): PendingWrite[] {
-  const values: Bind[] = [];
-  const rows = new RowWriter();
-  for (const e of evs) rows.write(e, values);
-  return [{ t: 'rows', node, n: evs.length, values }];
-}
+const items = (node: number, evs: readonly HtlcEvent[]): PendingWrite[] =>
+  evs.map((e) => ({ t: 'event', node, ev: e }));
 
 /** Many forwards with their settles or failures, over a few channels (more than DERIVE_BELOW events). */
 function traffic(n: number): HtlcEvent[] {

@@ -14,9 +14,9 @@
  * prom-client's hash maps, per event or per scrape.
  *
  * The scrape itself (metrics.ts) writes these families with exposition.ts
- * (each series' text formatted once) and the process metrics with prom-client;
- * `text()` of a family is that text, which test/metrics/exposition.test.ts
- * compares byte for byte with prom-client's rendering of the family.
+ * (`write()`: each series' text formatted once) and the process metrics with
+ * prom-client; test/metrics/exposition.test.ts compares those bytes with
+ * prom-client's rendering of the same families (`registry.metrics()`).
  */
 import type * as PromClient from 'prom-client';
 import { channelInfoLabels } from './channel-info.js';
@@ -155,7 +155,13 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
     /** prom-client's Histogram.get() splays these (as it does its own); the registry renders them. */
     getForPromString() {
       const d = METRICS.settleSeconds;
-      return Promise.resolve({ name: d.name, help: d.help, type: 'histogram', values: histogramValues(d.name, settleSeries()), aggregator: 'sum' });
+      return Promise.resolve({
+        name: d.name,
+        help: d.help,
+        type: 'histogram',
+        values: histogramValues(d.name, settleSeries()),
+        aggregator: 'sum',
+      });
     }
     write(w: ExpositionWriter): void {
       w.text(familyHeader(this.def.name, this.def.help, 'histogram'));

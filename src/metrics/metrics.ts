@@ -73,14 +73,14 @@ export class HtlcMetrics {
     const all = this.registry.getMetricsAsArray();
     // prom-client's text of the others (the process metrics), then every family in the registry's order.
     const theirs = await Promise.all(
-      all.map((m) => (this.families.has(m.name) ? undefined : this.registry.getSingleMetricAsString(m.name))),
+      all.map((m) => (this.families.has(m.name) ? Promise.resolve('') : this.registry.getSingleMetricAsString(m.name))),
     );
     const w = new ExpositionWriter(this.lastSize);
     all.forEach((m, i) => {
       if (i > 0) w.separator();
-      const t = theirs[i];
-      if (t === undefined) this.families.get(m.name)!.write(w);
-      else w.text(t);
+      const ours = this.families.get(m.name);
+      if (ours) ours.write(w);
+      else w.text(theirs[i]!);
     });
     w.end();
     const body = w.bytes();

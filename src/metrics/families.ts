@@ -50,6 +50,13 @@ function collectAll(nodes: Nodes, each: Collect): Series[] {
   return out;
 }
 
+/** Every series of a list of the node's (no spread: a list can hold tens of thousands). */
+const every =
+  (pick: (n: NodeMetrics) => readonly Series[]): Collect =>
+  (n, out) => {
+    for (const s of pick(n)) out.push(s);
+  };
+
 /** An msat sum's series: its value set from the exact sum (exact below 2^53 msat), for channels a forward touched. */
 const msat =
   (pick: (o: NodeMetrics['outChannels'][number]) => readonly [Series, { toNumber(): number }]): Collect =>
@@ -69,13 +76,13 @@ const channelInfo: Collect = (n, out) => {
 
 /** The counter and gauge families, in SPEC's order, with how each finds its series on a node. */
 const SERIES_FAMILIES: ReadonlyArray<readonly [MetricDef, 'counter' | 'gauge', Collect]> = [
-  [METRICS.events, 'counter', (n, out) => out.push(...n.eventSeries)],
-  [METRICS.forwards, 'counter', (n, out) => out.push(...n.forwardSeries)],
-  [METRICS.linkFailures, 'counter', (n, out) => out.push(...n.linkFailureSeries)],
+  [METRICS.events, 'counter', every((n) => n.eventSeries)],
+  [METRICS.forwards, 'counter', every((n) => n.forwardSeries)],
+  [METRICS.linkFailures, 'counter', every((n) => n.linkFailureSeries)],
   [METRICS.feesEarned, 'counter', msat((o) => [o.series.earned, o.earned])],
   [METRICS.feesMissed, 'counter', msat((o) => [o.series.missed, o.missed])],
   [METRICS.forwarded, 'counter', msat((o) => [o.series.forwarded, o.forwarded])],
-  [METRICS.inFlight, 'gauge', (n, out) => out.push(...n.inFlightSeries)],
+  [METRICS.inFlight, 'gauge', every((n) => n.inFlightSeries)],
   [METRICS.channelInfo, 'gauge', channelInfo],
   [METRICS.streamUp, 'gauge', (n, out) => out.push(n.streamUp)],
   [METRICS.reconnects, 'counter', (n, out) => out.push(n.reconnects)],
@@ -102,50 +109,30 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
   const forProm = (list: readonly Series[]) =>
     list.map((s) => ({ value: s.value, labels: NO_LABELS, sharedLabels: s.labels }));
 
-  class SeriesCounter extends prom.Counter<string> {
-    constructor(
-      readonly def: MetricDef,
-      private readonly each: Collect,
-    ) {
-      super(opts(def));
+  /** A counter or gauge family (prom-client's Counter or Gauge, by `type`) whose values are the nodes' series. */
+  const seriesFamily = (def: MetricDef, type: 'counter' | 'gauge', each: Collect): Family => {
+    // Both have the same constructor and get(); only `type` (set by the base) differs.
+    const Base = type === 'counter' ? prom.Counter : (prom.Gauge as unknown as typeof prom.Counter);
+    class SeriesFamily extends Base {
+      readonly def = def;
+      /** Nothing is ever incremented in prom-client's own map: the values come from the series. */
+      override async get() {
+        const m = await super.get();
+        m.values = collectAll(nodes, each).map((s) => ({ value: s.value, labels: s.labels }));
+        return m;
+      }
+      /** What the registry renders (registry.js asks for it first when a metric has it). */
+      async getForPromString() {
+        const m = await super.get();
+        return { ...m, values: forProm(collectAll(nodes, each)) };
+      }
+      write(w: ExpositionWriter): void {
+        w.text(familyHeader(def.name, def.help, type));
+        writeSeries(w, def.name, collectAll(nodes, each));
+      }
     }
-    /** Nothing is ever incremented in prom-client's own map: the values come from the series. */
-    override async get() {
-      const m = await super.get();
-      m.values = collectAll(nodes, this.each).map((s) => ({ value: s.value, labels: s.labels }));
-      return m;
-    }
-    /** What the registry renders (registry.js asks for it first when a metric has it). */
-    async getForPromString() {
-      const m = await super.get();
-      return { ...m, values: forProm(collectAll(nodes, this.each)) };
-    }
-    write(w: ExpositionWriter): void {
-      w.text(familyHeader(this.def.name, this.def.help, 'counter'));
-      writeSeries(w, this.def.name, collectAll(nodes, this.each));
-    }
-  }
-  class SeriesGauge extends prom.Gauge<string> {
-    constructor(
-      readonly def: MetricDef,
-      private readonly each: Collect,
-    ) {
-      super(opts(def));
-    }
-    override async get() {
-      const m = await super.get();
-      m.values = collectAll(nodes, this.each).map((s) => ({ value: s.value, labels: s.labels }));
-      return m;
-    }
-    async getForPromString() {
-      const m = await super.get();
-      return { ...m, values: forProm(collectAll(nodes, this.each)) };
-    }
-    write(w: ExpositionWriter): void {
-      w.text(familyHeader(this.def.name, this.def.help, 'gauge'));
-      writeSeries(w, this.def.name, collectAll(nodes, this.each));
-    }
-  }
+    return new SeriesFamily(opts(def));
+  };
   const settleSeries = () => nodes().flatMap((n) => n.settleSeries);
   class SettleHistogram extends prom.Histogram<string> {
     readonly def = METRICS.settleSeconds;
@@ -170,10 +157,8 @@ export function registerFamilies(prom: typeof PromClient, registry: PromClient.R
   }
 
   const families: Family[] = [];
-  const add = (d: MetricDef, type: 'counter' | 'gauge', each: Collect) =>
-    families.push(type === 'counter' ? new SeriesCounter(d, each) : new SeriesGauge(d, each));
   for (const [d, type, each] of SERIES_FAMILIES) {
-    add(d, type, each);
+    families.push(seriesFamily(d, type, each));
     if (d === METRICS.forwarded) families.push(new SettleHistogram());
   }
   return families;

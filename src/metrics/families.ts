@@ -1,42 +1,39 @@
 /**
- * The htlc_tail_* families as prom-client metrics on the run's registry
- * (SPEC's names, types and labels: names.ts). prom-client renders them.
+ * The htlc_tail_* families (SPEC's names, types and labels: names.ts) as
+ * prom-client metrics on the run's registry, read straight from the nodes'
+ * series.
  *
- * Counters and gauges follow the collector pattern (as lndmon's collectors
- * do): the nodes keep plain running values (node-metrics.ts), and each
- * family's `collect()`, which prom-client calls at every scrape, hands it the
- * values that changed since the last scrape: a counter is incremented by the
- * difference, a gauge set. Why not prom-client's `inc(labels)` per event: it
- * hashes and validates the label set on every call (about 0.4 µs each, a few
- * per event), which the flood bench showed costs more than the 10% the issue
- * allows; here an event costs additions, and a scrape pays only for the
- * series that changed. The settle-time histogram is observed per settle
- * (a histogram's buckets cannot be set from outside).
+ * The nodes keep plain running values (node-metrics.ts: Series, and
+ * HistogramSeries for the settle times); an event costs additions, never a
+ * prom-client call (prom-client's `inc(labels)` / `observe(labels)` hash and
+ * validate the label set per call, which the flood bench showed costs more
+ * than the 10% the issue allows). Each family is a subclass of prom-client's
+ * Counter, Gauge or Histogram whose `get()` (what the registry renders, and
+ * its JSON) returns the series' current values with their label sets, in the
+ * shape prom-client's own classes return them; nothing is copied into
+ * prom-client's hash maps, per event or per scrape.
  *
- * Rendering: prom-client formats every label of every series at every scrape
- * (escaping each value), which for a node with 500 channels (over 10,000
- * series) is most of a scrape's time. A series' label set is one object for
- * its whole life here (series.ts), so the counters and gauges hand it to
- * prom-client as the value's `sharedLabels` (prom-client's own field, used by
- * its histograms), whose formatted text prom-client keeps per object in a
- * WeakMap: each label set is formatted once, not at every scrape.
+ * The scrape itself (metrics.ts) writes these families with exposition.ts
+ * (`write()`: each series' text formatted once) and the process metrics with
+ * prom-client; test/metrics/exposition.test.ts compares those bytes with
+ * prom-client's rendering of the same families (`registry.metrics()`).
  */
 import type * as PromClient from 'prom-client';
 import { channelInfoLabels } from './channel-info.js';
-import { METRICS, SETTLE_BUCKETS, type MetricDef } from './names.js';
-import type { NodeMetrics, SettleHistogram } from './node-metrics.js';
-import type { Series } from './series.js';
+import { ExpositionWriter, familyHeader, writeHistogram, writeSeries } from './exposition.js';
+import { METRICS, SETTLE_BUCKETS, type Labels, type MetricDef } from './names.js';
+import type { NodeMetrics } from './node-metrics.js';
+import { series, type Series } from './series.js';
+import { cumulative, type HistogramSeries } from './settle-histogram.js';
 
-type Counter = PromClient.Counter<string>;
-type Gauge = PromClient.Gauge<string>;
-
-type Values = PromClient.MetricObjectWithValues<PromClient.MetricValue<string>>;
-const NO_LABELS: PromClient.LabelValues<string> = Object.freeze({});
-
-/** The values with their label sets as `sharedLabels` (formatted once per label object; see above). */
-export function withSharedLabels(m: Values): Values {
-  return { ...m, values: m.values.map((v) => ({ value: v.value, labels: NO_LABELS, sharedLabels: v.labels })) };
+/** One of our families: writes its text as a scrape does. */
+export interface Family {
+  readonly def: MetricDef;
+  write(w: ExpositionWriter): void;
 }
+
+type Nodes = () => readonly NodeMetrics[];
+const NO_LABELS: Labels = Object.freeze({});
 
 /** timestamp_ns (decimal string) → Unix seconds, as a double. */
 export function nsToSeconds(ns: string): number {
@@ -44,112 +41,151 @@ export function nsToSeconds(ns: string): number {
   return cut <= 0 ? Number(ns) / 1e9 : Number(ns.slice(0, cut)) + Number(ns.slice(cut)) / 1e9;
 }
 
-/** Drops a series' old label set from prom-client (after a rename). */
-function unstale(m: Counter | Gauge, s: Series): void {
-  if (s.stale === undefined) return;
-  m.remove(s.stale);
-  s.stale = undefined;
+/** The series of a counter or gauge family across the nodes, in node order. */
+type Collect = (n: NodeMetrics, out: Series[]) => void;
+
+function collectAll(nodes: Nodes, each: Collect): Series[] {
+  const out: Series[] = [];
+  for (const n of nodes()) each(n, out);
+  return out;
 }
 
-/** Hands a counter series' increase since the last scrape to prom-client. */
-export function exportCounter(c: Counter, s: Series): void {
-  unstale(c, s);
-  const v = s.value;
-  if (v === s.exported) return;
-  c.inc(s.labels, Number.isNaN(s.exported) ? v : v - s.exported);
-  s.exported = v;
-}
+/** Every series of a list of the node's (no spread: a list can hold tens of thousands). */
+const every =
+  (pick: (n: NodeMetrics) => readonly Series[]): Collect =>
+  (n, out) => {
+    for (const s of pick(n)) out.push(s);
+  };
 
-/** Sets a gauge series in prom-client when it changed. */
-export function exportGauge(g: Gauge, s: Series): void {
-  unstale(g, s);
-  const v = s.value;
-  if (v === s.exported || Number.isNaN(v)) return;
-  g.set(s.labels, v);
-  s.exported = v;
-}
+/** An msat sum's series: its value set from the exact sum (exact below 2^53 msat), for channels a forward touched. */
+const msat =
+  (pick: (o: NodeMetrics['outChannels'][number]) => readonly [Series, { toNumber(): number }]): Collect =>
+  (n, out) => {
+    for (const o of n.outChannels) {
+      if (!o.forwards) continue;
+      const [s, sum] = pick(o);
+      s.value = sum.toNumber();
+      out.push(s);
+    }
+  };
+
+/** htlc_tail_channel_info: one series of value 1 per channel of the alias book, made at each scrape (a refresh changes the book in place). */
+const channelInfo: Collect = (n, out) => {
+  if (n.aliases) for (const labels of channelInfoLabels(n.node, n.aliases)) out.push(series(labels, 1));
+};
+
+/** The counter and gauge families, in SPEC's order, with how each finds its series on a node. */
+const SERIES_FAMILIES: ReadonlyArray<readonly [MetricDef, 'counter' | 'gauge', Collect]> = [
+  [METRICS.events, 'counter', every((n) => n.eventSeries)],
+  [METRICS.forwards, 'counter', every((n) => n.forwardSeries)],
+  [METRICS.linkFailures, 'counter', every((n) => n.linkFailureSeries)],
+  [METRICS.feesEarned, 'counter', msat((o) => [o.series.earned, o.earned])],
+  [METRICS.feesMissed, 'counter', msat((o) => [o.series.missed, o.missed])],
+  [METRICS.forwarded, 'counter', msat((o) => [o.series.forwarded, o.forwarded])],
+  [METRICS.inFlight, 'gauge', every((n) => n.inFlightSeries)],
+  [METRICS.channelInfo, 'gauge', channelInfo],
+  [METRICS.streamUp, 'gauge', (n, out) => out.push(n.streamUp)],
+  [METRICS.reconnects, 'counter', (n, out) => out.push(n.reconnects)],
+  [METRICS.gaps, 'counter', (n, out) => out.push(n.gaps)],
+  [
+    METRICS.lastEvent,
+    'gauge',
+    (n, out) => {
+      if (n.lastEventNs === undefined) return;
+      n.lastEvent.value = nsToSeconds(n.lastEventNs);
+      out.push(n.lastEvent);
+    },
+  ],
+];
 
 /**
- * Registers the families on `registry`; `nodes()` lists the run's nodes at
- * each scrape. Returns the settle-time histogram the nodes observe into.
+ * Registers the families on `registry` (settle times after the msat sums, as
+ * SPEC lists them); `nodes()` lists the run's nodes at each scrape. Returns
+ * them in registration order.
  */
-export function registerFamilies(
-  prom: typeof PromClient,
-  registry: PromClient.Registry,
-  nodes: () => readonly NodeMetrics[],
-): SettleHistogram {
+export function registerFamilies(prom: typeof PromClient, registry: PromClient.Registry, nodes: Nodes): Family[] {
   const opts = (d: MetricDef) => ({ name: d.name, help: d.help, labelNames: d.labelNames, registers: [registry] });
-  /** What the registry renders (registry.js asks `getForPromString()` first when a metric has it). */
-  class FamilyCounter extends prom.Counter<string> {
-    async getForPromString(): Promise<Values> {
-      return withSharedLabels(await this.get());
-    }
-  }
-  class FamilyGauge extends prom.Gauge<string> {
-    async getForPromString(): Promise<Values> {
-      return withSharedLabels(await this.get());
-    }
-  }
-  const counter = (d: MetricDef, each: (n: NodeMetrics, export1: (s: Series) => void) => void): void => {
-    const c: Counter = new FamilyCounter({
-      ...opts(d),
-      collect: () => {
-        const export1 = (s: Series) => exportCounter(c, s);
-        for (const n of nodes()) each(n, export1);
-      },
-    });
-  };
-  const gauge = (d: MetricDef, each: (n: NodeMetrics, export1: (s: Series) => void) => void): void => {
-    const g: Gauge = new FamilyGauge({
-      ...opts(d),
-      collect: () => {
-        const export1 = (s: Series) => exportGauge(g, s);
-        for (const n of nodes()) each(n, export1);
-      },
-    });
-  };
-  /** An msat sum's series: its value set from the exact sum (exact below 2^53 msat), for channels a forward touched. */
-  const msat = (
-    d: MetricDef,
-    pick: (o: NodeMetrics['outChannels'][number]) => readonly [Series, { toNumber(): number }],
-  ) =>
-    counter(d, (n, export1) => {
-      for (const o of n.outChannels) {
-        if (!o.forwards) continue;
-        const [s, sum] = pick(o);
-        s.value = sum.toNumber();
-        export1(s);
-      }
-    });
+  /** prom-client's value pairs; the label set as `sharedLabels` too, whose text prom-client formats once per object. */
+  const forProm = (list: readonly Series[]) =>
+    list.map((s) => ({ value: s.value, labels: NO_LABELS, sharedLabels: s.labels }));
 
-  counter(METRICS.events, (n, x) => n.eventSeries.forEach(x));
-  counter(METRICS.forwards, (n, x) => n.forwardSeries.forEach(x));
-  counter(METRICS.linkFailures, (n, x) => n.linkFailureSeries.forEach(x));
-  msat(METRICS.feesEarned, (o) => [o.series.earned, o.earned]);
-  msat(METRICS.feesMissed, (o) => [o.series.missed, o.missed]);
-  msat(METRICS.forwarded, (o) => [o.series.forwarded, o.forwarded]);
-  const settle = new prom.Histogram({ ...opts(METRICS.settleSeconds), buckets: [...SETTLE_BUCKETS] });
-  gauge(METRICS.inFlight, (n, x) => n.inFlightSeries.forEach(x));
-  // The channel table, rebuilt at each scrape from the alias books (a refresh changes them in place).
-  const info: Gauge = new prom.Gauge({
-    ...opts(METRICS.channelInfo),
-    collect: () => {
-      info.reset();
-      for (const n of nodes())
-        if (n.aliases) for (const labels of channelInfoLabels(n.node, n.aliases)) info.set(labels, 1);
-    },
-  });
-  gauge(METRICS.streamUp, (n, x) => x(n.streamUp));
-  counter(METRICS.reconnects, (n, x) => x(n.reconnects));
-  counter(METRICS.gaps, (n, x) => x(n.gaps));
-  gauge(METRICS.lastEvent, (n, x) => {
-    if (n.lastEventNs === undefined) return;
-    n.lastEvent.value = nsToSeconds(n.lastEventNs);
-    x(n.lastEvent);
-  });
-  return {
-    observe: (labels, seconds) => settle.observe(labels, seconds),
-    zero: (labels) => settle.zero(labels),
-    remove: (labels) => settle.remove(labels),
+  /** A counter or gauge family (prom-client's Counter or Gauge, by `type`) whose values are the nodes' series. */
+  const seriesFamily = (def: MetricDef, type: 'counter' | 'gauge', each: Collect): Family => {
+    // Both have the same constructor and get(); only `type` (set by the base) differs.
+    const Base = type === 'counter' ? prom.Counter : (prom.Gauge as unknown as typeof prom.Counter);
+    class SeriesFamily extends Base {
+      readonly def = def;
+      /** Nothing is ever incremented in prom-client's own map: the values come from the series. */
+      override async get() {
+        const m = await super.get();
+        m.values = collectAll(nodes, each).map((s) => ({ value: s.value, labels: s.labels }));
+        return m;
+      }
+      /** What the registry renders (registry.js asks for it first when a metric has it). */
+      async getForPromString() {
+        const m = await super.get();
+        return { ...m, values: forProm(collectAll(nodes, each)) };
+      }
+      write(w: ExpositionWriter): void {
+        w.text(familyHeader(def.name, def.help, type));
+        writeSeries(w, def.name, collectAll(nodes, each));
+      }
+    }
+    return new SeriesFamily(opts(def));
   };
+  const settleSeries = () => nodes().flatMap((n) => n.settleSeries);
+  class SettleHistogram extends prom.Histogram<string> {
+    readonly def = METRICS.settleSeconds;
+    constructor() {
+      super({ ...opts(METRICS.settleSeconds), buckets: [...SETTLE_BUCKETS] });
+    }
+    /** prom-client's Histogram.get() splays these (as it does its own); the registry renders them. */
+    getForPromString() {
+      const d = METRICS.settleSeconds;
+      return Promise.resolve({
+        name: d.name,
+        help: d.help,
+        type: 'histogram',
+        values: histogramValues(d.name, settleSeries()),
+        aggregator: 'sum',
+      });
+    }
+    write(w: ExpositionWriter): void {
+      w.text(familyHeader(this.def.name, this.def.help, 'histogram'));
+      writeHistogram(w, this.def.name, SETTLE_BUCKETS, settleSeries());
+    }
+  }
+
+  const families: Family[] = [];
+  for (const [d, type, each] of SERIES_FAMILIES) {
+    families.push(seriesFamily(d, type, each));
+    if (d === METRICS.forwarded) families.push(new SettleHistogram());
+  }
+  return families;
+}
+
+interface HistogramValue {
+  readonly labels: Record<string, string | number>;
+  readonly sharedLabels: Labels;
+  readonly value: number;
+  readonly metricName: string;
+  readonly exemplar: null | undefined;
+}
+
+/** A histogram's values as prom-client's Histogram.getForPromString() returns them. */
+function histogramValues(name: string, list: readonly HistogramSeries[]) {
+  const bucket = `${name}_bucket`;
+  const out: HistogramValue[] = [];
+  for (const s of list) {
+    const acc = cumulative(s);
+    SETTLE_BUCKETS.forEach((le, i) =>
+      out.push({ labels: { le }, sharedLabels: s.labels, value: acc[i]!, metricName: bucket, exemplar: null }),
+    );
+    out.push(
+      { labels: { le: '+Inf' }, sharedLabels: s.labels, value: s.count, metricName: bucket, exemplar: null },
+      { labels: {}, sharedLabels: s.labels, value: s.sum, metricName: `${name}_sum`, exemplar: undefined },
+      { labels: {}, sharedLabels: s.labels, value: s.count, metricName: `${name}_count`, exemplar: undefined },
+    );
+  }
+  return out;
 }

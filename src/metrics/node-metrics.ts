@@ -4,9 +4,9 @@
  * in series records made once per label set (per channel, pair of channels
  * or failure reason, never per HTLC); prom-client gets them at scrape time
  * (families.ts). So an event costs a few Map lookups and additions: no label
- * strings are built, hashed or validated per event. Settle times are observed
- * into prom-client's histogram directly (a histogram's buckets cannot be set
- * from outside), one call per settle of a forward or payment.
+ * strings are built, hashed or validated per event. Settle times go to the
+ * node's own fixed-bucket histogram series (settle-histogram.ts), as they
+ * would to prom-client's Histogram.
  *
  * What is counted (SPEC "Metrics"; the README's Monitoring section says the same):
  * - htlc_tail_events_total: every event received (replays and `subscribed`
@@ -41,20 +41,14 @@ import { ChannelLabels } from './channel-labels.js';
 import { DEFAULT_MAX_PAIRS, FAILED_DOWNSTREAM, FAILED_HERE, ForwardPairs, SETTLED } from './forward-pairs.js';
 import { InFlight } from './in-flight.js';
 import { MsatSplitter, MsatSum } from './msat-sum.js';
-import type { Labels } from './names.js';
+import { SETTLE_BUCKETS } from './names.js';
 import { relabel, series, typeName, type Series } from './series.js';
+import { histogramSeries, observe, type HistogramSeries } from './settle-histogram.js';
 
 export type { Series } from './series.js';
 
 /** Settle times held for a provisional label beyond this many (×2 numbers): observed under it. */
 const MAX_HELD_SETTLES = 2 * 20_000;
-
-/** What NodeMetrics needs of prom-client's Histogram (htlc_tail_settle_seconds). */
-export interface SettleHistogram {
-  observe(labels: Labels, seconds: number): void;
-  zero(labels: Labels): void;
-  remove(labels: Labels): void;
-}
 
 /** The per-outgoing-channel sums (exact msat) and their series, and the link failures. */
 export interface OutChannel {
@@ -99,6 +93,8 @@ export class NodeMetrics {
   readonly eventSeries: Series[] = [];
   readonly linkFailureSeries: Series[] = [];
   readonly outChannels: OutChannel[] = [];
+  /** htlc_tail_settle_seconds, by event_type */
+  readonly settleSeries: HistogramSeries[] = [];
   /** htlc_tail_stream_up, _reconnects_total, _gaps_total */
   readonly streamUp: Series;
   readonly reconnects: Series;
@@ -113,19 +109,18 @@ export class NodeMetrics {
   private readonly forwards: ForwardPairs;
   private readonly inFlight: InFlight;
   private readonly outs = new Map<string, OutChannel>();
-  /** event_type → the label set of its settle-time series */
-  private readonly settleLabels = new Map<number, Labels>();
+  /** event_type → its settle-time series */
+  private readonly settles = new Map<number, HistogramSeries>();
   private readonly msat = new MsatSplitter();
   /**
    * Settle times observed while the node's label is provisional (holdSettles()):
-   * event_type and seconds, flat. prom-client's histogram cannot move a series'
-   * buckets to a new label, so they are observed once the label is final.
+   * event_type and seconds, flat; observed once the label is final, so that a
+   * scrape in between shows no settle times under the provisional label.
    */
   private held: number[] | undefined;
 
   constructor(
     private name: string,
-    private readonly settle: SettleHistogram,
     private readonly channels: ChannelLabels = new ChannelLabels(),
     maxPairs = DEFAULT_MAX_PAIRS,
   ) {
@@ -155,8 +150,8 @@ export class NodeMetrics {
     return this.inFlight.series;
   }
 
-  /** Every counter and gauge series of this node. */
-  allSeries(): Series[] {
+  /** Every counter and gauge series of this node (and the settle-time series). */
+  allSeries(): Array<Series | HistogramSeries> {
     const out = [
       ...this.eventSeries,
       ...this.forwards.series,
@@ -166,6 +161,7 @@ export class NodeMetrics {
       this.reconnects,
       this.gaps,
       this.lastEvent,
+      ...this.settleSeries,
     ];
     for (const o of this.outChannels) out.push(o.series.earned, o.series.missed, o.series.forwarded);
     return out;
@@ -182,12 +178,6 @@ export class NodeMetrics {
       this.forwards.node = name;
       this.inFlight.node = name;
       for (const s of this.allSeries()) relabel(s, name);
-      for (const [type, labels] of this.settleLabels) {
-        this.settle.remove(labels);
-        const next = { ...labels, node: name };
-        this.settleLabels.set(type, next);
-        this.settle.zero(next);
-      }
     }
     this.releaseSettles();
   }
@@ -201,7 +191,7 @@ export class NodeMetrics {
   releaseSettles(): void {
     const held = this.held;
     this.held = undefined;
-    if (held) for (let i = 0; i < held.length; i += 2) this.settle.observe(this.settleFor(held[i]!), held[i + 1]!);
+    if (held) for (let i = 0; i < held.length; i += 2) observe(this.settleFor(held[i]!), SETTLE_BUCKETS, held[i + 1]!);
   }
 
   setAliases(book: AliasBook | undefined): void {
@@ -299,7 +289,7 @@ export class NodeMetrics {
     const type = corr!.firstEventType ?? ev.eventType;
     const durNs = Number(dur);
     if (settle && durNs >= 0) {
-      if (this.held === undefined) this.settle.observe(this.settleFor(type), durNs / 1e9);
+      if (this.held === undefined) observe(this.settleFor(type), SETTLE_BUCKETS, durNs / 1e9);
       else if (this.held.push(type, durNs / 1e9) >= MAX_HELD_SETTLES) this.releaseSettles();
     }
     this.inFlight.resolved(type, ev.timestampNs, durNs);
@@ -341,13 +331,13 @@ export class NodeMetrics {
     return s;
   }
 
-  private settleFor(type: number): Labels {
-    let labels = this.settleLabels.get(type);
-    if (labels === undefined) {
-      labels = { node: this.name, type: typeName(type) };
-      this.settleLabels.set(type, labels);
-      this.settle.zero(labels);
+  private settleFor(type: number): HistogramSeries {
+    let s = this.settles.get(type);
+    if (s === undefined) {
+      s = histogramSeries({ node: this.name, type: typeName(type) }, SETTLE_BUCKETS);
+      this.settles.set(type, s);
+      this.settleSeries.push(s);
     }
-    return labels;
+    return s;
   }
 }

@@ -10,10 +10,11 @@
  * everything counts under the node's `host:port` (so a node htlc-tail cannot
  * reach from the start shows as down); with the answer every series moves to
  * the pubkey label, its value with it (NodeMetrics.rename), so each event is
- * counted once (settle times, which prom-client's histogram cannot move, are
- * observed once the label is known). Events are never held here: holding the first thousands of a
- * busy stream until GetInfo answered kept them alive long enough to be
- * promoted to the old generation, which cost more CPU than the metrics did.
+ * counted once (settle times are observed once the label is known, so a
+ * scrape in between shows none under host:port). Events are never held here:
+ * holding the first thousands of a busy stream until GetInfo answered kept
+ * them alive long enough to be promoted to the old generation, which cost
+ * more CPU than the metrics did.
  */
 import type { AliasBook } from '../events/aliases.js';
 import type { HtlcEvent } from '../events/model.js';

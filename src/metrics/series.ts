@@ -1,12 +1,11 @@
 /**
  * A counter or gauge series of the htlc_tail_* families as a node keeps it:
- * its label set (made once, when the series is made) and its running value.
- * Events add to `value` (a plain number: no label strings, no hashing per
- * event); at scrape time the family's `collect()` hands the values that
- * changed since the last scrape to prom-client (families.ts), which renders
- * them. `exported` is what prom-client holds: NaN while it holds nothing (a
- * new series, or one whose labels changed: `stale` then holds the label set
- * to remove first).
+ * its label set (one object, made when the series is made or relabelled) and
+ * its running value. Events add to `value` (a plain number: no label strings,
+ * no hashing per event); a scrape reads the values straight from here
+ * (families.ts, exposition.ts): nothing is handed to prom-client per event or
+ * per scrape. `line` caches the series' formatted sample name and labels as
+ * bytes (exposition.ts), made at its first scrape, dropped when its labels change.
  */
 import { eventTypeName } from '../events/enums.js';
 import type { Labels } from './names.js';
@@ -14,19 +13,17 @@ import type { Labels } from './names.js';
 export interface Series {
   labels: Labels;
   value: number;
-  exported: number;
-  /** The label set prom-client still holds for this series (see relabel()). */
-  stale: Labels | undefined;
+  /** The bytes of `name{labels} ` as the exposition writes them (exposition.ts); undefined until rendered. */
+  line: Uint8Array | undefined;
 }
 
-export const series = (labels: Labels, value = 0): Series => ({ labels, value, exported: NaN, stale: undefined });
+export const series = (labels: Labels, value = 0): Series => ({ labels, value, line: undefined });
 
-/** Gives a series a new node label; the next collect removes the old label set and exports it anew. */
-export function relabel(s: Series, node: string): void {
+/** Gives a series a new node label; the next scrape shows it under the new label set only. */
+export function relabel(s: { labels: Labels; line: unknown }, node: string): void {
   if (s.labels.node === node) return;
-  s.stale ??= s.labels;
   s.labels = { ...s.labels, node };
-  s.exported = NaN;
+  s.line = undefined;
 }
 
 /** lnd's event_type name, or the number when this tool does not know it (as in jsonl). */

@@ -12,6 +12,9 @@
  * - TLS as the probe does it (h2-connect.ts); every socket through dial.ts.
  * - Backpressure: pause() stops taking messages and stops reading the HTTP/2
  *   stream, so flow control pushes back on lnd (window: 1 MiB).
+ * - Bounded slices (delivery-slice.ts): at most ~1,000 messages or 5 ms of the
+ *   pipeline's work per macrotask; then reading stops as for a pause and
+ *   delivery goes on after the timers and I/O waiting (metrics scrapes, signals).
  * - Order: the final status (trailers, a reset, a lost connection) is only
  *   reported after every message received before it was delivered, even
  *   while paused (`ending` holds it); nothing lnd sent before an error is
@@ -33,13 +36,14 @@
  *   trailers (or a trailers-only answer); an HTTP status other than 200, a
  *   reset stream and a lost connection are mapped as gRPC's HTTP/2 mapping says.
  *
- * Longer than most files (about 350 lines): the state machine's transitions are read together;
+ * Longer than most files (about 370 lines): the state machine's transitions are read together;
  * framing, statuses, connecting and keepalive are already in files of their own.
  */
 import http2 from 'node:http2';
 import { decodeHtlcEventWire } from '../../codec/wire/decode-htlc-event.js';
 import type { HtlcEvent } from '../../events/model.js';
 import { systemClock, type Clock, type Timer } from '../clock.js';
+import { DeliverySlice } from '../delivery-slice.js';
 import { DialAbortedError, DialError } from '../dial.js';
 import { stepTimeoutStatus } from '../reasons.js';
 import { GrpcCode, type StreamStatus } from '../status.js';
@@ -103,6 +107,7 @@ class GrpcHtlcStream {
   private session: http2.ClientHttp2Session | undefined;
   private req: http2.ClientHttp2Stream | undefined;
   private readonly frames = new GrpcFrameReader(MAX_MESSAGE_BYTES);
+  private readonly slice = new DeliverySlice(() => this.continueDelivery());
   private readonly dialing = new AbortController();
   private readonly connectTimer: Timer;
   private readonly pinger: KeepalivePinger;
@@ -155,8 +160,13 @@ class GrpcHtlcStream {
   resume(): void {
     if (!this.paused) return;
     this.paused = false;
+    this.continueDelivery();
+  }
+
+  /** Delivers what is held, then reads on unless paused, waiting for the next slice or ended. */
+  private continueDelivery(): void {
     this.deliver();
-    if (!this.paused && this.state.name !== 'ended') this.req?.resume();
+    if (!this.paused && !this.slice.waiting && this.state.name !== 'ended') this.req?.resume();
   }
 
   cancel(): void {
@@ -218,6 +228,11 @@ class GrpcHtlcStream {
     for (;;) {
       const s = this.state;
       if (this.paused || s.name === 'ended' || (s.name === 'ending' && s.cancelled)) break;
+      if (!this.slice.take()) {
+        // This macrotask's share is used up: the rest waits, in order, for the slice's continuation.
+        this.req?.pause();
+        return;
+      }
       let ev: HtlcEvent;
       try {
         const msg = this.frames.next();
@@ -316,7 +331,7 @@ class GrpcHtlcStream {
       alive();
       this.frames.push(chunk);
       this.deliver();
-      if (this.paused) req.pause();
+      if (this.paused || this.slice.waiting) req.pause();
     });
     req.on('trailers', (h: http2.IncomingHttpHeaders) => {
       this.trailers = statusOfHeaders(h) ?? {

@@ -1,6 +1,6 @@
 /**
- * The unary calls' messages (GetInfo, ListChannels, GetNodeInfo,
- * State.GetState), encoded and decoded with protobufjs from lnd's protos in
+ * The unary calls' messages (ListChannels, GetNodeInfo, State.GetState;
+ * GetInfo has its own decoder: codec/wire/decode-get-info.ts), encoded and decoded with protobufjs from lnd's protos in
  * protos/ (this package's copy). Loaded on first use (`--help` and a tail
  * with --no-aliases and no summary never load it). Answers come back in
  * proto field names (keepCase), 64-bit integers as decimal strings (never a
@@ -24,7 +24,6 @@ export interface UnaryMethod {
 }
 
 export interface UnaryMethods {
-  readonly getInfo: UnaryMethod;
   readonly listChannels: UnaryMethod;
   readonly getNodeInfo: UnaryMethod;
   readonly getState: UnaryMethod;
@@ -51,7 +50,6 @@ export async function loadUnaryMethods(): Promise<UnaryMethods> {
     };
   };
   return {
-    getInfo: method('lnrpc.Lightning', 'GetInfo'),
     listChannels: method('lnrpc.Lightning', 'ListChannels'),
     getNodeInfo: method('lnrpc.Lightning', 'GetNodeInfo'),
     getState: method('lnrpc.State', 'GetState'),

@@ -521,6 +521,37 @@ describe('backpressure', () => {
     expect(ids(r.events)).toEqual(range(0, N));
   });
 
+  test('10,000 messages held at once are delivered over several macrotasks, in order, then the status', async () => {
+    // 10,000 small messages (~0.7 MB, inside the 1 MiB window) reach the client while it is paused;
+    // resumed, it holds them all at once (Node buffered them): one synchronous run would keep
+    // timers, scrapes and signals waiting for it. A setImmediate queued at the resume must run
+    // between the first and the last of them.
+    const N = 10_000;
+    let serverSent = false;
+    const srv = await startServer((stream) => {
+      stream.respond(GRPC_OK_HEADERS, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.write(Buffer.concat(range(0, N).map((i) => framed(i))), () => {
+        serverSent = true;
+        stream.end();
+      });
+    });
+    const r = subscribe(targetFor(srv.port), (ev, run) => {
+      if (ev.incomingHtlcId === '0') run.conn.stream.pause();
+    });
+    await waitFor(() => serverSent, 'the server to send everything');
+    await sleep(250); // everything, and the trailers, arrive while paused
+    expect(r.ends).toEqual([]);
+    r.conn.stream.resume();
+    setImmediate(() => r.log.push('immediate'));
+    expect(await r.ended).toEqual({ code: 0, details: '' });
+    expect(ids(r.events)).toEqual(range(0, N));
+    const at = r.log.indexOf('immediate');
+    expect(at).toBeGreaterThan(r.log.indexOf('event 1'));
+    expect(at).toBeLessThan(r.log.indexOf(`event ${N - 1}`));
+    expect(r.log.at(-1)).toBe('end 0');
+  });
+
   test('pause and resume from outside the handlers, repeatedly, lose and reorder nothing', async () => {
     const N = 2000;
     const srv = await startServer(

@@ -102,10 +102,10 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
 
   test('record (bench/history-write.js): a figure for record and its baseline, no failed run', () => {
     expect(run.stdout).toMatch(
-      /\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
+      /\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d,]+|n\/a) \| (1\.00×|n\/a) \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
     );
     expect(run.stdout).toMatch(
-      /\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
+      /\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d,]+|n\/a) \| ([\d.]+×|n\/a) \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
     );
   });
 

@@ -83,10 +83,9 @@ function recordUntil(ctx, dir, file, n) {
 }
 
 export async function historyWrite(ctx) {
-  const { N, RUNS, dir, sh, q, median, log } = ctx;
+  const { N, RUNS, dir, sh, median, log } = ctx;
   const tmp = fs.mkdtempSync(path.join(ctx.outDir, 'record-'));
-  const tail = (n) =>
-    `${q(ctx.node)} bin/htlc-tail.js --lnddir ${q(dir)} --network ${ctx.network} -f jsonl --no-stats --no-aliases --color never --count ${n}`;
+  const tail = (n) => ctx.tailCmd(dir, 'jsonl', n);
   const acc = {
     tail: [],
     tailOne: [],

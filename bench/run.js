@@ -169,8 +169,23 @@ function cpuSeconds(pid) {
 // ---------------------------------------------------------------------------
 // Commands
 
-const tailCmd = (dir, format, count) =>
-  `${q(NODE)} bin/htlc-tail.js --lnddir ${q(dir)} --network ${NETWORK} -f ${format} --no-stats --no-aliases --color never --count ${count}`;
+/** htlc-tail's arguments for a tail of `count` events (the script first), as every section runs it. */
+const tailArgs = (dir, format, count) => [
+  'bin/htlc-tail.js',
+  '--lnddir',
+  dir,
+  '--network',
+  NETWORK,
+  '-f',
+  format,
+  '--no-stats',
+  '--no-aliases',
+  '--color',
+  'never',
+  '--count',
+  String(count),
+];
+const tailCmd = (dir, format, count) => [NODE, ...tailArgs(dir, format, count)].map(q).join(' ');
 const clientCmd = (dir, mode, count) => `${q(NODE)} bench/grpc-client.mjs ${mode} ${q(dir)} ${NETWORK} ${count}`;
 
 /** Wraps a command so that its stdout goes to /dev/null, or through a pipe to a consumer that reads and discards it (`wc -l`, which also counts the lines). */
@@ -428,28 +443,13 @@ async function peakRss(args) {
 }
 
 async function rss(dir) {
-  const tailArgs = (n) => [
-    'bin/htlc-tail.js',
-    '--lnddir',
-    dir,
-    '--network',
-    NETWORK,
-    '-f',
-    'jsonl',
-    '--no-stats',
-    '--no-aliases',
-    '--color',
-    'never',
-    '--count',
-    String(n),
-  ];
   const nullArgs = (n) => ['bench/grpc-client.mjs', 'null', dir, NETWORK, String(n)];
   const kb = { tailSmall: [], tailBig: [], nullSmall: [], nullBig: [] };
   let how = '';
   for (let r = 0; r < RUNS; r++) {
     for (const [key, args] of [
-      ['tailSmall', tailArgs(RSS_SMALL)],
-      ['tailBig', tailArgs(RSS_BIG)],
+      ['tailSmall', tailArgs(dir, 'jsonl', RSS_SMALL)],
+      ['tailBig', tailArgs(dir, 'jsonl', RSS_BIG)],
       ['nullSmall', nullArgs(RSS_SMALL)],
       ['nullBig', nullArgs(RSS_BIG)],
     ]) {
@@ -518,21 +518,7 @@ async function latency() {
       {
         id: 'tail',
         label: 'htlc-tail -f jsonl',
-        args: [
-          'bin/htlc-tail.js',
-          '--lnddir',
-          dir,
-          '--network',
-          NETWORK,
-          '-f',
-          'jsonl',
-          '--no-stats',
-          '--no-aliases',
-          '--color',
-          'never',
-          '--count',
-          String(LAT_EVENTS),
-        ],
+        args: tailArgs(dir, 'jsonl', LAT_EVENTS),
         re: /"timestamp_ns":"(\d+)"/,
       },
     ];
@@ -837,6 +823,7 @@ async function main() {
         env: CHILD_ENV,
         hasTime: HAS_TIME,
         smoke: SMOKE,
+        tailCmd,
         outDir: fs.mkdtempSync(path.join(os.tmpdir(), 'htlc-tail-bench-record-')),
       };
       results.record = await historyWrite(ctx);

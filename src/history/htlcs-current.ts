@@ -11,25 +11,14 @@
  *   is written to the file.
  * - An in-memory store (a capture): derived into it.
  */
-import { access, constants } from 'node:fs/promises';
 import path from 'node:path';
 import { Deriver, DERIVE_HTLCS_SQL } from './derive.js';
-import { openStore, type Store } from './open.js';
+import { openStore, writable, type Store } from './open.js';
 import { HTLCS_STORED_COLUMNS, htlcsOutIndex, htlcsTable } from './schema.js';
 import type { Db } from './sqlite.js';
 
 /** Events per write transaction while catching up. */
 const STEP = 50_000;
-
-async function canWrite(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.W_OK);
-    await access(path.dirname(file), constants.W_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function catchUp(db: Db): void {
   const d = new Deriver(db);
@@ -45,7 +34,7 @@ export async function currentHtlcs(store: Store): Promise<void> {
     catchUp(store.db);
     return;
   }
-  if (await canWrite(store.file)) {
+  if ((await writable(store.file)) && (await writable(path.dirname(store.file)))) {
     const w = await openStore(store.file, 'write');
     try {
       catchUp(w.db);

@@ -55,7 +55,8 @@ async function firstBytes(file: string, n: number): Promise<Buffer> {
   }
 }
 
-async function writable(p: string): Promise<boolean> {
+/** Whether this user may write `p` (a file or directory). */
+export async function writable(p: string): Promise<boolean> {
   try {
     await access(p, fsc.W_OK);
     return true;

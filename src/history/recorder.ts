@@ -64,8 +64,8 @@ export interface IdentitySource {
 /** The writer connection's page cache (kB): the writer appends, and this holds the index pages it touches. */
 const WRITER_CACHE_KB = 2048;
 
-/** What a node's sink holds until the node is registered. */
-type Early = { readonly t: 'item'; readonly item: OutputItem } | { readonly t: 'ch'; readonly rows: ChannelInfo[] };
+/** What a node's sink holds until the node is registered: an event or gap, or channel learnings. */
+type Early = OutputItem | readonly ChannelInfo[];
 
 export class Recorder {
   private readonly writer: StoreWriter;
@@ -141,15 +141,15 @@ export class Recorder {
         this.early++;
         return this.early + this.writer.pending < this.highWater;
       }
-      if (e.t === 'ch') {
-        writer.channels(e.rows);
+      if (Array.isArray(e)) {
+        writer.channels(e as readonly ChannelInfo[]);
         return true;
       }
-      return writer.write(e.item);
+      return writer.write(e as OutputItem);
     };
     return {
-      event: (ev: HtlcEvent) => ev.event === 'subscribed' || put({ t: 'item', item: ev }),
-      gap: (gap: GapMarker) => void put({ t: 'item', item: gap }),
+      event: (ev: HtlcEvent) => ev.event === 'subscribed' || put(ev),
+      gap: (gap: GapMarker) => void put(gap),
       subscribed: () => {
         const since = Date.now();
         streaming = true;
@@ -183,7 +183,7 @@ export class Recorder {
           known.set(id, sig);
           rows.push({ channelId: id, ...(peerPubkey ? { peerPubkey } : {}), ...(alias ? { alias } : {}) });
         }
-        if (rows.length > 0) put({ t: 'ch', rows });
+        if (rows.length > 0) put(rows);
       },
       ready: () => this.ready(),
       close: async () => {

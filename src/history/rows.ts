@@ -88,7 +88,7 @@ export class RowWriter {
   private readonly channels = new Map<string, bigint>();
 
   private channel(dec: string): number | bigint {
-    if (dec.length < 16) return Number(dec);
+    if (dec.length < 16) return u64Bind(dec);
     let v = this.channels.get(dec);
     if (v === undefined) {
       if (this.channels.size >= MAX_CHANNELS) this.channels.clear();

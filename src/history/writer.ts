@@ -38,7 +38,7 @@ import {
 import { registerNode, type NodeIdentity } from './nodes.js';
 import { pruneStep } from './retention.js';
 import type { Store } from './open.js';
-import { isBusy, sqliteCode } from './sqlite.js';
+import { isBusy } from './sqlite.js';
 import { translateStoreError } from './store-errors.js';
 
 export interface StoreWriterOptions {
@@ -305,8 +305,7 @@ export class StoreWriter {
         more = pruneStep(this.store.db, cutoffNs, this.opts.pruneBatch ?? 2000);
       } catch (err) {
         this.pruning = false;
-        const code = sqliteCode(err);
-        if (code?.startsWith('SQLITE_BUSY')) return; // next pass
+        if (isBusy(err)) return; // next pass
         this.fail(translateStoreError(this.store.file, err));
         return;
       }

@@ -88,6 +88,41 @@ time(`format + writeSync 64k batches`, () => {
   fs.writeSync(fd, b);
 });
 
+// The output writer's encoding (src/output/writer.ts): each batch joined into one 64 kB string that the
+// write encodes (before), against the writer (lines joined 8k characters at a time, encoded into the
+// batch's buffer); ASCII lines, and a third of the lines with a channel alias outside Latin-1 (an emoji).
+const { Writable } = await import('node:stream');
+for (const [kind, alias] of [
+  ['ascii', 'ACINQ'],
+  ['emoji alias', 'ACINQ ⚡🐱'],
+]) {
+  const lines = evs.slice(0, 50_000).map((e, i) => f(e, ctx).replace(/}$/, `,"alias":"${i % 3 ? 'ACINQ' : alias}"}`));
+  time(`lines joined 64k (${kind})`, () => {
+    for (let r = 0; r < N / lines.length; r++) {
+      let b = '';
+      for (const l of lines) {
+        b += l + '\n';
+        if (b.length >= 65536) {
+          fs.writeSync(fd, Buffer.from(b));
+          b = '';
+        }
+      }
+      fs.writeSync(fd, Buffer.from(b));
+    }
+  });
+  const sync = new Writable({
+    write(chunk, _enc, cb) {
+      fs.writeSync(fd, chunk);
+      cb();
+    },
+  });
+  const w = createLineWriter(sync, () => {});
+  time(`lines joined 8k, the writer (${kind})`, () => {
+    for (let r = 0; r < N / lines.length; r++) for (const l of lines) w.write(l);
+    w.flush();
+  });
+}
+
 await new Promise((resolve) => {
   const out = fs.createWriteStream(outPath);
   const writer = createLineWriter(out, () => {});

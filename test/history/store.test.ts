@@ -7,6 +7,7 @@
  * table before the first row).
  */
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Correlator } from '../../src/events/correlate.js';
 import type { HtlcEvent, OutputItem } from '../../src/events/model.js';
@@ -14,7 +15,7 @@ import { formatJsonl } from '../../src/format/jsonl.js';
 import { formatRaw } from '../../src/format/raw.js';
 import { openStore } from '../../src/history/open.js';
 import { readHistory, readLastEvents } from '../../src/history/read.js';
-import { StoreWriter } from '../../src/history/writer.js';
+import { CHECKPOINT_EVERY_MS, StoreWriter, WAL_CAP_PAGES } from '../../src/history/writer.js';
 import { at, ev, IN, info, OUT, queryPlans, T, tempDir, variety, writeStore } from './helpers.js';
 
 let dir: string;
@@ -181,6 +182,59 @@ describe('writer', () => {
     expect(count()).toBe(13);
     await writer.close();
     store.close();
+  });
+
+  test('checkpoints: a burst leaves the WAL to grow, a quiet batch copies it into the file (at most every checkpointEveryMs), past walCapPages SQLite does it within the burst', async () => {
+    let clock = 1_000_000;
+    const file = p('ckpt.sqlite');
+    const store = await openStore(file, 'write');
+    const calls: string[] = [];
+    const pragma = store.db.pragma.bind(store.db);
+    store.db.pragma = ((src: string, o?: { simple?: boolean }) => {
+      if (src.startsWith('wal_checkpoint')) calls.push(src);
+      return pragma(src, o);
+    });
+    const writer = new StoreWriter(store, { now: () => clock, maxBatch: 100_000 });
+    expect(pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CAP_PAGES);
+    const sink = writer.node({ identity: '02dd' });
+    const size = (f: string) => fs.statSync(f).size;
+    const before = size(file);
+    for (let i = 0; i < 5000; i++) sink.write(mk(i, i));
+    writer.flush(); // one batch of 5,000 events: a burst
+    expect(calls).toEqual([]);
+    expect(size(file)).toBe(before); // all of it is in the WAL
+    const burstWal = size(file + '-wal');
+    expect(burstWal).toBeGreaterThan(400_000);
+    clock += 1000;
+    sink.write(mk(5000, 5000));
+    writer.flush(); // quiet, 1 s after the writer started: not due
+    expect(calls).toEqual([]);
+    clock += CHECKPOINT_EVERY_MS;
+    sink.write(mk(5001, 5001));
+    writer.flush(); // quiet and due
+    expect(calls).toEqual(['wal_checkpoint(PASSIVE)']);
+    expect(size(file)).toBeGreaterThan(before + 400_000); // copied into the file
+    clock += 1000;
+    sink.write(mk(5002, 5002));
+    writer.flush(); // 1 s later: not due again
+    expect(calls).toHaveLength(1);
+    await writer.close();
+    store.close();
+
+    // A flood that does not end: SQLite checkpoints at the cap, inside the burst's commits.
+    const capped = p('cap.sqlite');
+    const store2 = await openStore(capped, 'write');
+    const writer2 = new StoreWriter(store2, { now: () => clock, maxBatch: 100_000, walCapPages: 50 });
+    const sink2 = writer2.node({ identity: '02dd' });
+    const before2 = size(capped);
+    for (let b = 0; b < 4; b++) {
+      for (let i = 0; i < 1250; i++) sink2.write(mk(b * 1250 + i, b * 1250 + i));
+      writer2.flush(); // bursts of 1,250
+    }
+    expect(size(capped)).toBeGreaterThan(before2 + 300_000);
+    expect(size(capped + '-wal')).toBeLessThan(burstWal / 2);
+    await writer2.close();
+    store2.close();
   });
 
   test('a fatal error (the database became read-only under it) rejects ready() and close(), once, as a one-line exit-3 error', async () => {

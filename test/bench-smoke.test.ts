@@ -105,8 +105,12 @@ describe('npm run bench (BENCH_SMOKE=1)', () => {
       /\| htlc-tail -f jsonl > \/dev\/null \(baseline\) \| [\d,]+ \| 1\.00× \| ([\d,]+|n\/a) \| (1\.00×|n\/a) \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
     );
     expect(run.stdout).toMatch(
+      /\| htlc-tail -f jsonl --no-aliases > \/dev\/null \| [\d,]+ \| [\d.]+× \| ([\d,]+|n\/a) \| ([\d.]+×|n\/a) \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
+    );
+    expect(run.stdout).toMatch(
       /\| htlc-tail record --db FILE \| [\d,]+ \| [\d.]+× \| ([\d,]+|n\/a) \| ([\d.]+×|n\/a) \| ([\d.]+ MB|n\/a \(no GNU time\)) \|/,
     );
+    expect(run.stdout).toMatch(/Against the tail with --no-aliases .*: record [\d.]+× of its events\/s/);
   });
 
   test('the same table is written to latest.md in BENCH_OUT', () => {

@@ -190,10 +190,10 @@ describe('writer', () => {
     const store = await openStore(file, 'write');
     const calls: string[] = [];
     const pragma = store.db.pragma.bind(store.db);
-    store.db.pragma = ((src: string, o?: { simple?: boolean }) => {
+    store.db.pragma = (src: string, o?: { simple?: boolean }) => {
       if (src.startsWith('wal_checkpoint')) calls.push(src);
       return pragma(src, o);
-    });
+    };
     const writer = new StoreWriter(store, { now: () => clock, maxBatch: 100_000 });
     expect(pragma('wal_autocheckpoint', { simple: true })).toBe(WAL_CAP_PAGES);
     const sink = writer.node({ identity: '02dd' });

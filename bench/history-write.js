@@ -89,23 +89,8 @@ function recordUntil(ctx, dir, file, n) {
 export async function historyWrite(ctx) {
   const { N, RUNS, dir, sh, median, log } = ctx;
   const tmp = fs.mkdtempSync(path.join(ctx.outDir, 'record-'));
-  /** The issue's command: `htlc-tail -f jsonl` with its defaults (aliases on); --no-stats and --count as every run here. */
-  const tail = (n) =>
-    [
-      ctx.node,
-      'bin/htlc-tail.js',
-      '--lnddir',
-      dir,
-      '--network',
-      ctx.network,
-      '-f',
-      'jsonl',
-      '--no-stats',
-      '--count',
-      String(n),
-    ]
-      .map(ctx.q)
-      .join(' ');
+  /** The issue's command: `htlc-tail -f jsonl` with its defaults (aliases on); --no-stats, --color never and --count as every run here. */
+  const tail = (n) => ctx.tailCmd(dir, 'jsonl', n, { aliases: true });
   const bare = (n) => ctx.tailCmd(dir, 'jsonl', n);
   const acc = {
     tail: [],

@@ -169,8 +169,11 @@ function cpuSeconds(pid) {
 // ---------------------------------------------------------------------------
 // Commands
 
-/** htlc-tail's arguments for a tail of `count` events (the script first), as every section runs it. */
-const tailArgs = (dir, format, count) => [
+/**
+ * htlc-tail's arguments for a tail of `count` events (the script first), as every section runs it:
+ * without alias lookups unless `aliases` (the record section's baseline: the tail with its defaults).
+ */
+const tailArgs = (dir, format, count, { aliases = false } = {}) => [
   'bin/htlc-tail.js',
   '--lnddir',
   dir,
@@ -179,13 +182,13 @@ const tailArgs = (dir, format, count) => [
   '-f',
   format,
   '--no-stats',
-  '--no-aliases',
+  ...(aliases ? [] : ['--no-aliases']),
   '--color',
   'never',
   '--count',
   String(count),
 ];
-const tailCmd = (dir, format, count) => [NODE, ...tailArgs(dir, format, count)].map(q).join(' ');
+const tailCmd = (dir, format, count, opts) => [NODE, ...tailArgs(dir, format, count, opts)].map(q).join(' ');
 const clientCmd = (dir, mode, count) => `${q(NODE)} bench/grpc-client.mjs ${mode} ${q(dir)} ${NETWORK} ${count}`;
 
 /** Wraps a command so that its stdout goes to /dev/null, or through a pipe to a consumer that reads and discards it (`wc -l`, which also counts the lines). */

@@ -76,7 +76,7 @@ function rangeWhere(
 
 function idRange(db: Db, r: HistoryRange): { first: number; last: number } | undefined {
   const w = rangeWhere(r, '1', []);
-  // Both through the unique (node, timestamp_ns, …) index, which holds the id.
+  // Both through the (node, timestamp_ns, …) index, which holds the id.
   const row = db
     .prepare(`SELECT min(id), max(id) FROM events INDEXED BY events_node_time WHERE ${w.sql}`)
     .raw()
